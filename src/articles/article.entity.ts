@@ -1,0 +1,77 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const MODERATION_MODES = ['post', 'pre'] as const;
+export type ModerationMode = (typeof MODERATION_MODES)[number];
+
+@Entity('articles')
+@Check('CHK_articles_mode', `"moderation_mode" IN ('post', 'pre')`)
+@Check(
+  'CHK_articles_counts',
+  `"count_visible" >= 0 AND "count_pending" >= 0 AND "count_published" >= 0 AND "count_approved" >= 0 AND "count_rejected" >= 0 AND "count_reported" >= 0`,
+)
+@Check('CHK_articles_closed', `("closed_at" IS NULL) = ("closed_message" IS NULL)`)
+@Index('IDX_articles_created', ['createdAt', 'id'])
+export class Article {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('UQ_articles_url', { unique: true })
+  @Column({ type: 'text' })
+  url: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Index('UQ_articles_external_id', { unique: true })
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId: string | null;
+
+  @Column({ name: 'moderation_mode', type: 'varchar', length: 8 })
+  moderationMode: ModerationMode;
+
+  /** Set when the article was closed, by hand or by the closing sweep. */
+  @Column({ name: 'closed_at', type: 'timestamptz', precision: 3, nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'closed_message', type: 'text', nullable: true })
+  closedMessage: string | null;
+
+  @Column({ name: 'close_at', type: 'timestamptz', precision: 3, nullable: true })
+  closeAt: Date | null;
+
+  /** Reopened by hand: the settings' autoCloseAfterDays no longer applies. */
+  @Column({ name: 'auto_close_exempt', type: 'boolean', default: false })
+  autoCloseExempt: boolean;
+
+  /** null: shown while the article is in post mode. */
+  @Column({ name: 'disclaimer_show', type: 'boolean', nullable: true })
+  disclaimerShow: boolean | null;
+
+  @Column({ name: 'disclaimer_text', type: 'text' })
+  disclaimerText: string;
+
+  @Column({ name: 'count_visible', type: 'int', default: 0 })
+  countVisible: number;
+
+  @Column({ name: 'count_pending', type: 'int', default: 0 })
+  countPending: number;
+
+  @Column({ name: 'count_published', type: 'int', default: 0 })
+  countPublished: number;
+
+  @Column({ name: 'count_approved', type: 'int', default: 0 })
+  countApproved: number;
+
+  @Column({ name: 'count_rejected', type: 'int', default: 0 })
+  countRejected: number;
+
+  /** Comments (not deleted) with at least one open report. */
+  @Column({ name: 'count_reported', type: 'int', default: 0 })
+  countReported: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}

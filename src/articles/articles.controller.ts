@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Access, AuthUser, isModerator } from '../auth/access.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { UuidParam } from '../common/uuid.pipe';
+import { AppError } from '../errors/app-error';
+import { ArticleView } from './article.view';
+import { ArticlesService } from './articles.service';
+import { CloseArticleDto, CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
+
+export class ArticlePageView {
+  items: ArticleView[];
+  nextCursor?: string | null;
+}
+
+@ApiTags('articles')
+@Controller('articles')
+export class ArticlesController {
+  constructor(private readonly articles: ArticlesService) {}
+
+  @Post()
+  @Access('moderator')
+  @ApiBearerAuth()
+  async create(@Body() dto: CreateArticleDto, @CurrentUser() user: AuthUser): Promise<ArticleView> {
+    const { article, settings } = await this.articles.create(dto, user);
+    return ArticleView.of(article, settings, true);
+  }
+
+  /**
+   * With `url`: anyone, at most one item (how an embed finds its thread).
+   * Without: moderators page through all articles, newest first.
+   */
+  @Get()
+  @Access('public')
+  async list(@Query() query: ListArticlesQueryDto, @CurrentUser() user?: AuthUser): Promise<ArticlePageView> {
+    const moderator = isModerator(user);
+    if (query.url !== undefined) {
+      const { articles, settings } = await this.articles.findByUrl(query.url);
+      return { items: articles.map((a) => ArticleView.of(a, settings, moderator)) };
+    }
+    if (!user) throw AppError.unauthenticated('Listing articles needs a moderator token (or give ?url=)');
+    if (!moderator) throw AppError.forbidden('Listing articles needs the moderator role (or give ?url=)');
+    const { items, nextCursor, settings } = await this.articles.list(query);
+    return { items: items.map((a) => ArticleView.of(a, settings, true)), nextCursor };
+  }
+
+  @Get(':id')
+  @Access('public')
+  async findOne(@Param('id', UuidParam()) id: string, @CurrentUser() user?: AuthUser): Promise<ArticleView> {
+    const { article, settings } = await this.articles.findById(id);
+    return ArticleView.of(article, settings, isModerator(user));
+  }
+
+  @Patch(':id')
+  @Access('moderator')
+  @ApiBearerAuth()
+  async update(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: UpdateArticleDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ArticleView> {
+    const { article, settings } = await this.articles.update(id, dto, user);
+    return ArticleView.of(article, settings, true);
+  }
+
+  /** Closing a closed article changes nothing. */
+  @Post(':id/close')
+  @HttpCode(200)
+  @Access('moderator')
+  @ApiBearerAuth()
+  async close(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: CloseArticleDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ArticleView> {
+    const { article, settings } = await this.articles.close(id, dto.message, user);
+    return ArticleView.of(article, settings, true);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Access('moderator')
+  @ApiBearerAuth()
+  async reopen(@Param('id', UuidParam()) id: string, @CurrentUser() user: AuthUser): Promise<ArticleView> {
+    const { article, settings } = await this.articles.reopen(id, user);
+    return ArticleView.of(article, settings, true);
+  }
+}

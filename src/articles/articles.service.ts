@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../auth/access.decorator';
+import { decodeCursor, toPage } from '../common/pagination';
+import { PG, pgCode, pgConstraint } from '../database/pg-errors';
+import { Transactions } from '../database/transactions';
+import { AppError } from '../errors/app-error';
+import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { SettingsService } from '../settings/settings.service';
+import { Article } from './article.entity';
+import { closingState } from './closing';
+import { CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
+
+export interface ArticleWithSettings {
+  article: Article;
+  settings: ModerationSettings;
+}
+
+@Injectable()
+export class ArticlesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly settings: SettingsService,
+    private readonly log: ModerationLog,
+  ) {}
+
+  async create(dto: CreateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
+    return this.transactions.run(async (manager) => {
+      const settings = await this.settings.current(manager);
+      const article = manager.create(Article, {
+        url: dto.url,
+        title: dto.title,
+        externalId: dto.externalId ?? null,
+        moderationMode: dto.moderationMode ?? settings.defaultModerationMode,
+        closeAt: dto.closeAt ?? null,
+        disclaimerText: settings.defaultDisclaimerText,
+      });
+      try {
+        await manager.insert(Article, article);
+      } catch (error) {
+        if (pgCode(error) === PG.UNIQUE_VIOLATION) {
+          const field = pgConstraint(error) === 'UQ_articles_external_id' ? 'externalId' : 'url';
+          throw AppError.conflict(`An article with this ${field} already exists`);
+        }
+        throw error;
+      }
+      const saved = await manager.findOneByOrFail(Article, { id: article.id });
+      await this.log.record(manager, {
+        action: 'create_article',
+        actor,
+        targetType: 'article',
+        targetId: saved.id,
+        articleId: saved.id,
+      });
+      return { article: saved, settings };
+    });
+  }
+
+  async findById(id: string): Promise<ArticleWithSettings> {
+    const [article, settings] = await Promise.all([
+      this.dataSource.manager.findOneBy(Article, { id }),
+      this.settings.current(),
+    ]);
+    if (!article) throw AppError.notFound('The article');
+    return { article, settings };
+  }
+
+  async findByUrl(url: string): Promise<{ articles: Article[]; settings: ModerationSettings }> {
+    const [articles, settings] = await Promise.all([
+      this.dataSource.manager.find(Article, { where: { url }, take: 1 }),
+      this.settings.current(),
+    ]);
+    return { articles, settings };
+  }
+
+  /** Moderators' list, newest first; `closed` filters on the effective state, schedules included. */
+  async list(query: ListArticlesQueryDto) {
+    const settings = await this.settings.current();
+    const qb = this.dataSource.manager.createQueryBuilder(Article, 'a');
+    const after = decodeCursor('articles', query.cursor);
+    if (after) qb.andWhere('(a.created_at, a.id) < (:t, :id)', { t: after.createdAt, id: after.id });
+    if (query.closed !== undefined) {
+      const closedSql = `(a.closed_at IS NOT NULL OR a.close_at <= now() OR (
+        CAST(:days AS int) IS NOT NULL AND NOT a.auto_close_exempt AND a.created_at + make_interval(days => CAST(:days AS int)) <= now()))`;
+      qb.andWhere(query.closed === 'true' ? closedSql : `NOT ${closedSql}`, { days: settings.autoCloseAfterDays });
+    }
+    const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(query.limit + 1).getMany();
+    return { ...toPage('articles', rows, query.limit), settings };
+  }
+
+  async update(id: string, dto: UpdateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
+    return this.transactions.run(async (manager) => {
+      const article = await this.lock(manager, id);
+      const settings = await this.settings.current(manager);
+      const entry = { actor, targetType: 'article' as const, targetId: id, articleId: id };
+      if (dto.title !== undefined) article.title = dto.title;
+      if (dto.moderationMode !== undefined && dto.moderationMode !== article.moderationMode) {
+        await this.log.record(manager, {
+          ...entry,
+          action: 'change_mode',
+          fromStatus: article.moderationMode,
+          toStatus: dto.moderationMode,
+        });
+        article.moderationMode = dto.moderationMode;
+      }
+      if (dto.closeAt !== undefined && dto.closeAt?.getTime() !== article.closeAt?.getTime()) {
+        await this.log.record(manager, {
+          ...entry,
+          action: 'schedule_close',
+          reason: dto.closeAt ? `closes at ${dto.closeAt.toISOString()}` : 'schedule removed',
+        });
+        article.closeAt = dto.closeAt;
+      }
+      const disclaimer = dto.disclaimer;
+      if (disclaimer) {
+        const show = disclaimer.show === undefined ? article.disclaimerShow : disclaimer.show;
+        const text = disclaimer.text ?? article.disclaimerText;
+        if (show !== article.disclaimerShow || text !== article.disclaimerText) {
+          await this.log.record(manager, {
+            ...entry,
+            action: 'change_disclaimer',
+            reason: `show: ${show === null ? 'auto' : show}; text: ${text}`,
+          });
+          article.disclaimerShow = show;
+          article.disclaimerText = text;
+        }
+      }
+      return { article: await manager.save(article), settings };
+    });
+  }
+
+  /** Closing a closed article changes nothing. */
+  async close(id: string, message: string | undefined, actor: AuthUser): Promise<ArticleWithSettings> {
+    return this.transactions.run(async (manager) => {
+      const article = await this.lock(manager, id);
+      const settings = await this.settings.current(manager);
+      if (closingState(article, settings).closed) return { article, settings };
+      article.closedAt = new Date();
+      article.closedMessage = message ?? settings.defaultClosedMessage;
+      const saved = await manager.save(article);
+      await this.log.record(manager, {
+        action: 'close',
+        actor,
+        targetType: 'article',
+        targetId: id,
+        articleId: id,
+        reason: article.closedMessage,
+      });
+      return { article: saved, settings };
+    });
+  }
+
+  /** Reopening also lifts a passed closeAt and exempts the article from the settings' automatic closing. */
+  async reopen(id: string, actor: AuthUser): Promise<ArticleWithSettings> {
+    return this.transactions.run(async (manager) => {
+      const article = await this.lock(manager, id);
+      const settings = await this.settings.current(manager);
+      if (!closingState(article, settings).closed) return { article, settings };
+      article.closedAt = null;
+      article.closedMessage = null;
+      if (article.closeAt && article.closeAt <= new Date()) article.closeAt = null;
+      article.autoCloseExempt = true;
+      const saved = await manager.save(article);
+      await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
+      return { article: saved, settings };
+    });
+  }
+
+  /**
+   * Locks the article row for the rest of the transaction. Every unit of work that changes an
+   * article's comments takes this lock first, which orders the locks and keeps counts exact.
+   */
+  async lock(manager: EntityManager, id: string): Promise<Article> {
+    const article = await manager.findOne(Article, { where: { id }, lock: { mode: 'for_no_key_update' } });
+    if (!article) throw AppError.notFound('The article');
+    return article;
+  }
+}

@@ -1,0 +1,110 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
+import { IsStorableText } from '../../common/text';
+import { MODERATION_MODES, ModerationMode } from '../article.entity';
+
+const toDate = ({ value }: { value: unknown }) =>
+  value === null || value === undefined ? value : typeof value === 'string' ? new Date(value) : value;
+
+export class CreateArticleDto {
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  url: string;
+
+  @IsString()
+  @Length(1, 500)
+  @IsStorableText()
+  title: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsStorableText()
+  externalId?: string;
+
+  @ApiPropertyOptional({ enum: MODERATION_MODES, description: 'Defaults to the settings' })
+  @IsOptional()
+  @IsIn(MODERATION_MODES)
+  moderationMode?: ModerationMode;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the article closes by itself' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: 'closeAt must be an ISO 8601 date-time' })
+  closeAt?: Date;
+}
+
+export class DisclaimerPatchDto {
+  @ApiPropertyOptional({ nullable: true, description: 'null: shown while the article is in post mode' })
+  @ValidateIf((_, value) => value !== null)
+  @IsOptional()
+  @IsBoolean()
+  show?: boolean | null;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  text?: string;
+}
+
+export class UpdateArticleDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  @IsStorableText()
+  title?: string;
+
+  @ApiPropertyOptional({ enum: MODERATION_MODES })
+  @IsOptional()
+  @IsIn(MODERATION_MODES)
+  moderationMode?: ModerationMode;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'null removes it' })
+  @ValidateIf((_, value) => value !== null)
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: 'closeAt must be an ISO 8601 date-time' })
+  closeAt?: Date | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DisclaimerPatchDto)
+  disclaimer?: DisclaimerPatchDto;
+}
+
+export class CloseArticleDto {
+  @ApiPropertyOptional({ description: 'Shown to readers; defaults to the settings' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  message?: string;
+}
+
+export class ListArticlesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Find the one article with this url (anyone may ask)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @IsStorableText()
+  url?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  closed?: 'true' | 'false';
+}

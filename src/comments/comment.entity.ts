@@ -1,0 +1,82 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Article } from '../articles/article.entity';
+import { User } from '../users/user.entity';
+
+export const COMMENT_STATUSES = ['published', 'pending', 'approved', 'rejected'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+export const VISIBLE_STATUSES: readonly CommentStatus[] = ['published', 'approved'];
+
+@Entity('comments')
+@Check('CHK_comments_status', `"status" IN ('published', 'pending', 'approved', 'rejected')`)
+@Check('CHK_comments_counts', `"reply_count" >= 0 AND "open_report_count" >= 0`)
+@Check('CHK_comments_not_own_parent', `"parent_id" IS NULL OR "parent_id" <> "id"`)
+@Index('IDX_comments_thread', ['articleId', 'createdAt', 'id'], {
+  where: `"parent_id" IS NULL AND "status" IN ('published', 'approved')`,
+})
+@Index('IDX_comments_replies', ['parentId', 'createdAt', 'id'], { where: `"status" IN ('published', 'approved')` })
+@Index('IDX_comments_queue', ['status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
+@Index('IDX_comments_article_queue', ['articleId', 'status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
+@Index('IDX_comments_reported', ['createdAt', 'id'], { where: `"open_report_count" > 0 AND "deleted_at" IS NULL` })
+@Index('IDX_comments_article_reported', ['articleId', 'createdAt', 'id'], {
+  where: `"open_report_count" > 0 AND "deleted_at" IS NULL`,
+})
+@Index('IDX_comments_author', ['authorId', 'createdAt', 'id'])
+export class Comment {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'article_id', type: 'uuid' })
+  articleId: string;
+
+  @ManyToOne(() => Article, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'FK_comments_article' })
+  article?: Article;
+
+  @Column({ name: 'parent_id', type: 'uuid', nullable: true })
+  parentId: string | null;
+
+  @ManyToOne(() => Comment, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'FK_comments_parent' })
+  parent?: Comment;
+
+  @Column({ name: 'author_id', type: 'text' })
+  authorId: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'FK_comments_author' })
+  author?: User;
+
+  @Column({ type: 'text' })
+  body: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: CommentStatus;
+
+  @Column({ name: 'moderation_reasons', type: 'text', array: true, default: () => "'{}'" })
+  moderationReasons: string[];
+
+  /** Direct replies that readers see (visible and not deleted). */
+  @Column({ name: 'reply_count', type: 'int', default: 0 })
+  replyCount: number;
+
+  @Column({ name: 'open_report_count', type: 'int', default: 0 })
+  openReportCount: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'edited_at', type: 'timestamptz', precision: 3, nullable: true })
+  editedAt: Date | null;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', precision: 3, nullable: true })
+  deletedAt: Date | null;
+}

@@ -1,0 +1,75 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AuthUser, isModerator } from '../auth/access.decorator';
+import { COMMENT_STATUSES, CommentStatus } from './comment.entity';
+
+/** The columns every comment query selects, in the shape of CommentRow. */
+export const COMMENT_COLUMNS = `c.id, c.article_id, c.parent_id, c.author_id, u.name AS author_name, c.body, c.status,
+  c.moderation_reasons, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at`;
+
+export interface CommentRow {
+  id: string;
+  article_id: string;
+  parent_id: string | null;
+  author_id: string;
+  author_name: string | null;
+  body: string;
+  status: CommentStatus;
+  moderation_reasons: string[];
+  reply_count: number;
+  open_report_count: number;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+}
+
+export class AuthorView {
+  id: string;
+  name: string | null;
+}
+
+export class CommentView {
+  id: string;
+  articleId: string;
+  parentId: string | null;
+  @ApiProperty({ type: AuthorView, nullable: true, description: 'null on a deleted comment' })
+  author: AuthorView | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Plain text; null on a deleted comment' })
+  body: string | null;
+  @ApiProperty({ enum: COMMENT_STATUSES })
+  status: CommentStatus;
+  @ApiProperty({ description: 'Why the comment was held; shown to its author and moderators' })
+  moderationReasons: string[];
+  replyCount: number;
+  @ApiProperty({ type: () => [CommentView], required: false, description: 'In threads: the first direct replies' })
+  replies?: CommentView[];
+  createdAt: Date;
+  editedAt: Date | null;
+  deleted: boolean;
+}
+
+export function toCommentView(row: CommentRow, viewer?: AuthUser | null): CommentView {
+  const privileged = isModerator(viewer) || viewer?.id === row.author_id;
+  const deleted = row.deleted_at !== null;
+  const hideContent = deleted && !isModerator(viewer);
+  return {
+    id: row.id,
+    articleId: row.article_id,
+    parentId: row.parent_id,
+    author: hideContent ? null : { id: row.author_id, name: row.author_name },
+    body: hideContent ? null : row.body,
+    status: row.status,
+    moderationReasons: privileged ? row.moderation_reasons : [],
+    replyCount: row.reply_count,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    deleted,
+  };
+}
+
+/** Whether a viewer may see a comment at all (deleted ones stay, as tombstones, while they have replies). */
+export function canSee(row: CommentRow, viewer?: AuthUser | null): boolean {
+  if (isModerator(viewer)) return true;
+  const listed = (row.status === 'published' || row.status === 'approved') && (row.deleted_at === null || row.reply_count > 0);
+  if (listed) return true;
+  return viewer?.id === row.author_id && row.deleted_at === null;
+}

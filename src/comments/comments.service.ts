@@ -1,0 +1,336 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Article } from '../articles/article.entity';
+import { ThreadArticleView } from '../articles/article.view';
+import { ArticlesService } from '../articles/articles.service';
+import { closingState } from '../articles/closing';
+import { AuthUser, isModerator } from '../auth/access.decorator';
+import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
+import { Transactions } from '../database/transactions';
+import { AppError } from '../errors/app-error';
+import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationRules } from '../rules/moderation-rules';
+import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { SettingsService } from '../settings/settings.service';
+import { UsersService } from '../users/users.service';
+import { applyCountChange, CountedState } from './comment-counters';
+import { CommentRevision } from './comment-revision.entity';
+import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, toCommentView } from './comment.view';
+import { ThreadQueryDto } from './dto/comment.dto';
+
+export const REPLY_PREVIEW_COUNT = 3;
+const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
+
+export interface ThreadPage {
+  article: ThreadArticleView;
+  items: CommentView[];
+  nextCursor: string | null;
+}
+
+export interface CreatedComment {
+  status: number;
+  body: CommentView;
+}
+
+export const countedState = (row: Pick<CommentRow, 'status' | 'deleted_at' | 'open_report_count'>): CountedState => ({
+  status: row.status,
+  deleted: row.deleted_at !== null,
+  reported: row.open_report_count > 0,
+});
+
+@Injectable()
+export class CommentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly articles: ArticlesService,
+    private readonly settings: SettingsService,
+    private readonly users: UsersService,
+    private readonly rules: ModerationRules,
+    private readonly log: ModerationLog,
+  ) {}
+
+  /** One page of top-level comments, each with its first replies; the viewer also sees their own held ones. */
+  async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser): Promise<ThreadPage> {
+    const { article, settings } = await this.articles.findById(articleId);
+    const list = `thread:${query.sort}`;
+    const after = decodeCursor(list, query.cursor);
+    const dir = query.sort === 'newest' ? 'DESC' : 'ASC';
+    const cmp = query.sort === 'newest' ? '<' : '>';
+    const params: unknown[] = [articleId, query.limit + 1];
+    const cursorSql = after ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+    const own = this.ownHeldClause(viewer, params);
+    const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+      WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${LISTED} ${cursorSql}
+      ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2`;
+    const sql = own
+      ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+          WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${own} ${cursorSql}
+          ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2)) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`
+      : visible;
+    const rows: CommentRow[] = await this.dataSource.query(sql, params);
+    const page = toPage(list, rows.map(withPosition), query.limit);
+    const replies = await this.replyPreviews(
+      page.items.map((r) => r.id),
+      viewer,
+    );
+    return {
+      article: ThreadArticleView.of(article, settings),
+      items: page.items.map((row) => ({
+        ...toCommentView(row, viewer),
+        replies: (replies.get(row.id) ?? []).map((r) => toCommentView(r, viewer)),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** The direct replies of a comment, oldest first. */
+  async replies(parentId: string, query: { limit: number; cursor?: string }, viewer?: AuthUser) {
+    const parent = await this.findRow(this.dataSource.manager, parentId);
+    if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
+    const after = decodeCursor('replies', query.cursor);
+    const params: unknown[] = [parentId, query.limit + 1];
+    const cursorSql = after ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+    const own = this.ownHeldClause(viewer, params);
+    const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+      WHERE c.parent_id = $1 AND ${LISTED} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2`;
+    const sql = own
+      ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+          WHERE c.parent_id = $1 AND ${own} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2)) t
+          ORDER BY created_at, id LIMIT $2`
+      : visible;
+    const rows: CommentRow[] = await this.dataSource.query(sql, params);
+    const page = toPage('replies', rows.map(withPosition), query.limit);
+    return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
+  }
+
+  async findOne(id: string, viewer?: AuthUser): Promise<CommentView> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    if (!row || !canSee(row, viewer)) throw AppError.notFound('The comment');
+    return toCommentView(row, viewer);
+  }
+
+  /**
+   * Posts a comment. The article row is locked before its state is read, so a close that has
+   * committed is always seen, and no comment is accepted after it.
+   */
+  async create(
+    articleId: string,
+    input: { body: string; parentId?: string },
+    author: AuthUser,
+    idempotencyKey?: string,
+  ): Promise<CreatedComment> {
+    return this.transactions.run(async (manager) => {
+      const user = await this.users.see(manager, author);
+      if (idempotencyKey !== undefined) {
+        const replay = await this.claimIdempotencyKey(manager, author.id, idempotencyKey);
+        if (replay) return replay;
+      }
+      this.users.assertNotBanned(user);
+      const article = await this.articles.lock(manager, articleId);
+      const settings = await this.settings.current(manager);
+      this.assertOpen(article, settings);
+      const body = this.cleanBody(input.body, settings);
+      if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
+      const decision = this.rules.decide({ author, authorOnPremod: user.premod, moderationMode: article.moderationMode });
+      const [inserted]: { id: string }[] = await manager.query(
+        `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [articleId, input.parentId ?? null, author.id, body, decision.status, decision.reasons],
+      );
+      await applyCountChange(
+        manager,
+        { articleId, parentId: input.parentId ?? null },
+        null,
+        { status: decision.status, deleted: false, reported: false },
+      );
+      if (decision.status === 'pending') {
+        await this.log.record(manager, {
+          action: 'hold',
+          actor: null,
+          targetType: 'comment',
+          targetId: inserted.id,
+          articleId,
+          toStatus: 'pending',
+          reason: decision.reasons.join('; '),
+        });
+      }
+      const row = (await this.findRow(manager, inserted.id))!;
+      const result = { status: 201, body: toCommentView(row, author) };
+      if (idempotencyKey !== undefined) {
+        await manager.query(
+          `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
+          [author.id, idempotencyKey, result.status, JSON.stringify(result.body)],
+        );
+      }
+      return result;
+    });
+  }
+
+  /** The author edits inside the edit window; the earlier body is kept and the comment is moderated again. */
+  async edit(id: string, rawBody: string, editor: AuthUser): Promise<CommentView> {
+    return this.transactions.run(async (manager) => {
+      const user = await this.users.see(manager, editor);
+      const { row, article } = await this.lockComment(manager, id);
+      if (row.author_id !== editor.id) {
+        if (!canSee(row, editor)) throw AppError.notFound('The comment');
+        throw AppError.forbidden('Only its author may edit a comment');
+      }
+      if (row.deleted_at) throw AppError.notFound('The comment');
+      this.users.assertNotBanned(user);
+      const settings = await this.settings.current(manager);
+      this.assertOpen(article, settings);
+      if (row.status === 'rejected') throw AppError.conflict('A rejected comment cannot be edited');
+      if (Date.now() > new Date(row.created_at).getTime() + settings.editWindowSeconds * 1000) {
+        throw AppError.conflict(`Comments can only be edited for ${settings.editWindowSeconds} seconds after posting`);
+      }
+      const body = this.cleanBody(rawBody, settings);
+      const decision = this.rules.decide({ author: editor, authorOnPremod: user.premod, moderationMode: article.moderationMode });
+      await manager.insert(CommentRevision, { commentId: id, body: row.body });
+      await manager.query(
+        `UPDATE comments SET body = $2, status = $3, moderation_reasons = $4, edited_at = now() WHERE id = $1`,
+        [id, body, decision.status, decision.reasons],
+      );
+      await applyCountChange(
+        manager,
+        { articleId: row.article_id, parentId: row.parent_id },
+        countedState(row),
+        { ...countedState(row), status: decision.status },
+      );
+      await this.log.record(manager, {
+        action: 'edit',
+        actor: editor,
+        targetType: 'comment',
+        targetId: id,
+        articleId: row.article_id,
+        fromStatus: row.status,
+        toStatus: decision.status,
+        reason: decision.reasons.join('; ') || null,
+      });
+      return toCommentView((await this.findRow(manager, id))!, editor);
+    });
+  }
+
+  /** Its author or a moderator deletes; with replies it stays in the thread as a tombstone. */
+  async remove(id: string, actor: AuthUser): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      const { row } = await this.lockComment(manager, id);
+      const allowed = row.author_id === actor.id || isModerator(actor);
+      if (!allowed) {
+        if (!canSee(row, actor)) throw AppError.notFound('The comment');
+        throw AppError.forbidden('Only its author or a moderator may delete a comment');
+      }
+      if (row.deleted_at) throw AppError.notFound('The comment');
+      await manager.query(`UPDATE comments SET deleted_at = now() WHERE id = $1`, [id]);
+      await applyCountChange(
+        manager,
+        { articleId: row.article_id, parentId: row.parent_id },
+        countedState(row),
+        { ...countedState(row), deleted: true },
+      );
+      await this.log.record(manager, {
+        action: 'delete',
+        actor,
+        targetType: 'comment',
+        targetId: id,
+        articleId: row.article_id,
+        fromStatus: row.status,
+        reason: row.author_id === actor.id ? 'deleted by its author' : 'deleted by a moderator',
+      });
+    });
+  }
+
+  /** Locks the comment's article, then the comment: the one lock order every unit of work uses. */
+  async lockComment(manager: EntityManager, id: string): Promise<{ row: CommentRow; article: Article }> {
+    const found: { article_id: string }[] = await manager.query(`SELECT article_id FROM comments WHERE id = $1`, [id]);
+    if (!found[0]) throw AppError.notFound('The comment');
+    const article = await this.articles.lock(manager, found[0].article_id);
+    const row = await this.findRow(manager, id, true);
+    return { row: row!, article };
+  }
+
+  async findRow(manager: EntityManager, id: string, forUpdate = false): Promise<CommentRow | undefined> {
+    const rows: CommentRow[] = await manager.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1
+       ${forUpdate ? 'FOR UPDATE OF c' : ''}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  private ownHeldClause(viewer: AuthUser | undefined, params: unknown[]): string | null {
+    if (!viewer || isModerator(viewer)) return null;
+    return `c.author_id = $${params.push(viewer.id)} AND c.status = 'pending' AND c.deleted_at IS NULL`;
+  }
+
+  private async replyPreviews(parentIds: string[], viewer?: AuthUser): Promise<Map<string, CommentRow[]>> {
+    const byParent = new Map<string, CommentRow[]>();
+    if (parentIds.length === 0) return byParent;
+    const params: unknown[] = [parentIds, REPLY_PREVIEW_COUNT];
+    const own = this.ownHeldClause(viewer, params);
+    const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+      WHERE c.parent_id = p.id AND ${LISTED} ORDER BY c.created_at, c.id LIMIT $2`;
+    const inner = own
+      ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+          WHERE c.parent_id = p.id AND ${own} ORDER BY c.created_at, c.id LIMIT $2)) t ORDER BY created_at, id LIMIT $2`
+      : visible;
+    const rows: CommentRow[] = await this.dataSource.query(
+      `SELECT r.* FROM unnest($1::uuid[]) AS p(id) CROSS JOIN LATERAL (${inner}) r`,
+      params,
+    );
+    for (const row of rows) {
+      const list = byParent.get(row.parent_id!) ?? [];
+      list.push(row);
+      byParent.set(row.parent_id!, list);
+    }
+    return byParent;
+  }
+
+  private assertOpen(article: Article, settings: ModerationSettings): void {
+    const state = closingState(article, settings);
+    if (state.closed) throw new AppError(409, 'ARTICLE_CLOSED', state.closedMessage ?? settings.defaultClosedMessage);
+  }
+
+  private cleanBody(raw: string, settings: ModerationSettings): string {
+    const body = raw.trim();
+    if (body.length === 0 || body.length > settings.maxCommentLength) {
+      throw AppError.validation(`body must be 1 to ${settings.maxCommentLength} characters after trimming`, [
+        { field: 'body', messages: [`must be 1 to ${settings.maxCommentLength} characters`] },
+      ]);
+    }
+    return body;
+  }
+
+  private async assertCanReplyTo(manager: EntityManager, parentId: string, articleId: string): Promise<void> {
+    const [parent]: Pick<CommentRow, 'article_id' | 'status' | 'deleted_at'>[] = await manager.query(
+      `SELECT article_id, status, deleted_at FROM comments WHERE id = $1 FOR SHARE`,
+      [parentId],
+    );
+    if (!parent || parent.article_id !== articleId) throw AppError.notFound('The parent comment');
+    if (parent.deleted_at || (parent.status !== 'published' && parent.status !== 'approved')) {
+      throw AppError.conflict('Replies can only be made to visible comments');
+    }
+  }
+
+  /**
+   * Takes the key for this request, or replays the first response. A concurrent retry waits on the
+   * key's row until the first request commits (or rolls back, freeing the key).
+   */
+  private async claimIdempotencyKey(manager: EntityManager, userId: string, key: string): Promise<CreatedComment | null> {
+    const claimed: unknown[] = await manager.query(
+      `INSERT INTO idempotency_keys (user_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
+      [userId, key],
+    );
+    if (claimed.length > 0) return null;
+    const [stored]: { response_status: number | null; response_body: CommentView }[] = await manager.query(
+      `SELECT response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+      [userId, key],
+    );
+    if (!stored?.response_status) throw AppError.conflict('A request with this Idempotency-Key is still being processed');
+    return { status: stored.response_status, body: stored.response_body };
+  }
+}
+
+function withPosition<T extends { created_at: Date; id: string }>(row: T): T & KeysetPosition {
+  return Object.assign(row, { createdAt: row.created_at });
+}

@@ -1,0 +1,32 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
+import { IsStorableText } from '../../common/text';
+
+/** The hard ceiling; the settings' maxCommentLength (checked after trimming) is the real limit. */
+export const MAX_BODY_CHARS = 50000;
+
+export class CreateCommentDto {
+  @IsString()
+  @MaxLength(MAX_BODY_CHARS * 2)
+  @IsStorableText()
+  body: string;
+
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+}
+
+export class UpdateCommentDto {
+  @IsString()
+  @MaxLength(MAX_BODY_CHARS * 2)
+  @IsStorableText()
+  body: string;
+}
+
+export class ThreadQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['newest', 'oldest'], default: 'newest' })
+  @IsOptional()
+  @IsIn(['newest', 'oldest'])
+  sort: 'newest' | 'oldest' = 'newest';
+}

@@ -1,0 +1,19 @@
+import { Article } from '../articles/article.entity';
+import { CommentRevision } from '../comments/comment-revision.entity';
+import { Comment } from '../comments/comment.entity';
+import { IdempotencyKey } from '../comments/idempotency-key.entity';
+import { ModerationLogEntry } from '../moderation/moderation-log-entry.entity';
+import { Report } from '../reports/report.entity';
+import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { User } from '../users/user.entity';
+
+export const ENTITIES = [
+  User,
+  Article,
+  Comment,
+  CommentRevision,
+  Report,
+  ModerationLogEntry,
+  ModerationSettings,
+  IdempotencyKey,
+];

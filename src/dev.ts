@@ -1,0 +1,36 @@
+import { Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+
+export const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
+export const DEV_SECRET_FILE = join(DATA_DIR, 'jwt-secret');
+
+/**
+ * `npm start`: the production bootstrap, plus what a developer's machine lacks. Without
+ * DATABASE_URL it starts an embedded PostgreSQL with its data under .data/; without JWT_SECRET
+ * it makes a dev secret under .data/ (which `npm run token` also reads).
+ */
+async function main(): Promise<void> {
+  const logger = new Logger('Dev');
+  mkdirSync(DATA_DIR, { recursive: true });
+  if (!process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
+    if (!existsSync(DEV_SECRET_FILE)) writeFileSync(DEV_SECRET_FILE, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    process.env.JWT_SECRET = readFileSync(DEV_SECRET_FILE, 'utf8').trim();
+    logger.warn(`JWT_SECRET is not set: using a development secret kept in ${DEV_SECRET_FILE}. Never do this in production.`);
+  }
+  if (!process.env.DATABASE_URL) {
+    const pg = await startEmbeddedPostgres(DATA_DIR);
+    process.env.DATABASE_URL = pg.url;
+    logger.log(`DATABASE_URL is not set: started an embedded PostgreSQL on port ${pg.port} (data in ${join(DATA_DIR, 'pg')})`);
+  }
+  // Loaded only now: the application reads the environment set above.
+  const { bootstrap } = require('./main') as typeof import('./main');
+  await bootstrap();
+}
+
+main().catch((error: Error) => {
+  console.error(error?.message ?? error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { HttpStatus } from '@nestjs/common';
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'USER_BANNED'
+  | 'NOT_FOUND'
+  | 'ARTICLE_CLOSED'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** A failure the client can act on: rendered as problem+json with a stable code. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
+
+  static validation(message: string, errors?: FieldError[]) {
+    return new AppError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', message, errors);
+  }
+  static notFound(what: string) {
+    return new AppError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${what} was not found`);
+  }
+  static forbidden(message = 'You may not do this') {
+    return new AppError(HttpStatus.FORBIDDEN, 'FORBIDDEN', message);
+  }
+  static conflict(message: string) {
+    return new AppError(HttpStatus.CONFLICT, 'CONFLICT', message);
+  }
+  static unauthenticated(message = 'A valid bearer token is required') {
+    return new AppError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', message);
+  }
+}

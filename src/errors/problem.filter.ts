@@ -1,0 +1,100 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { isBadInput, isRetryable, isUnavailable, pgCode, PG } from '../database/pg-errors';
+import { AppError, ErrorCode } from './app-error';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'VALIDATION_FAILED',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+const TITLES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  UNAUTHENTICATED: 'Authentication required',
+  FORBIDDEN: 'Forbidden',
+  USER_BANNED: 'You are banned from commenting',
+  NOT_FOUND: 'Not found',
+  ARTICLE_CLOSED: 'This article is closed to comments',
+  CONFLICT: 'Conflict',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  RATE_LIMITED: 'Too many requests',
+  UNAVAILABLE: 'The service is unavailable',
+  INTERNAL: 'Internal error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  errors?: AppError['errors'];
+}
+
+/** Turns every error into RFC 9457 problem+json with a stable code; nothing leaks a stack trace. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const error = this.toAppError(exception);
+    if (error.code === 'INTERNAL') this.logger.error(exception instanceof Error ? exception.stack : exception);
+    if (response.headersSent) return;
+    const problem: Problem = {
+      type: `urn:comment-desk:problem:${error.code.toLowerCase().replace(/_/g, '-')}`,
+      title: TITLES[error.code],
+      status: error.status,
+      detail: error.message,
+      code: error.code,
+      instance: request?.originalUrl?.split('?')[0],
+      ...(error.errors ? { errors: error.errors } : {}),
+    };
+    if (error.code === 'UNAVAILABLE') response.setHeader('Retry-After', '5');
+    response.status(error.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  toAppError(exception: unknown): AppError {
+    if (exception instanceof AppError) return exception;
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+    const bodyParserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
+    if (typeof bodyParserError?.type === 'string' && typeof bodyParserError.status === 'number') {
+      const status = bodyParserError.status;
+      if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+      if (status >= 400 && status < 500) {
+        return new AppError(status === 415 ? 415 : 400, 'VALIDATION_FAILED', 'The request body could not be read');
+      }
+    }
+    if (pgCode(exception) === PG.UNIQUE_VIOLATION) return AppError.conflict('This already exists');
+    if (isBadInput(exception)) return AppError.validation('A value in the request is not valid');
+    if (isUnavailable(exception) || isRetryable(exception)) {
+      return new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', 'The database is unavailable; try again shortly');
+    }
+    return new AppError(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Something went wrong on our side');
+  }
+
+  private fromHttpException(exception: HttpException): AppError {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
+    const body = exception.getResponse();
+    let detail = exception.message;
+    if (typeof body === 'object' && body !== null && 'message' in body) {
+      const message = (body as { message: unknown }).message;
+      detail = Array.isArray(message) ? message.join('; ') : String(message);
+    }
+    if (status === 404) detail = 'No such resource';
+    if (status === 429) detail = 'Too many requests; slow down';
+    return new AppError(status, code, detail);
+  }
+}

@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+} from 'class-validator';
+import { COMMENT_STATUSES, CommentStatus } from '../../comments/comment.entity';
+import { PageQueryDto } from '../../common/pagination';
+import { IsStorableText } from '../../common/text';
+
+export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export class QueueQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsUUID()
+  articleId?: string;
+}
+
+export class DecisionDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: COMMENT_STATUSES, description: 'Refuse with 409 if the status has changed meanwhile' })
+  @IsOptional()
+  @IsIn(COMMENT_STATUSES)
+  expectedStatus?: CommentStatus;
+}
+
+export class BulkDecisionDto {
+  @ApiProperty({ enum: ['approve', 'reject'] })
+  @IsIn(['approve', 'reject'])
+  action: 'approve' | 'reject';
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  commentIds: string[];
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  reason?: string;
+}
+
+export class LogQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsUUID()
+  commentId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  articleId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @IsStorableText()
+  actorId?: string;
+}
+
+export class BanDto {
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  reason: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Absent: until unbanned' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
+  @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  until?: Date;
+}
+
+export class PremodDto {
+  @IsBoolean()
+  enabled: boolean;
+}

@@ -1,0 +1,48 @@
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings'] as const;
+export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
+
+/** Append-only: a trigger in the migration refuses UPDATE and DELETE. */
+@Entity('moderation_log')
+@Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings')`)
+@Index('IDX_moderation_log_created', ['createdAt', 'id'])
+@Index('IDX_moderation_log_target', ['targetId', 'createdAt', 'id'])
+@Index('IDX_moderation_log_article', ['articleId', 'createdAt', 'id'])
+@Index('IDX_moderation_log_actor', ['actorId', 'createdAt', 'id'])
+export class ModerationLogEntry {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  action: string;
+
+  /** null: the system decided. */
+  @Column({ name: 'actor_id', type: 'text', nullable: true })
+  actorId: string | null;
+
+  @Column({ name: 'actor_name', type: 'text', nullable: true })
+  actorName: string | null;
+
+  @Column({ name: 'target_type', type: 'varchar', length: 16 })
+  targetType: LogTargetType;
+
+  @Column({ name: 'target_id', type: 'text' })
+  targetId: string;
+
+  @Column({ name: 'article_id', type: 'uuid', nullable: true })
+  articleId: string | null;
+
+  @Column({ name: 'from_status', type: 'varchar', length: 16, nullable: true })
+  fromStatus: string | null;
+
+  @Column({ name: 'to_status', type: 'varchar', length: 16, nullable: true })
+  toStatus: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  /** clock_timestamp: entries of one transaction keep their order. */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'clock_timestamp()' })
+  createdAt: Date;
+}

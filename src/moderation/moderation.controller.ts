@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Access, AuthUser } from '../auth/access.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { CommentView } from '../comments/comment.view';
+import { UuidParam } from '../common/uuid.pipe';
+import { AppError } from '../errors/app-error';
+import { BanDto, BulkDecisionDto, DecisionDto, LogQueryDto, PremodDto, QueueName, QUEUES, QueueQueryDto } from './dto/moderation.dto';
+import { ModerationService } from './moderation.service';
+import { BulkResponseView, LogPageView, ModeratedUserView, QueuePageView } from './moderation.views';
+
+const USER_ID = /^[^\u0000]{1,200}$/u;
+
+const queuePipe = new ParseEnumPipe(
+  Object.fromEntries(QUEUES.map((q) => [q, q])),
+  { exceptionFactory: () => AppError.notFound('The queue') },
+);
+
+function userIdParam(id: string): string {
+  if (!USER_ID.test(id) || !id.isWellFormed()) throw AppError.validation('user id is not valid');
+  return id;
+}
+
+@ApiTags('moderation')
+@ApiBearerAuth()
+@Access('moderator')
+@Controller('moderation')
+export class ModerationController {
+  constructor(private readonly moderation: ModerationService) {}
+
+  /** Oldest first; `unmoderated` is what was published and not yet reviewed. */
+  @Get('queue/:queue')
+  @ApiParam({ name: 'queue', enum: QUEUES })
+  queue(@Param('queue', queuePipe) queue: QueueName, @Query() query: QueueQueryDto): Promise<QueuePageView> {
+    return this.moderation.queue(queue, query);
+  }
+
+  @Post('comments/:id/approve')
+  @HttpCode(200)
+  approve(@Param('id', UuidParam()) id: string, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<CommentView> {
+    return this.moderation.decide(id, 'approve', dto, user);
+  }
+
+  @Post('comments/:id/reject')
+  @HttpCode(200)
+  reject(@Param('id', UuidParam()) id: string, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<CommentView> {
+    return this.moderation.decide(id, 'reject', dto, user);
+  }
+
+  /** Up to 100 comments; each is decided on its own and reported in `results`. */
+  @Post('bulk')
+  @HttpCode(200)
+  bulk(@Body() dto: BulkDecisionDto, @CurrentUser() user: AuthUser): Promise<BulkResponseView> {
+    return this.moderation.bulk(dto, user);
+  }
+
+  /** Newest first. */
+  @Get('log')
+  log(@Query() query: LogQueryDto): Promise<LogPageView> {
+    return this.moderation.logEntries(query);
+  }
+
+  @Get('users/:id')
+  user(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
+    return this.moderation.user(userIdParam(id), user);
+  }
+
+  @Post('users/:id/ban')
+  @HttpCode(200)
+  ban(@Param('id') id: string, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
+    return this.moderation.ban(userIdParam(id), dto, user);
+  }
+
+  @Post('users/:id/unban')
+  @HttpCode(200)
+  unban(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
+    return this.moderation.unban(userIdParam(id), user);
+  }
+
+  /** Hold all of this user's new comments for review. */
+  @Post('users/:id/premod')
+  @HttpCode(200)
+  premod(@Param('id') id: string, @Body() dto: PremodDto, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
+    return this.moderation.setPremod(userIdParam(id), dto.enabled, user);
+  }
+}

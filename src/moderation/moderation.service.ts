@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuthUser } from '../auth/access.decorator';
+import { applyCountChange } from '../comments/comment-counters';
+import { CommentStatus } from '../comments/comment.entity';
+import { COMMENT_COLUMNS, CommentRow, CommentView, toCommentView } from '../comments/comment.view';
+import { CommentsService, countedState } from '../comments/comments.service';
+import { decodeCursor, toPage } from '../common/pagination';
+import { Transactions } from '../database/transactions';
+import { AppError } from '../errors/app-error';
+import { ReportsService } from '../reports/reports.service';
+import { User } from '../users/user.entity';
+import { isBanned, UsersService } from '../users/users.service';
+import { BanDto, BulkDecisionDto, DecisionDto, LogQueryDto, QueueName, QueueQueryDto } from './dto/moderation.dto';
+import { ModerationLogEntry } from './moderation-log-entry.entity';
+import { ModerationLog } from './moderation-log.service';
+import { BulkResponseView, LogEntryView, ModeratedUserView, QueueItemView } from './moderation.views';
+
+const QUEUE_FILTER: Record<QueueName, string> = {
+  pending: `c.status = 'pending'`,
+  unmoderated: `c.status = 'published'`,
+  approved: `c.status = 'approved'`,
+  rejected: `c.status = 'rejected'`,
+  reported: `c.open_report_count > 0`,
+};
+
+export type Decision = 'approve' | 'reject';
+const STATUS_OF: Record<Decision, CommentStatus> = { approve: 'approved', reject: 'rejected' };
+
+@Injectable()
+export class ModerationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly comments: CommentsService,
+    private readonly reports: ReportsService,
+    private readonly users: UsersService,
+    private readonly log: ModerationLog,
+  ) {}
+
+  /** A queue, oldest first, across all articles or one. */
+  async queue(name: QueueName, query: QueueQueryDto) {
+    const list = `queue:${name}`;
+    const after = decodeCursor(list, query.cursor);
+    const params: unknown[] = [query.limit + 1];
+    const where = [QUEUE_FILTER[name], 'c.deleted_at IS NULL'];
+    if (query.articleId) where.push(`c.article_id = $${params.push(query.articleId)}`);
+    if (after) where.push(`(c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
+    const rows: (CommentRow & { article_title: string; article_url: string })[] = await this.dataSource.query(
+      `SELECT ${COMMENT_COLUMNS}, a.title AS article_title, a.url AS article_url
+       FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
+       WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT $1`,
+      params,
+    );
+    const page = toPage(list, rows.map((r) => Object.assign(r, { createdAt: r.created_at })), query.limit);
+    const reports = await this.reports.openReports(
+      this.dataSource.manager,
+      page.items.filter((r) => r.open_report_count > 0).map((r) => r.id),
+    );
+    const items: QueueItemView[] = page.items.map((row) => ({
+      ...toCommentView(row, { id: '', name: null, role: 'moderator' }),
+      article: { id: row.article_id, title: row.article_title, url: row.article_url },
+      openReportCount: row.open_report_count,
+      reports: reports.get(row.id) ?? [],
+    }));
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Approves or rejects one comment under its locks; resolves its open reports and writes the log
+   * entry in the same transaction. With expectedStatus, a status changed meanwhile is a 409.
+   */
+  async decide(id: string, decision: Decision, dto: DecisionDto, moderator: AuthUser): Promise<CommentView> {
+    return this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      const { row } = await this.comments.lockComment(manager, id);
+      if (row.deleted_at) throw AppError.notFound('The comment');
+      if (dto.expectedStatus && dto.expectedStatus !== row.status) {
+        throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
+      }
+      const toStatus = STATUS_OF[decision];
+      if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
+      const resolved = await this.reports.resolveAll(manager, id, moderator);
+      await manager.query(`UPDATE comments SET status = $2 WHERE id = $1`, [id, toStatus]);
+      await applyCountChange(manager, { articleId: row.article_id, parentId: row.parent_id }, countedState(row), {
+        status: toStatus,
+        deleted: false,
+        reported: false,
+      });
+      await this.log.record(manager, {
+        action: decision,
+        actor: moderator,
+        targetType: 'comment',
+        targetId: id,
+        articleId: row.article_id,
+        fromStatus: row.status,
+        toStatus,
+        reason: [dto.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null,
+      });
+      return toCommentView((await this.comments.findRow(manager, id))!, moderator);
+    });
+  }
+
+  /** Each comment is decided in its own transaction: one failure does not undo the others. */
+  async bulk(dto: BulkDecisionDto, moderator: AuthUser): Promise<BulkResponseView> {
+    const results: BulkResponseView['results'] = [];
+    for (const id of dto.commentIds) {
+      try {
+        await this.decide(id, dto.action, { reason: dto.reason }, moderator);
+        results.push({ id, ok: true });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results.push({ id, ok: false, code: error.code });
+      }
+    }
+    return { results };
+  }
+
+  async logEntries(query: LogQueryDto) {
+    const qb = this.dataSource.manager.createQueryBuilder(ModerationLogEntry, 'l');
+    if (query.commentId) qb.andWhere(`l.target_type = 'comment' AND l.target_id = :commentId`, { commentId: query.commentId });
+    if (query.articleId) qb.andWhere('l.article_id = :articleId', { articleId: query.articleId });
+    if (query.actorId) qb.andWhere('l.actor_id = :actorId', { actorId: query.actorId });
+    const after = decodeCursor('log', query.cursor);
+    if (after) qb.andWhere('(l.created_at, l.id) < (:t, :id)', { t: after.createdAt, id: after.id });
+    const rows = await qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'DESC').take(query.limit + 1).getMany();
+    const page = toPage('log', rows, query.limit);
+    return { items: page.items.map(LogEntryView.of), nextCursor: page.nextCursor };
+  }
+
+  async user(id: string, moderator: AuthUser): Promise<ModeratedUserView> {
+    const user = await this.dataSource.manager.findOneBy(User, { id });
+    if (!user) throw AppError.notFound('The user');
+    const [counts, recent]: [{ status: string; n: number }[], CommentRow[]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT status, count(*)::int AS n FROM comments WHERE author_id = $1 AND deleted_at IS NULL GROUP BY status`,
+        [id],
+      ),
+      this.dataSource.query(
+        `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+         WHERE c.author_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT 10`,
+        [id],
+      ),
+    ]);
+    const byStatus = { published: 0, pending: 0, approved: 0, rejected: 0 } as Record<string, number>;
+    for (const c of counts) byStatus[c.status] = c.n;
+    return {
+      id: user.id,
+      name: user.name,
+      ban: {
+        banned: isBanned({ banned_at: user.bannedAt, ban_until: user.banUntil }),
+        since: user.bannedAt,
+        until: user.banUntil,
+        reason: user.banReason,
+      },
+      premod: user.premod,
+      counts: byStatus,
+      recentComments: recent.map((r) => toCommentView(r, moderator)),
+      createdAt: user.createdAt,
+    };
+  }
+
+  async ban(id: string, dto: BanDto, moderator: AuthUser): Promise<ModeratedUserView> {
+    if (dto.until && dto.until <= new Date()) {
+      throw AppError.validation('until must be in the future', [{ field: 'until', messages: ['must be in the future'] }]);
+    }
+    await this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      await this.users.see(manager, { id, name: null });
+      await manager.query(`UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`, [
+        id,
+        dto.until ?? null,
+        dto.reason,
+      ]);
+      await this.log.record(manager, {
+        action: 'ban',
+        actor: moderator,
+        targetType: 'user',
+        targetId: id,
+        reason: dto.until ? `${dto.reason} (until ${dto.until.toISOString()})` : dto.reason,
+      });
+    });
+    return this.user(id, moderator);
+  }
+
+  async unban(id: string, moderator: AuthUser): Promise<ModeratedUserView> {
+    await this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      const [, affected]: [unknown, number] = await manager.query(
+        `UPDATE users SET banned_at = NULL, ban_until = NULL, ban_reason = NULL, updated_at = now()
+         WHERE id = $1 AND banned_at IS NOT NULL`,
+        [id],
+      );
+      if (affected > 0) await this.log.record(manager, { action: 'unban', actor: moderator, targetType: 'user', targetId: id });
+    });
+    return this.user(id, moderator);
+  }
+
+  async setPremod(id: string, enabled: boolean, moderator: AuthUser): Promise<ModeratedUserView> {
+    await this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      await this.users.see(manager, { id, name: null });
+      const [, affected]: [unknown, number] = await manager.query(
+        `UPDATE users SET premod = $2, updated_at = now() WHERE id = $1 AND premod <> $2`,
+        [id, enabled],
+      );
+      if (affected > 0) {
+        await this.log.record(manager, {
+          action: enabled ? 'premod_on' : 'premod_off',
+          actor: moderator,
+          targetType: 'user',
+          targetId: id,
+        });
+      }
+    });
+    return this.user(id, moderator);
+  }
+}

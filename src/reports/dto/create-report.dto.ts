@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsStorableText } from '../../common/text';
+import { REPORT_REASONS, ReportReason } from '../report.entity';
+
+export class CreateReportDto {
+  @ApiProperty({ enum: REPORT_REASONS })
+  @IsIn(REPORT_REASONS)
+  reason: ReportReason;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  note?: string;
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuthUser } from '../auth/access.decorator';
+import { applyCountChange } from '../comments/comment-counters';
+import { canSee } from '../comments/comment.view';
+import { CommentsService, countedState } from '../comments/comments.service';
+import { PG, pgCode } from '../database/pg-errors';
+import { Transactions } from '../database/transactions';
+import { AppError } from '../errors/app-error';
+import { UsersService } from '../users/users.service';
+import { CreateReportDto } from './dto/create-report.dto';
+import { ReportRow, ReportView, toReportView } from './report.view';
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly comments: CommentsService,
+    private readonly users: UsersService,
+  ) {}
+
+  /** One report per reader and comment; the database's unique key decides between racing reports. */
+  async create(commentId: string, dto: CreateReportDto, reporter: AuthUser): Promise<ReportView> {
+    return this.transactions.run(async (manager) => {
+      await this.users.see(manager, reporter);
+      const { row } = await this.comments.lockComment(manager, commentId);
+      if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
+      if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
+      let report: ReportRow;
+      try {
+        [report] = await manager.query(
+          `INSERT INTO reports (comment_id, user_id, reason, note) VALUES ($1, $2, $3, $4)
+           RETURNING id, comment_id, user_id, reason, note, created_at`,
+          [commentId, reporter.id, dto.reason, dto.note ?? null],
+        );
+      } catch (error) {
+        if (pgCode(error) === PG.UNIQUE_VIOLATION) throw AppError.conflict('You have already reported this comment');
+        throw error;
+      }
+      await manager.query(`UPDATE comments SET open_report_count = open_report_count + 1 WHERE id = $1`, [commentId]);
+      await applyCountChange(manager, { articleId: row.article_id, parentId: row.parent_id }, countedState(row), {
+        ...countedState(row),
+        reported: true,
+      });
+      return toReportView(report, false);
+    });
+  }
+
+  /** Closes a comment's open reports; the caller adjusts the counts with the rest of its change. */
+  async resolveAll(manager: EntityManager, commentId: string, resolver: AuthUser): Promise<number> {
+    const [, affected]: [unknown, number] = await manager.query(
+      `UPDATE reports SET resolved_at = now(), resolved_by = $2 WHERE comment_id = $1 AND resolved_at IS NULL`,
+      [commentId, resolver.id],
+    );
+    await manager.query(`UPDATE comments SET open_report_count = 0 WHERE id = $1`, [commentId]);
+    return affected;
+  }
+
+  async openReports(manager: EntityManager, commentIds: string[]): Promise<Map<string, ReportView[]>> {
+    const rows: ReportRow[] = commentIds.length
+      ? await manager.query(
+          `SELECT id, comment_id, user_id, reason, note, created_at FROM reports
+           WHERE comment_id = ANY($1::uuid[]) AND resolved_at IS NULL ORDER BY created_at, id`,
+          [commentIds],
+        )
+      : [];
+    const byComment = new Map<string, ReportView[]>();
+    for (const row of rows) byComment.set(row.comment_id, [...(byComment.get(row.comment_id) ?? []), toReportView(row, true)]);
+    return byComment;
+  }
+}

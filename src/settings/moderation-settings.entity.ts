@@ -1,0 +1,59 @@
+import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ModerationMode } from '../articles/article.entity';
+
+/** The one row of moderation settings (id 1), created by the migration with the defaults. */
+@Entity('moderation_settings')
+@Check('CHK_moderation_settings_single_row', `"id" = 1`)
+@Check('CHK_moderation_settings_mode', `"default_moderation_mode" IN ('post', 'pre')`)
+@Check(
+  'CHK_moderation_settings_ranges',
+  `"max_links" >= 0 AND "premod_new_commenters" >= 0 AND "report_threshold" >= 1 AND "edit_window_seconds" >= 0 AND "max_comment_length" >= 1 AND ("auto_close_after_days" IS NULL OR "auto_close_after_days" >= 1)`,
+)
+export class ModerationSettings {
+  @PrimaryColumn({ type: 'smallint' })
+  id: number;
+
+  @Column({ name: 'banned_words', type: 'text', array: true, default: () => "'{}'" })
+  bannedWords: string[];
+
+  @Column({ name: 'suspect_words', type: 'text', array: true, default: () => "'{}'" })
+  suspectWords: string[];
+
+  @Column({ name: 'max_links', type: 'int', default: 5 })
+  maxLinks: number;
+
+  @Column({ name: 'premod_new_commenters', type: 'int', default: 0 })
+  premodNewCommenters: number;
+
+  @Column({ name: 'report_threshold', type: 'int', default: 3 })
+  reportThreshold: number;
+
+  @Column({ name: 'default_moderation_mode', type: 'varchar', length: 8, default: 'post' })
+  defaultModerationMode: ModerationMode;
+
+  @Column({ name: 'default_disclaimer_text', type: 'text', default: 'The comments below have not been moderated.' })
+  defaultDisclaimerText: string;
+
+  @Column({
+    name: 'default_closed_message',
+    type: 'text',
+    default: 'We are no longer accepting comments on this article.',
+  })
+  defaultClosedMessage: string;
+
+  @Column({ name: 'auto_close_after_days', type: 'int', nullable: true })
+  autoCloseAfterDays: number | null;
+
+  @Column({ name: 'edit_window_seconds', type: 'int', default: 600 })
+  editWindowSeconds: number;
+
+  @Column({ name: 'max_comment_length', type: 'int', default: 5000 })
+  maxCommentLength: number;
+
+  /** Bumped on every change, so that what is built from the settings can be rebuilt. */
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../auth/access.decorator';
+import { Transactions } from '../database/transactions';
+import { ModerationLog } from '../moderation/moderation-log.service';
+import { UpdateSettingsDto } from './dto/update-settings.dto';
+import { ModerationSettings } from './moderation-settings.entity';
+
+const SETTINGS_ID = 1;
+
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly log: ModerationLog,
+  ) {}
+
+  /** The current settings; read per unit of work so that a change applies at once on every instance. */
+  async current(manager: EntityManager = this.dataSource.manager): Promise<ModerationSettings> {
+    return manager.findOneByOrFail(ModerationSettings, { id: SETTINGS_ID });
+  }
+
+  async update(patch: UpdateSettingsDto, actor: AuthUser): Promise<ModerationSettings> {
+    return this.transactions.run(async (manager) => {
+      const settings = await manager.findOneOrFail(ModerationSettings, {
+        where: { id: SETTINGS_ID },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const changed = Object.entries(patch)
+        .filter(([key, value]) => value !== undefined && JSON.stringify(settings[key as keyof ModerationSettings]) !== JSON.stringify(value))
+        .map(([key]) => key);
+      if (changed.length === 0) return settings;
+      Object.assign(settings, patch, { version: settings.version + 1 });
+      const saved = await manager.save(settings);
+      await this.log.record(manager, {
+        action: 'update_settings',
+        actor,
+        targetType: 'settings',
+        targetId: String(SETTINGS_ID),
+        reason: `changed ${changed.join(', ')}`,
+      });
+      return saved;
+    });
+  }
+}
