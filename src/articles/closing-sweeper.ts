@@ -36,7 +36,8 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SWEEP_LOCK_KEY]);
       if (!locked) return [];
       const settings = await this.settings.current(manager);
-      const closed: { id: string; by_schedule: boolean }[] = await manager.query(
+      // An UPDATE through TypeORM answers [rows, rowCount].
+      const [rows]: [{ id: string; by_schedule: boolean }[], number] = await manager.query(
         `UPDATE articles SET
            closed_at = LEAST(close_at, CASE WHEN NOT auto_close_exempt AND $1::int IS NOT NULL
                                             THEN created_at + make_interval(days => $1::int) END),
@@ -46,7 +47,6 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
          RETURNING id, close_at IS NOT NULL AND close_at <= now() AS by_schedule`,
         [settings.autoCloseAfterDays, settings.defaultClosedMessage],
       );
-      const rows = Array.isArray(closed[0]) ? (closed[0] as typeof closed) : closed;
       for (const row of rows) {
         await this.log.record(manager, {
           action: 'close',

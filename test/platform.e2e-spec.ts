@@ -1,0 +1,231 @@
+import { generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source';
+import { runMigrationsLocked } from '../src/database/migrate';
+import { createTestApp, createTestDatabase, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
+
+type Level = 'public' | 'user' | 'moderator' | 'admin';
+
+/** Every route of the API and who may call it. A route added without a line here fails the suite. */
+const ROUTES: [string, string, Level][] = [
+  ['GET', '/api/health', 'public'],
+  ['POST', '/api/articles', 'moderator'],
+  ['GET', '/api/articles', 'moderator'],
+  ['GET', '/api/articles/:id', 'public'],
+  ['PATCH', '/api/articles/:id', 'moderator'],
+  ['POST', '/api/articles/:id/close', 'moderator'],
+  ['POST', '/api/articles/:id/reopen', 'moderator'],
+  ['GET', '/api/articles/:id/comments', 'public'],
+  ['POST', '/api/articles/:id/comments', 'user'],
+  ['GET', '/api/comments/:id/replies', 'public'],
+  ['GET', '/api/comments/:id', 'public'],
+  ['PATCH', '/api/comments/:id', 'user'],
+  ['DELETE', '/api/comments/:id', 'user'],
+  ['POST', '/api/comments/:id/reports', 'user'],
+  ['GET', '/api/moderation/queue/:queue', 'moderator'],
+  ['POST', '/api/moderation/comments/:id/approve', 'moderator'],
+  ['POST', '/api/moderation/comments/:id/reject', 'moderator'],
+  ['POST', '/api/moderation/bulk', 'moderator'],
+  ['GET', '/api/moderation/log', 'moderator'],
+  ['GET', '/api/moderation/settings', 'moderator'],
+  ['PUT', '/api/moderation/settings', 'admin'],
+  ['GET', '/api/moderation/users/:id', 'moderator'],
+  ['POST', '/api/moderation/users/:id/ban', 'moderator'],
+  ['POST', '/api/moderation/users/:id/unban', 'moderator'],
+  ['POST', '/api/moderation/users/:id/premod', 'moderator'],
+];
+const RANK: Record<Level, number> = { public: 0, user: 1, moderator: 2, admin: 3 };
+const ROLE_RANK: Record<Role, number> = { commenter: 1, moderator: 2, admin: 3 };
+
+function routeTable(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance();
+  return express.router.stack
+    .filter((layer: { route?: unknown }) => layer.route)
+    .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) =>
+      Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${layer.route.path}`),
+    )
+    .filter((route: string) => !route.includes('/api/docs'));
+}
+
+const concrete = (path: string) =>
+  path.replace(':queue', 'pending').replace(':id', path.includes('/users/') ? 'someone' : '00000000-0000-4000-8000-000000000000');
+
+function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code: string) {
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), detail: expect.any(String) }));
+}
+
+describe('the platform', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('who may do what', () => {
+    it('lists every route of the app in the access table', () => {
+      expect(routeTable(t).sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
+    });
+
+    it.each(ROUTES)('%s %s is for %s', async (method, path, level) => {
+      const url = concrete(path);
+      const call = (role?: Role) => {
+        const req = t.http()[method.toLowerCase() as 'get'](url);
+        return role ? req.set('Authorization', `Bearer ${t.token(`${role}-1`, role)}`) : req;
+      };
+      const anonymous = await call();
+      if (level === 'public') expect([401, 403]).not.toContain(anonymous.status);
+      else expectProblem(anonymous, 401, 'UNAUTHENTICATED');
+      for (const role of ['commenter', 'moderator', 'admin'] as Role[]) {
+        const res = await call(role);
+        if (ROLE_RANK[role] < RANK[level]) expectProblem(res, 403, 'FORBIDDEN');
+        else expect([401, 403]).not.toContain(res.status);
+        expect(res.status).toBeLessThan(500);
+      }
+    });
+  });
+
+  describe('tokens', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const bad: [string, () => string][] = [
+      ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', role: 'admin' })}.`],
+      ['RS256 where HS256 is expected', () => jwt.sign({ sub: 'eve' }, privateKey, { algorithm: 'RS256' })],
+      ['a wrong key', () => jwt.sign({ sub: 'eve' }, 'another-secret-of-some-length')],
+      ['expired', () => jwt.sign({ sub: 'eve', exp: now() - 60 }, TEST_JWT_SECRET)],
+      ['not yet valid', () => jwt.sign({ sub: 'eve', nbf: now() + 3600 }, TEST_JWT_SECRET)],
+      ['no sub', () => jwt.sign({ name: 'eve' }, TEST_JWT_SECRET)],
+      ['an empty sub', () => jwt.sign({ sub: '' }, TEST_JWT_SECRET)],
+      ['a numeric sub', () => jwt.sign({ sub: 42 } as object, TEST_JWT_SECRET)],
+      ['an absurdly long sub', () => jwt.sign({ sub: 'x'.repeat(5000) }, TEST_JWT_SECRET)],
+      ['an unknown role', () => jwt.sign({ sub: 'eve', role: 'superuser' }, TEST_JWT_SECRET)],
+      ['a name that is not text', () => jwt.sign({ sub: 'eve', name: { first: 'e' } }, TEST_JWT_SECRET)],
+      ['garbage', () => 'not.a.token'],
+    ];
+    it.each(bad)('refuses %s with 401', async (_, make) => {
+      const res = await t.http().post('/api/articles').set('Authorization', `Bearer ${make()}`).send({ url: 'https://e.example/x', title: 'x' });
+      expectProblem(res, 401, 'UNAUTHENTICATED');
+    });
+
+    it('refuses a bad token even on public routes, and malformed Authorization headers', async () => {
+      expectProblem(await t.http().get('/api/health').set('Authorization', 'Bearer not.a.token'), 401, 'UNAUTHENTICATED');
+      expectProblem(await t.http().get('/api/health').set('Authorization', 'Basic dXNlcjpwYXNz'), 401, 'UNAUTHENTICATED');
+    });
+
+    it('ignores a role smuggled in a body field', async () => {
+      const res = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${t.token('mallory')}`)
+        .send({ url: 'https://e.example/r', title: 'x', role: 'admin' });
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('tokens with RS256, issuer and audience', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    let rs: TestApp;
+    beforeAll(async () => {
+      rs = await createTestApp({ JWT_PUBLIC_KEY: pem, JWT_ISSUER: 'https://login.example', JWT_AUDIENCE: 'comment-desk' });
+    });
+    afterAll(async () => {
+      await rs.close();
+      for (const key of ['JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE']) delete process.env[key];
+    });
+    const sign = (claims: object, options: jwt.SignOptions = {}) =>
+      jwt.sign(claims, privateKey, { algorithm: 'RS256', issuer: 'https://login.example', audience: 'comment-desk', ...options });
+    const create = (token: string) =>
+      rs.http().post('/api/articles').set('Authorization', `Bearer ${token}`).send({ url: `https://e.example/${Math.random()}`, title: 'x' });
+
+    it('accepts a token signed with the private key', async () => {
+      expect((await create(sign({ sub: 'mod', role: 'moderator' }))).status).toBe(201);
+    });
+    it('refuses HS256 signed with the public key (key confusion), a wrong issuer and a wrong audience', async () => {
+      expectProblem(await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256' }).toString()), 401, 'UNAUTHENTICATED');
+      expectProblem(await create(sign({ sub: 'mod', role: 'moderator' }, { issuer: 'https://evil.example' })), 401, 'UNAUTHENTICATED');
+      expectProblem(await create(sign({ sub: 'mod', role: 'moderator' }, { audience: 'other' })), 401, 'UNAUTHENTICATED');
+    });
+  }, );
+
+  describe('errors', () => {
+    const mod = () => `Bearer ${t.token('mod', 'moderator')}`;
+    it('answers unknown routes and methods with 404 problem+json', async () => {
+      expectProblem(await t.http().get('/api/nothing-here'), 404, 'NOT_FOUND');
+      expectProblem(await t.http().get('/elsewhere'), 404, 'NOT_FOUND');
+    });
+    it('answers malformed JSON with 400 and an oversized body with 413', async () => {
+      expectProblem(await t.http().post('/api/articles').set('Authorization', mod()).set('Content-Type', 'application/json').send('{"url":'), 400, 'VALIDATION_FAILED');
+      const huge = JSON.stringify({ url: 'https://e.example/big', title: 'x'.repeat(2 * 1024 * 1024) });
+      expectProblem(await t.http().post('/api/articles').set('Authorization', mod()).set('Content-Type', 'application/json').send(huge), 413, 'PAYLOAD_TOO_LARGE');
+    });
+    it('answers a JSON body that is not an object with 400', async () => {
+      for (const body of ['[]', '"text"', '42', 'null']) {
+        const res = await t.http().post('/api/articles').set('Authorization', mod()).set('Content-Type', 'application/json').send(body);
+        expect(res.status).toBe(400);
+      }
+    });
+    it('answers a bad UUID in the path with 400', async () => {
+      expectProblem(await t.http().get('/api/articles/not-a-uuid'), 400, 'VALIDATION_FAILED');
+      expectProblem(await t.http().get('/api/comments/123/replies'), 400, 'VALIDATION_FAILED');
+    });
+  });
+
+  describe('service', () => {
+    it('reports health with a database ping', async () => {
+      const res = await t.http().get('/api/health');
+      expect(res.status).toBe(200);
+      expect(res.body.info.database.status).toBe('up');
+    });
+    it('serves the OpenAPI document and the interactive docs', async () => {
+      const doc = await t.http().get('/api/docs-json');
+      expect(doc.status).toBe(200);
+      expect(doc.body.openapi).toMatch(/^3\./);
+      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/articles', '/api/articles/{id}/comments', '/api/moderation/bulk']));
+      const ui = await t.http().get('/api/docs/');
+      expect(ui.status).toBe(200);
+      expect(ui.text).toContain('swagger');
+    });
+  });
+
+  describe('schema', () => {
+    it('has entities that agree with the migrated schema', async () => {
+      const dataSource = new DataSource(dataSourceOptions(t.databaseUrl));
+      await dataSource.initialize();
+      try {
+        const diff = await dataSource.driver.createSchemaBuilder().log();
+        expect(diff.upQueries.map((q) => q.query)).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+
+    it('migrates one empty database from several instances at once', async () => {
+      const url = await createTestDatabase();
+      const admin = new DataSource(dataSourceOptions(url));
+      await admin.initialize();
+      await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+      const instances = [0, 1, 2].map(() => new DataSource(dataSourceOptions(url)));
+      try {
+        await Promise.all(instances.map((d) => d.initialize()));
+        const applied = await Promise.all(instances.map((d) => runMigrationsLocked(d)));
+        expect(applied.flat()).toHaveLength(1);
+        const [{ n }] = await admin.query('SELECT count(*)::int AS n FROM moderation_settings');
+        expect(n).toBe(1);
+      } finally {
+        await Promise.all([admin, ...instances].map((d) => d.destroy()));
+      }
+    });
+
+    it('keeps the moderation log append-only', async () => {
+      await t.db.query(`INSERT INTO moderation_log (action, target_type, target_id) VALUES ('test', 'settings', '1')`);
+      await expect(t.db.query(`UPDATE moderation_log SET reason = 'rewritten'`)).rejects.toThrow(/append-only/);
+      await expect(t.db.query(`DELETE FROM moderation_log`)).rejects.toThrow(/append-only/);
+    });
+  });
+});
