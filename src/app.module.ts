@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
@@ -16,6 +17,7 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     EnvironmentModule,
+    LoggingModule,
     DatabaseModule,
     AuthModule,
     UsersModule,

@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Environment } from './config/environment';
 
 export const BODY_LIMIT = '1mb';
 
@@ -11,6 +13,12 @@ export function configureApp(app: INestApplication): void {
   express.useBodyParser('json', { limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
   express.disable('x-powered-by');
   express.set('etag', false);
+  // The docs page needs inline scripts and styles; the JSON API needs none of that.
+  express.use(helmet({ contentSecurityPolicy: false }));
+  const origins = (app.get(Environment).CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length > 0) {
+    express.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], maxAge: 600 });
+  }
 
   const document = SwaggerModule.createDocument(
     app,

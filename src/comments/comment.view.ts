@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ThreadArticleView } from '../articles/article.view';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { COMMENT_STATUSES, CommentStatus } from './comment.entity';
 
@@ -45,6 +46,17 @@ export class CommentView {
   createdAt: Date;
   editedAt: Date | null;
   deleted: boolean;
+}
+
+export class ThreadPage {
+  article: ThreadArticleView;
+  items: CommentView[];
+  nextCursor: string | null;
+}
+
+export class CommentPageView {
+  items: CommentView[];
+  nextCursor: string | null;
 }
 
 export function toCommentView(row: CommentRow, viewer?: AuthUser | null): CommentView {

@@ -5,16 +5,11 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
-import { CommentView } from './comment.view';
-import { CommentsService, ThreadPage } from './comments.service';
+import { CommentPageView, CommentView, ThreadPage } from './comment.view';
+import { CommentsService } from './comments.service';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-export class CommentPageView {
-  items: CommentView[];
-  nextCursor: string | null;
-}
 
 @ApiTags('comments')
 @Controller()

@@ -15,17 +15,12 @@ import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedState } from './comment-counters';
 import { CommentRevision } from './comment-revision.entity';
-import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, toCommentView } from './comment.view';
+import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
 
 export const REPLY_PREVIEW_COUNT = 3;
 const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
 
-export interface ThreadPage {
-  article: ThreadArticleView;
-  items: CommentView[];
-  nextCursor: string | null;
-}
 
 export interface CreatedComment {
   status: number;

@@ -39,7 +39,7 @@ export function signToken(sub: string, role: Role = 'commenter', extra: Record<s
 /** The whole application, as `npm start` builds it, on its own database. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const url = await createTestDatabase();
-  Object.assign(process.env, { DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', ...env });
+  Object.assign(process.env, { DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', LOG_LEVEL: 'silent', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
   configureApp(app);
