@@ -43,6 +43,10 @@ export class Article {
   @Column({ name: 'auto_close_exempt', type: 'boolean', default: false })
   autoCloseExempt: boolean;
 
+  /** The scheduled closing time that the sweep has written to the log (bookkeeping only). */
+  @Column({ name: 'schedule_close_logged_at', type: 'timestamptz', precision: 3, nullable: true })
+  scheduleCloseLoggedAt: Date | null;
+
   /** null: shown while the article is in post mode. */
   @Column({ name: 'disclaimer_show', type: 'boolean', nullable: true })
   disclaimerShow: boolean | null;

@@ -9,7 +9,7 @@ import { ModerationLog } from '../moderation/moderation-log.service';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { Article } from './article.entity';
-import { closingState } from './closing';
+import { closingState, scheduledCloseSql } from './closing';
 import { CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
 
 export interface ArticleWithSettings {
@@ -82,8 +82,7 @@ export class ArticlesService {
     const after = decodeCursor('articles', query.cursor);
     if (after) qb.andWhere('(a.created_at, a.id) < (:t, :id)', { t: after.createdAt, id: after.id });
     if (query.closed !== undefined) {
-      const closedSql = `(a.closed_at IS NOT NULL OR a.close_at <= now() OR (
-        CAST(:days AS int) IS NOT NULL AND NOT a.auto_close_exempt AND a.created_at + make_interval(days => CAST(:days AS int)) <= now()))`;
+      const closedSql = `(a.closed_at IS NOT NULL OR COALESCE(${scheduledCloseSql('a', ':days')} <= now(), false))`;
       qb.andWhere(query.closed === 'true' ? closedSql : `NOT ${closedSql}`, { days: settings.autoCloseAfterDays });
     }
     const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(query.limit + 1).getMany();

@@ -2,13 +2,15 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Transactions } from '../database/transactions';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { SettingsService } from '../settings/settings.service';
+import { scheduledCloseSql } from './closing';
 
 const SWEEP_EVERY_MS = 30_000;
 const SWEEP_LOCK_KEY = 7_305_118_343;
 
 /**
- * Writes down closings that their schedule (closeAt, autoCloseAfterDays) has made due, with a log
- * entry by the system. Posting checks the schedule itself, so this is bookkeeping, not a gate.
+ * Writes a log entry by the system when an article's schedule (closeAt, autoCloseAfterDays) has
+ * closed it. Whether an article is closed is always derived from the schedule at the moment of
+ * asking, so moving closeAt later reopens it whether or not this sweep has run.
  */
 @Injectable()
 export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,22 +32,20 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  /** Closes what is due; one instance at a time. Returns the ids closed. */
+  /** Logs the scheduled closings not logged yet; one instance at a time. Returns the article ids. */
   async sweep(): Promise<string[]> {
     return this.transactions.run(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SWEEP_LOCK_KEY]);
       if (!locked) return [];
       const settings = await this.settings.current(manager);
+      const scheduled = scheduledCloseSql('a', '$1');
       // An UPDATE through TypeORM answers [rows, rowCount].
-      const [rows]: [{ id: string; by_schedule: boolean }[], number] = await manager.query(
-        `UPDATE articles SET
-           closed_at = LEAST(close_at, CASE WHEN NOT auto_close_exempt AND $1::int IS NOT NULL
-                                            THEN created_at + make_interval(days => $1::int) END),
-           closed_message = $2, updated_at = now()
-         WHERE closed_at IS NULL AND (close_at <= now() OR (NOT auto_close_exempt AND $1::int IS NOT NULL
-           AND created_at + make_interval(days => $1::int) <= now()))
-         RETURNING id, close_at IS NOT NULL AND close_at <= now() AS by_schedule`,
-        [settings.autoCloseAfterDays, settings.defaultClosedMessage],
+      const [rows]: [{ id: string; by_close_at: boolean }[], number] = await manager.query(
+        `UPDATE articles a SET schedule_close_logged_at = ${scheduled}
+         WHERE a.closed_at IS NULL AND ${scheduled} <= now()
+           AND a.schedule_close_logged_at IS DISTINCT FROM ${scheduled}
+         RETURNING a.id, a.close_at IS NOT DISTINCT FROM a.schedule_close_logged_at AS by_close_at`,
+        [settings.autoCloseAfterDays],
       );
       for (const row of rows) {
         await this.log.record(manager, {
@@ -54,7 +54,7 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
           targetType: 'article',
           targetId: row.id,
           articleId: row.id,
-          reason: row.by_schedule ? 'its closeAt time passed' : `open for ${settings.autoCloseAfterDays} days`,
+          reason: row.by_close_at ? 'its closeAt time passed' : `open for ${settings.autoCloseAfterDays} days`,
         });
       }
       return rows.map((r) => r.id);

@@ -21,6 +21,12 @@ export function scheduledCloseTime(article: Article, settings: ClosingSettings):
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
+/** The same time as scheduledCloseTime, in SQL over the articles table (alias) and a days parameter. */
+export function scheduledCloseSql(alias: string, daysParam: string): string {
+  return `LEAST(${alias}.close_at, CASE WHEN NOT ${alias}.auto_close_exempt AND CAST(${daysParam} AS int) IS NOT NULL
+    THEN ${alias}.created_at + make_interval(days => CAST(${daysParam} AS int)) END)`;
+}
+
 /**
  * Closed by hand, or its scheduled time has passed. The schedule is checked here, at the moment of
  * asking, so no comment gets in between the time passing and the closing sweep writing it down.

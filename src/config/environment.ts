@@ -55,13 +55,8 @@ export class Environment {
 /** Validates process.env; the error names each bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { whitelist: false });
-  if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY) {
-    throw new Error('Invalid environment: JWT_SECRET (or JWT_PUBLIC_KEY) must be set');
-  }
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `- ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
-  }
+  const problems = validateSync(env).flatMap((e) => Object.values(e.constraints ?? {}));
+  if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) must be set');
+  if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   return env;
 }

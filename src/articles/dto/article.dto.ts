@@ -1,17 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDate,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
 import { MODERATION_MODES, ModerationMode } from '../article.entity';
@@ -29,19 +19,19 @@ export class CreateArticleDto {
   @IsStorableText()
   title: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   @IsStorableText()
   externalId?: string;
 
   @ApiPropertyOptional({ enum: MODERATION_MODES, description: 'Defaults to the settings' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(MODERATION_MODES)
   moderationMode?: ModerationMode;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the article closes by itself' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(toDate)
   @IsDate({ message: 'closeAt must be an ISO 8601 date-time' })
   closeAt?: Date;
@@ -49,12 +39,11 @@ export class CreateArticleDto {
 
 export class DisclaimerPatchDto {
   @ApiPropertyOptional({ nullable: true, description: 'null: shown while the article is in post mode' })
-  @ValidateIf((_, value) => value !== null)
   @IsOptional()
   @IsBoolean()
   show?: boolean | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()
@@ -62,25 +51,24 @@ export class DisclaimerPatchDto {
 }
 
 export class UpdateArticleDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 500)
   @IsStorableText()
   title?: string;
 
   @ApiPropertyOptional({ enum: MODERATION_MODES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(MODERATION_MODES)
   moderationMode?: ModerationMode;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'null removes it' })
-  @ValidateIf((_, value) => value !== null)
   @IsOptional()
   @Transform(toDate)
   @IsDate({ message: 'closeAt must be an ISO 8601 date-time' })
   closeAt?: Date | null;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => DisclaimerPatchDto)
   disclaimer?: DisclaimerPatchDto;
@@ -88,7 +76,7 @@ export class UpdateArticleDto {
 
 export class CloseArticleDto {
   @ApiPropertyOptional({ description: 'Shown to readers; defaults to the settings' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()
@@ -97,14 +85,14 @@ export class CloseArticleDto {
 
 export class ListArticlesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Find the one article with this url (anyone may ask)' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2048)
   @IsStorableText()
   url?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['true', 'false'])
   closed?: 'true' | 'false';
 }

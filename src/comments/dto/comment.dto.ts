@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
 
@@ -12,7 +13,7 @@ export class CreateCommentDto {
   @IsStorableText()
   body: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   parentId?: string;
 }
@@ -26,7 +27,7 @@ export class UpdateCommentDto {
 
 export class ThreadQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['newest', 'oldest'], default: 'newest' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['newest', 'oldest'])
   sort: 'newest' | 'oldest' = 'newest';
 }

@@ -1,19 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsDate,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/omittable';
 import { COMMENT_STATUSES, CommentStatus } from '../../comments/comment.entity';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
@@ -22,20 +10,20 @@ export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'reject
 export type QueueName = (typeof QUEUES)[number];
 
 export class QueueQueryDto extends PageQueryDto {
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   articleId?: string;
 }
 
 export class DecisionDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()
   reason?: string;
 
   @ApiPropertyOptional({ enum: COMMENT_STATUSES, description: 'Refuse with 409 if the status has changed meanwhile' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(COMMENT_STATUSES)
   expectedStatus?: CommentStatus;
 }
@@ -52,7 +40,7 @@ export class BulkDecisionDto {
   @IsUUID(undefined, { each: true })
   commentIds: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()
@@ -60,15 +48,15 @@ export class BulkDecisionDto {
 }
 
 export class LogQueryDto extends PageQueryDto {
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   commentId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   articleId?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(200)
   @IsStorableText()
@@ -82,7 +70,7 @@ export class BanDto {
   reason: string;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Absent: until unbanned' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
   @IsDate({ message: 'until must be an ISO 8601 date-time' })
   until?: Date;

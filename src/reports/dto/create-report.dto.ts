@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
+import { IsOmittable } from '../../common/omittable';
 import { IsStorableText } from '../../common/text';
 import { REPORT_REASONS, ReportReason } from '../report.entity';
 
@@ -8,7 +9,7 @@ export class CreateReportDto {
   @IsIn(REPORT_REASONS)
   reason: ReportReason;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()

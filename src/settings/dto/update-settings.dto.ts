@@ -1,10 +1,11 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsOmittable } from '../../common/omittable';
 import { MODERATION_MODES, ModerationMode } from '../../articles/article.entity';
 import { IsStorableText } from '../../common/text';
 
 /** Every field is optional: the ones given are changed, the rest kept. */
 export class UpdateSettingsDto {
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(20000)
   @IsString({ each: true })
@@ -12,7 +13,7 @@ export class UpdateSettingsDto {
   @IsStorableText({ each: true })
   bannedWords?: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(20000)
   @IsString({ each: true })
@@ -20,55 +21,54 @@ export class UpdateSettingsDto {
   @IsStorableText({ each: true })
   suspectWords?: string[];
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1000)
   maxLinks?: number;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1000)
   premodNewCommenters?: number;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(1000)
   reportThreshold?: number;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(MODERATION_MODES)
   defaultModerationMode?: ModerationMode;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()
   defaultDisclaimerText?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 1000)
   @IsStorableText()
   defaultClosedMessage?: string;
 
   /** null switches automatic closing off. */
-  @ValidateIf((_, value) => value !== null)
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(36500)
   autoCloseAfterDays?: number | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(30 * 24 * 3600)
   editWindowSeconds?: number;
 
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(50000)
