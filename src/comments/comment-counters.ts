@@ -31,12 +31,27 @@ export function countDeltas(before: CountedState | null, after: CountedState | n
 }
 
 /**
- * Moves the article's counts and the parent's reply count by one comment's change of state.
- * Called in the transaction that makes the change, after the article row was locked.
+ * Listed: shown in threads and reply lists. A deleted comment stays listed, as a tombstone, while
+ * it has listed replies, which is why reply_count counts listed replies rather than live ones.
+ */
+export function isListed(state: CountedState | null, replyCount: number): boolean {
+  return state !== null && VISIBLE_STATUSES.includes(state.status) && (!state.deleted || replyCount > 0);
+}
+
+export interface CountedComment {
+  articleId: string;
+  parentId: string | null;
+  replyCount: number;
+}
+
+/**
+ * Moves the article's counts, and the reply counts up the comment's ancestors, by one comment's
+ * change of state. Called in the transaction that makes the change, after the article row was
+ * locked (which also serializes the ancestors' updates).
  */
 export async function applyCountChange(
   manager: EntityManager,
-  comment: { articleId: string; parentId: string | null },
+  comment: CountedComment,
   before: CountedState | null,
   after: CountedState | null,
 ): Promise<void> {
@@ -46,10 +61,17 @@ export async function applyCountChange(
     const sets = changed.map((c, i) => `count_${c} = count_${c} + $${i + 2}`).join(', ');
     await manager.query(`UPDATE articles SET ${sets} WHERE id = $1`, [comment.articleId, ...changed.map((c) => deltas[c])]);
   }
-  if (comment.parentId && deltas.visible !== 0) {
-    await manager.query(`UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1`, [
-      comment.parentId,
-      deltas.visible,
-    ]);
+  let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
+  let parentId = comment.parentId;
+  // A tombstone that gains its first or loses its last listed reply appears or disappears in turn.
+  while (parentId && delta !== 0) {
+    const [[parent]]: [{ status: CommentStatus; deleted_at: Date | null; reply_count: number; parent_id: string | null }[], number] =
+      await manager.query(
+        `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1 RETURNING status, deleted_at, reply_count, parent_id`,
+        [parentId, delta],
+      );
+    const state: CountedState = { status: parent.status, deleted: parent.deleted_at !== null, reported: false };
+    delta = Number(isListed(state, parent.reply_count)) - Number(isListed(state, parent.reply_count - delta));
+    parentId = parent.parent_id;
   }
 }

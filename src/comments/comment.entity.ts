@@ -64,7 +64,7 @@ export class Comment {
   @Column({ name: 'moderation_reasons', type: 'text', array: true, default: () => "'{}'" })
   moderationReasons: string[];
 
-  /** Direct replies that readers see (visible and not deleted). */
+  /** Direct replies that are listed: visible, and not deleted or a tombstone with replies of its own. */
   @Column({ name: 'reply_count', type: 'int', default: 0 })
   replyCount: number;
 

@@ -13,7 +13,7 @@ import { ModerationRules } from '../rules/moderation-rules';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
-import { applyCountChange, CountedState } from './comment-counters';
+import { applyCountChange, CountedComment, CountedState } from './comment-counters';
 import { CommentRevision } from './comment-revision.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
@@ -26,6 +26,12 @@ export interface CreatedComment {
   status: number;
   body: CommentView;
 }
+
+export const countedComment = (row: Pick<CommentRow, 'article_id' | 'parent_id' | 'reply_count'>): CountedComment => ({
+  articleId: row.article_id,
+  parentId: row.parent_id,
+  replyCount: row.reply_count,
+});
 
 export const countedState = (row: Pick<CommentRow, 'status' | 'deleted_at' | 'open_report_count'>): CountedState => ({
   status: row.status,
@@ -135,7 +141,7 @@ export class CommentsService {
       );
       await applyCountChange(
         manager,
-        { articleId, parentId: input.parentId ?? null },
+        { articleId, parentId: input.parentId ?? null, replyCount: 0 },
         null,
         { status: decision.status, deleted: false, reported: false },
       );
@@ -188,7 +194,7 @@ export class CommentsService {
       );
       await applyCountChange(
         manager,
-        { articleId: row.article_id, parentId: row.parent_id },
+        countedComment(row),
         countedState(row),
         { ...countedState(row), status: decision.status },
       );
@@ -219,7 +225,7 @@ export class CommentsService {
       await manager.query(`UPDATE comments SET deleted_at = now() WHERE id = $1`, [id]);
       await applyCountChange(
         manager,
-        { articleId: row.article_id, parentId: row.parent_id },
+        countedComment(row),
         countedState(row),
         { ...countedState(row), deleted: true },
       );
@@ -288,7 +294,8 @@ export class CommentsService {
 
   private cleanBody(raw: string, settings: ModerationSettings): string {
     const body = raw.trim();
-    if (body.length === 0 || body.length > settings.maxCommentLength) {
+    const length = [...body].length; // characters, as PostgreSQL's char_length counts them
+    if (length === 0 || length > settings.maxCommentLength) {
       throw AppError.validation(`body must be 1 to ${settings.maxCommentLength} characters after trimming`, [
         { field: 'body', messages: [`must be 1 to ${settings.maxCommentLength} characters`] },
       ]);

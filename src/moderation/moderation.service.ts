@@ -4,7 +4,7 @@ import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
 import { CommentStatus } from '../comments/comment.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, toCommentView } from '../comments/comment.view';
-import { CommentsService, countedState } from '../comments/comments.service';
+import { CommentsService, countedComment, countedState } from '../comments/comments.service';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -82,7 +82,7 @@ export class ModerationService {
       if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
       const resolved = await this.reports.resolveAll(manager, id, moderator);
       await manager.query(`UPDATE comments SET status = $2 WHERE id = $1`, [id, toStatus]);
-      await applyCountChange(manager, { articleId: row.article_id, parentId: row.parent_id }, countedState(row), {
+      await applyCountChange(manager, countedComment(row), countedState(row), {
         status: toStatus,
         deleted: false,
         reported: false,

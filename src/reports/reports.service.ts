@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
 import { canSee } from '../comments/comment.view';
-import { CommentsService, countedState } from '../comments/comments.service';
+import { CommentsService, countedComment, countedState } from '../comments/comments.service';
 import { PG, pgCode } from '../database/pg-errors';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -38,7 +38,7 @@ export class ReportsService {
         throw error;
       }
       await manager.query(`UPDATE comments SET open_report_count = open_report_count + 1 WHERE id = $1`, [commentId]);
-      await applyCountChange(manager, { articleId: row.article_id, parentId: row.parent_id }, countedState(row), {
+      await applyCountChange(manager, countedComment(row), countedState(row), {
         ...countedState(row),
         reported: true,
       });
