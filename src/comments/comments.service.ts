@@ -9,16 +9,18 @@ import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
-import { ModerationRules } from '../rules/moderation-rules';
+import { ModerationRules, RuleDecision } from '../rules/moderation-rules';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedComment, CountedState } from './comment-counters';
+import { CommentStatus } from './comment.entity';
 import { CommentRevision } from './comment-revision.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
 
 export const REPLY_PREVIEW_COUNT = 3;
+const REPEAT_WINDOW_SECONDS = 300;
 const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
 
 
@@ -133,7 +135,8 @@ export class CommentsService {
       this.assertOpen(article, settings);
       const body = this.cleanBody(input.body, settings);
       if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
-      const decision = this.rules.decide({ author, authorOnPremod: user.premod, moderationMode: article.moderationMode });
+      await this.assertNotRepeated(manager, author.id, body);
+      const decision = await this.decide(manager, author, user.premod, article, body, settings);
       const [inserted]: { id: string }[] = await manager.query(
         `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -145,16 +148,8 @@ export class CommentsService {
         null,
         { status: decision.status, deleted: false, reported: false },
       );
-      if (decision.status === 'pending') {
-        await this.log.record(manager, {
-          action: 'hold',
-          actor: null,
-          targetType: 'comment',
-          targetId: inserted.id,
-          articleId,
-          toStatus: 'pending',
-          reason: decision.reasons.join('; '),
-        });
+      if (decision.status === 'pending' || decision.status === 'rejected') {
+        await this.recordSystemDecision(manager, { id: inserted.id, articleId }, null, decision);
       }
       const row = (await this.findRow(manager, inserted.id))!;
       const result = { status: 201, body: toCommentView(row, author) };
@@ -186,7 +181,7 @@ export class CommentsService {
         throw AppError.conflict(`Comments can only be edited for ${settings.editWindowSeconds} seconds after posting`);
       }
       const body = this.cleanBody(rawBody, settings);
-      const decision = this.rules.decide({ author: editor, authorOnPremod: user.premod, moderationMode: article.moderationMode });
+      const decision = await this.decide(manager, editor, user.premod, article, body, settings);
       await manager.insert(CommentRevision, { commentId: id, body: row.body });
       await manager.query(
         `UPDATE comments SET body = $2, status = $3, moderation_reasons = $4, edited_at = now() WHERE id = $1`,
@@ -198,16 +193,10 @@ export class CommentsService {
         countedState(row),
         { ...countedState(row), status: decision.status },
       );
-      await this.log.record(manager, {
-        action: 'edit',
-        actor: editor,
-        targetType: 'comment',
-        targetId: id,
-        articleId: row.article_id,
-        fromStatus: row.status,
-        toStatus: decision.status,
-        reason: decision.reasons.join('; ') || null,
-      });
+      await this.log.record(manager, { action: 'edit', actor: editor, targetType: 'comment', targetId: id, articleId: row.article_id });
+      if (decision.status !== row.status) {
+        await this.recordSystemDecision(manager, { id, articleId: row.article_id }, row.status, decision);
+      }
       return toCommentView((await this.findRow(manager, id))!, editor);
     });
   }
@@ -257,6 +246,58 @@ export class CommentsService {
       [id],
     );
     return rows[0];
+  }
+
+  /** Runs the rules on a new or edited body, with the facts about its author that they need. */
+  private async decide(
+    manager: EntityManager,
+    author: AuthUser,
+    authorOnPremod: boolean,
+    article: Article,
+    body: string,
+    settings: ModerationSettings,
+  ): Promise<RuleDecision> {
+    let authorApprovedCount = 0;
+    if (this.rules.needsApprovedCount(author, settings)) {
+      const [{ n }] = await manager.query(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'approved' LIMIT $2) x`,
+        [author.id, settings.premodNewCommenters],
+      );
+      authorApprovedCount = n;
+    }
+    return this.rules.decide({ author, authorOnPremod, authorApprovedCount, moderationMode: article.moderationMode, body, settings });
+  }
+
+  /**
+   * The same text from the same author within a few minutes is refused. Posts of one author are
+   * serialized on their users row (locked by UsersService.see), so two racing copies cannot both pass.
+   */
+  private async assertNotRepeated(manager: EntityManager, authorId: string, body: string): Promise<void> {
+    const repeated: unknown[] = await manager.query(
+      `SELECT 1 FROM comments WHERE author_id = $1 AND created_at > now() - make_interval(secs => $3) AND body = $2 LIMIT 1`,
+      [authorId, body, REPEAT_WINDOW_SECONDS],
+    );
+    if (repeated.length > 0) throw AppError.conflict('You posted this same comment a moment ago');
+  }
+
+  /** A status the rules gave a comment, logged as the system's decision with its reasons. */
+  private recordSystemDecision(
+    manager: EntityManager,
+    comment: { id: string; articleId: string },
+    fromStatus: CommentStatus | null,
+    decision: RuleDecision,
+  ): Promise<void> {
+    const action = { pending: 'hold', rejected: 'reject', published: 'publish', approved: 'approve' }[decision.status];
+    return this.log.record(manager, {
+      action,
+      actor: null,
+      targetType: 'comment',
+      targetId: comment.id,
+      articleId: comment.articleId,
+      fromStatus,
+      toStatus: decision.status,
+      reason: decision.reasons.join('; ') || (fromStatus ? 'edited: to be reviewed again' : null),
+    });
   }
 
   private ownHeldClause(viewer: AuthUser | undefined, params: unknown[]): string | null {

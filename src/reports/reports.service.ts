@@ -7,6 +7,8 @@ import { CommentsService, countedComment, countedState } from '../comments/comme
 import { PG, pgCode } from '../database/pg-errors';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
+import { ModerationLog } from '../moderation/moderation-log.service';
+import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { CreateReportDto } from './dto/create-report.dto';
 import { ReportRow, ReportView, toReportView } from './report.view';
@@ -17,9 +19,14 @@ export class ReportsService {
     private readonly transactions: Transactions,
     private readonly comments: CommentsService,
     private readonly users: UsersService,
+    private readonly settings: SettingsService,
+    private readonly log: ModerationLog,
   ) {}
 
-  /** One report per reader and comment; the database's unique key decides between racing reports. */
+  /**
+   * One report per reader and comment; the database's unique key decides between racing reports.
+   * A visible comment that reaches the report threshold is withheld until a moderator decides.
+   */
   async create(commentId: string, dto: CreateReportDto, reporter: AuthUser): Promise<ReportView> {
     return this.transactions.run(async (manager) => {
       await this.users.see(manager, reporter);
@@ -37,11 +44,34 @@ export class ReportsService {
         if (pgCode(error) === PG.UNIQUE_VIOLATION) throw AppError.conflict('You have already reported this comment');
         throw error;
       }
-      await manager.query(`UPDATE comments SET open_report_count = open_report_count + 1 WHERE id = $1`, [commentId]);
+      const openReports = row.open_report_count + 1;
+      const settings = await this.settings.current(manager);
+      const withhold = row.status !== 'pending' && row.status !== 'rejected' && openReports >= settings.reportThreshold;
+      const reason = `${openReports} open reports (threshold ${settings.reportThreshold})`;
+      await manager.query(
+        `UPDATE comments SET open_report_count = $2,
+           status = CASE WHEN $3 THEN 'pending' ELSE status END,
+           moderation_reasons = CASE WHEN $3 THEN array_append(moderation_reasons, $4) ELSE moderation_reasons END
+         WHERE id = $1`,
+        [commentId, openReports, withhold, reason],
+      );
       await applyCountChange(manager, countedComment(row), countedState(row), {
         ...countedState(row),
+        status: withhold ? 'pending' : row.status,
         reported: true,
       });
+      if (withhold) {
+        await this.log.record(manager, {
+          action: 'hold',
+          actor: null,
+          targetType: 'comment',
+          targetId: commentId,
+          articleId: row.article_id,
+          fromStatus: row.status,
+          toStatus: 'pending',
+          reason,
+        });
+      }
       return toReportView(report, false);
     });
   }

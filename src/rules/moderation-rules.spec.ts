@@ -1,21 +1,52 @@
-import { ModerationRules } from './moderation-rules';
+import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { ModerationRules, RuleFacts } from './moderation-rules';
 
-const rules = new ModerationRules();
+const settings = (over: Partial<ModerationSettings> = {}) =>
+  ({ version: 1, bannedWords: [], suspectWords: [], maxLinks: 5, premodNewCommenters: 0, ...over }) as ModerationSettings;
 const reader = { id: 'r', name: null, role: 'commenter' as const };
+const facts = (over: Partial<RuleFacts> = {}): RuleFacts => ({
+  author: reader,
+  authorOnPremod: false,
+  authorApprovedCount: 0,
+  moderationMode: 'post',
+  body: 'A fair point about the budget.',
+  settings: settings(),
+  ...over,
+});
 
 describe('ModerationRules', () => {
+  const rules = new ModerationRules();
+
   it('publishes in post mode', () => {
-    expect(rules.decide({ author: reader, authorOnPremod: false, moderationMode: 'post' })).toEqual({ status: 'published', reasons: [] });
+    expect(rules.decide(facts())).toEqual({ status: 'published', reasons: [] });
   });
   it('holds in pre mode and for users on pre-moderation, saying why', () => {
-    expect(rules.decide({ author: reader, authorOnPremod: false, moderationMode: 'pre' }).status).toBe('pending');
-    const held = rules.decide({ author: reader, authorOnPremod: true, moderationMode: 'post' });
-    expect(held.status).toBe('pending');
-    expect(held.reasons).toEqual(['author is on pre-moderation']);
+    expect(rules.decide(facts({ moderationMode: 'pre' }))).toEqual({ status: 'pending', reasons: ['article is pre-moderated'] });
+    expect(rules.decide(facts({ authorOnPremod: true }))).toEqual({ status: 'pending', reasons: ['author is on pre-moderation'] });
+  });
+  it('rejects banned words, naming them', () => {
+    const s = settings({ bannedWords: ['foo', 'bar'], version: 2 });
+    expect(rules.decide(facts({ body: 'F0O and b.a.r', settings: s }))).toEqual({ status: 'rejected', reasons: ['banned words: foo, bar'] });
+  });
+  it('holds suspect words and too many links', () => {
+    const s = settings({ suspectWords: ['refund'], maxLinks: 1, version: 3 });
+    const decision = rules.decide(facts({ body: 'refund at https://a.example and https://b.example', settings: s }));
+    expect(decision.status).toBe('pending');
+    expect(decision.reasons).toEqual(['suspect words: refund', '2 links (at most 1 go up unseen)']);
+  });
+  it('holds new commenters until enough of their comments were approved', () => {
+    const s = settings({ premodNewCommenters: 2, version: 4 });
+    expect(rules.decide(facts({ settings: s, authorApprovedCount: 1 })).status).toBe('pending');
+    expect(rules.decide(facts({ settings: s, authorApprovedCount: 2 })).status).toBe('published');
+  });
+  it('rebuilds its word lists when the settings version changes', () => {
+    expect(rules.decide(facts({ settings: settings({ bannedWords: ['alpha'], version: 10 }), body: 'alpha' })).status).toBe('rejected');
+    expect(rules.decide(facts({ settings: settings({ bannedWords: ['beta'], version: 11 }), body: 'alpha' })).status).toBe('published');
   });
   it('approves moderators and admins at once', () => {
     for (const role of ['moderator', 'admin'] as const) {
-      expect(rules.decide({ author: { ...reader, role }, authorOnPremod: true, moderationMode: 'pre' }).status).toBe('approved');
+      const decision = rules.decide(facts({ author: { ...reader, role }, authorOnPremod: true, moderationMode: 'pre', body: 'foo' }));
+      expect(decision.status).toBe('approved');
     }
   });
 });

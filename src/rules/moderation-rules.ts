@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import LinkifyIt from 'linkify-it';
 import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { CommentStatus } from '../comments/comment.entity';
+import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { WordMatcher } from './word-matcher';
 
-export interface RuleInput {
+export interface RuleFacts {
   author: AuthUser;
   authorOnPremod: boolean;
+  /** The author's approved comments so far, counted up to premodNewCommenters. */
+  authorApprovedCount: number;
   moderationMode: ModerationMode;
+  body: string;
+  settings: ModerationSettings;
 }
 
 export interface RuleDecision {
@@ -14,15 +21,51 @@ export interface RuleDecision {
   reasons: string[];
 }
 
-/** Decides the status of a new or edited comment, inside the transaction that stores it. */
+/**
+ * Decides the status of a new or edited comment, inside the transaction that stores it: banned
+ * words reject; suspect words, too many links, new or pre-moderated commenters and pre-moderated
+ * articles hold. Moderators' own comments are trusted and approved at once.
+ */
 @Injectable()
 export class ModerationRules {
-  decide(input: RuleInput): RuleDecision {
-    // Moderators' own words are reviewed by being written.
-    if (isModerator(input.author)) return { status: 'approved', reasons: [] };
+  private readonly linkify = new LinkifyIt();
+  private matchers?: { version: number; banned: WordMatcher; suspect: WordMatcher };
+
+  decide(facts: RuleFacts): RuleDecision {
+    if (isModerator(facts.author)) return { status: 'approved', reasons: [] };
+    const { settings } = facts;
+    const { banned, suspect } = this.matchersFor(settings);
+
+    const bannedFound = banned.find(facts.body);
+    if (bannedFound.length > 0) return { status: 'rejected', reasons: [`banned words: ${bannedFound.join(', ')}`] };
+
     const reasons: string[] = [];
-    if (input.authorOnPremod) reasons.push('author is on pre-moderation');
-    if (input.moderationMode === 'pre') reasons.push('article is pre-moderated');
+    const suspectFound = suspect.find(facts.body);
+    if (suspectFound.length > 0) reasons.push(`suspect words: ${suspectFound.join(', ')}`);
+    const links = this.linkify.match(facts.body)?.length ?? 0;
+    if (links > settings.maxLinks) reasons.push(`${links} links (at most ${settings.maxLinks} go up unseen)`);
+    if (facts.authorOnPremod) reasons.push('author is on pre-moderation');
+    else if (facts.authorApprovedCount < settings.premodNewCommenters) {
+      reasons.push(`new commenter (${facts.authorApprovedCount} of ${settings.premodNewCommenters} comments approved)`);
+    }
+    if (facts.moderationMode === 'pre') reasons.push('article is pre-moderated');
     return reasons.length > 0 ? { status: 'pending', reasons } : { status: 'published', reasons: [] };
+  }
+
+  /** Whether the new-commenter rule needs the author's approved count at all. */
+  needsApprovedCount(author: AuthUser, settings: ModerationSettings): boolean {
+    return !isModerator(author) && settings.premodNewCommenters > 0;
+  }
+
+  /** Built once per settings version: a list of 10,000 words costs nothing per comment. */
+  private matchersFor(settings: ModerationSettings) {
+    if (this.matchers?.version !== settings.version) {
+      this.matchers = {
+        version: settings.version,
+        banned: new WordMatcher(settings.bannedWords),
+        suspect: new WordMatcher(settings.suspectWords),
+      };
+    }
+    return this.matchers;
   }
 }
