@@ -10,6 +10,7 @@ import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
@@ -20,6 +21,7 @@ import { UsersModule } from './users/users.module';
     LoggingModule,
     DatabaseModule,
     AuthModule,
+    RateLimitsModule,
     UsersModule,
     SettingsModule,
     ArticlesModule,

@@ -75,8 +75,10 @@ const getArticle = (id: string, who: Who = 'moderator') => call('get', `/api/art
 const patchArticle = (id: string, body: object, who: Who = 'moderator') => call('patch', `/api/articles/${id}`, who, body);
 const closeArticle = (id: string, body?: object, who: Who = 'moderator') => call('post', `/api/articles/${id}/close`, who, body);
 const reopenArticle = (id: string, who: Who = 'moderator') => call('post', `/api/articles/${id}/reopen`, who);
+let commentSeq = 0;
+/** Bodies are numbered: the same text twice from one reader would be refused as a repeat. */
 const postComment = (articleId: string, body = 'A comment') =>
-  call('post', `/api/articles/${articleId}/comments`, 'commenter', { body });
+  call('post', `/api/articles/${articleId}/comments`, 'commenter', { body: `${body} (${++commentSeq})` });
 
 /** The article's moderation log entries, oldest first. */
 async function logOf(articleId: string) {

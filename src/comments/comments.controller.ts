@@ -4,6 +4,7 @@ import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
+import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { AppError } from '../errors/app-error';
 import { CommentPageView, CommentView, ThreadPage } from './comment.view';
 import { CommentsService } from './comments.service';
@@ -29,6 +30,7 @@ export class CommentsController {
 
   @Post('articles/:id/comments')
   @Access('user')
+  @RateLimit('post')
   @ApiBearerAuth()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first response' })
   @ApiCreatedResponse({ type: CommentView })
@@ -66,6 +68,7 @@ export class CommentsController {
   /** Its author, inside the edit window; the comment is moderated again. */
   @Patch('comments/:id')
   @Access('user')
+  @RateLimit('edit')
   @ApiBearerAuth()
   edit(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser) {
     return this.comments.edit(id, dto.body, user);

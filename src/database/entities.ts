@@ -3,6 +3,7 @@ import { CommentRevision } from '../comments/comment-revision.entity';
 import { Comment } from '../comments/comment.entity';
 import { IdempotencyKey } from '../comments/idempotency-key.entity';
 import { ModerationLogEntry } from '../moderation/moderation-log-entry.entity';
+import { RateLimitBucket } from '../rate-limits/rate-limit-bucket.entity';
 import { Report } from '../reports/report.entity';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { User } from '../users/user.entity';
@@ -16,4 +17,5 @@ export const ENTITIES = [
   ModerationLogEntry,
   ModerationSettings,
   IdempotencyKey,
+  RateLimitBucket,
 ];

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { UuidParam } from '../common/uuid.pipe';
+import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { CreateReportDto } from './dto/create-report.dto';
 import { ReportView } from './report.view';
 import { ReportsService } from './reports.service';
@@ -16,6 +17,7 @@ export class ReportsController {
   /** Report a comment to the moderators; once per reader and comment. */
   @Post()
   @Access('user')
+  @RateLimit('report')
   create(
     @Param('id', UuidParam()) commentId: string,
     @Body() dto: CreateReportDto,

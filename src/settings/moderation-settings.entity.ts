@@ -1,6 +1,20 @@
 import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { ModerationMode } from '../articles/article.entity';
 
+export interface RateLimit {
+  /** Requests at once (the burst); after that, one more every perSeconds / limit seconds. */
+  limit: number;
+  perSeconds: number;
+}
+
+export interface RateLimits {
+  post: RateLimit;
+  edit: RateLimit;
+  report: RateLimit;
+  /** Every request from one client address. */
+  address: RateLimit;
+}
+
 /** The one row of moderation settings (id 1), created by the migration with the defaults. */
 @Entity('moderation_settings')
 @Check('CHK_moderation_settings_single_row', `"id" = 1`)
@@ -49,6 +63,10 @@ export class ModerationSettings {
 
   @Column({ name: 'max_comment_length', type: 'int', default: 5000 })
   maxCommentLength: number;
+
+  /** Per-user and per-address request limits; see RateLimits. Set by the migration. */
+  @Column({ name: 'rate_limits', type: 'jsonb' })
+  rateLimits: RateLimits;
 
   /** Bumped on every change, so that what is built from the settings can be rebuilt. */
   @Column({ type: 'int', default: 1 })

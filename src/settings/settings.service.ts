@@ -7,9 +7,12 @@ import { UpdateSettingsDto } from './dto/update-settings.dto';
 import { ModerationSettings } from './moderation-settings.entity';
 
 const SETTINGS_ID = 1;
+const CACHE_MS = 1000;
 
 @Injectable()
 export class SettingsService {
+  private cache?: { at: number; value: Promise<ModerationSettings> };
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -19,6 +22,18 @@ export class SettingsService {
   /** The current settings; read per unit of work so that a change applies at once on every instance. */
   async current(manager: EntityManager = this.dataSource.manager): Promise<ModerationSettings> {
     return manager.findOneByOrFail(ModerationSettings, { id: SETTINGS_ID });
+  }
+
+  /**
+   * The settings as of at most a second ago: for checks on every request (rate limits), where
+   * a read per request would cost more than a moment's delay in applying a change.
+   */
+  async cached(): Promise<ModerationSettings> {
+    if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
+      this.cache = { at: Date.now(), value: this.current() };
+      this.cache.value.catch(() => (this.cache = undefined));
+    }
+    return this.cache.value;
   }
 
   async update(patch: UpdateSettingsDto, actor: AuthUser): Promise<ModerationSettings> {
@@ -33,6 +48,7 @@ export class SettingsService {
       if (changed.length === 0) return settings;
       Object.assign(settings, patch, { version: settings.version + 1 });
       const saved = await manager.save(settings);
+      this.cache = undefined;
       await this.log.record(manager, {
         action: 'update_settings',
         actor,

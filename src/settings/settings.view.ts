@@ -1,5 +1,5 @@
 import { ModerationMode } from '../articles/article.entity';
-import { ModerationSettings } from './moderation-settings.entity';
+import { ModerationSettings, RateLimits } from './moderation-settings.entity';
 
 export class SettingsView {
   bannedWords: string[];
@@ -13,6 +13,7 @@ export class SettingsView {
   autoCloseAfterDays: number | null;
   editWindowSeconds: number;
   maxCommentLength: number;
+  rateLimits: RateLimits;
   version: number;
   updatedAt: Date;
 

@@ -36,9 +36,12 @@ export function signToken(sub: string, role: Role = 'commenter', extra: Record<s
   return jwt.sign({ sub, role, name: `${sub} name`, ...extra }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: '1h' });
 }
 
-/** The whole application, as `npm start` builds it, on its own database. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const url = await createTestDatabase();
+/**
+ * The whole application, as `npm start` builds it, on its own database (or on `databaseUrl`,
+ * to run a second instance beside the first).
+ */
+export async function createTestApp(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+  const url = databaseUrl ?? (await createTestDatabase());
   Object.assign(process.env, { DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', LOG_LEVEL: 'silent', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });

@@ -1,7 +1,41 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../common/omittable';
 import { MODERATION_MODES, ModerationMode } from '../../articles/article.entity';
 import { IsStorableText } from '../../common/text';
+
+export class RateLimitDto {
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  limit: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  perSeconds: number;
+}
+
+/** Each limit allows `limit` requests at once, then one more every perSeconds / limit seconds. */
+export class RateLimitsDto {
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  post: RateLimitDto;
+
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  edit: RateLimitDto;
+
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  report: RateLimitDto;
+
+  @ApiPropertyOptional({ description: 'Every request from one client address' })
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  address: RateLimitDto;
+}
 
 /** Every field is optional: the ones given are changed, the rest kept. */
 export class UpdateSettingsDto {
@@ -73,4 +107,10 @@ export class UpdateSettingsDto {
   @Min(1)
   @Max(50000)
   maxCommentLength?: number;
+
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitsDto)
+  rateLimits?: RateLimitsDto;
 }
