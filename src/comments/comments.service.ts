@@ -9,7 +9,7 @@ import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
-import { ModerationRules, RuleDecision } from '../rules/moderation-rules';
+import { ModerationRules, RuleDecision, RuleFacts } from '../rules/moderation-rules';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
@@ -136,7 +136,7 @@ export class CommentsService {
       const body = this.cleanBody(input.body, settings);
       if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
       await this.assertNotRepeated(manager, author.id, body);
-      const decision = await this.decide(manager, author, user.premod, article, body, settings);
+      const decision = await this.decide(manager, { author, authorOnPremod: user.premod, article, body, settings, openReportCount: 0 });
       const [inserted]: { id: string }[] = await manager.query(
         `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -181,7 +181,14 @@ export class CommentsService {
         throw AppError.conflict(`Comments can only be edited for ${settings.editWindowSeconds} seconds after posting`);
       }
       const body = this.cleanBody(rawBody, settings);
-      const decision = await this.decide(manager, editor, user.premod, article, body, settings);
+      const decision = await this.decide(manager, {
+        author: editor,
+        authorOnPremod: user.premod,
+        article,
+        body,
+        settings,
+        openReportCount: row.open_report_count,
+      });
       await manager.insert(CommentRevision, { commentId: id, body: row.body });
       await manager.query(
         `UPDATE comments SET body = $2, status = $3, moderation_reasons = $4, edited_at = now() WHERE id = $1`,
@@ -251,21 +258,18 @@ export class CommentsService {
   /** Runs the rules on a new or edited body, with the facts about its author that they need. */
   private async decide(
     manager: EntityManager,
-    author: AuthUser,
-    authorOnPremod: boolean,
-    article: Article,
-    body: string,
-    settings: ModerationSettings,
+    input: Omit<RuleFacts, 'authorApprovedCount' | 'moderationMode'> & { article: Article },
   ): Promise<RuleDecision> {
+    const { article, ...facts } = input;
     let authorApprovedCount = 0;
-    if (this.rules.needsApprovedCount(author, settings)) {
+    if (this.rules.needsApprovedCount(facts.author, facts.settings)) {
       const [{ n }] = await manager.query(
         `SELECT count(*)::int AS n FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'approved' LIMIT $2) x`,
-        [author.id, settings.premodNewCommenters],
+        [facts.author.id, facts.settings.premodNewCommenters],
       );
       authorApprovedCount = n;
     }
-    return this.rules.decide({ author, authorOnPremod, authorApprovedCount, moderationMode: article.moderationMode, body, settings });
+    return this.rules.decide({ ...facts, authorApprovedCount, moderationMode: article.moderationMode });
   }
 
   /**

@@ -5,7 +5,8 @@ import { IsOmittable } from './omittable';
 import { AppError } from '../errors/app-error';
 
 export const MAX_PAGE_SIZE = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID, or a sequence number for lists ordered by one. */
+const KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9][0-9]{0,17})$/i;
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
@@ -41,7 +42,7 @@ export function decodeCursor(list: string, cursor: string | undefined): KeysetPo
     if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === list) {
       const [, time, id] = decoded;
       const createdAt = new Date(String(time));
-      if (typeof time === 'string' && !Number.isNaN(createdAt.getTime()) && typeof id === 'string' && UUID.test(id)) {
+      if (typeof time === 'string' && !Number.isNaN(createdAt.getTime()) && typeof id === 'string' && KEY.test(id)) {
         return { createdAt, id };
       }
     }
@@ -52,8 +53,13 @@ export function decodeCursor(list: string, cursor: string | undefined): KeysetPo
 }
 
 /** Takes limit+1 rows: the extra row only tells whether there is a next page. */
-export function toPage<T extends KeysetPosition>(list: string, rows: T[], limit: number) {
+export function toPage<T>(
+  list: string,
+  rows: T[],
+  limit: number,
+  position: (row: T) => KeysetPosition = (row) => row as KeysetPosition,
+) {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(list, last) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(list, position(last)) : null };
 }

@@ -6,13 +6,17 @@ export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
 /** Append-only: a trigger in the migration refuses UPDATE and DELETE. */
 @Entity('moderation_log')
 @Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings')`)
-@Index('IDX_moderation_log_created', ['createdAt', 'id'])
-@Index('IDX_moderation_log_target', ['targetId', 'createdAt', 'id'])
-@Index('IDX_moderation_log_article', ['articleId', 'createdAt', 'id'])
-@Index('IDX_moderation_log_actor', ['actorId', 'createdAt', 'id'])
+@Index('UQ_moderation_log_seq', ['seq'], { unique: true })
+@Index('IDX_moderation_log_target', ['targetId', 'seq'])
+@Index('IDX_moderation_log_article', ['articleId', 'seq'])
+@Index('IDX_moderation_log_actor', ['actorId', 'seq'])
 export class ModerationLogEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /** The order of writing: entries of one transaction share a millisecond, never a seq. */
+  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS' })
+  seq: string;
 
   @Column({ type: 'varchar', length: 32 })
   action: string;
@@ -42,7 +46,6 @@ export class ModerationLogEntry {
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 
-  /** clock_timestamp: entries of one transaction keep their order. */
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'clock_timestamp()' })
   createdAt: Date;
 }

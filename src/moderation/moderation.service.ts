@@ -122,9 +122,9 @@ export class ModerationService {
     if (query.articleId) qb.andWhere('l.article_id = :articleId', { articleId: query.articleId });
     if (query.actorId) qb.andWhere('l.actor_id = :actorId', { actorId: query.actorId });
     const after = decodeCursor('log', query.cursor);
-    if (after) qb.andWhere('(l.created_at, l.id) < (:t, :id)', { t: after.createdAt, id: after.id });
-    const rows = await qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'DESC').take(query.limit + 1).getMany();
-    const page = toPage('log', rows, query.limit);
+    if (after) qb.andWhere('l.seq < :seq', { seq: after.id });
+    const rows = await qb.orderBy('l.seq', 'DESC').take(query.limit + 1).getMany();
+    const page = toPage('log', rows, query.limit, (r) => ({ createdAt: r.createdAt, id: r.seq }));
     return { items: page.items.map(LogEntryView.of), nextCursor: page.nextCursor };
   }
 

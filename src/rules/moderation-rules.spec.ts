@@ -2,12 +2,13 @@ import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { ModerationRules, RuleFacts } from './moderation-rules';
 
 const settings = (over: Partial<ModerationSettings> = {}) =>
-  ({ version: 1, bannedWords: [], suspectWords: [], maxLinks: 5, premodNewCommenters: 0, ...over }) as ModerationSettings;
+  ({ version: 1, bannedWords: [], suspectWords: [], maxLinks: 5, premodNewCommenters: 0, reportThreshold: 3, ...over }) as ModerationSettings;
 const reader = { id: 'r', name: null, role: 'commenter' as const };
 const facts = (over: Partial<RuleFacts> = {}): RuleFacts => ({
   author: reader,
   authorOnPremod: false,
   authorApprovedCount: 0,
+  openReportCount: 0,
   moderationMode: 'post',
   body: 'A fair point about the budget.',
   settings: settings(),
@@ -38,6 +39,9 @@ describe('ModerationRules', () => {
     const s = settings({ premodNewCommenters: 2, version: 4 });
     expect(rules.decide(facts({ settings: s, authorApprovedCount: 1 })).status).toBe('pending');
     expect(rules.decide(facts({ settings: s, authorApprovedCount: 2 })).status).toBe('published');
+  });
+  it('keeps holding an edited comment that its reports withheld', () => {
+    expect(rules.decide(facts({ openReportCount: 3 }))).toEqual({ status: 'pending', reasons: ['3 open reports (threshold 3)'] });
   });
   it('rebuilds its word lists when the settings version changes', () => {
     expect(rules.decide(facts({ settings: settings({ bannedWords: ['alpha'], version: 10 }), body: 'alpha' })).status).toBe('rejected');

@@ -11,6 +11,8 @@ export interface RuleFacts {
   authorOnPremod: boolean;
   /** The author's approved comments so far, counted up to premodNewCommenters. */
   authorApprovedCount: number;
+  /** Open reports on the comment (an edited one); 0 for a new comment. */
+  openReportCount: number;
   moderationMode: ModerationMode;
   body: string;
   settings: ModerationSettings;
@@ -49,6 +51,9 @@ export class ModerationRules {
       reasons.push(`new commenter (${facts.authorApprovedCount} of ${settings.premodNewCommenters} comments approved)`);
     }
     if (facts.moderationMode === 'pre') reasons.push('article is pre-moderated');
+    if (facts.openReportCount >= settings.reportThreshold) {
+      reasons.push(`${facts.openReportCount} open reports (threshold ${settings.reportThreshold})`);
+    }
     return reasons.length > 0 ? { status: 'pending', reasons } : { status: 'published', reasons: [] };
   }
 

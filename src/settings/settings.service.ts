@@ -42,11 +42,13 @@ export class SettingsService {
         where: { id: SETTINGS_ID },
         lock: { mode: 'pessimistic_write' },
       });
-      const changed = Object.entries(patch)
-        .filter(([key, value]) => value !== undefined && JSON.stringify(settings[key as keyof ModerationSettings]) !== JSON.stringify(value))
+      // Fields left out of the request are own properties holding undefined: take only the others.
+      const sent = Object.entries(patch).filter(([, value]) => value !== undefined);
+      const changed = sent
+        .filter(([key, value]) => JSON.stringify(settings[key as keyof ModerationSettings]) !== JSON.stringify(value))
         .map(([key]) => key);
       if (changed.length === 0) return settings;
-      Object.assign(settings, patch, { version: settings.version + 1 });
+      Object.assign(settings, Object.fromEntries(sent), { version: settings.version + 1 });
       const saved = await manager.save(settings);
       this.cache = undefined;
       await this.log.record(manager, {
