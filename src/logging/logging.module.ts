@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { Environment } from '../config/environment';
 
@@ -12,11 +12,14 @@ const REQUEST_ID = /^[\w.-]{1,100}$/;
 export const LoggingModule = LoggerModule.forRootAsync({
   inject: [Environment],
   useFactory: (env: Environment) => ({
-    pinoHttp: {
+    pinoHttp: [
+      {
       level: env.LOG_LEVEL,
-      genReqId: (req: IncomingMessage) => {
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const given = req.headers['x-request-id'];
-        return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
       },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
@@ -24,6 +27,8 @@ export const LoggingModule = LoggerModule.forRootAsync({
       },
       customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, error?: Error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    },
+      },
+      process.stdout,
+    ],
   }),
 });
