@@ -73,6 +73,10 @@ export class Article {
   @Column({ name: 'count_reported', type: 'int', default: 0 })
   countReported: number;
 
+  /** Bumped by every unit of work that changes what the thread shows (see ArticlesService.lock). */
+  @Column({ name: 'thread_version', type: 'bigint', default: 0 })
+  threadVersion: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

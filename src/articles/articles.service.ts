@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
+import { preparedQuery } from '../database/prepared';
+import { rawToEntity } from '../database/raw-entity';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
@@ -169,11 +171,21 @@ export class ArticlesService {
 
   /**
    * Locks the article row for the rest of the transaction. Every unit of work that changes an
-   * article's comments takes this lock first, which orders the locks and keeps counts exact.
+   * article or its comments takes this lock first, which orders the locks and keeps counts exact.
+   * Taking it bumps the thread version, which retires every cached page of the thread.
    */
   async lock(manager: EntityManager, id: string): Promise<Article> {
-    const article = await manager.findOne(Article, { where: { id }, lock: { mode: 'for_no_key_update' } });
-    if (!article) throw AppError.notFound('The article');
-    return article;
+    const [rows]: [Record<string, unknown>[], number] = await manager.query(
+      `UPDATE articles SET thread_version = thread_version + 1 WHERE id = $1 RETURNING *`,
+      [id],
+    );
+    if (!rows[0]) throw AppError.notFound('The article');
+    return rawToEntity(manager, Article, rows[0]);
+  }
+
+  /** The article as stored now, read with a prepared statement (the hot path of every thread read). */
+  async read(id: string): Promise<Article | null> {
+    const [row] = await preparedQuery<Record<string, unknown>>(this.dataSource, 'article-by-id', 'SELECT * FROM articles WHERE id = $1', [id]);
+    return row ? rawToEntity(this.dataSource.manager, Article, row) : null;
   }
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { PageQueryDto } from '../common/pagination';
@@ -7,10 +8,19 @@ import { UuidParam } from '../common/uuid.pipe';
 import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { AppError } from '../errors/app-error';
 import { CommentPageView, CommentView, ThreadPage } from './comment.view';
-import { CommentsService } from './comments.service';
+import { Cached, CommentsService } from './comments.service';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Pages vary with who is asking; clients revalidate them with the ETag before each use. */
+function sendCached<T>(res: Response, cached: Cached<T>): T | undefined {
+  res.setHeader('ETag', cached.etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Vary', 'Authorization');
+  if (!cached.page) res.status(304);
+  return cached.page;
+}
 
 @ApiTags('comments')
 @Controller()
@@ -20,12 +30,15 @@ export class CommentsController {
   /** A page of the thread: top-level comments, each with its reply count and first replies. */
   @Get('articles/:id/comments')
   @Access('public')
-  thread(
+  @ApiOkResponse({ type: ThreadPage, description: 'With an ETag; 304 when If-None-Match names the current one' })
+  async thread(
     @Param('id', UuidParam()) articleId: string,
     @Query() query: ThreadQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
     @CurrentUser() viewer?: AuthUser,
-  ): Promise<ThreadPage> {
-    return this.comments.thread(articleId, query, viewer);
+  ): Promise<ThreadPage | undefined> {
+    return sendCached(res, await this.comments.thread(articleId, query, viewer, ifNoneMatch));
   }
 
   @Post('articles/:id/comments')
@@ -51,12 +64,15 @@ export class CommentsController {
   /** The direct replies of a comment, oldest first. */
   @Get('comments/:id/replies')
   @Access('public')
-  replies(
+  @ApiOkResponse({ type: CommentPageView, description: 'With an ETag; 304 when If-None-Match names the current one' })
+  async replies(
     @Param('id', UuidParam()) id: string,
     @Query() query: PageQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
     @CurrentUser() viewer?: AuthUser,
-  ): Promise<CommentPageView> {
-    return this.comments.replies(id, query, viewer);
+  ): Promise<CommentPageView | undefined> {
+    return sendCached(res, await this.comments.replies(id, query, viewer, ifNoneMatch));
   }
 
   @Get('comments/:id')

@@ -6,6 +6,7 @@ import { ArticlesService } from '../articles/articles.service';
 import { closingState } from '../articles/closing';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
+import { preparedQuery } from '../database/prepared';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
@@ -18,11 +19,18 @@ import { CommentStatus } from './comment.entity';
 import { CommentRevision } from './comment-revision.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
+import { matchesEtag, ThreadCache } from './thread-cache';
 
 export const REPLY_PREVIEW_COUNT = 3;
 const REPEAT_WINDOW_SECONDS = 300;
 const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
 
+
+/** A page and its ETag; no page when the client's copy (If-None-Match) is current. */
+export interface Cached<T> {
+  etag: string;
+  page?: T;
+}
 
 export interface CreatedComment {
   status: number;
@@ -51,60 +59,84 @@ export class CommentsService {
     private readonly users: UsersService,
     private readonly rules: ModerationRules,
     private readonly log: ModerationLog,
+    private readonly cache: ThreadCache,
   ) {}
 
-  /** One page of top-level comments, each with its first replies; the viewer also sees their own held ones. */
-  async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser): Promise<ThreadPage> {
-    const { article, settings } = await this.articles.findById(articleId);
-    const list = `thread:${query.sort}`;
-    const after = decodeCursor(list, query.cursor);
-    const dir = query.sort === 'newest' ? 'DESC' : 'ASC';
-    const cmp = query.sort === 'newest' ? '<' : '>';
-    const params: unknown[] = [articleId, query.limit + 1];
-    const cursorSql = after ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
-    const own = this.ownHeldClause(viewer, params);
-    const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-      WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${LISTED} ${cursorSql}
-      ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2`;
-    const sql = own
-      ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-          WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${own} ${cursorSql}
-          ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2)) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`
-      : visible;
-    const rows: CommentRow[] = await this.dataSource.query(sql, params);
-    const page = toPage(list, rows.map(withPosition), query.limit);
-    const replies = await this.replyPreviews(
-      page.items.map((r) => r.id),
-      viewer,
-    );
-    return {
-      article: ThreadArticleView.of(article, settings),
-      items: page.items.map((row) => ({
-        ...toCommentView(row, viewer),
-        replies: (replies.get(row.id) ?? []).map((r) => toCommentView(r, viewer)),
-      })),
-      nextCursor: page.nextCursor,
-    };
+  /**
+   * One page of top-level comments, each with its first replies; the viewer also sees their own
+   * held ones. Answers from the cache, or only the ETag when the client's copy is current.
+   */
+  async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser, ifNoneMatch?: string): Promise<Cached<ThreadPage>> {
+    const [article, settings] = await Promise.all([this.articles.read(articleId), this.settings.cached()]);
+    if (!article) throw AppError.notFound('The article');
+    const head = ThreadArticleView.of(article, settings);
+    const key = ['thread', articleId, article.threadVersion, settings.version, head.closed, query.sort, query.limit, query.cursor, viewerKey(viewer)].join('|');
+    return this.cachedPage(key, ifNoneMatch, async () => {
+      const list = `thread:${query.sort}`;
+      const after = decodeCursor(list, query.cursor);
+      const dir = query.sort === 'newest' ? 'DESC' : 'ASC';
+      const cmp = query.sort === 'newest' ? '<' : '>';
+      const params: unknown[] = [articleId, query.limit + 1];
+      const cursorSql = after ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+      const own = this.ownHeldClause(viewer, params);
+      const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${LISTED} ${cursorSql}
+        ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2`;
+      const sql = own
+        ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+            WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${own} ${cursorSql}
+            ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2)) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`
+        : visible;
+      const rows = await preparedQuery<CommentRow>(this.dataSource, `${list}:${after ? 'after' : 'first'}:${own ? 'own' : 'all'}`, sql, params);
+      const page = toPage(list, rows.map(withPosition), query.limit);
+      const replies = await this.replyPreviews(
+        page.items.map((r) => r.id),
+        viewer,
+      );
+      return {
+        article: head,
+        items: page.items.map((row) => ({
+          ...toCommentView(row, viewer),
+          replies: (replies.get(row.id) ?? []).map((r) => toCommentView(r, viewer)),
+        })),
+        nextCursor: page.nextCursor,
+      };
+    });
   }
 
-  /** The direct replies of a comment, oldest first. */
-  async replies(parentId: string, query: { limit: number; cursor?: string }, viewer?: AuthUser) {
+  /** The direct replies of a comment, oldest first; cached like thread pages. */
+  async replies(parentId: string, query: { limit: number; cursor?: string }, viewer?: AuthUser, ifNoneMatch?: string) {
     const parent = await this.findRow(this.dataSource.manager, parentId);
     if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
-    const after = decodeCursor('replies', query.cursor);
-    const params: unknown[] = [parentId, query.limit + 1];
-    const cursorSql = after ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
-    const own = this.ownHeldClause(viewer, params);
-    const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-      WHERE c.parent_id = $1 AND ${LISTED} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2`;
-    const sql = own
-      ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-          WHERE c.parent_id = $1 AND ${own} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2)) t
-          ORDER BY created_at, id LIMIT $2`
-      : visible;
-    const rows: CommentRow[] = await this.dataSource.query(sql, params);
-    const page = toPage('replies', rows.map(withPosition), query.limit);
-    return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
+    const article = await this.articles.read(parent.article_id);
+    const key = ['replies', parentId, article!.threadVersion, query.limit, query.cursor, viewerKey(viewer)].join('|');
+    return this.cachedPage(key, ifNoneMatch, async () => {
+      const after = decodeCursor('replies', query.cursor);
+      const params: unknown[] = [parentId, query.limit + 1];
+      const cursorSql = after ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+      const own = this.ownHeldClause(viewer, params);
+      const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.parent_id = $1 AND ${LISTED} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2`;
+      const sql = own
+        ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+            WHERE c.parent_id = $1 AND ${own} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2)) t
+            ORDER BY created_at, id LIMIT $2`
+        : visible;
+      const rows = await preparedQuery<CommentRow>(this.dataSource, `replies:${after ? 'after' : 'first'}:${own ? 'own' : 'all'}`, sql, params);
+      const page = toPage('replies', rows.map(withPosition), query.limit);
+      return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
+    });
+  }
+
+  private async cachedPage<T>(key: string, ifNoneMatch: string | undefined, load: () => Promise<T>): Promise<Cached<T>> {
+    const etag = ThreadCache.etag(key);
+    if (matchesEtag(ifNoneMatch, etag)) return { etag };
+    let page = this.cache.get<T>(key);
+    if (!page) {
+      page = await load();
+      this.cache.set(key, page);
+    }
+    return { etag, page };
   }
 
   async findOne(id: string, viewer?: AuthUser): Promise<CommentView> {
@@ -320,7 +352,9 @@ export class CommentsService {
       ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
           WHERE c.parent_id = p.id AND ${own} ORDER BY c.created_at, c.id LIMIT $2)) t ORDER BY created_at, id LIMIT $2`
       : visible;
-    const rows: CommentRow[] = await this.dataSource.query(
+    const rows = await preparedQuery<CommentRow>(
+      this.dataSource,
+      `reply-previews:${own ? 'own' : 'all'}`,
       `SELECT r.* FROM unnest($1::uuid[]) AS p(id) CROSS JOIN LATERAL (${inner}) r`,
       params,
     );
@@ -376,6 +410,12 @@ export class CommentsService {
     if (!stored?.response_status) throw AppError.conflict('A request with this Idempotency-Key is still being processed');
     return { status: stored.response_status, body: stored.response_body };
   }
+}
+
+/** Whose view of a thread this is: everyone's, a moderator's, or one signed-in reader's (with their held comments). */
+function viewerKey(viewer?: AuthUser): string {
+  if (!viewer) return 'anyone';
+  return isModerator(viewer) ? 'moderator' : `reader:${viewer.id}`;
 }
 
 function withPosition<T extends { created_at: Date; id: string }>(row: T): T & KeysetPosition {
