@@ -9,6 +9,7 @@ import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
@@ -29,6 +30,7 @@ import { UsersModule } from './users/users.module';
     ReportsModule,
     ModerationModule,
     HealthModule,
+    MetricsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -50,6 +50,12 @@ export class Environment {
   @Min(1)
   @Max(500)
   DATABASE_POOL_SIZE: number = 20;
+
+  /** When set, GET /api/metrics needs it in the X-Metrics-Token header; empty means unset. */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsString()
+  METRICS_TOKEN?: string;
 }
 
 /** Validates process.env; the error names each bad variable. */
