@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
@@ -26,6 +27,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     SettingsModule,
     ArticlesModule,
+    LiveModule,
     CommentsModule,
     ReportsModule,
     ModerationModule,

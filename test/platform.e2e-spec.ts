@@ -19,6 +19,7 @@ const ROUTES: [string, string, Level][] = [
   ['POST', '/api/articles/:id/reopen', 'moderator'],
   ['GET', '/api/articles/:id/comments', 'public'],
   ['POST', '/api/articles/:id/comments', 'user'],
+  ['GET', '/api/articles/:id/comments/stream', 'public'],
   ['GET', '/api/comments/:id/replies', 'public'],
   ['GET', '/api/comments/:id', 'public'],
   ['PATCH', '/api/comments/:id', 'user'],

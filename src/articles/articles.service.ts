@@ -10,7 +10,9 @@ import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
+import { ThreadEvents } from '../live/thread-events.service';
 import { Article } from './article.entity';
+import { ThreadArticleView } from './article.view';
 import { closingState, scheduledCloseSql } from './closing';
 import { CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
 
@@ -26,6 +28,7 @@ export class ArticlesService {
     private readonly transactions: Transactions,
     private readonly settings: SettingsService,
     private readonly log: ModerationLog,
+    private readonly events: ThreadEvents,
   ) {}
 
   async create(dto: CreateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
@@ -128,7 +131,9 @@ export class ArticlesService {
           article.disclaimerText = text;
         }
       }
-      return { article: await manager.save(article), settings };
+      const saved = await manager.save(article);
+      await this.announce(manager, saved, settings);
+      return { article: saved, settings };
     });
   }
 
@@ -149,6 +154,7 @@ export class ArticlesService {
         articleId: id,
         reason: article.closedMessage,
       });
+      await this.announce(manager, saved, settings);
       return { article: saved, settings };
     });
   }
@@ -165,6 +171,7 @@ export class ArticlesService {
       article.autoCloseExempt = true;
       const saved = await manager.save(article);
       await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
+      await this.announce(manager, saved, settings);
       return { article: saved, settings };
     });
   }
@@ -181,6 +188,11 @@ export class ArticlesService {
     );
     if (!rows[0]) throw AppError.notFound('The article');
     return rawToEntity(manager, Article, rows[0]);
+  }
+
+  /** Tells live readers what the thread's header now says (closing, reopening, disclaimer). */
+  private announce(manager: EntityManager, article: Article, settings: ModerationSettings): Promise<void> {
+    return this.events.record(manager, article.id, article.threadVersion, 'article.updated', ThreadArticleView.of(article, settings));
   }
 
   /** The article as stored now, read with a prepared statement (the hot path of every thread read). */

@@ -3,13 +3,17 @@ import { Transactions } from '../database/transactions';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { SettingsService } from '../settings/settings.service';
 import { scheduledCloseSql } from './closing';
+import { rawToEntity } from '../database/raw-entity';
+import { ThreadEvents } from '../live/thread-events.service';
+import { Article } from './article.entity';
+import { ThreadArticleView } from './article.view';
 
 const SWEEP_EVERY_MS = 30_000;
 const SWEEP_LOCK_KEY = 7_305_118_343;
 
 /**
- * Writes a log entry by the system when an article's schedule (closeAt, autoCloseAfterDays) has
- * closed it. Whether an article is closed is always derived from the schedule at the moment of
+ * Writes a log entry by the system, and tells live readers, when an article's schedule (closeAt,
+ * autoCloseAfterDays) has closed it. Whether an article is closed is always derived from the schedule at the moment of
  * asking, so moving closeAt later reopens it whether or not this sweep has run.
  */
 @Injectable()
@@ -21,6 +25,7 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
     private readonly transactions: Transactions,
     private readonly settings: SettingsService,
     private readonly log: ModerationLog,
+    private readonly events: ThreadEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,14 +45,16 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
       const settings = await this.settings.current(manager);
       const scheduled = scheduledCloseSql('a', '$1');
       // An UPDATE through TypeORM answers [rows, rowCount].
-      const [rows]: [{ id: string; by_close_at: boolean }[], number] = await manager.query(
-        `UPDATE articles a SET schedule_close_logged_at = ${scheduled}
+      const [rows]: [(Record<string, unknown> & { id: string; by_close_at: boolean })[], number] = await manager.query(
+        `UPDATE articles a SET schedule_close_logged_at = ${scheduled}, thread_version = thread_version + 1
          WHERE a.closed_at IS NULL AND ${scheduled} <= now()
            AND a.schedule_close_logged_at IS DISTINCT FROM ${scheduled}
-         RETURNING a.id, a.close_at IS NOT DISTINCT FROM a.schedule_close_logged_at AS by_close_at`,
+         RETURNING a.*, a.close_at IS NOT DISTINCT FROM a.schedule_close_logged_at AS by_close_at`,
         [settings.autoCloseAfterDays],
       );
       for (const row of rows) {
+        const article = rawToEntity(manager, Article, row);
+        await this.events.record(manager, article.id, article.threadVersion, 'article.updated', ThreadArticleView.of(article, settings));
         await this.log.record(manager, {
           action: 'close',
           actor: null,

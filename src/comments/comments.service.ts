@@ -19,6 +19,8 @@ import { CommentStatus } from './comment.entity';
 import { CommentRevision } from './comment-revision.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
+import { recordCommentChange } from './comment-events';
+import { ThreadEvents } from '../live/thread-events.service';
 import { matchesEtag, ThreadCache } from './thread-cache';
 
 export const REPLY_PREVIEW_COUNT = 3;
@@ -60,6 +62,7 @@ export class CommentsService {
     private readonly rules: ModerationRules,
     private readonly log: ModerationLog,
     private readonly cache: ThreadCache,
+    private readonly events: ThreadEvents,
   ) {}
 
   /**
@@ -184,6 +187,7 @@ export class CommentsService {
         await this.recordSystemDecision(manager, { id: inserted.id, articleId }, null, decision);
       }
       const row = (await this.findRow(manager, inserted.id))!;
+      await recordCommentChange(this.events, manager, article.threadVersion, null, row);
       const result = { status: 201, body: toCommentView(row, author) };
       if (idempotencyKey !== undefined) {
         await manager.query(
@@ -236,14 +240,16 @@ export class CommentsService {
       if (decision.status !== row.status) {
         await this.recordSystemDecision(manager, { id, articleId: row.article_id }, row.status, decision);
       }
-      return toCommentView((await this.findRow(manager, id))!, editor);
+      const after = (await this.findRow(manager, id))!;
+      await recordCommentChange(this.events, manager, article.threadVersion, row, after);
+      return toCommentView(after, editor);
     });
   }
 
   /** Its author or a moderator deletes; with replies it stays in the thread as a tombstone. */
   async remove(id: string, actor: AuthUser): Promise<void> {
     await this.transactions.run(async (manager) => {
-      const { row } = await this.lockComment(manager, id);
+      const { row, article } = await this.lockComment(manager, id);
       const allowed = row.author_id === actor.id || isModerator(actor);
       if (!allowed) {
         if (!canSee(row, actor)) throw AppError.notFound('The comment');
@@ -266,6 +272,7 @@ export class CommentsService {
         fromStatus: row.status,
         reason: row.author_id === actor.id ? 'deleted by its author' : 'deleted by a moderator',
       });
+      await recordCommentChange(this.events, manager, article.threadVersion, row, (await this.findRow(manager, id))!);
     });
   }
 

@@ -8,6 +8,8 @@ import { CommentsService, countedComment, countedState } from '../comments/comme
 import { decodeCursor, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
+import { recordCommentChange } from '../comments/comment-events';
+import { ThreadEvents } from '../live/thread-events.service';
 import { ReportsService } from '../reports/reports.service';
 import { User } from '../users/user.entity';
 import { isBanned, UsersService } from '../users/users.service';
@@ -36,6 +38,7 @@ export class ModerationService {
     private readonly reports: ReportsService,
     private readonly users: UsersService,
     private readonly log: ModerationLog,
+    private readonly events: ThreadEvents,
   ) {}
 
   /** A queue, oldest first, across all articles or one. */
@@ -73,7 +76,7 @@ export class ModerationService {
   async decide(id: string, decision: Decision, dto: DecisionDto, moderator: AuthUser): Promise<CommentView> {
     return this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
-      const { row } = await this.comments.lockComment(manager, id);
+      const { row, article } = await this.comments.lockComment(manager, id);
       if (row.deleted_at) throw AppError.notFound('The comment');
       if (dto.expectedStatus && dto.expectedStatus !== row.status) {
         throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
@@ -97,7 +100,9 @@ export class ModerationService {
         toStatus,
         reason: [dto.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null,
       });
-      return toCommentView((await this.comments.findRow(manager, id))!, moderator);
+      const after = (await this.comments.findRow(manager, id))!;
+      await recordCommentChange(this.events, manager, article.threadVersion, row, after);
+      return toCommentView(after, moderator);
     });
   }
 

@@ -7,6 +7,8 @@ import { CommentsService, countedComment, countedState } from '../comments/comme
 import { PG, pgCode } from '../database/pg-errors';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
+import { recordCommentChange } from '../comments/comment-events';
+import { ThreadEvents } from '../live/thread-events.service';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
@@ -21,6 +23,7 @@ export class ReportsService {
     private readonly users: UsersService,
     private readonly settings: SettingsService,
     private readonly log: ModerationLog,
+    private readonly events: ThreadEvents,
   ) {}
 
   /**
@@ -30,7 +33,7 @@ export class ReportsService {
   async create(commentId: string, dto: CreateReportDto, reporter: AuthUser): Promise<ReportView> {
     return this.transactions.run(async (manager) => {
       await this.users.see(manager, reporter);
-      const { row } = await this.comments.lockComment(manager, commentId);
+      const { row, article } = await this.comments.lockComment(manager, commentId);
       if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
       if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
       let report: ReportRow;
@@ -61,6 +64,7 @@ export class ReportsService {
         reported: true,
       });
       if (withhold) {
+        await recordCommentChange(this.events, manager, article.threadVersion, row, (await this.comments.findRow(manager, commentId))!);
         await this.log.record(manager, {
           action: 'hold',
           actor: null,
