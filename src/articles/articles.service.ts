@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
-import { preparedQuery } from '../database/prepared';
+import { sql } from '../database/sql';
 import { rawToEntity } from '../database/raw-entity';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -182,7 +182,8 @@ export class ArticlesService {
    * Taking it bumps the thread version, which retires every cached page of the thread.
    */
   async lock(manager: EntityManager, id: string): Promise<Article> {
-    const [rows]: [Record<string, unknown>[], number] = await manager.query(
+    const { rows } = await sql(
+      manager,
       `UPDATE articles SET thread_version = thread_version + 1 WHERE id = $1 RETURNING *`,
       [id],
     );
@@ -197,7 +198,9 @@ export class ArticlesService {
 
   /** The article as stored now, read with a prepared statement (the hot path of every thread read). */
   async read(id: string): Promise<Article | null> {
-    const [row] = await preparedQuery<Record<string, unknown>>(this.dataSource, 'article-by-id', 'SELECT * FROM articles WHERE id = $1', [id]);
+    const {
+      rows: [row],
+    } = await sql(this.dataSource, 'SELECT * FROM articles WHERE id = $1', [id]);
     return row ? rawToEntity(this.dataSource.manager, Article, row) : null;
   }
 }

@@ -4,6 +4,7 @@ import { ModerationLog } from '../moderation/moderation-log.service';
 import { SettingsService } from '../settings/settings.service';
 import { scheduledCloseSql } from './closing';
 import { rawToEntity } from '../database/raw-entity';
+import { sql } from '../database/sql';
 import { ThreadEvents } from '../live/thread-events.service';
 import { Article } from './article.entity';
 import { ThreadArticleView } from './article.view';
@@ -40,12 +41,14 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
   /** Logs the scheduled closings not logged yet; one instance at a time. Returns the article ids. */
   async sweep(): Promise<string[]> {
     return this.transactions.run(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SWEEP_LOCK_KEY]);
+      const {
+        rows: [{ locked }],
+      } = await sql<{ locked: boolean }>(manager, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [SWEEP_LOCK_KEY]);
       if (!locked) return [];
       const settings = await this.settings.current(manager);
       const scheduled = scheduledCloseSql('a', '$1');
-      // An UPDATE through TypeORM answers [rows, rowCount].
-      const [rows]: [(Record<string, unknown> & { id: string; by_close_at: boolean })[], number] = await manager.query(
+      const { rows } = await sql<Record<string, unknown> & { id: string; by_close_at: boolean }>(
+        manager,
         `UPDATE articles a SET schedule_close_logged_at = ${scheduled}, thread_version = thread_version + 1
          WHERE a.closed_at IS NULL AND ${scheduled} <= now()
            AND a.schedule_close_logged_at IS DISTINCT FROM ${scheduled}

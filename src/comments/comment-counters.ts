@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { sql } from '../database/sql';
 import { CommentStatus, VISIBLE_STATUSES } from './comment.entity';
 
 /** What of a comment the stored counts depend on. */
@@ -59,14 +60,16 @@ export async function applyCountChange(
   const changed = COUNT_COLUMNS.filter((c) => deltas[c] !== 0);
   if (changed.length > 0) {
     const sets = changed.map((c, i) => `count_${c} = count_${c} + $${i + 2}`).join(', ');
-    await manager.query(`UPDATE articles SET ${sets} WHERE id = $1`, [comment.articleId, ...changed.map((c) => deltas[c])]);
+    await sql(manager, `UPDATE articles SET ${sets} WHERE id = $1`, [comment.articleId, ...changed.map((c) => deltas[c])]);
   }
   let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
   let parentId = comment.parentId;
   // A tombstone that gains its first or loses its last listed reply appears or disappears in turn.
   while (parentId && delta !== 0) {
-    const [[parent]]: [{ status: CommentStatus; deleted_at: Date | null; reply_count: number; parent_id: string | null }[], number] =
-      await manager.query(
+    const {
+      rows: [parent],
+    } = await sql<{ status: CommentStatus; deleted_at: Date | null; reply_count: number; parent_id: string | null }>(
+      manager,
         `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1 RETURNING status, deleted_at, reply_count, parent_id`,
         [parentId, delta],
       );

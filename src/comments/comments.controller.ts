@@ -8,18 +8,18 @@ import { UuidParam } from '../common/uuid.pipe';
 import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { AppError } from '../errors/app-error';
 import { CommentPageView, CommentView, ThreadPage } from './comment.view';
-import { Cached, CommentsService } from './comments.service';
+import { CachedJson, CommentsService } from './comments.service';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** Pages vary with who is asking; clients revalidate them with the ETag before each use. */
-function sendCached<T>(res: Response, cached: Cached<T>): T | undefined {
+function sendCached(res: Response, cached: CachedJson): void {
   res.setHeader('ETag', cached.etag);
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('Vary', 'Authorization');
-  if (!cached.page) res.status(304);
-  return cached.page;
+  if (cached.json === undefined) res.status(304).end();
+  else res.status(200).type('application/json').send(cached.json);
 }
 
 @ApiTags('comments')
@@ -35,10 +35,10 @@ export class CommentsController {
     @Param('id', UuidParam()) articleId: string,
     @Query() query: ThreadQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res() res: Response,
     @CurrentUser() viewer?: AuthUser,
-  ): Promise<ThreadPage | undefined> {
-    return sendCached(res, await this.comments.thread(articleId, query, viewer, ifNoneMatch));
+  ): Promise<void> {
+    sendCached(res, await this.comments.thread(articleId, query, viewer, ifNoneMatch));
   }
 
   @Post('articles/:id/comments')
@@ -69,10 +69,10 @@ export class CommentsController {
     @Param('id', UuidParam()) id: string,
     @Query() query: PageQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res() res: Response,
     @CurrentUser() viewer?: AuthUser,
-  ): Promise<CommentPageView | undefined> {
-    return sendCached(res, await this.comments.replies(id, query, viewer, ifNoneMatch));
+  ): Promise<void> {
+    sendCached(res, await this.comments.replies(id, query, viewer, ifNoneMatch));
   }
 
   @Get('comments/:id')

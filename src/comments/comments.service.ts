@@ -6,7 +6,7 @@ import { ArticlesService } from '../articles/articles.service';
 import { closingState } from '../articles/closing';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
-import { preparedQuery } from '../database/prepared';
+import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
@@ -28,10 +28,10 @@ const REPEAT_WINDOW_SECONDS = 300;
 const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
 
 
-/** A page and its ETag; no page when the client's copy (If-None-Match) is current. */
-export interface Cached<T> {
+/** A page as JSON and its ETag; no JSON when the client's copy (If-None-Match) is current. */
+export interface CachedJson {
   etag: string;
-  page?: T;
+  json?: string;
 }
 
 export interface CreatedComment {
@@ -53,6 +53,8 @@ export const countedState = (row: Pick<CommentRow, 'status' | 'deleted_at' | 'op
 
 @Injectable()
 export class CommentsService {
+  private readonly articleOfComment = new Map<string, string>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -69,12 +71,12 @@ export class CommentsService {
    * One page of top-level comments, each with its first replies; the viewer also sees their own
    * held ones. Answers from the cache, or only the ETag when the client's copy is current.
    */
-  async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser, ifNoneMatch?: string): Promise<Cached<ThreadPage>> {
+  async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser, ifNoneMatch?: string): Promise<CachedJson> {
     const [article, settings] = await Promise.all([this.articles.read(articleId), this.settings.cached()]);
     if (!article) throw AppError.notFound('The article');
     const head = ThreadArticleView.of(article, settings);
     const key = ['thread', articleId, article.threadVersion, settings.version, head.closed, query.sort, query.limit, query.cursor, viewerKey(viewer)].join('|');
-    return this.cachedPage(key, ifNoneMatch, async () => {
+    return this.cachedPage(key, ifNoneMatch, async (): Promise<ThreadPage> => {
       const list = `thread:${query.sort}`;
       const after = decodeCursor(list, query.cursor);
       const dir = query.sort === 'newest' ? 'DESC' : 'ASC';
@@ -85,12 +87,12 @@ export class CommentsService {
       const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${LISTED} ${cursorSql}
         ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2`;
-      const sql = own
+      const text = own
         ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
             WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${own} ${cursorSql}
             ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2)) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`
         : visible;
-      const rows = await preparedQuery<CommentRow>(this.dataSource, `${list}:${after ? 'after' : 'first'}:${own ? 'own' : 'all'}`, sql, params);
+      const rows = (await sql<CommentRow>(this.dataSource, text, params)).rows;
       const page = toPage(list, rows.map(withPosition), query.limit);
       const replies = await this.replyPreviews(
         page.items.map((r) => r.id),
@@ -109,37 +111,51 @@ export class CommentsService {
 
   /** The direct replies of a comment, oldest first; cached like thread pages. */
   async replies(parentId: string, query: { limit: number; cursor?: string }, viewer?: AuthUser, ifNoneMatch?: string) {
-    const parent = await this.findRow(this.dataSource.manager, parentId);
-    if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
-    const article = await this.articles.read(parent.article_id);
+    const article = await this.articles.read(await this.articleOf(parentId));
     const key = ['replies', parentId, article!.threadVersion, query.limit, query.cursor, viewerKey(viewer)].join('|');
     return this.cachedPage(key, ifNoneMatch, async () => {
+      const parent = await this.findRow(this.dataSource.manager, parentId);
+      if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
       const after = decodeCursor('replies', query.cursor);
       const params: unknown[] = [parentId, query.limit + 1];
       const cursorSql = after ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
       const own = this.ownHeldClause(viewer, params);
       const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.parent_id = $1 AND ${LISTED} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2`;
-      const sql = own
+      const text = own
         ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
             WHERE c.parent_id = $1 AND ${own} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2)) t
             ORDER BY created_at, id LIMIT $2`
         : visible;
-      const rows = await preparedQuery<CommentRow>(this.dataSource, `replies:${after ? 'after' : 'first'}:${own ? 'own' : 'all'}`, sql, params);
+      const rows = (await sql<CommentRow>(this.dataSource, text, params)).rows;
       const page = toPage('replies', rows.map(withPosition), query.limit);
       return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
     });
   }
 
-  private async cachedPage<T>(key: string, ifNoneMatch: string | undefined, load: () => Promise<T>): Promise<Cached<T>> {
+  /** A comment's article never changes: remembered, it saves a query on every cached replies page. */
+  private async articleOf(commentId: string): Promise<string> {
+    let articleId = this.articleOfComment.get(commentId);
+    if (!articleId) {
+      const { rows } = await sql<{ article_id: string }>(this.dataSource, `SELECT article_id FROM comments WHERE id = $1`, [commentId]);
+      if (!rows[0]) throw AppError.notFound('The comment');
+      articleId = rows[0].article_id;
+      if (this.articleOfComment.size >= 100_000) this.articleOfComment.clear();
+      this.articleOfComment.set(commentId, articleId);
+    }
+    return articleId;
+  }
+
+  /** Pages are cached as the JSON they are sent as: a hit costs neither a query nor a serialization. */
+  private async cachedPage(key: string, ifNoneMatch: string | undefined, load: () => Promise<object>): Promise<CachedJson> {
     const etag = ThreadCache.etag(key);
     if (matchesEtag(ifNoneMatch, etag)) return { etag };
-    let page = this.cache.get<T>(key);
-    if (!page) {
-      page = await load();
-      this.cache.set(key, page);
+    let json = this.cache.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(await load());
+      this.cache.set(key, json);
     }
-    return { etag, page };
+    return { etag, json };
   }
 
   async findOne(id: string, viewer?: AuthUser): Promise<CommentView> {
@@ -172,7 +188,10 @@ export class CommentsService {
       if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
       await this.assertNotRepeated(manager, author.id, body);
       const decision = await this.decide(manager, { author, authorOnPremod: user.premod, article, body, settings, openReportCount: 0 });
-      const [inserted]: { id: string }[] = await manager.query(
+      const {
+        rows: [inserted],
+      } = await sql<{ id: string }>(
+        manager,
         `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [articleId, input.parentId ?? null, author.id, body, decision.status, decision.reasons],
@@ -190,7 +209,8 @@ export class CommentsService {
       await recordCommentChange(this.events, manager, article.threadVersion, null, row);
       const result = { status: 201, body: toCommentView(row, author) };
       if (idempotencyKey !== undefined) {
-        await manager.query(
+        await sql(
+          manager,
           `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
           [author.id, idempotencyKey, result.status, JSON.stringify(result.body)],
         );
@@ -226,7 +246,8 @@ export class CommentsService {
         openReportCount: row.open_report_count,
       });
       await manager.insert(CommentRevision, { commentId: id, body: row.body });
-      await manager.query(
+      await sql(
+        manager,
         `UPDATE comments SET body = $2, status = $3, moderation_reasons = $4, edited_at = now() WHERE id = $1`,
         [id, body, decision.status, decision.reasons],
       );
@@ -256,7 +277,7 @@ export class CommentsService {
         throw AppError.forbidden('Only its author or a moderator may delete a comment');
       }
       if (row.deleted_at) throw AppError.notFound('The comment');
-      await manager.query(`UPDATE comments SET deleted_at = now() WHERE id = $1`, [id]);
+      await sql(manager, `UPDATE comments SET deleted_at = now() WHERE id = $1`, [id]);
       await applyCountChange(
         manager,
         countedComment(row),
@@ -278,7 +299,7 @@ export class CommentsService {
 
   /** Locks the comment's article, then the comment: the one lock order every unit of work uses. */
   async lockComment(manager: EntityManager, id: string): Promise<{ row: CommentRow; article: Article }> {
-    const found: { article_id: string }[] = await manager.query(`SELECT article_id FROM comments WHERE id = $1`, [id]);
+    const { rows: found } = await sql<{ article_id: string }>(manager, `SELECT article_id FROM comments WHERE id = $1`, [id]);
     if (!found[0]) throw AppError.notFound('The comment');
     const article = await this.articles.lock(manager, found[0].article_id);
     const row = await this.findRow(manager, id, true);
@@ -286,7 +307,8 @@ export class CommentsService {
   }
 
   async findRow(manager: EntityManager, id: string, forUpdate = false): Promise<CommentRow | undefined> {
-    const rows: CommentRow[] = await manager.query(
+    const { rows } = await sql<CommentRow>(
+      manager,
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1
        ${forUpdate ? 'FOR UPDATE OF c' : ''}`,
       [id],
@@ -302,7 +324,10 @@ export class CommentsService {
     const { article, ...facts } = input;
     let authorApprovedCount = 0;
     if (this.rules.needsApprovedCount(facts.author, facts.settings)) {
-      const [{ n }] = await manager.query(
+      const {
+        rows: [{ n }],
+      } = await sql<{ n: number }>(
+        manager,
         `SELECT count(*)::int AS n FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'approved' LIMIT $2) x`,
         [facts.author.id, facts.settings.premodNewCommenters],
       );
@@ -316,7 +341,8 @@ export class CommentsService {
    * serialized on their users row (locked by UsersService.see), so two racing copies cannot both pass.
    */
   private async assertNotRepeated(manager: EntityManager, authorId: string, body: string): Promise<void> {
-    const repeated: unknown[] = await manager.query(
+    const { rows: repeated } = await sql(
+      manager,
       `SELECT 1 FROM comments WHERE author_id = $1 AND created_at > now() - make_interval(secs => $3) AND body = $2 LIMIT 1`,
       [authorId, body, REPEAT_WINDOW_SECONDS],
     );
@@ -359,9 +385,8 @@ export class CommentsService {
       ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
           WHERE c.parent_id = p.id AND ${own} ORDER BY c.created_at, c.id LIMIT $2)) t ORDER BY created_at, id LIMIT $2`
       : visible;
-    const rows = await preparedQuery<CommentRow>(
+    const { rows } = await sql<CommentRow>(
       this.dataSource,
-      `reply-previews:${own ? 'own' : 'all'}`,
       `SELECT r.* FROM unnest($1::uuid[]) AS p(id) CROSS JOIN LATERAL (${inner}) r`,
       params,
     );
@@ -390,7 +415,10 @@ export class CommentsService {
   }
 
   private async assertCanReplyTo(manager: EntityManager, parentId: string, articleId: string): Promise<void> {
-    const [parent]: Pick<CommentRow, 'article_id' | 'status' | 'deleted_at'>[] = await manager.query(
+    const {
+      rows: [parent],
+    } = await sql<Pick<CommentRow, 'article_id' | 'status' | 'deleted_at'>>(
+      manager,
       `SELECT article_id, status, deleted_at FROM comments WHERE id = $1 FOR SHARE`,
       [parentId],
     );
@@ -405,12 +433,16 @@ export class CommentsService {
    * key's row until the first request commits (or rolls back, freeing the key).
    */
   private async claimIdempotencyKey(manager: EntityManager, userId: string, key: string): Promise<CreatedComment | null> {
-    const claimed: unknown[] = await manager.query(
+    const { rows: claimed } = await sql(
+      manager,
       `INSERT INTO idempotency_keys (user_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
       [userId, key],
     );
     if (claimed.length > 0) return null;
-    const [stored]: { response_status: number | null; response_body: CommentView }[] = await manager.query(
+    const {
+      rows: [stored],
+    } = await sql<{ response_status: number | null; response_body: CommentView }>(
+      manager,
       `SELECT response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
       [userId, key],
     );

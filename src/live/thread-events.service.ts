@@ -3,6 +3,7 @@ import { Client, Notification } from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Environment } from '../config/environment';
+import { sql } from '../database/sql';
 
 export const THREAD_EVENT_TYPES = [
   'comment.created',
@@ -47,13 +48,12 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Records what changed; `version` is the thread_version that ArticlesService.lock returned. */
   async record(manager: EntityManager, articleId: string, version: string, type: ThreadEventType, data: unknown): Promise<void> {
-    await manager.query(`INSERT INTO thread_events (article_id, version, type, payload) VALUES ($1, $2, $3, $4)`, [
-      articleId,
-      version,
-      type,
-      JSON.stringify(data),
-    ]);
-    await manager.query(`SELECT pg_notify($1, $2)`, [CHANNEL, articleId]);
+    await sql(
+      manager,
+      `WITH event AS (INSERT INTO thread_events (article_id, version, type, payload) VALUES ($1, $2, $3, $4))
+       SELECT pg_notify('${CHANNEL}', $1::text)`,
+      [articleId, version, type, JSON.stringify(data)],
+    );
   }
 
   /**
@@ -67,11 +67,14 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
       const readNew = () => {
         reading = reading.then(async () => {
           if (last === undefined) {
-            const [{ version }] = await this.dataSource.query(`SELECT thread_version AS version FROM articles WHERE id = $1`, [articleId]);
+            const {
+              rows: [{ version }],
+            } = await sql<{ version: string }>(this.dataSource, `SELECT thread_version AS version FROM articles WHERE id = $1`, [articleId]);
             last = version;
             return;
           }
-          const rows: { version: string; type: ThreadEventType; payload: unknown }[] = await this.dataSource.query(
+          const { rows } = await sql<{ version: string; type: ThreadEventType; payload: unknown }>(
+            this.dataSource,
             `SELECT version, type, payload FROM thread_events WHERE article_id = $1 AND version > $2 ORDER BY version`,
             [articleId, last],
           );

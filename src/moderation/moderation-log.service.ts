@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
-import { LogTargetType, ModerationLogEntry } from './moderation-log-entry.entity';
+import { sql } from '../database/sql';
+import { LogTargetType } from './moderation-log-entry.entity';
 
 export interface LogRecord {
   action: string;
@@ -19,16 +20,21 @@ export interface LogRecord {
 @Injectable()
 export class ModerationLog {
   async record(manager: EntityManager, record: LogRecord): Promise<void> {
-    await manager.insert(ModerationLogEntry, {
-      action: record.action,
-      actorId: record.actor?.id ?? null,
-      actorName: record.actor?.name ?? null,
-      targetType: record.targetType,
-      targetId: record.targetId,
-      articleId: record.articleId ?? null,
-      fromStatus: record.fromStatus ?? null,
-      toStatus: record.toStatus ?? null,
-      reason: record.reason ?? null,
-    });
+    await sql(
+      manager,
+      `INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        record.action,
+        record.actor?.id ?? null,
+        record.actor?.name ?? null,
+        record.targetType,
+        record.targetId,
+        record.articleId ?? null,
+        record.fromStatus ?? null,
+        record.toStatus ?? null,
+        record.reason ?? null,
+      ],
+    );
   }
 }

@@ -7,6 +7,7 @@ import { COMMENT_COLUMNS, CommentRow, CommentView, toCommentView } from '../comm
 import { CommentsService, countedComment, countedState } from '../comments/comments.service';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
+import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { recordCommentChange } from '../comments/comment-events';
 import { ThreadEvents } from '../live/thread-events.service';
@@ -49,7 +50,8 @@ export class ModerationService {
     const where = [QUEUE_FILTER[name], 'c.deleted_at IS NULL'];
     if (query.articleId) where.push(`c.article_id = $${params.push(query.articleId)}`);
     if (after) where.push(`(c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
-    const rows: (CommentRow & { article_title: string; article_url: string })[] = await this.dataSource.query(
+    const { rows } = await sql<CommentRow & { article_title: string; article_url: string }>(
+      this.dataSource,
       `SELECT ${COMMENT_COLUMNS}, a.title AS article_title, a.url AS article_url
        FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
        WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT $1`,
@@ -84,7 +86,7 @@ export class ModerationService {
       const toStatus = STATUS_OF[decision];
       if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
       const resolved = await this.reports.resolveAll(manager, id, moderator);
-      await manager.query(`UPDATE comments SET status = $2 WHERE id = $1`, [id, toStatus]);
+      await sql(manager, `UPDATE comments SET status = $2 WHERE id = $1`, [id, toStatus]);
       await applyCountChange(manager, countedComment(row), countedState(row), {
         status: toStatus,
         deleted: false,
@@ -136,12 +138,14 @@ export class ModerationService {
   async user(id: string, moderator: AuthUser): Promise<ModeratedUserView> {
     const user = await this.dataSource.manager.findOneBy(User, { id });
     if (!user) throw AppError.notFound('The user');
-    const [counts, recent]: [{ status: string; n: number }[], CommentRow[]] = await Promise.all([
-      this.dataSource.query(
+    const [{ rows: counts }, { rows: recent }] = await Promise.all([
+      sql<{ status: string; n: number }>(
+        this.dataSource,
         `SELECT status, count(*)::int AS n FROM comments WHERE author_id = $1 AND deleted_at IS NULL GROUP BY status`,
         [id],
       ),
-      this.dataSource.query(
+      sql<CommentRow>(
+        this.dataSource,
         `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
          WHERE c.author_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT 10`,
         [id],
@@ -172,7 +176,7 @@ export class ModerationService {
     await this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
       await this.users.see(manager, { id, name: null });
-      await manager.query(`UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`, [
+      await sql(manager, `UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`, [
         id,
         dto.until ?? null,
         dto.reason,
@@ -191,7 +195,8 @@ export class ModerationService {
   async unban(id: string, moderator: AuthUser): Promise<ModeratedUserView> {
     await this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
-      const [, affected]: [unknown, number] = await manager.query(
+      const { rowCount: affected } = await sql(
+        manager,
         `UPDATE users SET banned_at = NULL, ban_until = NULL, ban_reason = NULL, updated_at = now()
          WHERE id = $1 AND banned_at IS NOT NULL`,
         [id],
@@ -205,7 +210,8 @@ export class ModerationService {
     await this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
       await this.users.see(manager, { id, name: null });
-      const [, affected]: [unknown, number] = await manager.query(
+      const { rowCount: affected } = await sql(
+        manager,
         `UPDATE users SET premod = $2, updated_at = now() WHERE id = $1 AND premod <> $2`,
         [id, enabled],
       );

@@ -1,6 +1,7 @@
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { DataSource } from 'typeorm';
+import { sql } from '../database/sql';
 
 /** Tokens after refilling at `limit` per `ttl` since the last request, capped at `limit`. */
 const REFILLED = `LEAST($2::float8, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * $2 / $3)`;
@@ -14,7 +15,10 @@ export class PostgresThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
     const ttlSeconds = ttlMs / 1000;
-    const [{ tokens, allowed }]: { tokens: number; allowed: boolean }[] = await this.dataSource.query(
+    const {
+      rows: [{ tokens, allowed }],
+    } = await sql<{ tokens: number; allowed: boolean }>(
+      this.dataSource,
       `INSERT INTO rate_limit_buckets AS b (key, tokens, allowed, updated_at, expires_at)
        VALUES ($1, $2::float8 - 1, true, now(), now() + make_interval(secs => $3))
        ON CONFLICT (key) DO UPDATE SET

@@ -6,6 +6,7 @@ import { canSee } from '../comments/comment.view';
 import { CommentsService, countedComment, countedState } from '../comments/comments.service';
 import { PG, pgCode } from '../database/pg-errors';
 import { Transactions } from '../database/transactions';
+import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { recordCommentChange } from '../comments/comment-events';
 import { ThreadEvents } from '../live/thread-events.service';
@@ -38,11 +39,14 @@ export class ReportsService {
       if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
       let report: ReportRow;
       try {
-        [report] = await manager.query(
+        ({
+          rows: [report],
+        } = await sql<ReportRow>(
+          manager,
           `INSERT INTO reports (comment_id, user_id, reason, note) VALUES ($1, $2, $3, $4)
            RETURNING id, comment_id, user_id, reason, note, created_at`,
           [commentId, reporter.id, dto.reason, dto.note ?? null],
-        );
+        ));
       } catch (error) {
         if (pgCode(error) === PG.UNIQUE_VIOLATION) throw AppError.conflict('You have already reported this comment');
         throw error;
@@ -51,7 +55,8 @@ export class ReportsService {
       const settings = await this.settings.current(manager);
       const withhold = row.status !== 'pending' && row.status !== 'rejected' && openReports >= settings.reportThreshold;
       const reason = `${openReports} open reports (threshold ${settings.reportThreshold})`;
-      await manager.query(
+      await sql(
+        manager,
         `UPDATE comments SET open_report_count = $2,
            status = CASE WHEN $3 THEN 'pending' ELSE status END,
            moderation_reasons = CASE WHEN $3 THEN array_append(moderation_reasons, $4) ELSE moderation_reasons END
@@ -82,21 +87,23 @@ export class ReportsService {
 
   /** Closes a comment's open reports; the caller adjusts the counts with the rest of its change. */
   async resolveAll(manager: EntityManager, commentId: string, resolver: AuthUser): Promise<number> {
-    const [, affected]: [unknown, number] = await manager.query(
+    const { rowCount: affected } = await sql(
+      manager,
       `UPDATE reports SET resolved_at = now(), resolved_by = $2 WHERE comment_id = $1 AND resolved_at IS NULL`,
       [commentId, resolver.id],
     );
-    await manager.query(`UPDATE comments SET open_report_count = 0 WHERE id = $1`, [commentId]);
+    await sql(manager, `UPDATE comments SET open_report_count = 0 WHERE id = $1`, [commentId]);
     return affected;
   }
 
   async openReports(manager: EntityManager, commentIds: string[]): Promise<Map<string, ReportView[]>> {
     const rows: ReportRow[] = commentIds.length
-      ? await manager.query(
+      ? (await sql<ReportRow>(
+          manager,
           `SELECT id, comment_id, user_id, reason, note, created_at FROM reports
            WHERE comment_id = ANY($1::uuid[]) AND resolved_at IS NULL ORDER BY created_at, id`,
           [commentIds],
-        )
+        )).rows
       : [];
     const byComment = new Map<string, ReportView[]>();
     for (const row of rows) byComment.set(row.comment_id, [...(byComment.get(row.comment_id) ?? []), toReportView(row, true)]);

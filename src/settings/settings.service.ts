@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
+import { rawToEntity } from '../database/raw-entity';
+import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { UpdateSettingsDto } from './dto/update-settings.dto';
@@ -20,8 +22,9 @@ export class SettingsService {
   ) {}
 
   /** The current settings; read per unit of work so that a change applies at once on every instance. */
-  async current(manager: EntityManager = this.dataSource.manager): Promise<ModerationSettings> {
-    return manager.findOneByOrFail(ModerationSettings, { id: SETTINGS_ID });
+  async current(on: EntityManager | DataSource = this.dataSource): Promise<ModerationSettings> {
+    const { rows } = await sql(on, `SELECT * FROM moderation_settings WHERE id = ${SETTINGS_ID}`);
+    return rawToEntity(this.dataSource.manager, ModerationSettings, rows[0]);
   }
 
   /**

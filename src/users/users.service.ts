@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
+import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { User } from './user.entity';
 
@@ -17,7 +18,8 @@ interface UserRow {
 export class UsersService {
   /** Records a user on first sight (and a changed display name); returns their stored state. */
   async see(manager: EntityManager, user: Pick<AuthUser, 'id' | 'name'>): Promise<UserRow> {
-    const rows: UserRow[] = await manager.query(
+    const { rows } = await sql<UserRow>(
+      manager,
       `WITH upserted AS (
          INSERT INTO users (id, name) VALUES ($1, $2)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
@@ -31,7 +33,10 @@ export class UsersService {
     );
     if (rows[0]) return rows[0];
     // Inserted by a concurrent transaction after this statement's snapshot: read it again.
-    const [row] = await manager.query(
+    const {
+      rows: [row],
+    } = await sql<UserRow>(
+      manager,
       `SELECT id, name, banned_at, ban_until, ban_reason, premod FROM users WHERE id = $1`,
       [user.id],
     );
