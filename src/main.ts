@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,17 +8,47 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { Environment, validateEnvironment } from './config/environment';
 
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
+
 /** Starts the service on PORT; DATABASE_URL and JWT_SECRET (or JWT_PUBLIC_KEY) must be set. */
 export async function bootstrap(): Promise<NestExpressApplication> {
   validateEnvironment(process.env); // fail with the names of bad variables, before anything starts
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   configureApp(app);
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close the pool,
+  // then exit 0 (Nest's default re-raises the signal, which ends the process "killed by SIGTERM").
+  closeConnectionsOnShutdown(app.getHttpServer(), SHUTDOWN_SIGNALS);
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   const port = app.get(Environment).PORT;
   await app.listen(port);
   new Logger('Bootstrap').log(`Comment Desk listening on http://localhost:${port}/api (docs at /api/docs)`);
   return app;
+}
+
+/**
+ * Once a shutdown signal arrives, every answer not yet sent says `Connection: close`. Node's
+ * server.close() only closes the connections idle at that moment: without this, keep-alive clients
+ * (a load balancer) go on sending requests over their open connections, and the drain waits for
+ * them to give up.
+ */
+function closeConnectionsOnShutdown(server: Server, signals: string[]): void {
+  const unanswered = new Set<ServerResponse>();
+  let stopping = false;
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.on('request', (_req, res: ServerResponse) => {
+    if (stopping) return closeAfter(res);
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+  });
+  for (const signal of signals) {
+    process.once(signal, () => {
+      stopping = true;
+      unanswered.forEach(closeAfter);
+    });
+  }
 }
 
 if (require.main === module) {

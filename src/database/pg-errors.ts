@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /** PostgreSQL error codes (SQLSTATE) that the service reacts to. */
 export const PG = {
   UNIQUE_VIOLATION: '23505',
@@ -56,6 +58,10 @@ const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 
 /** The database cannot be reached or is going away: a 503, not a bug. */
 export function isUnavailable(error: unknown): boolean {
+  // TypeORM releases a transaction's query runner when its connection reports an error (the
+  // server shut down or the socket broke between two statements); the next statement then fails
+  // with one of these instead of a PostgreSQL code.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const code = pgCode(error);
   if (code && (UNAVAILABLE.has(code) || CONNECTION_ERRNOS.has(code) || code.startsWith('08'))) return true;
   const message = (error as Error)?.message ?? '';

@@ -1,0 +1,100 @@
+// One load run, in a process of its own so that the servers and the sampling process are not
+// slowed by the load generator's event loop: a warm-up, then the measured autocannon run.
+//
+//   node bench/load.mjs config.json   ->   prints the result as JSON on stdout
+//
+// config: { url, connections, duration, warmup, kind: 'get' | 'post' | 'approve', path?, headers?,
+//           tag?, articleIds?, tokens?, ids? }; a 'get' with tokens rotates them, one per request
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { postBody } from './lib/common.mjs';
+
+const cfg = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+let counter = 0;
+let exhausted = 0;
+
+function requests() {
+  if (cfg.kind === 'get' && !cfg.tokens) return [{ method: 'GET', path: cfg.path, headers: cfg.headers ?? {} }];
+  if (cfg.kind === 'get') {
+    // Each request as another signed-in reader.
+    return [
+      {
+        setupRequest: (req) => {
+          const n = counter++;
+          req.method = 'GET';
+          req.path = cfg.path;
+          req.headers = { authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}` };
+          return req;
+        },
+      },
+    ];
+  }
+  if (cfg.kind === 'post') {
+    // Each request: another reader, another hot article, a body never posted before.
+    return [
+      {
+        setupRequest: (req) => {
+          const n = counter++;
+          req.method = 'POST';
+          req.path = `/api/articles/${cfg.articleIds[n % cfg.articleIds.length]}/comments`;
+          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}` };
+          req.body = JSON.stringify({ body: postBody(n, cfg.tag) });
+          return req;
+        },
+      },
+    ];
+  }
+  if (cfg.kind === 'approve') {
+    // Each request approves another pending comment, as another moderator.
+    return [
+      {
+        setupRequest: (req) => {
+          const n = counter++;
+          if (n >= cfg.ids.length) exhausted++;
+          req.method = 'POST';
+          req.path = `/api/moderation/comments/${cfg.ids[n % cfg.ids.length]}/approve`;
+          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}` };
+          req.body = '{"expectedStatus":"pending"}';
+          return req;
+        },
+      },
+    ];
+  }
+  throw new Error(`unknown kind ${cfg.kind}`);
+}
+
+function run(duration) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { url: cfg.url, connections: cfg.connections, duration, requests: requests(), timeout: 20 },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('error', reject);
+  });
+}
+
+if (cfg.warmup > 0) await run(cfg.warmup);
+const warmupRequests = counter;
+exhausted = 0;
+const r = await run(cfg.duration);
+const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+process.stdout.write(
+  JSON.stringify({
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    mean: r.latency.mean,
+    max: r.latency.max,
+    requests: r.requests.total,
+    duration: r.duration,
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statuses,
+    bytesPerSec: r.throughput.average,
+    warmupRequests,
+    exhausted,
+  }),
+);

@@ -1,0 +1,390 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { Agent, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request, { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source';
+import type { EmbeddedPostgresHandle } from '../src/database/embedded-postgres';
+import { runMigrationsLocked } from '../src/database/migrate';
+import { databaseUrl } from './support/database-url';
+import { storedAndRecountedArticleCounts } from './support/recount';
+import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp } from './support/test-app';
+
+/** What happens when the world misbehaves: the database goes away, the process is told to stop, instances boot together. */
+
+const ROOT = join(__dirname, '..');
+const id = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
+async function until<T>(label: string, ms: number, check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${label}: not within ${ms} ms${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves 'refused' when nothing listens on the port, 'accepted' when something does. */
+function probe(port: number): Promise<'refused' | 'accepted'> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('accepted');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve('refused') : reject(error)));
+  });
+}
+
+/**
+ * startEmbeddedPostgres, run in a child process from the build: Jest's module sandbox cannot load
+ * the ESM-only `embedded-postgres` package (its dynamic import needs --experimental-vm-modules).
+ */
+async function startPostgresProcess(dir: string, options: { flags: string[]; port?: number }): Promise<EmbeddedPostgresHandle> {
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'database', 'embedded-postgres.js'))});
+    const [dir, options] = JSON.parse(process.argv[1]);
+    startEmbeddedPostgres(dir, options).then(
+      (pg) => {
+        process.send({ url: pg.url, port: pg.port });
+        process.on('message', () => pg.stop().then(() => process.exit(0)));
+        process.on('disconnect', () => pg.stop().finally(() => process.exit(0)));
+      },
+      (error) => process.send({ error: error.message }, () => process.exit(1)),
+    );`;
+  const child = spawn(process.execPath, ['-e', script, JSON.stringify([dir, options])], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    child.once('message', (m: { url: string; port: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+    child.once('exit', (code) => reject(new Error(`PostgreSQL's process exited (${code}):\n${output}`)));
+  });
+  return {
+    ...started,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.connected) child.send('stop');
+      await exited;
+    },
+  };
+}
+
+/** One HTTP call over `agent`; a connection error is returned, not thrown. */
+function httpCall(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body?: unknown) {
+  return new Promise<{ status: number; headers?: IncomingHttpHeaders; body?: any; error?: string }>((resolve) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, error: error.code ?? String(error) }));
+    req.end(payload);
+  });
+}
+
+function expectProblem(res: Response, status: number, code: string) {
+  if (res.status !== status || res.body?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+}
+
+describe('faults', () => {
+  // The SIGTERM test runs the built service, and PostgreSQL runs from the build (see startPostgresProcess).
+  beforeAll(() => {
+    // Build once, unless dist is newer than every source file.
+    const newest = (path: string): number =>
+      statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : statSync(path).mtimeMs;
+    const main = join(ROOT, 'dist', 'src', 'main.js');
+    const fresh = existsSync(main) && statSync(main).mtimeMs > Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations')));
+    if (!fresh) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
+  }, 130_000);
+
+  // ----------------------------------------------------------------------------------------------
+  describe('PostgreSQL stops in the middle of a load', () => {
+    const flags = ['-c', 'fsync=off', '-c', 'full_page_writes=off'];
+    let dir: string;
+    let pg: EmbeddedPostgresHandle | undefined;
+    let url: string;
+    let t: TestApp | undefined;
+    let server: Server;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'comment-desk-faults-'));
+      chmodSync(dir, 0o755); // the server runs as the postgres user, who must be able to enter it
+      pg = await startPostgresProcess(dir, { flags });
+      const admin = new Client({ connectionString: pg.url });
+      await admin.connect();
+      await admin.query('CREATE DATABASE faults');
+      await admin.end();
+      url = databaseUrl(pg.url, 'faults');
+      const dataSource = new DataSource(dataSourceOptions(url));
+      await dataSource.initialize();
+      await runMigrationsLocked(dataSource);
+      await dataSource.destroy();
+      t = await createTestApp({}, url);
+      // The test's own client would die with the server: end it now, reconnect after the restart.
+      await t.db.end();
+      server = t.app.getHttpServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }, 60_000);
+
+    afterAll(async () => {
+      await t?.app.close();
+      await pg?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('answers 503 quickly while it is away, recovers by itself, and loses no accepted comment', async () => {
+      const mod = signToken('mod-faults', 'moderator');
+      const created = await request(server)
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod}`)
+        .send({ url: `https://news.example/${id('faults')}`, title: 'Under load' });
+      expect(created.status).toBe(201);
+      const articleId: string = created.body.id;
+
+      type Answer = { status: number; ms: number; res?: Response; error?: string; phase: string };
+      const answers: Answer[] = [];
+      let phase = 'up';
+      let running = true;
+      let n = 0;
+      const worker = async (w: number) => {
+        while (running) {
+          const i = ++n;
+          const started = Date.now();
+          const at = phase;
+          try {
+            const res = await request(server)
+              .post(`/api/articles/${articleId}/comments`)
+              .set('Authorization', `Bearer ${signToken(`loader-${w}`)}`)
+              .timeout(15_000)
+              .send({ body: `load comment ${i}` });
+            answers.push({ status: res.status, ms: Date.now() - started, res, phase: at });
+          } catch (error) {
+            answers.push({ status: 0, ms: Date.now() - started, error: String(error), phase: at });
+          }
+        }
+      };
+      const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+      const count = (p: (a: Answer) => boolean) => answers.filter(p).length;
+
+      let recoveredInMs: number;
+      try {
+        await until('40 comments accepted while up', 15_000, () => count((a) => a.status === 201) >= 40);
+        phase = 'stopping';
+        await pg!.stop();
+        phase = 'down';
+        const down503s = count((a) => a.status === 503);
+        await until('503s while down', 15_000, () => count((a) => a.status === 503) >= down503s + 20);
+
+        // Health and reads say so too, at once.
+        const checkedAt = Date.now();
+        const health = await request(server).get('/api/health').timeout(10_000);
+        expect(health.status).toBe(503);
+        const reads = await request(server).get(`/api/articles/${articleId}`).timeout(10_000);
+        expectProblem(reads, 503, 'UNAVAILABLE');
+        expect(reads.headers['retry-after']).toBeDefined();
+        expect(Date.now() - checkedAt).toBeLessThan(5_000);
+
+        phase = 'restarting';
+        pg = await startPostgresProcess(dir, { flags, port: pg!.port });
+        phase = 'restarted';
+        const restartedAt = Date.now();
+        await until('health 200 after the restart', 20_000, async () => (await request(server).get('/api/health')).status === 200);
+        const acceptedBefore = count((a) => a.status === 201 && a.phase === 'restarted');
+        await until('comments accepted again', 20_000, () => count((a) => a.status === 201 && a.phase === 'restarted') >= acceptedBefore + 20);
+        recoveredInMs = Date.now() - restartedAt;
+      } finally {
+        running = false; // also when a step above failed: no load left running
+        await Promise.all(workers);
+      }
+
+      // Every answer is 201 or a quick 503 problem; nothing hung, nothing crashed.
+      const odd = answers.filter((a) => a.status !== 201 && a.status !== 503);
+      expect(odd.map((a) => `${a.phase}: ${a.status} ${a.error ?? JSON.stringify(a.res?.body)}`)).toEqual([]);
+      for (const a of answers.filter((x) => x.status === 503)) expectProblem(a.res!, 503, 'UNAVAILABLE');
+      const slow = answers.filter((a) => a.ms > 5_000);
+      expect(slow.map((a) => `${a.phase}: ${a.status} in ${a.ms} ms`)).toEqual([]);
+      expect(count((a) => a.status === 503)).toBeGreaterThan(20);
+      expect(recoveredInMs).toBeLessThan(20_000);
+
+      // Every comment answered 201 is stored, and the counts agree with them.
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      try {
+        const ids = answers.filter((a) => a.status === 201).map((a) => a.res!.body.id as string);
+        const { rows } = await db.query(`SELECT id FROM comments WHERE id = ANY($1::uuid[])`, [ids]);
+        expect(rows.length).toBe(ids.length);
+        t!.db = db;
+        const counts = await storedAndRecountedArticleCounts(t!, [articleId]);
+        expect(counts.stored).toEqual(counts.recounted);
+      } finally {
+        await db.end();
+      }
+    }, 90_000);
+  });
+
+  // ----------------------------------------------------------------------------------------------
+  describe('SIGTERM', () => {
+    let child: ChildProcess | undefined;
+    let output = '';
+
+    afterAll(() => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+
+    it('finishes the requests in flight, refuses new connections, closes its pool and exits 0', async () => {
+      const dbUrl = await createTestDatabase();
+      const port = await freePort();
+      child = spawn(process.execPath, ['dist/src/main'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child!.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      // Keep-alive connections, as a load balancer in front of the service keeps them.
+      const agent = new Agent({ keepAlive: true });
+      const call = (method: string, path: string, token?: string, body?: unknown) =>
+        httpCall(agent, port, method, path, { ...(token ? { authorization: `Bearer ${token}` } : {}) }, body);
+      try {
+        await until('the service to listen', 20_000, async () => (await call('GET', '/api/health')).status === 200);
+        const created = await call('POST', '/api/articles', signToken('mod-sigterm', 'moderator'), {
+          url: `https://news.example/${id('sigterm')}`,
+          title: 'Shutting down',
+        });
+        expect(created.status).toBe(201);
+        const article = created.body as { id: string };
+
+        // Hold the article's row so that the posts stay in flight until we let go.
+        const db = new Client({ connectionString: dbUrl });
+        const watcher = new Client({ connectionString: dbUrl });
+        await Promise.all([db.connect(), watcher.connect()]);
+        try {
+          await db.query('BEGIN');
+          await db.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [article.id]);
+          const inFlight = Array.from({ length: 12 }, (_, i) =>
+            call('POST', `/api/articles/${article.id}/comments`, signToken(`late-${i}`), { body: `in flight ${i}` }),
+          );
+          await until('12 posts waiting on the lock', 10_000, async () => {
+            // (not from `db`: inside its transaction, pg_stat_activity is a snapshot)
+            const { rows } = await watcher.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            );
+            return rows[0].n === 12;
+          });
+
+          child.kill('SIGTERM');
+          await until('new connections refused', 10_000, async () => (await probe(port)) === 'refused');
+          expect(child.exitCode).toBeNull(); // still draining
+
+          await db.query('COMMIT');
+          const answers = await Promise.all(inFlight);
+          const answeredAt = Date.now();
+          // Each is answered, and told that its connection closes: a client does not send more on it.
+          expect(answers.map((a) => `${a.status} connection: ${a.headers?.connection}`)).toEqual(
+            answers.map(() => '201 connection: close'),
+          );
+          // Nothing is served after the drain, not even on a connection that was open before.
+          const after = await call('GET', '/api/health');
+          expect(after.error).toBe('ECONNREFUSED');
+
+          let timer: NodeJS.Timeout | undefined;
+          const { code, signal } = await Promise.race([
+            exited,
+            new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no exit within 15 s; output:\n${output}`)), 15_000))),
+          ]).finally(() => clearTimeout(timer));
+          expect({ code, signal, output: code === 0 ? '' : output }).toEqual({ code: 0, signal: null, output: '' });
+          expect(Date.now() - answeredAt).toBeLessThan(3_000); // not held open by idle keep-alive connections
+          expect(output).not.toMatch(/"level":(50|60)/); // no error on the way out (closing the pool included)
+
+          // Its sessions end with it, and everything that was answered 201 is stored.
+          await until("the service's sessions to end", 5_000, async () => {
+            const { rows: sessions } = await db.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1)`,
+              [(watcher as unknown as { processID: number }).processID],
+            );
+            return sessions[0].n === 0;
+          });
+          const { rows } = await db.query('SELECT count(*)::int AS n FROM comments WHERE article_id = $1', [article.id]);
+          expect(rows[0].n).toBe(12);
+        } finally {
+          await Promise.all([db.end(), watcher.end()]);
+        }
+      } finally {
+        agent.destroy();
+      }
+    }, 60_000);
+  });
+
+  // ----------------------------------------------------------------------------------------------
+  describe('migrations', () => {
+    it('brings up two instances started at once on one empty database', async () => {
+      const url = await createTestDatabase();
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+        const apps = await Promise.all([createTestApp({}, url), createTestApp({}, url)]);
+        try {
+          for (const app of apps) expect((await app.http().get('/api/health')).status).toBe(200);
+          const mod = signToken('mod-migrations', 'moderator');
+          const article = await apps[0]
+            .http()
+            .post('/api/articles')
+            .set('Authorization', `Bearer ${mod}`)
+            .send({ url: `https://news.example/${id('boot')}`, title: 'Two at once' });
+          expect(article.status).toBe(201);
+          const comment = await apps[1]
+            .http()
+            .post(`/api/articles/${article.body.id}/comments`)
+            .set('Authorization', `Bearer ${signToken('booter')}`)
+            .send({ body: 'both are up' });
+          expect(comment.status).toBe(201);
+          const { rows: migrations } = await admin.query('SELECT name, count(*)::int AS n FROM migrations GROUP BY name');
+          expect(migrations.length).toBeGreaterThan(0);
+          expect(migrations.filter((m) => m.n !== 1)).toEqual([]);
+          const { rows: settings } = await admin.query('SELECT count(*)::int AS n FROM moderation_settings');
+          expect(settings[0].n).toBe(1);
+        } finally {
+          await Promise.all(apps.map((a) => a.close()));
+        }
+      } finally {
+        await admin.end();
+      }
+    });
+  });
+});
