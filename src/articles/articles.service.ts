@@ -134,7 +134,7 @@ export class ArticlesService {
       const saved = await manager.save(article);
       await this.announce(manager, saved, settings);
       return { article: saved, settings };
-    });
+    }, { article: id });
   }
 
   /** Closing a closed article changes nothing. */
@@ -156,7 +156,7 @@ export class ArticlesService {
       });
       await this.announce(manager, saved, settings);
       return { article: saved, settings };
-    });
+    }, { article: id });
   }
 
   /** Reopening also lifts a passed closeAt and exempts the article from the settings' automatic closing. */
@@ -173,7 +173,7 @@ export class ArticlesService {
       await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
       await this.announce(manager, saved, settings);
       return { article: saved, settings };
-    });
+    }, { article: id });
   }
 
   /**

@@ -133,8 +133,8 @@ export class CommentsService {
     });
   }
 
-  /** A comment's article never changes: remembered, it saves a query on every cached replies page. */
-  private async articleOf(commentId: string): Promise<string> {
+  /** A comment's article never changes: remembered, it saves a query on every cached page and write. */
+  async articleOf(commentId: string): Promise<string> {
     let articleId = this.articleOfComment.get(commentId);
     if (!articleId) {
       const { rows } = await sql<{ article_id: string }>(this.dataSource, `SELECT article_id FROM comments WHERE id = $1`, [commentId]);
@@ -216,14 +216,15 @@ export class CommentsService {
         );
       }
       return result;
-    });
+    }, { article: articleId });
   }
 
   /** The author edits inside the edit window; the earlier body is kept and the comment is moderated again. */
   async edit(id: string, rawBody: string, editor: AuthUser): Promise<CommentView> {
+    const articleId = await this.articleOf(id);
     return this.transactions.run(async (manager) => {
       const user = await this.users.see(manager, editor);
-      const { row, article } = await this.lockComment(manager, id);
+      const { row, article } = await this.lockComment(manager, id, articleId);
       if (row.author_id !== editor.id) {
         if (!canSee(row, editor)) throw AppError.notFound('The comment');
         throw AppError.forbidden('Only its author may edit a comment');
@@ -264,13 +265,14 @@ export class CommentsService {
       const after = (await this.findRow(manager, id))!;
       await recordCommentChange(this.events, manager, article.threadVersion, row, after);
       return toCommentView(after, editor);
-    });
+    }, { article: articleId });
   }
 
   /** Its author or a moderator deletes; with replies it stays in the thread as a tombstone. */
   async remove(id: string, actor: AuthUser): Promise<void> {
+    const articleId = await this.articleOf(id);
     await this.transactions.run(async (manager) => {
-      const { row, article } = await this.lockComment(manager, id);
+      const { row, article } = await this.lockComment(manager, id, articleId);
       const allowed = row.author_id === actor.id || isModerator(actor);
       if (!allowed) {
         if (!canSee(row, actor)) throw AppError.notFound('The comment');
@@ -294,16 +296,18 @@ export class CommentsService {
         reason: row.author_id === actor.id ? 'deleted by its author' : 'deleted by a moderator',
       });
       await recordCommentChange(this.events, manager, article.threadVersion, row, (await this.findRow(manager, id))!);
-    });
+    }, { article: articleId });
   }
 
-  /** Locks the comment's article, then the comment: the one lock order every unit of work uses. */
-  async lockComment(manager: EntityManager, id: string): Promise<{ row: CommentRow; article: Article }> {
-    const { rows: found } = await sql<{ article_id: string }>(manager, `SELECT article_id FROM comments WHERE id = $1`, [id]);
-    if (!found[0]) throw AppError.notFound('The comment');
-    const article = await this.articles.lock(manager, found[0].article_id);
+  /**
+   * Locks the comment's article, then the comment: the one lock order every unit of work uses.
+   * `articleId` comes from articleOf(), taken before the transaction to queue its writers.
+   */
+  async lockComment(manager: EntityManager, id: string, articleId: string): Promise<{ row: CommentRow; article: Article }> {
+    const article = await this.articles.lock(manager, articleId);
     const row = await this.findRow(manager, id, true);
-    return { row: row!, article };
+    if (!row || row.article_id !== articleId) throw AppError.notFound('The comment');
+    return { row, article };
   }
 
   async findRow(manager: EntityManager, id: string, forUpdate = false): Promise<CommentRow | undefined> {

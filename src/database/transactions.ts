@@ -1,15 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { KeyedLimiter } from './keyed-limiter';
 import { isRetryable } from './pg-errors';
 
 const MAX_ATTEMPTS = 5;
+/** Writers of one article that may hold a connection at once on this instance. */
+const WRITERS_PER_ARTICLE = 2;
 
 /** Runs units of work in a transaction, retrying the whole unit on serialization failures and deadlocks. */
 @Injectable()
 export class Transactions {
+  private readonly articleWriters = new KeyedLimiter(WRITERS_PER_ARTICLE);
+
   constructor(private readonly dataSource: DataSource) {}
 
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** With `article`: a unit of work that will lock that article's row; it queues behind the others. */
+  async run<T>(work: (manager: EntityManager) => Promise<T>, options: { article?: string } = {}): Promise<T> {
+    if (options.article) return this.articleWriters.run(options.article, () => this.retrying(work));
+    return this.retrying(work);
+  }
+
+  private async retrying<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(work);

@@ -76,9 +76,10 @@ export class ModerationService {
    * entry in the same transaction. With expectedStatus, a status changed meanwhile is a 409.
    */
   async decide(id: string, decision: Decision, dto: DecisionDto, moderator: AuthUser): Promise<CommentView> {
+    const articleId = await this.comments.articleOf(id);
     return this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
-      const { row, article } = await this.comments.lockComment(manager, id);
+      const { row, article } = await this.comments.lockComment(manager, id, articleId);
       if (row.deleted_at) throw AppError.notFound('The comment');
       if (dto.expectedStatus && dto.expectedStatus !== row.status) {
         throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
@@ -105,7 +106,7 @@ export class ModerationService {
       const after = (await this.comments.findRow(manager, id))!;
       await recordCommentChange(this.events, manager, article.threadVersion, row, after);
       return toCommentView(after, moderator);
-    });
+    }, { article: articleId });
   }
 
   /** Each comment is decided in its own transaction: one failure does not undo the others. */

@@ -32,9 +32,10 @@ export class ReportsService {
    * A visible comment that reaches the report threshold is withheld until a moderator decides.
    */
   async create(commentId: string, dto: CreateReportDto, reporter: AuthUser): Promise<ReportView> {
+    const articleId = await this.comments.articleOf(commentId);
     return this.transactions.run(async (manager) => {
       await this.users.see(manager, reporter);
-      const { row, article } = await this.comments.lockComment(manager, commentId);
+      const { row, article } = await this.comments.lockComment(manager, commentId, articleId);
       if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
       if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
       let report: ReportRow;
@@ -82,7 +83,7 @@ export class ReportsService {
         });
       }
       return toReportView(report, false);
-    });
+    }, { article: articleId });
   }
 
   /** Closes a comment's open reports; the caller adjusts the counts with the rest of its change. */
