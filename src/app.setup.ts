@@ -3,6 +3,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Environment } from './config/environment';
+import { limitBodyShape } from './errors/body-shape';
+import { answerClientErrors } from './errors/client-error';
 
 export const BODY_LIMIT = '1mb';
 
@@ -10,11 +12,14 @@ export const BODY_LIMIT = '1mb';
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.setGlobalPrefix('api');
-  express.useBodyParser('json', { limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
   express.disable('x-powered-by');
   express.set('etag', false);
-  // The docs page needs inline scripts and styles; the JSON API needs none of that.
+  // First, so that even the answers to unreadable bodies carry the headers. The docs page needs
+  // inline scripts and styles; the JSON API needs none of that.
   express.use(helmet({ contentSecurityPolicy: false }));
+  express.useBodyParser('json', { limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
+  express.use(limitBodyShape);
+  answerClientErrors(express.getHttpServer());
   const origins = (app.get(Environment).CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   if (origins.length > 0) {
     express.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], maxAge: 600 });

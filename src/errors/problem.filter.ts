@@ -11,7 +11,6 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   405: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
-  415: 'VALIDATION_FAILED',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
@@ -69,12 +68,11 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof AppError) return exception;
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const bodyParserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (typeof bodyParserError?.type === 'string' && typeof bodyParserError.status === 'number') {
+    // body-parser's errors (and zlib's, for a body that does not decode) carry a client status.
+    if ((typeof bodyParserError?.type === 'string' || bodyParserError?.expose === true) && typeof bodyParserError.status === 'number') {
       const status = bodyParserError.status;
       if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
-      if (status >= 400 && status < 500) {
-        return new AppError(status === 415 ? 415 : 400, 'VALIDATION_FAILED', 'The request body could not be read');
-      }
+      if (status >= 400 && status < 500) return AppError.validation('The request body could not be read (its encoding or charset is not supported, or it is not JSON)');
     }
     if (pgCode(exception) === PG.UNIQUE_VIOLATION) return AppError.conflict('This already exists');
     if (isBadInput(exception)) return AppError.validation('A value in the request is not valid');
