@@ -9,7 +9,6 @@ import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
-import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -20,7 +19,6 @@ import { UsersModule } from './users/users.module';
 @Module({
   imports: [
     EnvironmentModule,
-    LoggingModule,
     DatabaseModule,
     AuthModule,
     RateLimitsModule,

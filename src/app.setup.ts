@@ -5,12 +5,14 @@ import helmet from 'helmet';
 import { Environment } from './config/environment';
 import { limitBodyShape } from './errors/body-shape';
 import { answerClientErrors } from './errors/client-error';
+import { createLogger, httpLogger } from './logging/logging';
 
 export const BODY_LIMIT = '1mb';
 
 /** Everything about the HTTP edge that tests must share with the real server. */
-export function configureApp(app: INestApplication): void {
+export function configureApp(app: INestApplication, logger = createLogger(app.get(Environment).LOG_LEVEL)): void {
   const express = app as NestExpressApplication;
+  express.use(httpLogger(logger));
   express.setGlobalPrefix('api');
   express.disable('x-powered-by');
   express.set('etag', false);

@@ -3,10 +3,10 @@ import type { Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { Environment, validateEnvironment } from './config/environment';
+import { createLogger, PinoNestLogger } from './logging/logging';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 
@@ -14,8 +14,9 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 export async function bootstrap(): Promise<NestExpressApplication> {
   validateEnvironment(process.env); // fail with the names of bad variables, before anything starts
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(PinoLogger));
-  configureApp(app);
+  const logger = createLogger(app.get(Environment).LOG_LEVEL);
+  app.useLogger(new PinoNestLogger(logger));
+  configureApp(app, logger);
   // On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close the pool,
   // then exit 0 (Nest's default re-raises the signal, which ends the process "killed by SIGTERM").
   closeConnectionsOnShutdown(app.getHttpServer(), SHUTDOWN_SIGNALS);
