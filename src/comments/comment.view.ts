@@ -7,6 +7,10 @@ import { COMMENT_STATUSES, CommentStatus } from './comment.entity';
 export const COMMENT_COLUMNS = `c.id, c.article_id, c.parent_id, c.author_id, u.name AS author_name, c.body, c.status,
   c.moderation_reasons, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at`;
 
+/** The same columns from a comments row alone (RETURNING), the author's name to be added. */
+export const OWN_COLUMNS = `id, article_id, parent_id, author_id, body, status, moderation_reasons, reply_count,
+  open_report_count, created_at, edited_at, deleted_at`;
+
 export interface CommentRow {
   id: string;
   article_id: string;

@@ -17,7 +17,7 @@ import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedComment, CountedState } from './comment-counters';
 import { CommentStatus } from './comment.entity';
 import { CommentRevision } from './comment-revision.entity';
-import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
+import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, OWN_COLUMNS, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
 import { recordCommentChange } from './comment-events';
 import { ThreadEvents } from '../live/thread-events.service';
@@ -186,16 +186,22 @@ export class CommentsService {
       this.assertOpen(article, settings);
       const body = this.cleanBody(input.body, settings);
       if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
-      await this.assertNotRepeated(manager, author.id, body);
       const decision = await this.decide(manager, { author, authorOnPremod: user.premod, article, body, settings, openReportCount: 0 });
+      // The same text from the same author within a few minutes is refused. The author's posts
+      // are serialized on their users row (locked by UsersService.see): two racing copies cannot
+      // both pass.
       const {
         rows: [inserted],
-      } = await sql<{ id: string }>(
+      } = await sql<Omit<CommentRow, 'author_name'>>(
         manager,
         `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+         SELECT $1, $2, $3, $4, $5, $6
+         WHERE NOT EXISTS (SELECT 1 FROM comments WHERE author_id = $3 AND body = $4
+                             AND created_at > now() - make_interval(secs => ${REPEAT_WINDOW_SECONDS}))
+         RETURNING ${OWN_COLUMNS}`,
         [articleId, input.parentId ?? null, author.id, body, decision.status, decision.reasons],
       );
+      if (!inserted) throw AppError.conflict('You posted this same comment a moment ago');
       await applyCountChange(
         manager,
         { articleId, parentId: input.parentId ?? null, replyCount: 0 },
@@ -205,7 +211,7 @@ export class CommentsService {
       if (decision.status === 'pending' || decision.status === 'rejected') {
         await this.recordSystemDecision(manager, { id: inserted.id, articleId }, null, decision);
       }
-      const row = (await this.findRow(manager, inserted.id))!;
+      const row: CommentRow = { ...inserted, author_name: user.name };
       await recordCommentChange(this.events, manager, article.threadVersion, null, row);
       const result = { status: 201, body: toCommentView(row, author) };
       if (idempotencyKey !== undefined) {
@@ -338,19 +344,6 @@ export class CommentsService {
       authorApprovedCount = n;
     }
     return this.rules.decide({ ...facts, authorApprovedCount, moderationMode: article.moderationMode });
-  }
-
-  /**
-   * The same text from the same author within a few minutes is refused. Posts of one author are
-   * serialized on their users row (locked by UsersService.see), so two racing copies cannot both pass.
-   */
-  private async assertNotRepeated(manager: EntityManager, authorId: string, body: string): Promise<void> {
-    const { rows: repeated } = await sql(
-      manager,
-      `SELECT 1 FROM comments WHERE author_id = $1 AND created_at > now() - make_interval(secs => $3) AND body = $2 LIMIT 1`,
-      [authorId, body, REPEAT_WINDOW_SECONDS],
-    );
-    if (repeated.length > 0) throw AppError.conflict('You posted this same comment a moment ago');
   }
 
   /** A status the rules gave a comment, logged as the system's decision with its reasons. */

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
 import { CommentStatus } from '../comments/comment.entity';
-import { COMMENT_COLUMNS, CommentRow, CommentView, toCommentView } from '../comments/comment.view';
+import { COMMENT_COLUMNS, CommentRow, CommentView, OWN_COLUMNS, toCommentView } from '../comments/comment.view';
 import { CommentsService, countedComment, countedState } from '../comments/comments.service';
 import { decodeCursor, toPage } from '../common/pagination';
 import { Transactions } from '../database/transactions';
@@ -86,8 +86,14 @@ export class ModerationService {
       }
       const toStatus = STATUS_OF[decision];
       if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
-      const resolved = await this.reports.resolveAll(manager, id, moderator);
-      await sql(manager, `UPDATE comments SET status = $2 WHERE id = $1`, [id, toStatus]);
+      const resolved = row.open_report_count > 0 ? await this.reports.resolveAll(manager, id, moderator) : 0;
+      const {
+        rows: [updated],
+      } = await sql<Omit<CommentRow, 'author_name'>>(
+        manager,
+        `UPDATE comments SET status = $2, open_report_count = 0 WHERE id = $1 RETURNING ${OWN_COLUMNS}`,
+        [id, toStatus],
+      );
       await applyCountChange(manager, countedComment(row), countedState(row), {
         status: toStatus,
         deleted: false,
@@ -103,7 +109,7 @@ export class ModerationService {
         toStatus,
         reason: [dto.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null,
       });
-      const after = (await this.comments.findRow(manager, id))!;
+      const after: CommentRow = { ...updated, author_name: row.author_name };
       await recordCommentChange(this.events, manager, article.threadVersion, row, after);
       return toCommentView(after, moderator);
     }, { article: articleId });

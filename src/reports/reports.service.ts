@@ -86,14 +86,16 @@ export class ReportsService {
     }, { article: articleId });
   }
 
-  /** Closes a comment's open reports; the caller adjusts the counts with the rest of its change. */
+  /**
+   * Closes a comment's open reports. The caller zeroes the comment's open_report_count and adjusts
+   * the counts with the rest of its change.
+   */
   async resolveAll(manager: EntityManager, commentId: string, resolver: AuthUser): Promise<number> {
     const { rowCount: affected } = await sql(
       manager,
       `UPDATE reports SET resolved_at = now(), resolved_by = $2 WHERE comment_id = $1 AND resolved_at IS NULL`,
       [commentId, resolver.id],
     );
-    await sql(manager, `UPDATE comments SET open_report_count = 0 WHERE id = $1`, [commentId]);
     return affected;
   }
 
