@@ -201,7 +201,9 @@ async function startServers(dbUrl, secret, capture, profileDir) {
   const files = capture ? { service: join(tmp, `sql-service-${Date.now()}.jsonl`), baseline: join(tmp, `sql-baseline-${Date.now()}.jsonl`) } : {};
   for (const f of Object.values(files)) writeFileSync(f, '');
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const service = startNode('service', [...pre, ...prof, join(ROOT, 'dist/src/main.js')], env(servicePort, files.service), join(tmp, 'service.log'));
+  // The service runs with the node flags of its production start (npm run start:prod).
+  const prodFlags = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'].split(/\s+/).filter((a) => a.startsWith('--'));
+  const service = startNode('service', [...prodFlags, ...pre, ...prof, join(ROOT, 'dist/src/main.js')], env(servicePort, files.service), join(tmp, 'service.log'));
   const baseline = startNode('baseline', [...pre, join(BENCH_DIR, 'baseline-server.mjs')], env(baselinePort, files.baseline), join(tmp, 'baseline.log'));
   await Promise.all([waitHealthy(service, servicePort), waitHealthy(baseline, baselinePort)]);
   return {
