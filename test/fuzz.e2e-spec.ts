@@ -5,6 +5,7 @@ import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createTestApp, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { appRoutes, Level, Method, ROUTES } from './support/routes';
 
 /**
  * Property-based (fast-check) tests over every endpoint of /work/shared/API.md: random and hostile
@@ -18,42 +19,7 @@ import { createTestApp, Role, TEST_JWT_SECRET, TestApp } from './support/test-ap
  * FUZZ_RUNS multiplies every run count (e.g. FUZZ_RUNS=10 for a long soak).
  */
 
-type Level = 'public' | 'user' | 'moderator' | 'admin';
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/**
- * Every route and who may call it: the same table as test/platform.e2e-spec.ts (which does not
- * export it). The first test below checks it against the app's router, so it cannot drift.
- */
-const ROUTES: [Method, string, Level][] = [
-  ['GET', '/api/health', 'public'],
-  ['GET', '/api/metrics', 'public'],
-  ['POST', '/api/articles', 'moderator'],
-  ['GET', '/api/articles', 'moderator'],
-  ['GET', '/api/articles/:id', 'public'],
-  ['PATCH', '/api/articles/:id', 'moderator'],
-  ['POST', '/api/articles/:id/close', 'moderator'],
-  ['POST', '/api/articles/:id/reopen', 'moderator'],
-  ['GET', '/api/articles/:id/comments', 'public'],
-  ['GET', '/api/articles/:id/comments/stream', 'public'],
-  ['POST', '/api/articles/:id/comments', 'user'],
-  ['GET', '/api/comments/:id/replies', 'public'],
-  ['GET', '/api/comments/:id', 'public'],
-  ['PATCH', '/api/comments/:id', 'user'],
-  ['DELETE', '/api/comments/:id', 'user'],
-  ['POST', '/api/comments/:id/reports', 'user'],
-  ['GET', '/api/moderation/queue/:queue', 'moderator'],
-  ['POST', '/api/moderation/comments/:id/approve', 'moderator'],
-  ['POST', '/api/moderation/comments/:id/reject', 'moderator'],
-  ['POST', '/api/moderation/bulk', 'moderator'],
-  ['GET', '/api/moderation/log', 'moderator'],
-  ['GET', '/api/moderation/settings', 'moderator'],
-  ['PUT', '/api/moderation/settings', 'admin'],
-  ['GET', '/api/moderation/users/:id', 'moderator'],
-  ['POST', '/api/moderation/users/:id/ban', 'moderator'],
-  ['POST', '/api/moderation/users/:id/unban', 'moderator'],
-  ['POST', '/api/moderation/users/:id/premod', 'moderator'],
-];
 
 /** The contract's error codes and the one HTTP status each goes with (API.md, "Errors"). */
 const CODE_STATUS: Record<string, number> = {
@@ -916,16 +882,7 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   // ---------------------------------------------------------------------------------------------
 
   it('fuzzes the same routes that the app has', () => {
-    const express = t.app.getHttpAdapter().getInstance();
-    const routes: string[] = express.router.stack
-      .filter((layer: { route?: unknown }) => layer.route)
-      .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) =>
-        Object.keys(layer.route.methods)
-          .filter((m) => m !== '_all')
-          .map((m) => `${m.toUpperCase()} ${layer.route.path}`),
-      )
-      .filter((route: string) => !route.includes('/api/docs') && !/ \/api(\/\{\*path\})?$/.test(route));
-    expect(routes.sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
+    expect(appRoutes(t).sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
   });
 
   describe('comment text', () => {

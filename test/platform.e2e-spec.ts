@@ -4,54 +4,10 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { createTestApp, createTestDatabase, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { appRoutes, Level, ROUTES } from './support/routes';
 
-type Level = 'public' | 'user' | 'moderator' | 'admin';
-
-/** Every route of the API and who may call it. A route added without a line here fails the suite. */
-const ROUTES: [string, string, Level][] = [
-  ['GET', '/api/health', 'public'],
-  ['GET', '/api/metrics', 'public'],
-  ['POST', '/api/articles', 'moderator'],
-  ['GET', '/api/articles', 'moderator'],
-  ['GET', '/api/articles/:id', 'public'],
-  ['PATCH', '/api/articles/:id', 'moderator'],
-  ['POST', '/api/articles/:id/close', 'moderator'],
-  ['POST', '/api/articles/:id/reopen', 'moderator'],
-  ['GET', '/api/articles/:id/comments', 'public'],
-  ['POST', '/api/articles/:id/comments', 'user'],
-  ['GET', '/api/articles/:id/comments/stream', 'public'],
-  ['GET', '/api/comments/:id/replies', 'public'],
-  ['GET', '/api/comments/:id', 'public'],
-  ['PATCH', '/api/comments/:id', 'user'],
-  ['DELETE', '/api/comments/:id', 'user'],
-  ['POST', '/api/comments/:id/reports', 'user'],
-  ['GET', '/api/moderation/queue/:queue', 'moderator'],
-  ['POST', '/api/moderation/comments/:id/approve', 'moderator'],
-  ['POST', '/api/moderation/comments/:id/reject', 'moderator'],
-  ['POST', '/api/moderation/bulk', 'moderator'],
-  ['GET', '/api/moderation/log', 'moderator'],
-  ['GET', '/api/moderation/settings', 'moderator'],
-  ['PUT', '/api/moderation/settings', 'admin'],
-  ['GET', '/api/moderation/users/:id', 'moderator'],
-  ['POST', '/api/moderation/users/:id/ban', 'moderator'],
-  ['POST', '/api/moderation/users/:id/unban', 'moderator'],
-  ['POST', '/api/moderation/users/:id/premod', 'moderator'],
-];
 const RANK: Record<Level, number> = { public: 0, user: 1, moderator: 2, admin: 3 };
 const ROLE_RANK: Record<Role, number> = { commenter: 1, moderator: 2, admin: 3 };
-
-function routeTable(t: TestApp): string[] {
-  const express = t.app.getHttpAdapter().getInstance();
-  return express.router.stack
-    .filter((layer: { route?: unknown }) => layer.route)
-    .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) =>
-      Object.keys(layer.route.methods)
-        .filter((m) => m !== '_all')
-        .map((m) => `${m.toUpperCase()} ${layer.route.path}`),
-    )
-    // the docs, and the catch-alls that global middleware (CORS) registers
-    .filter((route: string) => !route.includes('/api/docs') && !/ \/api(\/\{\*path\})?$/.test(route));
-}
 
 const concrete = (path: string) =>
   path.replace(':queue', 'pending').replace(':id', path.includes('/users/') ? 'someone' : '00000000-0000-4000-8000-000000000000');
@@ -74,7 +30,7 @@ describe('the platform', () => {
 
   describe('who may do what', () => {
     it('lists every route of the app in the access table', () => {
-      expect(routeTable(t).sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
+      expect(appRoutes(t).sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
     });
 
     it.each(ROUTES)('%s %s is for %s', async (method, path, level) => {

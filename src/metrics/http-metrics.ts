@@ -9,8 +9,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /**
  * The route template that answered (`/api/articles/:id/comments`), never the raw path, so that
  * the label's values are bounded by the route table. Express sets req.route to each route that it
- * enters; the endpoint's comes last. Nest mounts global middleware (the request logger) as routes
- * for every method on the prefix and on `/api/{*path}`, which every request enters: such a
+ * enters; the endpoint's comes last. Nest mounts global middleware (CORS, when configured) as
+ * routes for every method on the prefix and on `/api/{*path}`, which every request enters: such a
  * catch-all names no endpoint, and a request that entered nothing else matched no route.
  */
 export function routeLabel(req: IncomingMessage): string {

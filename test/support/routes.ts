@@ -1,0 +1,52 @@
+import type { TestApp } from './test-app';
+
+export type Level = 'public' | 'user' | 'moderator' | 'admin';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Every route of the API and who may call it. The platform test checks it against the app's own
+ * route table, so a route added without a line here fails the suite; the fuzz tests walk it.
+ */
+export const ROUTES: [Method, string, Level][] = [
+  ['GET', '/api/health', 'public'],
+  ['GET', '/api/metrics', 'public'],
+  ['POST', '/api/articles', 'moderator'],
+  ['GET', '/api/articles', 'moderator'],
+  ['GET', '/api/articles/:id', 'public'],
+  ['PATCH', '/api/articles/:id', 'moderator'],
+  ['POST', '/api/articles/:id/close', 'moderator'],
+  ['POST', '/api/articles/:id/reopen', 'moderator'],
+  ['GET', '/api/articles/:id/comments', 'public'],
+  ['GET', '/api/articles/:id/comments/stream', 'public'],
+  ['POST', '/api/articles/:id/comments', 'user'],
+  ['GET', '/api/comments/:id/replies', 'public'],
+  ['GET', '/api/comments/:id', 'public'],
+  ['PATCH', '/api/comments/:id', 'user'],
+  ['DELETE', '/api/comments/:id', 'user'],
+  ['POST', '/api/comments/:id/reports', 'user'],
+  ['GET', '/api/moderation/queue/:queue', 'moderator'],
+  ['POST', '/api/moderation/comments/:id/approve', 'moderator'],
+  ['POST', '/api/moderation/comments/:id/reject', 'moderator'],
+  ['POST', '/api/moderation/bulk', 'moderator'],
+  ['GET', '/api/moderation/log', 'moderator'],
+  ['GET', '/api/moderation/settings', 'moderator'],
+  ['PUT', '/api/moderation/settings', 'admin'],
+  ['GET', '/api/moderation/users/:id', 'moderator'],
+  ['POST', '/api/moderation/users/:id/ban', 'moderator'],
+  ['POST', '/api/moderation/users/:id/unban', 'moderator'],
+  ['POST', '/api/moderation/users/:id/premod', 'moderator'],
+];
+
+/** The routes the app serves, as "METHOD /path" (without the docs and global middleware). */
+export function appRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance();
+  return express.router.stack
+    .filter((layer: { route?: unknown }) => layer.route)
+    .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) =>
+      Object.keys(layer.route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${layer.route.path}`),
+    )
+    // the docs, and the catch-alls that global middleware (CORS) registers
+    .filter((route: string) => !route.includes('/api/docs') && !/ \/api(\/\{\*path\})?$/.test(route));
+}
