@@ -240,6 +240,16 @@ describe('rate limits (e2e)', () => {
     expect(statuses).toContain(429);
   });
 
+  it('limits edits per user: a burst of 5, then 429', async () => {
+    const a = await article();
+    const id = (await post(first, 'editor-rl', a, 1)).body.id;
+    const edit = (n: number) =>
+      first.http().patch(`/api/comments/${id}`).set('Authorization', `Bearer ${first.token('editor-rl')}`).send({ body: `take ${n}` });
+    const statuses: number[] = [];
+    for (let n = 0; n < 6; n++) statuses.push((await edit(n)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
   it('limits every request from one client address, with a higher ceiling', async () => {
     const own = await createTestApp({ RATE_LIMITS: 'on' });
     try {
