@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
 import { TokenVerifier } from './token-verifier.service';
 
 @Global()
 @Module({
-  imports: [JwtModule.register({})],
   providers: [TokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokenVerifier],
 })

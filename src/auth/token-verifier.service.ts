@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import jwt from 'jsonwebtoken';
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Environment } from '../config/environment';
 import { AppError } from '../errors/app-error';
 import { AuthUser, Role, ROLES } from './access.decorator';
@@ -9,30 +10,26 @@ const MAX_CLAIM_LENGTH = 200;
 /** Verifies the publisher's tokens: one algorithm family only, so HS/RS confusion is impossible. */
 @Injectable()
 export class TokenVerifier {
-  private readonly key: string;
-  private readonly algorithm: 'HS256' | 'RS256';
-  private readonly issuer?: string;
-  private readonly audience?: string;
+  /** A KeyObject made once: given a string, jsonwebtoken parses the key again on every call. */
+  private readonly key: KeyObject;
+  private readonly options: jwt.VerifyOptions & { complete?: false };
 
-  constructor(
-    private readonly jwt: JwtService,
-    env: Environment,
-  ) {
-    this.algorithm = env.JWT_PUBLIC_KEY ? 'RS256' : 'HS256';
-    this.key = env.JWT_PUBLIC_KEY ?? env.JWT_SECRET!;
-    this.issuer = env.JWT_ISSUER || undefined;
-    this.audience = env.JWT_AUDIENCE || undefined;
+  constructor(env: Environment) {
+    const rs256 = Boolean(env.JWT_PUBLIC_KEY);
+    this.key = rs256 ? createPublicKey(env.JWT_PUBLIC_KEY!) : createSecretKey(Buffer.from(env.JWT_SECRET!, 'utf8'));
+    this.options = {
+      algorithms: [rs256 ? 'RS256' : 'HS256'],
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+    };
   }
 
   async verify(token: string): Promise<AuthUser> {
     let claims: Record<string, unknown>;
     try {
-      claims = await this.jwt.verifyAsync(token, {
-        algorithms: [this.algorithm],
-        ...(this.algorithm === 'RS256' ? { publicKey: this.key } : { secret: this.key }),
-        issuer: this.issuer,
-        audience: this.audience,
-      });
+      const payload = jwt.verify(token, this.key, this.options);
+      if (typeof payload !== 'object' || payload === null) throw new Error('the payload is not an object');
+      claims = payload as Record<string, unknown>;
     } catch {
       throw AppError.unauthenticated('The bearer token is not valid');
     }
