@@ -35,7 +35,8 @@ export class ArticlesController {
   async list(@Query() query: ListArticlesQueryDto, @CurrentUser() user?: AuthUser): Promise<ArticlePageView> {
     const moderator = isModerator(user);
     if (query.url !== undefined) {
-      const { articles, settings } = await this.articles.findByUrl(query.url);
+      // Anonymous embeds read a replica when there are some; signed-in callers the primary.
+      const { articles, settings } = await this.articles.findByUrl(query.url, { replica: !user });
       return { items: articles.map((a) => ArticleView.of(a, settings, moderator)) };
     }
     if (!user) throw AppError.unauthenticated('Listing articles needs a moderator token (or give ?url=)');
@@ -47,7 +48,7 @@ export class ArticlesController {
   @Get(':id')
   @Access('public')
   async findOne(@Param('id', UuidParam()) id: string, @CurrentUser() user?: AuthUser): Promise<ArticleView> {
-    const { article, settings } = await this.articles.findById(id);
+    const { article, settings } = await this.articles.findById(id, { replica: !user });
     return ArticleView.of(article, settings, isModerator(user));
   }
 

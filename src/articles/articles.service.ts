@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
-import { sql } from '../database/sql';
+import { sql, SqlOptions } from '../database/sql';
 import { rawToEntity } from '../database/raw-entity';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -63,21 +63,20 @@ export class ArticlesService {
     });
   }
 
-  async findById(id: string): Promise<ArticleWithSettings> {
-    const [article, settings] = await Promise.all([
-      this.dataSource.manager.findOneBy(Article, { id }),
-      this.settings.current(),
-    ]);
+  /** `from: { replica: true }` for anonymous readers only: everyone else reads their writes on the primary. */
+  async findById(id: string, from: SqlOptions = {}): Promise<ArticleWithSettings> {
+    const [article, settings] = await Promise.all([this.read(id, from), this.settings.current()]);
     if (!article) throw AppError.notFound('The article');
     return { article, settings };
   }
 
-  async findByUrl(url: string): Promise<{ articles: Article[]; settings: ModerationSettings }> {
-    const [articles, settings] = await Promise.all([
-      this.dataSource.manager.find(Article, { where: { url }, take: 1 }),
+  /** `from: { replica: true }` for anonymous readers only, as findById. */
+  async findByUrl(url: string, from: SqlOptions = {}): Promise<{ articles: Article[]; settings: ModerationSettings }> {
+    const [{ rows }, settings] = await Promise.all([
+      sql(this.dataSource, 'SELECT * FROM articles WHERE url = $1 LIMIT 1', [url], from),
       this.settings.current(),
     ]);
-    return { articles, settings };
+    return { articles: rows.map((row) => rawToEntity(this.dataSource.manager, Article, row)), settings };
   }
 
   /** Moderators' list, newest first; `closed` filters on the effective state, schedules included. */
@@ -196,11 +195,14 @@ export class ArticlesService {
     return this.events.record(manager, article.id, article.threadVersion, 'article.updated', ThreadArticleView.of(article, settings));
   }
 
-  /** The article as stored now, read with a prepared statement (the hot path of every thread read). */
-  async read(id: string): Promise<Article | null> {
+  /**
+   * The article as stored now, read with a prepared statement (the hot path of every thread read);
+   * as a replica has it, for anonymous readers (`from`).
+   */
+  async read(id: string, from: SqlOptions = {}): Promise<Article | null> {
     const {
       rows: [row],
-    } = await sql(this.dataSource, 'SELECT * FROM articles WHERE id = $1', [id]);
+    } = await sql(this.dataSource, 'SELECT * FROM articles WHERE id = $1', [id], from);
     return row ? rawToEntity(this.dataSource.manager, Article, row) : null;
   }
 }

@@ -6,7 +6,7 @@ import { ArticlesService } from '../articles/articles.service';
 import { closingState } from '../articles/closing';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
-import { sql } from '../database/sql';
+import { pickReplica, sql, SqlOptions } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../moderation/moderation-log.service';
@@ -72,7 +72,11 @@ export class CommentsService {
    * held ones. Answers from the cache, or only the ETag when the client's copy is current.
    */
   async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser, ifNoneMatch?: string): Promise<CachedJson> {
-    const [article, settings] = await Promise.all([this.articles.read(articleId), this.settings.cached()]);
+    // Anonymous readers are served by a replica, one for the page and the version that keys it: a
+    // lagging replica gives an older version with an older page, never a current key on a stale
+    // page. Signed-in readers and moderators read the primary, and so see their own writes at once.
+    const from: SqlOptions = { replica: viewer ? false : pickReplica(this.dataSource) };
+    const [article, settings] = await Promise.all([this.articles.read(articleId, from), this.settings.cached()]);
     if (!article) throw AppError.notFound('The article');
     const head = ThreadArticleView.of(article, settings);
     const key = ['thread', articleId, article.threadVersion, settings.version, head.closed, query.sort, query.limit, query.cursor, viewerKey(viewer)].join('|');
@@ -92,11 +96,12 @@ export class CommentsService {
             WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${own} ${cursorSql}
             ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2)) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`
         : visible;
-      const rows = (await sql<CommentRow>(this.dataSource, text, params)).rows;
+      const rows = (await sql<CommentRow>(this.dataSource, text, params, from)).rows;
       const page = toPage(list, rows.map(withPosition), query.limit);
       const replies = await this.replyPreviews(
         page.items.map((r) => r.id),
         viewer,
+        from,
       );
       return {
         article: head,
@@ -111,10 +116,14 @@ export class CommentsService {
 
   /** The direct replies of a comment, oldest first; cached like thread pages. */
   async replies(parentId: string, query: { limit: number; cursor?: string }, viewer?: AuthUser, ifNoneMatch?: string) {
-    const article = await this.articles.read(await this.articleOf(parentId));
-    const key = ['replies', parentId, article!.threadVersion, query.limit, query.cursor, viewerKey(viewer)].join('|');
+    // As in thread(): anonymous readers read one replica throughout, everyone else the primary.
+    const from: SqlOptions = { replica: viewer ? false : pickReplica(this.dataSource) };
+    const article = await this.articles.read(await this.articleOf(parentId, from), from);
+    // (A replica may not have the article yet when the comment's article is remembered from the primary.)
+    if (!article) throw AppError.notFound('The comment');
+    const key = ['replies', parentId, article.threadVersion, query.limit, query.cursor, viewerKey(viewer)].join('|');
     return this.cachedPage(key, ifNoneMatch, async () => {
-      const parent = await this.findRow(this.dataSource.manager, parentId);
+      const parent = await this.findRow(this.dataSource.manager, parentId, false, from);
       if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
       const after = decodeCursor('replies', query.cursor);
       const params: unknown[] = [parentId, query.limit + 1];
@@ -127,17 +136,20 @@ export class CommentsService {
             WHERE c.parent_id = $1 AND ${own} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2)) t
             ORDER BY created_at, id LIMIT $2`
         : visible;
-      const rows = (await sql<CommentRow>(this.dataSource, text, params)).rows;
+      const rows = (await sql<CommentRow>(this.dataSource, text, params, from)).rows;
       const page = toPage('replies', rows.map(withPosition), query.limit);
       return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
     });
   }
 
-  /** A comment's article never changes: remembered, it saves a query on every cached page and write. */
-  async articleOf(commentId: string): Promise<string> {
+  /**
+   * A comment's article never changes: remembered, it saves a query on every cached page and write.
+   * Read on a replica for anonymous readers (`from`); a comment it does not have yet is not found.
+   */
+  async articleOf(commentId: string, from: SqlOptions = {}): Promise<string> {
     let articleId = this.articleOfComment.get(commentId);
     if (!articleId) {
-      const { rows } = await sql<{ article_id: string }>(this.dataSource, `SELECT article_id FROM comments WHERE id = $1`, [commentId]);
+      const { rows } = await sql<{ article_id: string }>(this.dataSource, `SELECT article_id FROM comments WHERE id = $1`, [commentId], from);
       if (!rows[0]) throw AppError.notFound('The comment');
       articleId = rows[0].article_id;
       if (this.articleOfComment.size >= 100_000) this.articleOfComment.clear();
@@ -316,12 +328,14 @@ export class CommentsService {
     return { row, article };
   }
 
-  async findRow(manager: EntityManager, id: string, forUpdate = false): Promise<CommentRow | undefined> {
+  /** `from` (a replica, for anonymous readers' pages) counts only outside a transaction. */
+  async findRow(manager: EntityManager, id: string, forUpdate = false, from: SqlOptions = {}): Promise<CommentRow | undefined> {
     const { rows } = await sql<CommentRow>(
       manager,
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1
        ${forUpdate ? 'FOR UPDATE OF c' : ''}`,
       [id],
+      from,
     );
     return rows[0];
   }
@@ -371,7 +385,7 @@ export class CommentsService {
     return `c.author_id = $${params.push(viewer.id)} AND c.status = 'pending' AND c.deleted_at IS NULL`;
   }
 
-  private async replyPreviews(parentIds: string[], viewer?: AuthUser): Promise<Map<string, CommentRow[]>> {
+  private async replyPreviews(parentIds: string[], viewer?: AuthUser, from: SqlOptions = {}): Promise<Map<string, CommentRow[]>> {
     const byParent = new Map<string, CommentRow[]>();
     if (parentIds.length === 0) return byParent;
     const params: unknown[] = [parentIds, REPLY_PREVIEW_COUNT];
@@ -386,6 +400,7 @@ export class CommentsService {
       this.dataSource,
       `SELECT r.* FROM unnest($1::uuid[]) AS p(id) CROSS JOIN LATERAL (${inner}) r`,
       params,
+      from,
     );
     for (const row of rows) {
       const list = byParent.get(row.parent_id!) ?? [];

@@ -4,10 +4,23 @@ import { ENTITIES } from './entities';
 
 export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+/**
+ * With `replicaUrls`, TypeORM opens one pool per replica too (each with the same `extra`). Its
+ * query builder would send every SELECT outside a transaction to a replica; `defaultMode: 'master'`
+ * keeps all of TypeORM's work (migrations, transactions, finds) on the primary, and only the reads
+ * that ask for a replica through sql() go to one.
+ */
+export function dataSourceOptions(
+  url: string,
+  overrides: Partial<DataSourceOptions> = {},
+  replicaUrls: string[] = [],
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
+    ...(replicaUrls.length > 0
+      ? { replication: { master: { url }, slaves: replicaUrls.map((replica) => ({ url: replica })), defaultMode: 'master' } }
+      : {}),
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',

@@ -20,7 +20,7 @@ import { Transactions } from './transactions';
             statement_timeout: 15000,
             query_timeout: 20000,
           },
-        }),
+        }, env.DATABASE_REPLICA_URLS),
         retryAttempts: 3,
         retryDelay: 1000,
       }),

@@ -20,22 +20,55 @@ function nameOf(text: string): string {
   return name;
 }
 
+/** TypeORM's pools: the primary's, and one per read replica (none without DATABASE_REPLICA_URLS). */
+function pools(on: EntityManager | DataSource): { master: Pool; slaves: Pool[] } {
+  return (on instanceof DataSource ? on : on.connection).driver as PostgresDriver as unknown as { master: Pool; slaves: Pool[] };
+}
+
+/** One read replica, chosen once so that several reads (a page and the version that keys it) see the same one. */
+export interface Replica {
+  readonly pool: Pool;
+}
+
+export interface SqlOptions {
+  /**
+   * Read on a replica: `true` for the next one, or the one pickReplica() chose. Without replicas
+   * the primary answers; in a transaction the option is ignored (it reads its own writes).
+   */
+  replica?: boolean | Replica;
+}
+
+let turn = 0;
+
+/** The next replica in turn; undefined (meaning the primary) when there are none. */
+export function pickReplica(on: EntityManager | DataSource): Replica | undefined {
+  const { slaves } = pools(on);
+  if (slaves.length === 0) return undefined;
+  turn = (turn + 1) % slaves.length;
+  return { pool: slaves[turn] };
+}
+
 /**
  * Runs one statement as a named (prepared) statement, in the transaction of `on` when it is a
- * transaction's manager, else on the pool. PostgreSQL plans a named statement once per
- * connection: for the short indexed statements of this service, planning cost more than running.
+ * transaction's manager, else on the pool: the primary's, or a replica's when `options.replica`
+ * asks for one. PostgreSQL plans a named statement once per connection: for the short indexed
+ * statements of this service, planning cost more than running.
  * (A transaction-pooling proxy such as PgBouncer must keep prepared statements per client.)
  */
 export async function sql<T = Record<string, unknown>>(
   on: EntityManager | DataSource,
   text: string,
   values: unknown[] = [],
+  options: SqlOptions = {},
 ): Promise<SqlResult<T>> {
   const config = { name: nameOf(text), text, values };
   const runner = on instanceof DataSource ? undefined : (on.queryRunner as PostgresQueryRunner | undefined);
-  const result =
-    runner && !runner.isReleased
-      ? await ((await runner.connect()) as PoolClient).query(config)
-      : await ((on instanceof DataSource ? on : on.connection).driver as PostgresDriver as unknown as { master: Pool }).master.query(config);
+  let result;
+  if (runner && !runner.isReleased) {
+    result = await ((await runner.connect()) as PoolClient).query(config);
+  } else {
+    const replica = options.replica === true ? pickReplica(on) : options.replica || undefined;
+    result = await (replica?.pool ?? pools(on).master).query(config);
+  }
   return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
 }
