@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { Agent, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -13,39 +13,13 @@ import type { EmbeddedPostgresHandle } from '../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { databaseUrl } from './support/database-url';
 import { storedAndRecountedArticleCounts } from './support/recount';
+import { freePort, startPostgresProcess, until } from './support/postgres-servers';
 import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
 /** What happens when the world misbehaves: the database goes away, the process is told to stop, instances boot together. */
 
 const ROOT = join(__dirname, '..');
 const id = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
-
-/** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
-async function until<T>(label: string, ms: number, check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`${label}: not within ${ms} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves 'refused' when nothing listens on the port, 'accepted' when something does. */
 function probe(port: number): Promise<'refused' | 'accepted'> {
@@ -57,40 +31,6 @@ function probe(port: number): Promise<'refused' | 'accepted'> {
     });
     socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve('refused') : reject(error)));
   });
-}
-
-/**
- * startEmbeddedPostgres, run in a child process from the build: Jest's module sandbox cannot load
- * the ESM-only `embedded-postgres` package (its dynamic import needs --experimental-vm-modules).
- */
-async function startPostgresProcess(dir: string, options: { flags: string[]; port?: number }): Promise<EmbeddedPostgresHandle> {
-  const script = `
-    const { startEmbeddedPostgres } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'database', 'embedded-postgres.js'))});
-    const [dir, options] = JSON.parse(process.argv[1]);
-    startEmbeddedPostgres(dir, options).then(
-      (pg) => {
-        process.send({ url: pg.url, port: pg.port });
-        process.on('message', () => pg.stop().then(() => process.exit(0)));
-        process.on('disconnect', () => pg.stop().finally(() => process.exit(0)));
-      },
-      (error) => process.send({ error: error.message }, () => process.exit(1)),
-    );`;
-  const child = spawn(process.execPath, ['-e', script, JSON.stringify([dir, options])], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = await new Promise<{ url: string; port: number }>((resolve, reject) => {
-    child.once('message', (m: { url: string; port: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
-    child.once('exit', (code) => reject(new Error(`PostgreSQL's process exited (${code}):\n${output}`)));
-  });
-  return {
-    ...started,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null && child.connected) child.send('stop');
-      await exited;
-    },
-  };
 }
 
 /** One HTTP call over `agent`; a connection error is returned, not thrown. */
@@ -119,7 +59,7 @@ function expectProblem(res: Response, status: number, code: string) {
 }
 
 describe('faults', () => {
-  // The SIGTERM test runs the built service, and PostgreSQL runs from the build (see startPostgresProcess).
+  // The SIGTERM test runs the built service.
   beforeAll(() => {
     // Build once, unless dist is newer than every source file.
     const newest = (path: string): number =>

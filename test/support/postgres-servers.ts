@@ -44,7 +44,7 @@ export function freePort(): Promise<number> {
  * import() kept), from the checkout's root so that it finds the packages: no build of dist/
  * needed, and none raced with another test file that builds it.
  */
-export async function startPostgresProcess(dir: string, options: { flags: string[]; port: number }): Promise<EmbeddedPostgresHandle> {
+export async function startPostgresProcess(dir: string, options: { flags: string[]; port?: number }): Promise<EmbeddedPostgresHandle> {
   const source = join(ROOT, 'src', 'database', 'embedded-postgres.ts');
   const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
     fileName: source,
