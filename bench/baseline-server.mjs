@@ -48,9 +48,11 @@ const LISTED = (c) => `${c}.status IN ('published', 'approved') AND (${c}.delete
 function commentJson(c, u, viewer, extra = '') {
   const hide = viewer === 'privileged' ? 'false' : `${c}.deleted_at IS NOT NULL`;
   const reasons =
-    viewer === 'public' ? `'[]'::json`
-    : viewer === 'privileged' ? `to_json(${c}.moderation_reasons)`
-    : `CASE WHEN ${c}.author_id = ${viewer} THEN to_json(${c}.moderation_reasons) ELSE '[]'::json END`;
+    viewer === 'public'
+      ? `'[]'::json`
+      : viewer === 'privileged'
+        ? `to_json(${c}.moderation_reasons)`
+        : `CASE WHEN ${c}.author_id = ${viewer} THEN to_json(${c}.moderation_reasons) ELSE '[]'::json END`;
   return `json_build_object('id', ${c}.id, 'articleId', ${c}.article_id, 'parentId', ${c}.parent_id,
     'author', CASE WHEN ${hide} THEN NULL ELSE json_build_object('id', ${c}.author_id, 'name', ${u}) END,
     'body', CASE WHEN ${hide} THEN NULL ELSE ${c}.body END,
@@ -118,8 +120,13 @@ function queueSql(queue, withArticle, withCursor) {
       FROM reports rp WHERE rp.comment_id = c.id AND rp.resolved_at IS NULL), '[]'::json) ELSE '[]'::json END`;
   let n = 1;
   return `SELECT ${ts('c.created_at')} AS ts, c.id,
-      ${commentJson('c', 'u.name', 'privileged', `, 'article', json_build_object('id', a.id, 'title', a.title, 'url', a.url),
-        'openReportCount', c.open_report_count, 'reports', ${reports}`)}::text AS j
+      ${commentJson(
+        'c',
+        'u.name',
+        'privileged',
+        `, 'article', json_build_object('id', a.id, 'title', a.title, 'url', a.url),
+        'openReportCount', c.open_report_count, 'reports', ${reports}`,
+      )}::text AS j
     FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
     WHERE ${QUEUE_FILTER[queue]} AND c.deleted_at IS NULL
       ${withArticle ? `AND c.article_id = $${++n}` : ''}
@@ -189,7 +196,14 @@ function decodeCursor(list, cursor) {
   if (cursor === undefined || cursor === null) return undefined;
   try {
     const d = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(d) && d.length === 3 && d[0] === list && typeof d[1] === 'string' && !Number.isNaN(new Date(d[1]).getTime()) && UUID.test(d[2])) {
+    if (
+      Array.isArray(d) &&
+      d.length === 3 &&
+      d[0] === list &&
+      typeof d[1] === 'string' &&
+      !Number.isNaN(new Date(d[1]).getTime()) &&
+      UUID.test(d[2])
+    ) {
       return { createdAt: new Date(d[1]).toISOString(), id: d[2] };
     }
   } catch {
@@ -232,7 +246,8 @@ function authenticate(req, required) {
     throw new HttpError(401, 'UNAUTHENTICATED', 'The token has no usable sub claim');
   }
   const role = claims.role ?? 'commenter';
-  if (!['commenter', 'moderator', 'admin'].includes(role)) throw new HttpError(401, 'UNAUTHENTICATED', 'The token has an unknown role');
+  if (!['commenter', 'moderator', 'admin'].includes(role))
+    throw new HttpError(401, 'UNAUTHENTICATED', 'The token has an unknown role');
   return { id: claims.sub, name: typeof claims.name === 'string' ? claims.name : null, role };
 }
 
@@ -259,7 +274,8 @@ function contributions(state) {
   };
 }
 
-const isListed = (state, replyCount) => state !== null && VISIBLE.includes(state.status) && (!state.deleted || replyCount > 0);
+const isListed = (state, replyCount) =>
+  state !== null && VISIBLE.includes(state.status) && (!state.deleted || replyCount > 0);
 
 /** comment-counters.applyCountChange: the article's counts, then reply counts up the ancestors. */
 async function applyCountChange(client, comment, before, after) {
@@ -270,7 +286,9 @@ async function applyCountChange(client, comment, before, after) {
   let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
   let parentId = comment.parentId;
   while (parentId && delta !== 0) {
-    const { rows: [p] } = await client.query(q('reply_count', REPLY_COUNT_SQL, [parentId, delta]));
+    const {
+      rows: [p],
+    } = await client.query(q('reply_count', REPLY_COUNT_SQL, [parentId, delta]));
     const state = { status: p.status, deleted: p.deleted };
     delta = Number(isListed(state, p.reply_count)) - Number(isListed(state, p.reply_count - delta));
     parentId = p.parent_id;
@@ -280,7 +298,11 @@ async function applyCountChange(client, comment, before, after) {
 let matchers;
 function matchersFor(s) {
   if (matchers?.version !== s.version) {
-    matchers = { version: s.version, banned: new WordMatcher(s.banned_words), suspect: new WordMatcher(s.suspect_words) };
+    matchers = {
+      version: s.version,
+      banned: new WordMatcher(s.banned_words),
+      suspect: new WordMatcher(s.suspect_words),
+    };
   }
   return matchers;
 }
@@ -341,10 +363,13 @@ async function thread(articleId, params, viewer) {
   const limit = pageLimit(params);
   const list = `thread:${sort}`;
   const after = decodeCursor(list, params.get('cursor'));
-  const { rows: [a] } = await pool.query(q('article', ARTICLE_SQL, [articleId]));
+  const {
+    rows: [a],
+  } = await pool.query(q('article', ARTICLE_SQL, [articleId]));
   if (!a) throw notFound('The article');
   const own = viewer !== undefined && !isModerator(viewer);
-  if (isModerator(viewer)) throw new HttpError(501, 'NOT_IMPLEMENTED', "The baseline does not serve moderators' view of threads");
+  if (isModerator(viewer))
+    throw new HttpError(501, 'NOT_IMPLEMENTED', "The baseline does not serve moderators' view of threads");
   const values = after ? [articleId, limit + 1, after.createdAt, after.id] : [articleId, limit + 1];
   if (own) values.push(viewer.id);
   const name = `thread_${sort}_${after ? 'after' : 'first'}${own ? '_own' : ''}`;
@@ -362,8 +387,11 @@ async function thread(articleId, params, viewer) {
 async function replies(parentId, params) {
   const limit = pageLimit(params);
   const after = decodeCursor('replies', params.get('cursor'));
-  const { rows: [parent] } = await pool.query(q('parent', PARENT_SQL, [parentId]));
-  if (!parent || !isListed({ status: parent.status, deleted: parent.deleted }, parent.reply_count)) throw notFound('The comment');
+  const {
+    rows: [parent],
+  } = await pool.query(q('parent', PARENT_SQL, [parentId]));
+  if (!parent || !isListed({ status: parent.status, deleted: parent.deleted }, parent.reply_count))
+    throw notFound('The comment');
   const values = after ? [parentId, limit + 1, after.createdAt, after.id] : [parentId, limit + 1];
   const { rows } = await pool.query(q(`replies_${after ? 'after' : 'first'}`, repliesSql(!!after), values));
   return pageJson('replies', rows, limit);
@@ -393,34 +421,65 @@ async function postComment(articleId, input, author) {
   return transaction(async (client) => {
     const user = await seeUser(client, author);
     if (isBanned(user)) throw new HttpError(403, 'USER_BANNED', 'You are banned from commenting');
-    const { rows: [article] } = await client.query(q('lock_article', LOCK_ARTICLE_SQL, [articleId]));
+    const {
+      rows: [article],
+    } = await client.query(q('lock_article', LOCK_ARTICLE_SQL, [articleId]));
     if (!article) throw notFound('The article');
     const closing = closingState(article, article.auto_close_after_days, article.default_closed_message);
-    if (closing.closed) throw new HttpError(409, 'ARTICLE_CLOSED', closing.closedMessage ?? article.default_closed_message);
+    if (closing.closed)
+      throw new HttpError(409, 'ARTICLE_CLOSED', closing.closedMessage ?? article.default_closed_message);
     const body = input.body.trim();
     const length = [...body].length;
     if (length === 0 || length > article.max_comment_length) {
       throw invalid(`body must be 1 to ${article.max_comment_length} characters after trimming`);
     }
     if (parentId) {
-      const { rows: [parent] } = await client.query(q('parent_for_share', PARENT_FOR_SHARE_SQL, [parentId]));
+      const {
+        rows: [parent],
+      } = await client.query(q('parent_for_share', PARENT_FOR_SHARE_SQL, [parentId]));
       if (!parent || parent.article_id !== articleId) throw notFound('The parent comment');
-      if (parent.deleted_at || !VISIBLE.includes(parent.status)) throw new HttpError(409, 'CONFLICT', 'Replies can only be made to visible comments');
+      if (parent.deleted_at || !VISIBLE.includes(parent.status))
+        throw new HttpError(409, 'CONFLICT', 'Replies can only be made to visible comments');
     }
     const repeated = await client.query(q('repeat', REPEAT_SQL, [author.id, body, REPEAT_WINDOW_SECONDS]));
     if (repeated.rows.length > 0) throw new HttpError(409, 'CONFLICT', 'You posted this same comment a moment ago');
     let approvedCount = 0;
     if (!isModerator(author) && article.premod_new_commenters > 0) {
-      approvedCount = (await client.query(q('approved_count', APPROVED_COUNT_SQL, [author.id, article.premod_new_commenters]))).rows[0].n;
+      approvedCount = (
+        await client.query(q('approved_count', APPROVED_COUNT_SQL, [author.id, article.premod_new_commenters]))
+      ).rows[0].n;
     }
     const decision = decide(author, user, article, body, article, approvedCount);
-    const { rows: [inserted] } = await client.query(
-      q('insert_comment', INSERT_COMMENT_SQL, [articleId, parentId, author.id, body, decision.status, decision.reasons, user.name]),
+    const {
+      rows: [inserted],
+    } = await client.query(
+      q('insert_comment', INSERT_COMMENT_SQL, [
+        articleId,
+        parentId,
+        author.id,
+        body,
+        decision.status,
+        decision.reasons,
+        user.name,
+      ]),
     );
-    await applyCountChange(client, { articleId, parentId, replyCount: 0 }, null, { status: decision.status, deleted: false, reported: false });
+    await applyCountChange(client, { articleId, parentId, replyCount: 0 }, null, {
+      status: decision.status,
+      deleted: false,
+      reported: false,
+    });
     if (decision.status === 'pending' || decision.status === 'rejected') {
       await client.query(
-        q('log', LOG_SQL, [decision.status === 'pending' ? 'hold' : 'reject', null, null, inserted.id, articleId, null, decision.status, decision.reasons.join('; ') || null]),
+        q('log', LOG_SQL, [
+          decision.status === 'pending' ? 'hold' : 'reject',
+          null,
+          null,
+          inserted.id,
+          articleId,
+          null,
+          decision.status,
+          decision.reasons.join('; ') || null,
+        ]),
       );
     }
     return inserted.j;
@@ -429,32 +488,45 @@ async function postComment(articleId, input, author) {
 
 async function decideComment(id, action, input, moderator) {
   const statuses = ['published', 'pending', 'approved', 'rejected'];
-  if (input.expectedStatus !== undefined && !statuses.includes(input.expectedStatus)) throw invalid('expectedStatus is not a status');
-  if (input.reason !== undefined && (typeof input.reason !== 'string' || input.reason.length < 1 || input.reason.length > 1000)) {
+  if (input.expectedStatus !== undefined && !statuses.includes(input.expectedStatus))
+    throw invalid('expectedStatus is not a status');
+  if (
+    input.reason !== undefined &&
+    (typeof input.reason !== 'string' || input.reason.length < 1 || input.reason.length > 1000)
+  ) {
     throw invalid('reason must be 1 to 1000 characters');
   }
   const toStatus = action === 'approve' ? 'approved' : 'rejected';
   return transaction(async (client) => {
     await seeUser(client, moderator);
-    const { rows: [found] } = await client.query(q('comment_article', COMMENT_ARTICLE_SQL, [id]));
+    const {
+      rows: [found],
+    } = await client.query(q('comment_article', COMMENT_ARTICLE_SQL, [id]));
     if (!found) throw notFound('The comment');
     await client.query(q('lock_article_only', LOCK_ARTICLE_ONLY_SQL, [found.article_id]));
-    const { rows: [row] } = await client.query(q('lock_comment', LOCK_COMMENT_SQL, [id]));
+    const {
+      rows: [row],
+    } = await client.query(q('lock_comment', LOCK_COMMENT_SQL, [id]));
     if (row.deleted) throw notFound('The comment');
     if (input.expectedStatus && input.expectedStatus !== row.status) {
       throw new HttpError(409, 'CONFLICT', `The comment is ${row.status}, not ${input.expectedStatus}`);
     }
     if (row.status === toStatus && row.open_report_count === 0) return row.j;
     const resolved = (await client.query(q('resolve_reports', RESOLVE_REPORTS_SQL, [id, moderator.id]))).rowCount;
-    const { rows: [updated] } = await client.query(q('decide', DECIDE_SQL, [id, toStatus]));
+    const {
+      rows: [updated],
+    } = await client.query(q('decide', DECIDE_SQL, [id, toStatus]));
     await applyCountChange(
       client,
       { articleId: row.article_id, parentId: row.parent_id, replyCount: row.reply_count },
       { status: row.status, deleted: false, reported: row.open_report_count > 0 },
       { status: toStatus, deleted: false, reported: false },
     );
-    const reason = [input.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null;
-    await client.query(q('log', LOG_SQL, [action, moderator.id, moderator.name, id, row.article_id, row.status, toStatus, reason]));
+    const reason =
+      [input.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null;
+    await client.query(
+      q('log', LOG_SQL, [action, moderator.id, moderator.name, id, row.article_id, row.status, toStatus, reason]),
+    );
     return updated.j;
   });
 }
@@ -486,12 +558,25 @@ function readJson(req) {
 
 const ROUTES = [
   ['GET', /^\/api\/health$/, async () => '{"status":"ok"}'],
-  ['GET', /^\/api\/articles\/([^/]+)\/comments$/, async (req, [id], params) => thread(uuid(id), params, authenticate(req, false))],
-  ['GET', /^\/api\/comments\/([^/]+)\/replies$/, async (req, [id], params) => {
-    if (authenticate(req, false)) throw new HttpError(501, 'NOT_IMPLEMENTED', 'The baseline serves reply pages to anonymous readers only');
-    return replies(uuid(id), params);
-  }],
-  ['GET', /^\/api\/moderation\/queue\/([^/]+)$/, async (req, [name], params) => (requireModerator(req), queue(name, params))],
+  [
+    'GET',
+    /^\/api\/articles\/([^/]+)\/comments$/,
+    async (req, [id], params) => thread(uuid(id), params, authenticate(req, false)),
+  ],
+  [
+    'GET',
+    /^\/api\/comments\/([^/]+)\/replies$/,
+    async (req, [id], params) => {
+      if (authenticate(req, false))
+        throw new HttpError(501, 'NOT_IMPLEMENTED', 'The baseline serves reply pages to anonymous readers only');
+      return replies(uuid(id), params);
+    },
+  ],
+  [
+    'GET',
+    /^\/api\/moderation\/queue\/([^/]+)$/,
+    async (req, [name], params) => (requireModerator(req), queue(name, params)),
+  ],
   [
     'POST',
     /^\/api\/articles\/([^/]+)\/comments$/,
@@ -533,7 +618,12 @@ const server = http.createServer(async (req, res) => {
     throw notFound('The route');
   } catch (error) {
     if (error instanceof HttpError) {
-      return send(res, error.status, JSON.stringify({ status: error.status, code: error.code, detail: error.message }), 'application/problem+json');
+      return send(
+        res,
+        error.status,
+        JSON.stringify({ status: error.status, code: error.code, detail: error.message }),
+        'application/problem+json',
+      );
     }
     if (error.code === '22P02' || error.code === '23503') {
       return send(res, 404, JSON.stringify({ status: 404, code: 'NOT_FOUND' }), 'application/problem+json');

@@ -37,7 +37,10 @@ function requests() {
           const n = counter++;
           req.method = 'POST';
           req.path = `/api/articles/${cfg.articleIds[n % cfg.articleIds.length]}/comments`;
-          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}` };
+          req.headers = {
+            'content-type': 'application/json',
+            authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}`,
+          };
           req.body = JSON.stringify({ body: postBody(n, cfg.tag) });
           return req;
         },
@@ -53,7 +56,10 @@ function requests() {
           if (n >= cfg.ids.length) exhausted++;
           req.method = 'POST';
           req.path = `/api/moderation/comments/${cfg.ids[n % cfg.ids.length]}/approve`;
-          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}` };
+          req.headers = {
+            'content-type': 'application/json',
+            authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}`,
+          };
           req.body = '{"expectedStatus":"pending"}';
           return req;
         },

@@ -10,7 +10,19 @@
 // writes everything to bench/results/latest.json. See bench/README.md.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -51,22 +63,55 @@ function parseArgs(argv) {
     const a = argv[i];
     const v = () => argv[++i];
     switch (a) {
-      case '--quick': o.quick = true; break;
-      case '--keep': o.keep = true; break;
-      case '--profile': o.profile = true; break;
-      case '--articles': o.articles = num('articles', v()); break;
-      case '--comments': o.comments = num('comments', v()); break;
-      case '--hot': o.hot = num('hot', v()); break;
-      case '--small-comments': o.smallComments = num('small-comments', v()); break;
-      case '--duration': o.duration = num('duration', v()); break;
-      case '--warmup': o.warmup = num('warmup', v()); break;
-      case '--connections': o.connections = num('connections', v()); break;
-      case '--post-articles': o.postArticles = num('post-articles', v()); break;
-      case '--sizes': o.sizes = v().split(','); break;
-      case '--scenarios': o.scenarios = v().split(','); break;
-      case '--out': o.out = v(); break;
-      case '--help': case '-h': console.log(USAGE); process.exit(0); break;
-      default: throw new Error(`unknown option ${a}\n${USAGE}`);
+      case '--quick':
+        o.quick = true;
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '--articles':
+        o.articles = num('articles', v());
+        break;
+      case '--comments':
+        o.comments = num('comments', v());
+        break;
+      case '--hot':
+        o.hot = num('hot', v());
+        break;
+      case '--small-comments':
+        o.smallComments = num('small-comments', v());
+        break;
+      case '--duration':
+        o.duration = num('duration', v());
+        break;
+      case '--warmup':
+        o.warmup = num('warmup', v());
+        break;
+      case '--connections':
+        o.connections = num('connections', v());
+        break;
+      case '--post-articles':
+        o.postArticles = num('post-articles', v());
+        break;
+      case '--sizes':
+        o.sizes = v().split(',');
+        break;
+      case '--scenarios':
+        o.scenarios = v().split(',');
+        break;
+      case '--out':
+        o.out = v();
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${a}\n${USAGE}`);
     }
   }
   const q = o.quick;
@@ -86,7 +131,12 @@ function parseArgs(argv) {
     keep: o.keep,
     profile: !!o.profile,
     out: o.out,
-    sizes: Object.fromEntries([['small', small], ['large', large]].filter(([name]) => (o.sizes ?? ['small', 'large']).includes(name))),
+    sizes: Object.fromEntries(
+      [
+        ['small', small],
+        ['large', large],
+      ].filter(([name]) => (o.sizes ?? ['small', 'large']).includes(name)),
+    ),
     duration: o.duration ?? (q ? 3 : 10),
     warmup: o.warmup ?? (q ? 1 : 3),
     connections: o.connections ?? 32,
@@ -113,7 +163,14 @@ const SCENARIOS = [
   { name: 'thread-deep', label: 'thread: deep page (cursor)', kind: 'get', growth: true, explain: true },
   // Signed-in readers each get their own page (they also see their own held comments), so the
   // service's page cache cannot serve them from one entry: this is the uncached thread read.
-  { name: 'thread-reader', label: 'thread: first page, signed-in readers', kind: 'get', growth: true, explain: true, readers: true },
+  {
+    name: 'thread-reader',
+    label: 'thread: first page, signed-in readers',
+    kind: 'get',
+    growth: true,
+    explain: true,
+    readers: true,
+  },
   { name: 'replies', label: 'replies: first page', kind: 'get', growth: true, explain: true },
   { name: 'queue', label: 'queue: pending, all articles', kind: 'get', growth: true, explain: true, moderator: true },
   { name: 'post', label: 'post a comment', kind: 'post' },
@@ -149,7 +206,11 @@ function freePort() {
 
 function startNode(label, args, env, logFile) {
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   child.label = label;
   child.logFile = logFile;
@@ -198,17 +259,43 @@ async function startServers(dbUrl, secret, capture, profileDir) {
     BENCH_SQL_CAPTURE: file ?? '',
   });
   const pre = capture ? ['--require', join(BENCH_DIR, 'sql-capture.cjs')] : [];
-  const files = capture ? { service: join(tmp, `sql-service-${Date.now()}.jsonl`), baseline: join(tmp, `sql-baseline-${Date.now()}.jsonl`) } : {};
+  const files = capture
+    ? { service: join(tmp, `sql-service-${Date.now()}.jsonl`), baseline: join(tmp, `sql-baseline-${Date.now()}.jsonl`) }
+    : {};
   for (const f of Object.values(files)) writeFileSync(f, '');
   const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   // The service runs with the node flags of its production start (npm run start:prod).
-  const prodFlags = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'].split(/\s+/).filter((a) => a.startsWith('--'));
-  const service = startNode('service', [...prodFlags, ...pre, ...prof, join(ROOT, 'dist/src/main.js')], env(servicePort, files.service), join(tmp, 'service.log'));
-  const baseline = startNode('baseline', [...pre, join(BENCH_DIR, 'baseline-server.mjs')], env(baselinePort, files.baseline), join(tmp, 'baseline.log'));
+  const prodFlags = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+    .scripts['start:prod'].split(/\s+/)
+    .filter((a) => a.startsWith('--'));
+  const service = startNode(
+    'service',
+    [...prodFlags, ...pre, ...prof, join(ROOT, 'dist/src/main.js')],
+    env(servicePort, files.service),
+    join(tmp, 'service.log'),
+  );
+  const baseline = startNode(
+    'baseline',
+    [...pre, join(BENCH_DIR, 'baseline-server.mjs')],
+    env(baselinePort, files.baseline),
+    join(tmp, 'baseline.log'),
+  );
   await Promise.all([waitHealthy(service, servicePort), waitHealthy(baseline, baselinePort)]);
   return {
-    service: { name: 'service', child: service, port: servicePort, url: `http://127.0.0.1:${servicePort}`, sqlFile: files.service },
-    baseline: { name: 'baseline', child: baseline, port: baselinePort, url: `http://127.0.0.1:${baselinePort}`, sqlFile: files.baseline },
+    service: {
+      name: 'service',
+      child: service,
+      port: servicePort,
+      url: `http://127.0.0.1:${servicePort}`,
+      sqlFile: files.service,
+    },
+    baseline: {
+      name: 'baseline',
+      child: baseline,
+      port: baselinePort,
+      url: `http://127.0.0.1:${baselinePort}`,
+      sqlFile: files.baseline,
+    },
     stop: () => Promise.all([stopChild(service), stopChild(baseline)]),
   };
 }
@@ -253,7 +340,10 @@ function runLoad(cfg) {
   const file = join(tmp, `load-${++loadCount}.json`);
   writeFileSync(file, JSON.stringify(cfg));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(BENCH_DIR, 'load.mjs'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(BENCH_DIR, 'load.mjs'), file], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let out = '';
     let err = '';
@@ -294,20 +384,30 @@ const LISTED = `status IN ('published', 'approved') AND (deleted_at IS NULL OR r
 
 /** What the scenarios read and write, picked from the seeded data. */
 async function pickTargets(db, opts, secret) {
-  const { rows: [hot] } = await db.query(
+  const {
+    rows: [hot],
+  } = await db.query(
     `SELECT id, count_visible FROM articles WHERE closed_at IS NULL AND moderation_mode = 'post' ORDER BY count_visible DESC, id LIMIT 1`,
   );
-  const { rows: [{ n: topLevel }] } = await db.query(
+  const {
+    rows: [{ n: topLevel }],
+  } = await db.query(
     `SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND parent_id IS NULL AND ${LISTED}`,
     [hot.id],
   );
-  const { rows: [deep] } = await db.query(
+  const {
+    rows: [deep],
+  } = await db.query(
     `SELECT created_at, id FROM comments WHERE article_id = $1 AND parent_id IS NULL AND ${LISTED}
      ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
     [hot.id, Math.max(0, Math.floor(topLevel / 2) - 1)],
   );
-  const deepCursor = Buffer.from(JSON.stringify(['thread:newest', deep.created_at.toISOString(), deep.id])).toString('base64url');
-  const { rows: [parent] } = await db.query(
+  const deepCursor = Buffer.from(JSON.stringify(['thread:newest', deep.created_at.toISOString(), deep.id])).toString(
+    'base64url',
+  );
+  const {
+    rows: [parent],
+  } = await db.query(
     `SELECT id, reply_count FROM comments WHERE article_id = $1 AND parent_id IS NULL AND status IN ('published', 'approved')
        AND deleted_at IS NULL ORDER BY reply_count DESC, id LIMIT 1`,
     [hot.id],
@@ -319,13 +419,19 @@ async function pickTargets(db, opts, secret) {
   const { rows: users } = await db.query(
     `SELECT id, name FROM users WHERE id LIKE 'u%' AND NOT premod AND banned_at IS NULL ORDER BY md5(id) LIMIT 2000`,
   );
-  const { rows: [{ n: userCount }] } = await db.query(`SELECT count(*)::int AS n FROM users WHERE id LIKE 'u%'`);
+  const {
+    rows: [{ n: userCount }],
+  } = await db.query(`SELECT count(*)::int AS n FROM users WHERE id LIKE 'u%'`);
   const sign = (sub, name, role) => jwt.sign({ sub, name, role }, secret, { algorithm: 'HS256', expiresIn: '6h' });
   const moderatorTokens = Array.from({ length: 64 }, (_, i) => sign(`mod${i + 1}`, `Moderator ${i + 1}`, 'moderator'));
   // More distinct readers than the service's page cache holds (2,000 entries), taken in turn.
-  const signedInTokens = Array.from({ length: 5000 }, (_, i) => sign(`reader-${i}`, `Signed-in reader ${i}`, 'commenter'));
+  const signedInTokens = Array.from({ length: 5000 }, (_, i) =>
+    sign(`reader-${i}`, `Signed-in reader ${i}`, 'commenter'),
+  );
   // A reader with a held comment in the hot thread, and a cursor whose page starts with it.
-  const { rows: [held] } = await db.query(
+  const {
+    rows: [held],
+  } = await db.query(
     `SELECT c.author_id, c.created_at, c.id, u.name FROM comments c JOIN users u ON u.id = c.author_id
      WHERE c.article_id = $1 AND c.parent_id IS NULL AND c.status = 'pending' AND c.deleted_at IS NULL
      ORDER BY c.created_at DESC, c.id DESC LIMIT 1`,
@@ -333,7 +439,9 @@ async function pickTargets(db, opts, secret) {
   );
   const ownCheck = held && {
     token: sign(held.author_id, held.name, 'commenter'),
-    cursor: Buffer.from(JSON.stringify(['thread:newest', new Date(held.created_at.getTime() + 1).toISOString(), held.id])).toString('base64url'),
+    cursor: Buffer.from(
+      JSON.stringify(['thread:newest', new Date(held.created_at.getTime() + 1).toISOString(), held.id]),
+    ).toString('base64url'),
   };
   return {
     hotArticle: hot.id,
@@ -354,12 +462,18 @@ async function pickTargets(db, opts, secret) {
 
 function scenarioPath(name, t) {
   switch (name) {
-    case 'thread-first': return `/api/articles/${t.hotArticle}/comments`;
-    case 'thread-deep': return `/api/articles/${t.hotArticle}/comments?cursor=${t.deepCursor}`;
-    case 'thread-reader': return `/api/articles/${t.hotArticle}/comments`;
-    case 'replies': return `/api/comments/${t.repliesParent}/replies`;
-    case 'queue': return '/api/moderation/queue/pending';
-    default: return undefined;
+    case 'thread-first':
+      return `/api/articles/${t.hotArticle}/comments`;
+    case 'thread-deep':
+      return `/api/articles/${t.hotArticle}/comments?cursor=${t.deepCursor}`;
+    case 'thread-reader':
+      return `/api/articles/${t.hotArticle}/comments`;
+    case 'replies':
+      return `/api/comments/${t.repliesParent}/replies`;
+    case 'queue':
+      return '/api/moderation/queue/pending';
+    default:
+      return undefined;
   }
 }
 
@@ -415,7 +529,10 @@ async function captured(server, fn) {
 async function call(server, path, { method = 'GET', token, body } = {}) {
   const res = await fetch(server.url + path, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -430,7 +547,13 @@ async function call(server, path, { method = 'GET', token, body } = {}) {
 
 function firstDifference(a, b, path = '$') {
   if (isDeepStrictEqual(a, b)) return null;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     return `${path}: service ${JSON.stringify(a)?.slice(0, 120)} vs baseline ${JSON.stringify(b)?.slice(0, 120)}`;
   }
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -442,7 +565,8 @@ function firstDifference(a, b, path = '$') {
 }
 
 function compareAnswers(scenario, svc, base) {
-  const diff = svc.status !== base.status ? `status ${svc.status} vs ${base.status}` : firstDifference(svc.json, base.json);
+  const diff =
+    svc.status !== base.status ? `status ${svc.status} vs ${base.status}` : firstDifference(svc.json, base.json);
   return { scenario, status: svc.status, items: svc.json?.items?.length, same: !diff, difference: diff };
 }
 
@@ -464,35 +588,87 @@ async function capturePass(dbUrlOfSize, secret, targets, scenarios, explain, log
       // a reader's own held comment: on their page (with its reasons), on nobody else's
       const path = `/api/articles/${targets.hotArticle}/comments?cursor=${targets.ownCheck.cursor}`;
       const token = targets.ownCheck.token;
-      checks.push(compareAnswers('thread-own', await call(servers.service, path, { token }), await call(servers.baseline, path, { token })));
+      checks.push(
+        compareAnswers(
+          'thread-own',
+          await call(servers.service, path, { token }),
+          await call(servers.baseline, path, { token }),
+        ),
+      );
     }
     if (scenarios.some((s) => s.name === 'post')) {
       const article = targets.postArticles[0];
       const post = (server, n) =>
-        captured(server, () => call(server, `/api/articles/${article}/comments`, { method: 'POST', token: targets.readerTokens[n], body: { body: postBody(n, 'check') } }));
+        captured(server, () =>
+          call(server, `/api/articles/${article}/comments`, {
+            method: 'POST',
+            token: targets.readerTokens[n],
+            body: { body: postBody(n, 'check') },
+          }),
+        );
       const svc = await post(servers.service, 0);
       const base = await post(servers.baseline, 1);
-      const keys = (j) => Object.keys(j ?? {}).sort().join(',');
-      const same = svc.response.status === 201 && base.response.status === 201 && keys(svc.response.json) === keys(base.response.json) && svc.response.json.status === base.response.json.status;
-      checks.push({ scenario: 'post', status: svc.response.status, same, difference: same ? null : `service ${svc.response.status} ${JSON.stringify(svc.response.json).slice(0, 200)} vs baseline ${base.response.status} ${JSON.stringify(base.response.json).slice(0, 200)}` });
+      const keys = (j) =>
+        Object.keys(j ?? {})
+          .sort()
+          .join(',');
+      const same =
+        svc.response.status === 201 &&
+        base.response.status === 201 &&
+        keys(svc.response.json) === keys(base.response.json) &&
+        svc.response.json.status === base.response.json.status;
+      checks.push({
+        scenario: 'post',
+        status: svc.response.status,
+        same,
+        difference: same
+          ? null
+          : `service ${svc.response.status} ${JSON.stringify(svc.response.json).slice(0, 200)} vs baseline ${base.response.status} ${JSON.stringify(base.response.json).slice(0, 200)}`,
+      });
       statements.post = { service: svc.statements, baseline: base.statements };
     }
     if (scenarios.some((s) => s.name === 'approve')) {
       const ids = await withClient(dbUrlOfSize, (db) => makePendingPool(db, 2, targets.userCount));
       const approve = (server, id) =>
-        captured(server, () => call(server, `/api/moderation/comments/${id}/approve`, { method: 'POST', token: targets.moderatorTokens[1], body: { expectedStatus: 'pending' } }));
+        captured(server, () =>
+          call(server, `/api/moderation/comments/${id}/approve`, {
+            method: 'POST',
+            token: targets.moderatorTokens[1],
+            body: { expectedStatus: 'pending' },
+          }),
+        );
       const svc = await approve(servers.service, ids[0]);
       const base = await approve(servers.baseline, ids[1]);
-      const strip = (j) => ({ ...j, id: undefined, articleId: undefined, parentId: undefined, createdAt: undefined, author: undefined, body: undefined });
-      const same = svc.response.status === 200 && base.response.status === 200 && isDeepStrictEqual(Object.keys(svc.response.json).sort(), Object.keys(base.response.json).sort()) && svc.response.json.status === 'approved' && base.response.json.status === 'approved';
-      checks.push({ scenario: 'approve', status: svc.response.status, same, difference: same ? null : firstDifference(strip(svc.response.json), strip(base.response.json)) });
+      const strip = (j) => ({
+        ...j,
+        id: undefined,
+        articleId: undefined,
+        parentId: undefined,
+        createdAt: undefined,
+        author: undefined,
+        body: undefined,
+      });
+      const same =
+        svc.response.status === 200 &&
+        base.response.status === 200 &&
+        isDeepStrictEqual(Object.keys(svc.response.json).sort(), Object.keys(base.response.json).sort()) &&
+        svc.response.json.status === 'approved' &&
+        base.response.json.status === 'approved';
+      checks.push({
+        scenario: 'approve',
+        status: svc.response.status,
+        same,
+        difference: same ? null : firstDifference(strip(svc.response.json), strip(base.response.json)),
+      });
       statements.approve = { service: svc.statements, baseline: base.statements };
     }
   } finally {
     await servers.stop();
   }
   for (const c of checks) {
-    log(`  check ${c.scenario.padEnd(12)} ${c.same ? 'same answer from both' : `DIFFERENT: ${c.difference}`}${c.items !== undefined ? ` (${c.items} items)` : ''}`);
+    log(
+      `  check ${c.scenario.padEnd(12)} ${c.same ? 'same answer from both' : `DIFFERENT: ${c.difference}`}${c.items !== undefined ? ` (${c.items} items)` : ''}`,
+    );
   }
   let plans;
   if (explain) plans = await explainStatements(dbUrlOfSize, scenarios, statements);
@@ -526,7 +702,10 @@ async function explainStatements(url, scenarios, statements) {
 async function measuredPass(url, secret, targets, scenarios, opts, log, profileDir) {
   const servers = await startServers(url, secret, false, profileDir);
   const sampler = rssSampler({ service: servers.service.child.pid, baseline: servers.baseline.child.pid });
-  const startRss = { service: memoryOf(servers.service.child.pid).rss, baseline: memoryOf(servers.baseline.child.pid).rss };
+  const startRss = {
+    service: memoryOf(servers.service.child.pid).rss,
+    baseline: memoryOf(servers.baseline.child.pid).rss,
+  };
   const results = [];
   let memory;
   let postRps = 0;
@@ -539,17 +718,31 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
         const guess = postRps > 0 ? postRps : 1500;
         const size = Math.ceil(guess * (opts.duration + opts.warmup) * 1.5) + 500;
         await withClient(url, async (db) => {
-          pools = { service: await makePendingPool(db, size, targets.userCount), baseline: await makePendingPool(db, size, targets.userCount) };
+          pools = {
+            service: await makePendingPool(db, size, targets.userCount),
+            baseline: await makePendingPool(db, size, targets.userCount),
+          };
         });
       }
       for (const server of order) {
         const base = { url: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
         let cfg;
         if (s.kind === 'get') {
-          cfg = { ...base, kind: 'get', path: scenarioPath(s.name, targets), headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {} };
+          cfg = {
+            ...base,
+            kind: 'get',
+            path: scenarioPath(s.name, targets),
+            headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {},
+          };
           if (s.readers) cfg.tokens = targets.signedInTokens;
         } else if (s.kind === 'post') {
-          cfg = { ...base, kind: 'post', articleIds: targets.postArticles, tokens: targets.readerTokens, tag: `${server.name}-${Date.now().toString(36)}` };
+          cfg = {
+            ...base,
+            kind: 'post',
+            articleIds: targets.postArticles,
+            tokens: targets.readerTokens,
+            tag: `${server.name}-${Date.now().toString(36)}`,
+          };
         } else {
           cfg = { ...base, kind: 'approve', ids: pools[server.name], tokens: targets.moderatorTokens };
         }
@@ -563,14 +756,25 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
       }
       row.ratio = row.baseline.rps > 0 ? row.service.rps / row.baseline.rps : null;
       results.push(row);
-      const part = (r) => `${fmtInt(r.rps).padStart(6)} rps  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
-      log(`  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x`);
+      const part = (r) =>
+        `${fmtInt(r.rps).padStart(6)} rps  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
+      log(
+        `  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x`,
+      );
     }
   } finally {
     sampler.stop();
     memory = {
-      service: { startMb: startRss.service, peakHwmMb: memoryOf(servers.service.child.pid).hwm, peakSampledMb: Math.max(0, ...results.map((r) => r.service?.peakRssMb ?? 0)) },
-      baseline: { startMb: startRss.baseline, peakHwmMb: memoryOf(servers.baseline.child.pid).hwm, peakSampledMb: Math.max(0, ...results.map((r) => r.baseline?.peakRssMb ?? 0)) },
+      service: {
+        startMb: startRss.service,
+        peakHwmMb: memoryOf(servers.service.child.pid).hwm,
+        peakSampledMb: Math.max(0, ...results.map((r) => r.service?.peakRssMb ?? 0)),
+      },
+      baseline: {
+        startMb: startRss.baseline,
+        peakHwmMb: memoryOf(servers.baseline.child.pid).hwm,
+        peakSampledMb: Math.max(0, ...results.map((r) => r.baseline?.peakRssMb ?? 0)),
+      },
     };
     await servers.stop();
   }
@@ -598,15 +802,37 @@ function summarizeProfiles(dir) {
       if (functionName === '(idle)') continue;
       total += us;
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-      const pkg = m ? m[1] : url.includes('/dist/src/') ? '(service code)' : url.startsWith('node:') ? '(node internals)' : url ? url : `(${functionName || 'native'})`;
+      const pkg = m
+        ? m[1]
+        : url.includes('/dist/src/')
+          ? '(service code)'
+          : url.startsWith('node:')
+            ? '(node internals)'
+            : url
+              ? url
+              : `(${functionName || 'native'})`;
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
-      const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/').replace(/^file:\/\//, '')}:${lineNumber + 1}` : '';
+      const where = url
+        ? `${url
+            .replace(/^.*node_modules\//, '')
+            .replace(/^.*\/dist\//, 'dist/')
+            .replace(/^file:\/\//, '')}:${lineNumber + 1}`
+        : '';
       const key = `${functionName || '(anonymous)'} ${where}`;
       byFunction.set(key, (byFunction.get(key) ?? 0) + us);
     }
   }
-  const top = (map, n) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => ({ name, ms: us / 1000, share: us / total }));
-  return { dir: dir.replace(`${ROOT}/`, ''), busyMs: total / 1000, packages: top(byPackage, 15), functions: top(byFunction, 25) };
+  const top = (map, n) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, us]) => ({ name, ms: us / 1000, share: us / total }));
+  return {
+    dir: dir.replace(`${ROOT}/`, ''),
+    busyMs: total / 1000,
+    packages: top(byPackage, 15),
+    functions: top(byFunction, 25),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,10 +843,18 @@ function printReport(report, opts) {
   const p = (s = '') => out.push(s);
   const sizes = Object.keys(report.sizes);
   p('');
-  p(`=== Comment Desk benchmark: ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up ===`);
-  p(`service: node dist/src/main (NestJS, production build, RATE_LIMITS=off, LOG_LEVEL=warn); baseline: bench/baseline-server.mjs (node:http + pg)`);
-  p(`note: the service caches thread and reply pages per article version and viewer, so the anonymous page scenarios are served from that cache after the first request; thread-reader (5,000 signed-in readers in turn) is not`);
-  p(`machine: ${report.machine.cpus} x ${report.machine.cpuModel}, ${report.machine.memGb} GB, node ${report.machine.node}; ${report.postgres.version}`);
+  p(
+    `=== Comment Desk benchmark: ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up ===`,
+  );
+  p(
+    `service: node dist/src/main (NestJS, production build, RATE_LIMITS=off, LOG_LEVEL=warn); baseline: bench/baseline-server.mjs (node:http + pg)`,
+  );
+  p(
+    `note: the service caches thread and reply pages per article version and viewer, so the anonymous page scenarios are served from that cache after the first request; thread-reader (5,000 signed-in readers in turn) is not`,
+  );
+  p(
+    `machine: ${report.machine.cpus} x ${report.machine.cpuModel}, ${report.machine.memGb} GB, node ${report.machine.node}; ${report.postgres.version}`,
+  );
   for (const size of sizes) p(`${size}: ${describeLine(report.sizes[size].data)}`);
   p('');
   const rows = [];
@@ -628,20 +862,36 @@ function printReport(report, opts) {
     for (const r of report.sizes[size].results) {
       const flag = (x) => (x.non2xx || x.errors ? ' !' : '');
       rows.push([
-        r.scenario, size,
-        fmtInt(r.service.rps) + flag(r.service), fmtMs(r.service.p50), fmtMs(r.service.p99),
-        fmtInt(r.baseline.rps) + flag(r.baseline), fmtMs(r.baseline.p50), fmtMs(r.baseline.p99),
+        r.scenario,
+        size,
+        fmtInt(r.service.rps) + flag(r.service),
+        fmtMs(r.service.p50),
+        fmtMs(r.service.p99),
+        fmtInt(r.baseline.rps) + flag(r.baseline),
+        fmtMs(r.baseline.p50),
+        fmtMs(r.baseline.p99),
         r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
       ]);
     }
   }
   p(table(['scenario', 'size', 'svc req/s', 'p50 ms', 'p99 ms', 'base req/s', 'p50 ms', 'p99 ms', 'svc/base'], rows));
-  const bad = sizes.flatMap((size) => report.sizes[size].results.flatMap((r) => ['service', 'baseline'].filter((w) => r[w].non2xx || r[w].errors).map((w) => `${size} ${r.scenario} ${w}: ${r[w].non2xx} non-2xx, ${r[w].errors} errors, statuses ${JSON.stringify(r[w].statuses)}${r[w].exhausted ? `, pool exhausted for ${r[w].exhausted} requests` : ''}`)));
+  const bad = sizes.flatMap((size) =>
+    report.sizes[size].results.flatMap((r) =>
+      ['service', 'baseline']
+        .filter((w) => r[w].non2xx || r[w].errors)
+        .map(
+          (w) =>
+            `${size} ${r.scenario} ${w}: ${r[w].non2xx} non-2xx, ${r[w].errors} errors, statuses ${JSON.stringify(r[w].statuses)}${r[w].exhausted ? `, pool exhausted for ${r[w].exhausted} requests` : ''}`,
+        ),
+    ),
+  );
   const checks = sizes.flatMap((size) => (report.sizes[size].capture?.checks ?? []).map((c) => ({ ...c, size })));
   const differing = checks.filter((c) => !c.same);
-  p(differing.length
-    ? `(!) service and baseline answered differently: ${differing.map((c) => `${c.size} ${c.scenario}: ${c.difference}`).join('; ')}`
-    : `service and baseline gave the same answers (${[...new Set(checks.map((c) => c.scenario))].join(', ')}); counters matched a recount after the runs: ${sizes.every((z) => !report.sizes[z].countersAfter?.articleMismatches && !report.sizes[z].countersAfter?.replyMismatches) ? 'yes' : 'NO'}`);
+  p(
+    differing.length
+      ? `(!) service and baseline answered differently: ${differing.map((c) => `${c.size} ${c.scenario}: ${c.difference}`).join('; ')}`
+      : `service and baseline gave the same answers (${[...new Set(checks.map((c) => c.scenario))].join(', ')}); counters matched a recount after the runs: ${sizes.every((z) => !report.sizes[z].countersAfter?.articleMismatches && !report.sizes[z].countersAfter?.replyMismatches) ? 'yes' : 'NO'}`,
+  );
   if (bad.length) {
     p('(!) runs with failed requests:');
     bad.forEach((b) => p(`    ${b}`));
@@ -649,40 +899,97 @@ function printReport(report, opts) {
 
   p('');
   p('Peak memory (MB): VmHWM of the process over the whole pass; sampled VmRSS max during load');
-  p(`service RSS peak per scenario, in run order (V8 heap in use after it, from /api/metrics): ${sizes.map((size) => `${size}: ${report.sizes[size].results.map((r) => `${r.scenario} ${fmtInt(r.service.peakRssMb)}${r.service.heapUsedMb !== undefined ? ` (${fmtInt(r.service.heapUsedMb)})` : ''}`).join(', ')}`).join('; ')}`);
-  p(table(['size', 'service start', 'service peak (HWM)', 'service max RSS under load', 'baseline peak (HWM)'], sizes.map((size) => {
-    const m = report.sizes[size].memory;
-    return [size, fmtInt(m.service.startMb), fmtInt(m.service.peakHwmMb), fmtInt(m.service.peakSampledMb), fmtInt(m.baseline.peakHwmMb)];
-  })));
+  p(
+    `service RSS peak per scenario, in run order (V8 heap in use after it, from /api/metrics): ${sizes.map((size) => `${size}: ${report.sizes[size].results.map((r) => `${r.scenario} ${fmtInt(r.service.peakRssMb)}${r.service.heapUsedMb !== undefined ? ` (${fmtInt(r.service.heapUsedMb)})` : ''}`).join(', ')}`).join('; ')}`,
+  );
+  p(
+    table(
+      ['size', 'service start', 'service peak (HWM)', 'service max RSS under load', 'baseline peak (HWM)'],
+      sizes.map((size) => {
+        const m = report.sizes[size].memory;
+        return [
+          size,
+          fmtInt(m.service.startMb),
+          fmtInt(m.service.peakHwmMb),
+          fmtInt(m.service.peakSampledMb),
+          fmtInt(m.baseline.peakHwmMb),
+        ];
+      }),
+    ),
+  );
 
   if (report.growth.length) {
     p('');
-    p(`Growth with data size (${sizes.map((s) => `${s}: ${report.sizes[s].data.comments.toLocaleString('en-US')} comments`).join(' -> ')})`);
-    p(table(['scenario', 'system', 'req/s small', 'req/s large', 'p50 small', 'p50 large', 'p50 growth'], report.growth.map((g) => [
-      g.scenario, g.system, fmtInt(g.rpsSmall), fmtInt(g.rpsLarge), fmtMs(g.p50Small), fmtMs(g.p50Large), `${g.p50Growth.toFixed(2)}x`,
-    ])));
+    p(
+      `Growth with data size (${sizes.map((s) => `${s}: ${report.sizes[s].data.comments.toLocaleString('en-US')} comments`).join(' -> ')})`,
+    );
+    p(
+      table(
+        ['scenario', 'system', 'req/s small', 'req/s large', 'p50 small', 'p50 large', 'p50 growth'],
+        report.growth.map((g) => [
+          g.scenario,
+          g.system,
+          fmtInt(g.rpsSmall),
+          fmtInt(g.rpsLarge),
+          fmtMs(g.p50Small),
+          fmtMs(g.p50Large),
+          `${g.p50Growth.toFixed(2)}x`,
+        ]),
+      ),
+    );
   }
 
   const stmtSize = sizes[sizes.length - 1];
   const st = report.sizes[stmtSize].capture?.statements;
   if (st) {
     p('');
-    p('Statements sent to PostgreSQL per request (round trips, BEGIN/COMMIT included); for pages, the service\'s first request and a repeat (page cache)');
-    p(table(['scenario', 'service', 'service, repeat', 'baseline'], Object.entries(st).map(([name, s]) => [name, String(s.service.length), s.serviceRepeat ? String(s.serviceRepeat.length) : '', String(s.baseline.length)])));
+    p(
+      "Statements sent to PostgreSQL per request (round trips, BEGIN/COMMIT included); for pages, the service's first request and a repeat (page cache)",
+    );
+    p(
+      table(
+        ['scenario', 'service', 'service, repeat', 'baseline'],
+        Object.entries(st).map(([name, s]) => [
+          name,
+          String(s.service.length),
+          s.serviceRepeat ? String(s.serviceRepeat.length) : '',
+          String(s.baseline.length),
+        ]),
+      ),
+    );
   }
 
   p('');
-  p(`Targets (for tuning): thread first/deep >= ${TARGETS.readRatio}x baseline req/s and p99 < ${TARGETS.readP99} ms; post >= ${TARGETS.postRatio}x; p50 growth <= ${TARGETS.growth}x; service RSS < ${TARGETS.rssMb} MB`);
-  p(table(['target', 'measured', 'met'], report.targets.map((t) => [t.name, t.measured, t.met ? 'yes' : 'NO'])));
+  p(
+    `Targets (for tuning): thread first/deep >= ${TARGETS.readRatio}x baseline req/s and p99 < ${TARGETS.readP99} ms; post >= ${TARGETS.postRatio}x; p50 growth <= ${TARGETS.growth}x; service RSS < ${TARGETS.rssMb} MB`,
+  );
+  p(
+    table(
+      ['target', 'measured', 'met'],
+      report.targets.map((t) => [t.name, t.measured, t.met ? 'yes' : 'NO']),
+    ),
+  );
 
   for (const size of sizes) {
     const prof = report.sizes[size].profile;
     if (!prof) continue;
     p('');
-    p(`Where the service's CPU went, ${size} pass (all scenarios; busy ${fmtInt(prof.busyMs)} ms sampled; ${prof.dir}):`);
-    p(table(['package', 'self ms', 'share'], prof.packages.map((x) => [x.name, fmtInt(x.ms), `${(x.share * 100).toFixed(1)}%`])));
+    p(
+      `Where the service's CPU went, ${size} pass (all scenarios; busy ${fmtInt(prof.busyMs)} ms sampled; ${prof.dir}):`,
+    );
+    p(
+      table(
+        ['package', 'self ms', 'share'],
+        prof.packages.map((x) => [x.name, fmtInt(x.ms), `${(x.share * 100).toFixed(1)}%`]),
+      ),
+    );
     p('');
-    p(table(['function', 'self ms', 'share'], prof.functions.map((x) => [x.name.slice(0, 110), fmtInt(x.ms), `${(x.share * 100).toFixed(1)}%`])));
+    p(
+      table(
+        ['function', 'self ms', 'share'],
+        prof.functions.map((x) => [x.name.slice(0, 110), fmtInt(x.ms), `${(x.share * 100).toFixed(1)}%`]),
+      ),
+    );
   }
 
   const plans = report.sizes[stmtSize].capture?.plans;
@@ -708,13 +1015,32 @@ function targetsOf(report) {
   for (const name of ['thread-first', 'thread-deep']) {
     const r = find(name);
     if (!r) continue;
-    t.push({ name: `${name} req/s ratio`, measured: `${(r.ratio ?? 0).toFixed(2)}x`, met: (r.ratio ?? 0) >= TARGETS.readRatio });
-    t.push({ name: `${name} service p99`, measured: `${fmtMs(r.service.p99)} ms`, met: r.service.p99 < TARGETS.readP99 });
+    t.push({
+      name: `${name} req/s ratio`,
+      measured: `${(r.ratio ?? 0).toFixed(2)}x`,
+      met: (r.ratio ?? 0) >= TARGETS.readRatio,
+    });
+    t.push({
+      name: `${name} service p99`,
+      measured: `${fmtMs(r.service.p99)} ms`,
+      met: r.service.p99 < TARGETS.readP99,
+    });
   }
   const post = find('post');
-  if (post) t.push({ name: 'post req/s ratio', measured: `${(post.ratio ?? 0).toFixed(2)}x`, met: (post.ratio ?? 0) >= TARGETS.postRatio });
-  for (const g of report.growth.filter((x) => x.system === 'service' && ['thread-first', 'thread-deep', 'thread-reader', 'queue'].includes(x.scenario))) {
-    t.push({ name: `${g.scenario} p50 growth`, measured: `${g.p50Growth.toFixed(2)}x`, met: g.p50Growth <= TARGETS.growth });
+  if (post)
+    t.push({
+      name: 'post req/s ratio',
+      measured: `${(post.ratio ?? 0).toFixed(2)}x`,
+      met: (post.ratio ?? 0) >= TARGETS.postRatio,
+    });
+  for (const g of report.growth.filter(
+    (x) => x.system === 'service' && ['thread-first', 'thread-deep', 'thread-reader', 'queue'].includes(x.scenario),
+  )) {
+    t.push({
+      name: `${g.scenario} p50 growth`,
+      measured: `${g.p50Growth.toFixed(2)}x`,
+      met: g.p50Growth <= TARGETS.growth,
+    });
   }
   const rss = Math.max(...Object.values(report.sizes).map((s) => s.memory.service.peakHwmMb));
   t.push({ name: 'service peak RSS', measured: `${fmtInt(rss)} MB`, met: rss < TARGETS.rssMb });
@@ -739,7 +1065,8 @@ async function main() {
   const scenarios = SCENARIOS.filter((s) => opts.scenarios.includes(s.name));
   const started = Date.now();
   const log = (line) => console.log(line);
-  if (!existsSync(join(ROOT, 'dist/src/main.js'))) throw new Error('dist/src/main.js is missing: run "npm run build" first (npm run bench does).');
+  if (!existsSync(join(ROOT, 'dist/src/main.js')))
+    throw new Error('dist/src/main.js is missing: run "npm run build" first (npm run bench does).');
   tmp = mkdtempSync(join(os.tmpdir(), 'comment-desk-bench-run-'));
 
   if (process.env.DATABASE_URL) {
@@ -751,14 +1078,21 @@ async function main() {
     chmodSync(dir, 0o755); // the server runs as its own user when we are root
     const handle = await startEmbeddedPostgres(dir, { flags: PG_FLAGS.flatMap(([k, v]) => ['-c', `${k}=${v}`]) });
     postgres = { ...handle, dir, embedded: true };
-    log(`PostgreSQL: embedded, data in ${dir}; ${PG_FLAGS.map(([k, v]) => `${k}=${v}`).join(', ')}; fsync, full_page_writes, synchronous_commit at their defaults (on)`);
+    log(
+      `PostgreSQL: embedded, data in ${dir}; ${PG_FLAGS.map(([k, v]) => `${k}=${v}`).join(', ')}; fsync, full_page_writes, synchronous_commit at their defaults (on)`,
+    );
   }
   const secret = randomBytes(32).toString('base64url');
   const prefix = postgres.embedded ? 'bench' : `comment_desk_bench_${process.pid}`;
   const report = {
     startedAt: new Date(started).toISOString(),
     options: opts,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     postgres: {},
     sizes: {},
     growth: [],
@@ -766,11 +1100,22 @@ async function main() {
   };
   await withClient(postgres.url, async (admin) => {
     report.postgres.version = (await admin.query('SELECT version()')).rows[0].version.split(' on ')[0];
-    const { rows } = await admin.query(
-      `SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)`,
-      [['shared_buffers', 'work_mem', 'max_connections', 'fsync', 'synchronous_commit', 'full_page_writes', 'effective_cache_size', 'max_wal_size', 'checkpoint_timeout']],
+    const { rows } = await admin.query(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)`, [
+      [
+        'shared_buffers',
+        'work_mem',
+        'max_connections',
+        'fsync',
+        'synchronous_commit',
+        'full_page_writes',
+        'effective_cache_size',
+        'max_wal_size',
+        'checkpoint_timeout',
+      ],
+    ]);
+    report.postgres.settings = Object.fromEntries(
+      rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]),
     );
-    report.postgres.settings = Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]));
     for (const size of Object.keys(opts.sizes)) {
       await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${size}`);
       await admin.query(`CREATE DATABASE ${prefix}_${size}`);
@@ -778,7 +1123,9 @@ async function main() {
   });
 
   for (const [size, spec] of Object.entries(opts.sizes)) {
-    log(`Seeding ${size}: ${spec.comments.toLocaleString('en-US')} comments, ${spec.articles.toLocaleString('en-US')} articles, hottest thread ${spec.hot.toLocaleString('en-US')}`);
+    log(
+      `Seeding ${size}: ${spec.comments.toLocaleString('en-US')} comments, ${spec.articles.toLocaleString('en-US')} articles, hottest thread ${spec.hot.toLocaleString('en-US')}`,
+    );
     const data = await seedDatabase(dbUrl(postgres.url, `${prefix}_${size}`), { ...spec, log });
     log(`  ${describeLine(data)} (${data.seconds.toFixed(1)} s)`);
     report.sizes[size] = { spec, data };
@@ -790,20 +1137,31 @@ async function main() {
     const entry = report.sizes[size];
     const targets = await withClient(url, (db) => pickTargets(db, opts, secret));
     entry.targets = {
-      hotArticle: targets.hotArticle, hotVisible: targets.hotVisible, hotTopLevel: targets.hotTopLevel,
-      deepOffset: targets.deepOffset, repliesParent: targets.repliesParent, repliesCount: targets.repliesCount, postArticles: targets.postArticles,
+      hotArticle: targets.hotArticle,
+      hotVisible: targets.hotVisible,
+      hotTopLevel: targets.hotTopLevel,
+      deepOffset: targets.deepOffset,
+      repliesParent: targets.repliesParent,
+      repliesCount: targets.repliesCount,
+      postArticles: targets.postArticles,
     };
-    log(`\n== ${size}: hottest thread ${targets.hotVisible.toLocaleString('en-US')} visible comments (${targets.hotTopLevel.toLocaleString('en-US')} listed top-level; deep page after #${targets.deepOffset.toLocaleString('en-US')}); replies page of a comment with ${targets.repliesCount} replies`);
+    log(
+      `\n== ${size}: hottest thread ${targets.hotVisible.toLocaleString('en-US')} visible comments (${targets.hotTopLevel.toLocaleString('en-US')} listed top-level; deep page after #${targets.deepOffset.toLocaleString('en-US')}); replies page of a comment with ${targets.repliesCount} replies`,
+    );
     const explain = size === sizeNames[sizeNames.length - 1];
     entry.capture = await capturePass(url, secret, targets, scenarios, explain, log);
-    const profileDir = opts.profile ? join(BENCH_DIR, 'results', 'profiles', `${report.startedAt.replace(/[:.]/g, '-')}-${size}`) : undefined;
+    const profileDir = opts.profile
+      ? join(BENCH_DIR, 'results', 'profiles', `${report.startedAt.replace(/[:.]/g, '-')}-${size}`)
+      : undefined;
     const { results, memory } = await measuredPass(url, secret, targets, scenarios, opts, log, profileDir);
     entry.results = results;
     entry.memory = memory;
     if (profileDir) entry.profile = summarizeProfiles(profileDir);
     entry.countersAfter = await withClient(url, (db) => checkCounters(db));
     const { articleMismatches: a, replyMismatches: r } = entry.countersAfter;
-    log(`  counters after the runs: ${a || r ? `MISMATCH (${a} articles, ${r} reply counts disagree with a recount)` : 'consistent with a recount'}`);
+    log(
+      `  counters after the runs: ${a || r ? `MISMATCH (${a} articles, ${r} reply counts disagree with a recount)` : 'consistent with a recount'}`,
+    );
   }
 
   if (report.sizes.small?.results && report.sizes.large?.results) {
@@ -812,9 +1170,12 @@ async function main() {
       const b = report.sizes.large.results.find((r) => r.scenario === s.name);
       for (const system of ['service', 'baseline']) {
         report.growth.push({
-          scenario: s.name, system,
-          rpsSmall: a[system].rps, rpsLarge: b[system].rps,
-          p50Small: a[system].p50, p50Large: b[system].p50,
+          scenario: s.name,
+          system,
+          rpsSmall: a[system].rps,
+          rpsLarge: b[system].rps,
+          p50Small: a[system].p50,
+          p50Large: b[system].p50,
           p50Growth: b[system].p50 / Math.max(a[system].p50, 0.01),
         });
       }

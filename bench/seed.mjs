@@ -58,7 +58,7 @@ export function planThreads({ articles, comments, hot }) {
   }
   // put the rounding remainder on the articles after the hottest, keeping each at most `hot`
   let diff = comments - counts.reduce((a, b) => a + b, 0);
-  for (let moved = true; diff !== 0 && moved; ) {
+  for (let moved = true; diff !== 0 && moved;) {
     moved = false;
     for (let i = 1; i < counts.length && diff !== 0; i++) {
       if (diff > 0 && counts[i] < hot) {
@@ -116,10 +116,10 @@ export async function seedDatabase(url, { articles, comments, hot, seed = 1, log
     }
 
     // 2. Rules on: a banned and a suspect list, so that every post runs the matchers.
-    await db.query(`UPDATE moderation_settings SET banned_words = $1, suspect_words = $2, version = version + 1 WHERE id = 1`, [
-      BANNED_WORDS,
-      SUSPECT_WORDS,
-    ]);
+    await db.query(
+      `UPDATE moderation_settings SET banned_words = $1, suspect_words = $2, version = version + 1 WHERE id = 1`,
+      [BANNED_WORDS, SUSPECT_WORDS],
+    );
 
     const counts = planThreads({ articles, comments, hot });
     const rnd = prng(seed);
@@ -162,7 +162,14 @@ export async function seedDatabase(url, { articles, comments, hot, seed = 1, log
                 date_trunc('second', now() - p.age_days * interval '1 day') AS created_at
          FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::bool[], $6::float8[])
            AS p(i, n_top, n_rep, mode, closed, age_days)`,
-        [rows.map((r) => r.i), rows.map((r) => r.top), rows.map((r) => r.replies), rows.map((r) => r.mode), rows.map((r) => r.closed), rows.map((r) => r.ageDays)],
+        [
+          rows.map((r) => r.i),
+          rows.map((r) => r.top),
+          rows.map((r) => r.replies),
+          rows.map((r) => r.mode),
+          rows.map((r) => r.closed),
+          rows.map((r) => r.ageDays),
+        ],
       );
       await db.query(
         `INSERT INTO articles (id, url, title, external_id, moderation_mode, closed_at, closed_message, disclaimer_text, created_at, updated_at)
@@ -331,7 +338,9 @@ export async function checkCounters(db) {
 
 /** What the data set looks like. */
 export async function describe(db) {
-  const { rows: [s] } = await db.query(
+  const {
+    rows: [s],
+  } = await db.query(
     `SELECT (SELECT count(*) FROM articles)::int AS articles,
             count(*)::int AS comments,
             count(*) FILTER (WHERE parent_id IS NOT NULL)::int AS replies,
@@ -353,7 +362,13 @@ export async function describe(db) {
   return {
     ...s,
     bytes: Number(s.bytes),
-    threads: { largest: n.slice(0, 5), over10k: n.filter((x) => x >= 10000).length, p90: at(0.9), median: at(0.5), smallest: n[n.length - 1] },
+    threads: {
+      largest: n.slice(0, 5),
+      over10k: n.filter((x) => x >= 10000).length,
+      p90: at(0.9),
+      median: at(0.5),
+      smallest: n[n.length - 1],
+    },
   };
 }
 

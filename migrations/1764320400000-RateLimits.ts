@@ -5,7 +5,9 @@ export class RateLimits1764320400000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     // Counters need no crash safety: UNLOGGED spares them the write-ahead log.
-    await queryRunner.query(`CREATE UNLOGGED TABLE "rate_limit_buckets" ("key" text NOT NULL, "tokens" double precision NOT NULL, "allowed" boolean NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_rate_limit_buckets" PRIMARY KEY ("key"))`);
+    await queryRunner.query(
+      `CREATE UNLOGGED TABLE "rate_limit_buckets" ("key" text NOT NULL, "tokens" double precision NOT NULL, "allowed" boolean NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_rate_limit_buckets" PRIMARY KEY ("key"))`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_rate_limit_buckets_expires" ON "rate_limit_buckets" ("expires_at")`);
     await queryRunner.query(`ALTER TABLE "moderation_settings" ADD "rate_limits" jsonb`);
     await queryRunner.query(`UPDATE "moderation_settings" SET "rate_limits" = '{

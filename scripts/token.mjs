@@ -14,7 +14,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.sub) {
-  console.error('usage: npm run token -- --sub <user id> [--name "Display Name"] [--role commenter|moderator|admin] [--expires 12h]');
+  console.error(
+    'usage: npm run token -- --sub <user id> [--name "Display Name"] [--role commenter|moderator|admin] [--expires 12h]',
+  );
   process.exit(2);
 }
 if (!['commenter', 'moderator', 'admin'].includes(values.role)) {

@@ -22,16 +22,25 @@ export function configureApp(app: INestApplication, logger = createLogger(app.ge
   express.useBodyParser('json', { limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
   express.use(limitBodyShape);
   answerClientErrors(express.getHttpServer());
-  const origins = (app.get(Environment).CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (app.get(Environment).CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (origins.length > 0) {
-    express.enableCors({ origin: origins, allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'], maxAge: 600 });
+    express.enableCors({
+      origin: origins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      maxAge: 600,
+    });
   }
 
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Comment Desk')
-      .setDescription('Comment threads and their moderation for news publishers. Errors are RFC 9457 problem+json with a stable `code`.')
+      .setDescription(
+        'Comment threads and their moderation for news publishers. Errors are RFC 9457 problem+json with a stable `code`.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),

@@ -16,14 +16,19 @@ async function main(): Promise<void> {
   const logger = new Logger('Dev');
   mkdirSync(DATA_DIR, { recursive: true });
   if (!process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
-    if (!existsSync(DEV_SECRET_FILE)) writeFileSync(DEV_SECRET_FILE, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    if (!existsSync(DEV_SECRET_FILE))
+      writeFileSync(DEV_SECRET_FILE, randomBytes(32).toString('base64url'), { mode: 0o600 });
     process.env.JWT_SECRET = readFileSync(DEV_SECRET_FILE, 'utf8').trim();
-    logger.warn(`JWT_SECRET is not set: using a development secret kept in ${DEV_SECRET_FILE}. Never do this in production.`);
+    logger.warn(
+      `JWT_SECRET is not set: using a development secret kept in ${DEV_SECRET_FILE}. Never do this in production.`,
+    );
   }
   if (!process.env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres(DATA_DIR);
     process.env.DATABASE_URL = pg.url;
-    logger.log(`DATABASE_URL is not set: started an embedded PostgreSQL on port ${pg.port} (data in ${join(DATA_DIR, 'pg')})`);
+    logger.log(
+      `DATABASE_URL is not set: started an embedded PostgreSQL on port ${pg.port} (data in ${join(DATA_DIR, 'pg')})`,
+    );
   }
   // Loaded only now: the application reads the environment set above.
   const { bootstrap } = require('./main') as typeof import('./main');

@@ -66,14 +66,20 @@ let seq = 0;
 const uniqueUrl = () => `https://news.example/articles/${++seq}-${randomUUID()}`;
 
 async function createArticle(fields: Record<string, unknown> = {}) {
-  const res = await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: `Article ${seq}`, ...fields });
+  const res = await call('post', '/api/articles', 'moderator', {
+    url: uniqueUrl(),
+    title: `Article ${seq}`,
+    ...fields,
+  });
   expect(res.status).toBe(201);
   return res.body;
 }
 
 const getArticle = (id: string, who: Who = 'moderator') => call('get', `/api/articles/${id}`, who);
-const patchArticle = (id: string, body: object, who: Who = 'moderator') => call('patch', `/api/articles/${id}`, who, body);
-const closeArticle = (id: string, body?: object, who: Who = 'moderator') => call('post', `/api/articles/${id}/close`, who, body);
+const patchArticle = (id: string, body: object, who: Who = 'moderator') =>
+  call('patch', `/api/articles/${id}`, who, body);
+const closeArticle = (id: string, body?: object, who: Who = 'moderator') =>
+  call('post', `/api/articles/${id}/close`, who, body);
 const reopenArticle = (id: string, who: Who = 'moderator') => call('post', `/api/articles/${id}/reopen`, who);
 let commentSeq = 0;
 /** Bodies are numbered: the same text twice from one reader would be refused as a repeat. */
@@ -156,19 +162,33 @@ describe('POST /api/articles', () => {
   it('an existing url or externalId: 409 CONFLICT', async () => {
     const externalId = `cms-${randomUUID()}`;
     const first = await createArticle({ externalId });
-    expectProblem(await call('post', '/api/articles', 'moderator', { url: first.url, title: 'Again' }), 409, 'CONFLICT');
-    expectProblem(await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'Again', externalId }), 409, 'CONFLICT');
+    expectProblem(
+      await call('post', '/api/articles', 'moderator', { url: first.url, title: 'Again' }),
+      409,
+      'CONFLICT',
+    );
+    expectProblem(
+      await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'Again', externalId }),
+      409,
+      'CONFLICT',
+    );
   });
 
   it('invalid bodies: 400 VALIDATION_FAILED naming the field', async () => {
     expectValidationError(await call('post', '/api/articles', 'moderator', { url: uniqueUrl() }), 'title');
     expectValidationError(await call('post', '/api/articles', 'moderator', { url: 'not a url', title: 'T' }), 'url');
-    expectValidationError(await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'T', color: 'red' }), 'color');
+    expectValidationError(
+      await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'T', color: 'red' }),
+      'color',
+    );
     expectValidationError(
       await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'T', moderationMode: 'never' }),
       'moderationMode',
     );
-    expectValidationError(await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'T', closeAt: 'soon' }), 'closeAt');
+    expectValidationError(
+      await call('post', '/api/articles', 'moderator', { url: uniqueUrl(), title: 'T', closeAt: 'soon' }),
+      'closeAt',
+    );
   });
 });
 
@@ -227,7 +247,9 @@ describe('GET /api/articles (the moderators’ list)', () => {
     const mine: string[] = [];
     for (let i = 0; i < 5; i++) mine.push((await createArticle()).id);
     // Three of them share one creation time: pages must not split a tie into skips or repeats.
-    await t.db.query(`UPDATE articles SET created_at = now() + interval '1 minute' WHERE id = ANY($1)`, [mine.slice(1, 4)]);
+    await t.db.query(`UPDATE articles SET created_at = now() + interval '1 minute' WHERE id = ANY($1)`, [
+      mine.slice(1, 4),
+    ]);
 
     const seen: { id: string; createdAt: string; counts: object }[] = [];
     let cursor: string | null = null;
@@ -291,7 +313,10 @@ describe('GET /api/articles (the moderators’ list)', () => {
       Buffer.from(JSON.stringify(['log', new Date().toISOString(), randomUUID()])).toString('base64url'),
     ];
     for (const cursor of forged) {
-      expectValidationError(await call('get', `/api/articles?cursor=${encodeURIComponent(cursor)}`, 'moderator'), 'cursor');
+      expectValidationError(
+        await call('get', `/api/articles?cursor=${encodeURIComponent(cursor)}`, 'moderator'),
+        'cursor',
+      );
     }
   });
 });
@@ -342,7 +367,8 @@ describe('PATCH /api/articles/:id', () => {
     });
     const disclaimers = log.filter((e) => e.action === 'change_disclaimer');
     expect(disclaimers).toHaveLength(4);
-    for (const e of disclaimers) expect(e.actor).toEqual({ id: USER_IDS.moderator, name: `${USER_IDS.moderator} name` });
+    for (const e of disclaimers)
+      expect(e.actor).toEqual({ id: USER_IDS.moderator, name: `${USER_IDS.moderator} name` });
   });
 
   it('a patch that changes nothing writes nothing to the log', async () => {
@@ -408,7 +434,10 @@ describe('closing and reopening by hand', () => {
     expect((await actionsOf(a.id)).filter((x) => x === 'close')).toHaveLength(1);
 
     const [entry] = (await logOf(a.id)).filter((e) => e.action === 'close');
-    expect(entry).toMatchObject({ actor: { id: USER_IDS.moderator, name: `${USER_IDS.moderator} name` }, targetId: a.id });
+    expect(entry).toMatchObject({
+      actor: { id: USER_IDS.moderator, name: `${USER_IDS.moderator} name` },
+      targetId: a.id,
+    });
   });
 
   it('closes without a message (empty body or none) with the default message', async () => {
@@ -417,7 +446,10 @@ describe('closing and reopening by hand', () => {
       const closed = await closeArticle(a.id, body);
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({ closed: true, closedMessage: DEFAULT_CLOSED_MESSAGE });
-      expect((await getArticle(a.id, 'anonymous')).body).toMatchObject({ closed: true, closedMessage: DEFAULT_CLOSED_MESSAGE });
+      expect((await getArticle(a.id, 'anonymous')).body).toMatchObject({
+        closed: true,
+        closedMessage: DEFAULT_CLOSED_MESSAGE,
+      });
       await expectPostingClosed(a.id, DEFAULT_CLOSED_MESSAGE);
     }
   });
@@ -495,7 +527,10 @@ describe('closing by the settings’ autoCloseAfterDays', () => {
     expect(put.status).toBe(200);
     expect(put.body.autoCloseAfterDays).toBe(1);
 
-    expect((await getArticle(old.id, 'anonymous')).body).toMatchObject({ closed: true, closedMessage: DEFAULT_CLOSED_MESSAGE });
+    expect((await getArticle(old.id, 'anonymous')).body).toMatchObject({
+      closed: true,
+      closedMessage: DEFAULT_CLOSED_MESSAGE,
+    });
     await expectPostingClosed(old.id, DEFAULT_CLOSED_MESSAGE);
     expect((await getArticle(fresh.id, 'anonymous')).body.closed).toBe(false);
     await expectPostingOpen(fresh.id);
@@ -514,7 +549,11 @@ describe('closing by the settings’ autoCloseAfterDays', () => {
   });
 
   it('only admins change the settings', async () => {
-    expectProblem(await call('put', '/api/moderation/settings', 'moderator', { autoCloseAfterDays: 2 }), 403, 'FORBIDDEN');
+    expectProblem(
+      await call('put', '/api/moderation/settings', 'moderator', { autoCloseAfterDays: 2 }),
+      403,
+      'FORBIDDEN',
+    );
     const settings = await call('get', '/api/moderation/settings', 'moderator');
     expect(settings.body.autoCloseAfterDays).toBe(1);
   });

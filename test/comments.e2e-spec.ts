@@ -34,8 +34,10 @@ describe('comments (e2e)', () => {
   };
   const idsOf = (items: CommentJson[]) => items.map((c) => c.id);
   const rowCount = async (sql: string, params: unknown[]) => Number((await t.db.query(sql, params)).rows[0].n);
-  const commentsBy = (authorId: string) => rowCount(`SELECT count(*) AS n FROM comments WHERE author_id = $1`, [authorId]);
-  const commentsOn = (articleId: string) => rowCount(`SELECT count(*) AS n FROM comments WHERE article_id = $1`, [articleId]);
+  const commentsBy = (authorId: string) =>
+    rowCount(`SELECT count(*) AS n FROM comments WHERE author_id = $1`, [authorId]);
+  const commentsOn = (articleId: string) =>
+    rowCount(`SELECT count(*) AS n FROM comments WHERE article_id = $1`, [articleId]);
   const visibleCount = async (articleId: string) => {
     const res = await api.getArticle(articleId);
     expectStatus(res, 200);
@@ -80,7 +82,9 @@ describe('comments (e2e)', () => {
 
       const read = await api.getComment(res.body.id);
       expectStatus(read, 200);
-      expect(read.body).toEqual(expect.objectContaining({ ...expected, id: res.body.id, createdAt: res.body.createdAt }));
+      expect(read.body).toEqual(
+        expect.objectContaining({ ...expected, id: res.body.id, createdAt: res.body.createdAt }),
+      );
     });
 
     it('trims the body and keeps inner whitespace', async () => {
@@ -192,9 +196,19 @@ describe('comments (e2e)', () => {
       expect(plain.status).toBeGreaterThanOrEqual(400);
       expect(plain.status).toBeLessThan(500);
       expect(plain.headers['content-type']).toMatch(/^application\/problem\+json/);
-      const broken = await t.http().post(url).set('Authorization', auth).set('Content-Type', 'application/json').send('{"body": "x"');
+      const broken = await t
+        .http()
+        .post(url)
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/json')
+        .send('{"body": "x"');
       expectProblem(broken, 400, 'VALIDATION_FAILED');
-      const array = await t.http().post(url).set('Authorization', auth).set('Content-Type', 'application/json').send('["x"]');
+      const array = await t
+        .http()
+        .post(url)
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/json')
+        .send('["x"]');
       expectProblem(array, 400, 'VALIDATION_FAILED');
       expect(await commentsOn(article.id)).toBe(0);
     });
@@ -207,7 +221,11 @@ describe('comments (e2e)', () => {
     });
 
     it('answers 404 for an unknown article and 400 for a malformed article id', async () => {
-      expectProblem(await api.post(user().token, '3f0c5c1e-6a43-4c47-9a59-0a4f3c1e2b7d', { body: 'hi' }), 404, 'NOT_FOUND');
+      expectProblem(
+        await api.post(user().token, '3f0c5c1e-6a43-4c47-9a59-0a4f3c1e2b7d', { body: 'hi' }),
+        404,
+        'NOT_FOUND',
+      );
       expectProblem(await api.post(user().token, 'not-a-uuid', { body: 'hi' }), 400, 'VALIDATION_FAILED');
     });
 
@@ -269,7 +287,9 @@ describe('comments (e2e)', () => {
       expect(item.id).toBe(parent.id);
       expect(item.replyCount).toBe(5);
       expect(idsOf(item.replies)).toEqual(idsOf(replies.slice(0, 3)));
-      expect(item.replies[0]).toEqual(expect.objectContaining({ parentId: parent.id, body: 'reply 0', status: 'published' }));
+      expect(item.replies[0]).toEqual(
+        expect.objectContaining({ parentId: parent.id, body: 'reply 0', status: 'published' }),
+      );
     });
 
     it('pages through all direct replies, oldest first, with cursors', async () => {
@@ -374,11 +394,26 @@ describe('comments (e2e)', () => {
         const instant = new Date('2025-06-01T10:00:00.500Z');
         const at = (ms: number) => new Date(instant.getTime() + ms);
         tiedVisible = [
-          ...(await insertComments(t, { articleId, authorId, createdAt: instant, statuses: Array(25).fill('published') })),
+          ...(await insertComments(t, {
+            articleId,
+            authorId,
+            createdAt: instant,
+            statuses: Array(25).fill('published'),
+          })),
           ...(await insertComments(t, { articleId, authorId, createdAt: instant, statuses: ['approved', 'approved'] })),
         ];
-        await insertComments(t, { articleId, authorId, createdAt: instant, statuses: ['rejected', 'rejected', 'rejected'] });
-        heldTied = await insertComments(t, { articleId, authorId: heldAuthor, createdAt: instant, statuses: ['pending', 'pending'] });
+        await insertComments(t, {
+          articleId,
+          authorId,
+          createdAt: instant,
+          statuses: ['rejected', 'rejected', 'rejected'],
+        });
+        heldTied = await insertComments(t, {
+          articleId,
+          authorId: heldAuthor,
+          createdAt: instant,
+          statuses: ['pending', 'pending'],
+        });
         before = [
           ...(await insertComments(t, { articleId, authorId, createdAt: at(-2000), statuses: ['published'] })),
           ...(await insertComments(t, { articleId, authorId, createdAt: at(-1), statuses: ['published'] })),
@@ -389,15 +424,18 @@ describe('comments (e2e)', () => {
         ];
       });
 
-      it.each(['newest', 'oldest'] as const)('walks sort=%s with limit=4, each visible comment exactly once', async (sort) => {
-        const walk = await api.walkThread(articleId, sort, 4);
-        noDuplicates(walk.ids);
-        expect(walk.ids).toHaveLength(before.length + tiedVisible.length + after.length);
-        const [first, last] = sort === 'newest' ? [after, before] : [before, after];
-        expect(new Set(walk.ids.slice(0, 2))).toEqual(new Set(first));
-        expect(new Set(walk.ids.slice(2, 2 + tiedVisible.length))).toEqual(new Set(tiedVisible));
-        expect(new Set(walk.ids.slice(-2))).toEqual(new Set(last));
-      });
+      it.each(['newest', 'oldest'] as const)(
+        'walks sort=%s with limit=4, each visible comment exactly once',
+        async (sort) => {
+          const walk = await api.walkThread(articleId, sort, 4);
+          noDuplicates(walk.ids);
+          expect(walk.ids).toHaveLength(before.length + tiedVisible.length + after.length);
+          const [first, last] = sort === 'newest' ? [after, before] : [before, after];
+          expect(new Set(walk.ids.slice(0, 2))).toEqual(new Set(first));
+          expect(new Set(walk.ids.slice(2, 2 + tiedVisible.length))).toEqual(new Set(tiedVisible));
+          expect(new Set(walk.ids.slice(-2))).toEqual(new Set(last));
+        },
+      );
 
       it.each(['newest', 'oldest'] as const)('walks sort=%s as the author of held tied comments', async (sort) => {
         const walk = await api.walkThread(articleId, sort, 4, t.token(heldAuthor));
@@ -444,7 +482,9 @@ describe('comments (e2e)', () => {
         repliesCursor, // ... and one of another list
       ];
       const answers = await Promise.all(forged.map((cursor) => api.thread(article.id, { sort: 'newest', cursor })));
-      expect(answers.map((res, i) => [i, res.status, res.body.code])).toEqual(forged.map((_, i) => [i, 400, 'VALIDATION_FAILED']));
+      expect(answers.map((res, i) => [i, res.status, res.body.code])).toEqual(
+        forged.map((_, i) => [i, 400, 'VALIDATION_FAILED']),
+      );
       expectStatus(await api.thread(article.id, { sort: 'oldest', cursor: oldestCursor }), 200);
       expectProblem(await api.replies(parent.id, { cursor: oldestCursor }), 400, 'VALIDATION_FAILED');
     });
@@ -540,7 +580,9 @@ describe('comments (e2e)', () => {
       expectStatus(forMod, 200);
       expect(forMod.body.status).toBe('pending');
       expect(await visibleCount(article.id)).toBe(0);
-      expect((await api.getArticle(article.id, mod)).body.counts).toEqual(expect.objectContaining({ visible: 0, pending: 1 }));
+      expect((await api.getArticle(article.id, mod)).body.counts).toEqual(
+        expect.objectContaining({ visible: 0, pending: 1 }),
+      );
 
       const approved = await api.approve(mod, id);
       expectStatus(approved, 200);
@@ -587,7 +629,14 @@ describe('comments (e2e)', () => {
     it('holds every new comment of a user on pre-moderation, even in post mode', async () => {
       const article = await api.createArticle(mod);
       const gil = user('gil');
-      expectStatus(await t.http().post(`/api/moderation/users/${gil.id}/premod`).set('Authorization', `Bearer ${mod}`).send({ enabled: true }), 200);
+      expectStatus(
+        await t
+          .http()
+          .post(`/api/moderation/users/${gil.id}/premod`)
+          .set('Authorization', `Bearer ${mod}`)
+          .send({ enabled: true }),
+        200,
+      );
       const held = await api.comment(gil.token, article.id, 'watched');
       expect(held.status).toBe('pending');
       expect(held.moderationReasons.length).toBeGreaterThan(0);
@@ -611,9 +660,9 @@ describe('comments (e2e)', () => {
   // ------------------------------------------------------------------------------------------------
   describe('editing', () => {
     const revisionsOf = async (id: string) =>
-      (await t.db.query(`SELECT body FROM comment_revisions WHERE comment_id = $1 ORDER BY created_at, id`, [id])).rows.map(
-        (r) => r.body as string,
-      );
+      (
+        await t.db.query(`SELECT body FROM comment_revisions WHERE comment_id = $1 ORDER BY created_at, id`, [id])
+      ).rows.map((r) => r.body as string);
 
     it('lets the author edit inside the window and keeps every earlier body', async () => {
       const article = await api.createArticle(mod);
@@ -623,14 +672,21 @@ describe('comments (e2e)', () => {
       const res = await api.edit(alice.token, c.id, '  second version \n');
       expectStatus(res, 200);
       expect(res.body).toEqual(
-        expect.objectContaining({ id: c.id, body: 'second version', editedAt: expect.stringMatching(ISO_RE), status: 'published' }),
+        expect.objectContaining({
+          id: c.id,
+          body: 'second version',
+          editedAt: expect.stringMatching(ISO_RE),
+          status: 'published',
+        }),
       );
       expect(await revisionsOf(c.id)).toEqual(['first version']);
 
       expectStatus(await api.edit(alice.token, c.id, 'third version'), 200);
       expect(await revisionsOf(c.id)).toEqual(['first version', 'second version']);
       const read = await api.getComment(c.id);
-      expect(read.body).toEqual(expect.objectContaining({ body: 'third version', editedAt: expect.stringMatching(ISO_RE) }));
+      expect(read.body).toEqual(
+        expect.objectContaining({ body: 'third version', editedAt: expect.stringMatching(ISO_RE) }),
+      );
       expect((await t.db.query(`SELECT body FROM comments WHERE id = $1`, [c.id])).rows[0].body).toBe('third version');
     });
 
@@ -650,10 +706,21 @@ describe('comments (e2e)', () => {
       // The author's edit, then the system's decision to review it again: one entry per status change.
       const [remoderation, edit] = log.body.items;
       expect(edit).toEqual(
-        expect.objectContaining({ action: 'edit', actor: expect.objectContaining({ id: alice.id }), targetType: 'comment', targetId: c.id }),
+        expect.objectContaining({
+          action: 'edit',
+          actor: expect.objectContaining({ id: alice.id }),
+          targetType: 'comment',
+          targetId: c.id,
+        }),
       );
       expect(remoderation).toEqual(
-        expect.objectContaining({ action: 'publish', actor: null, targetId: c.id, fromStatus: 'approved', toStatus: 'published' }),
+        expect.objectContaining({
+          action: 'publish',
+          actor: null,
+          targetId: c.id,
+          fromStatus: 'approved',
+          toStatus: 'published',
+        }),
       );
       const counts = (await api.getArticle(article.id, mod)).body.counts;
       expect(counts).toEqual(expect.objectContaining({ visible: 1, published: 1, approved: 0 }));
@@ -726,9 +793,15 @@ describe('comments (e2e)', () => {
       const article = await api.createArticle(mod);
       const alice = user('alice');
       const c = await api.comment(alice.token, article.id, 'original');
-      const res = await t.http().patch(`/api/comments/${c.id}`).set('Authorization', `Bearer ${alice.token}`).send({ body: 'x', status: 'approved' });
+      const res = await t
+        .http()
+        .patch(`/api/comments/${c.id}`)
+        .set('Authorization', `Bearer ${alice.token}`)
+        .send({ body: 'x', status: 'approved' });
       expectProblem(res, 400, 'VALIDATION_FAILED');
-      expect((await api.getComment(c.id)).body).toEqual(expect.objectContaining({ body: 'original', status: 'published' }));
+      expect((await api.getComment(c.id)).body).toEqual(
+        expect.objectContaining({ body: 'original', status: 'published' }),
+      );
     });
 
     it.each([
@@ -778,14 +851,17 @@ describe('comments (e2e)', () => {
         const thread = await api.thread(article.id, {}, viewer);
         expect(thread.body.items).toHaveLength(1);
         const tomb = thread.body.items[0];
-        expect(tomb).toEqual(expect.objectContaining({ id: parent.id, deleted: true, body: null, author: null, replyCount: 2 }));
+        expect(tomb).toEqual(
+          expect.objectContaining({ id: parent.id, deleted: true, body: null, author: null, replyCount: 2 }),
+        );
         expect(idsOf(tomb.replies)).toEqual([r1.id, r2.id]);
       }
       expect(JSON.stringify((await api.thread(article.id)).body)).not.toContain('secret parent text');
       expect(idsOf((await api.replies(parent.id)).body.items)).toEqual([r1.id, r2.id]);
       expect((await api.getComment(r1.id)).body.body).toBe('reply one');
       const direct = await api.getComment(parent.id);
-      if (direct.status === 200) expect(direct.body).toEqual(expect.objectContaining({ deleted: true, body: null, author: null }));
+      if (direct.status === 200)
+        expect(direct.body).toEqual(expect.objectContaining({ deleted: true, body: null, author: null }));
       else expectProblem(direct, 404, 'NOT_FOUND');
       expect(await visibleCount(article.id)).toBe(2);
 
@@ -887,7 +963,10 @@ describe('comments (e2e)', () => {
       expectProblem(await api.ban(mod, eve.id, { reason: 'spam', until: 'tomorrow-ish' }), 400, 'VALIDATION_FAILED');
       expectProblem(await api.ban(mod, eve.id, {}), 400, 'VALIDATION_FAILED');
 
-      const future = await api.ban(mod, eve.id, { reason: 'cool down', until: new Date(Date.now() + 3600_000).toISOString() });
+      const future = await api.ban(mod, eve.id, {
+        reason: 'cool down',
+        until: new Date(Date.now() + 3600_000).toISOString(),
+      });
       expectStatus(future, 200);
       expectProblem(await api.post(eve.token, article.id, { body: 'banned now' }), 403, 'USER_BANNED');
 
@@ -980,7 +1059,9 @@ describe('comments (e2e)', () => {
     };
 
     it('equal a recount after posts, replies, approvals, rejections, edits, reports and deletions', async () => {
-      const [alice, bob, carol, dave, erin, frank] = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n) => user(n));
+      const [alice, bob, carol, dave, erin, frank] = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n) =>
+        user(n),
+      );
       const a = await api.createArticle(mod);
       const b = await preArticle();
       const ok = (res: Response, status = 200) => expectStatus(res, status);
@@ -1036,13 +1117,18 @@ describe('comments (e2e)', () => {
       const article = await api.createArticle(mod);
       const parent = await api.comment(mod, article.id, 'parent');
       const people = Array.from({ length: 12 }, (_, i) => user(`crowd${i}`));
-      const replies = await Promise.all(people.map((p) => api.post(p.token, article.id, { body: 'me too', parentId: parent.id })));
+      const replies = await Promise.all(
+        people.map((p) => api.post(p.token, article.id, { body: 'me too', parentId: parent.id })),
+      );
       replies.forEach((r) => expectStatus(r, 201));
       const tops = await Promise.all(people.map((p) => api.post(p.token, article.id, { body: 'top' })));
       tops.forEach((r) => expectStatus(r, 201));
       // The third report (the default threshold) withholds the comment: later reporters no longer see it.
       const reports = await Promise.all(people.slice(1).map((p) => api.report(p.token, tops[0].body.id)));
-      expect(reports.map((r) => r.status).sort()).toEqual([...Array(3).fill(201), ...Array(reports.length - 3).fill(404)]);
+      expect(reports.map((r) => r.status).sort()).toEqual([
+        ...Array(3).fill(201),
+        ...Array(reports.length - 3).fill(404),
+      ]);
       const deletions = await Promise.all(people.slice(0, 6).map((p, i) => api.remove(p.token, replies[i].body.id)));
       deletions.forEach((r) => expectStatus(r, 204));
       const decisions = await Promise.all([

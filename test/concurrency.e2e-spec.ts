@@ -67,13 +67,21 @@ describe('concurrency', () => {
   let server: Server;
   let mod: string;
   const http = () => request(server);
-  const as = <T extends { set(k: string, v: string): T }>(req: T, token: string) => req.set('Authorization', `Bearer ${token}`);
+  const as = <T extends { set(k: string, v: string): T }>(req: T, token: string) =>
+    req.set('Authorization', `Bearer ${token}`);
   const post = (token: string, articleId: string, body: Record<string, unknown>, key?: string) => {
     const req = as(http().post(`/api/articles/${articleId}/comments`), token);
     return (key ? req.set('Idempotency-Key', key) : req).send(body);
   };
   const createArticle = async (fields: Record<string, unknown> = {}) =>
-    expectStatus(await as(http().post('/api/articles'), mod).send({ url: `https://news.example/${id('a')}`, title: 'Racing', ...fields }), 201);
+    expectStatus(
+      await as(http().post('/api/articles'), mod).send({
+        url: `https://news.example/${id('a')}`,
+        title: 'Racing',
+        ...fields,
+      }),
+      201,
+    );
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -123,7 +131,9 @@ describe('concurrency', () => {
       const closeSentAt = Date.now();
       // The moderator's close goes through another instance, as from a newsroom tool: on this one it
       // would wait for a pool connection behind the posts (see 'one hot article' below).
-      const close = await as(request(desk.app.getHttpServer()).post(`/api/articles/${article.id}/close`), mod).send({ message: 'Enough.' });
+      const close = await as(request(desk.app.getHttpServer()).post(`/api/articles/${article.id}/close`), mod).send({
+        message: 'Enough.',
+      });
       expectStatus(close, 200);
       const closeAnsweredAt = Date.now();
       const secondWave = Array.from({ length: 50 }, (_, i) => shoot(150 + i));
@@ -151,7 +161,10 @@ describe('concurrency', () => {
       expect(counts.stored[article.id]).toEqual(counts.recounted[article.id]);
       expect(counts.stored[article.id].visible).toBe(accepted.length);
       // One close, logged once.
-      const { rows: closes } = await t.db.query(`SELECT 1 FROM moderation_log WHERE target_id = $1 AND action = 'close'`, [article.id]);
+      const { rows: closes } = await t.db.query(
+        `SELECT 1 FROM moderation_log WHERE target_id = $1 AND action = 'close'`,
+        [article.id],
+      );
       expect(closes).toHaveLength(1);
 
       // And every post was answered 201 or 409: none 5xx. (On a loaded machine some can wait longer
@@ -168,14 +181,16 @@ describe('concurrency', () => {
     // (Transactions' per-article queue); the rest wait in memory, and other requests go on.
     const hot = await createArticle();
     const other = await createArticle();
-    const poolSize = (t.app.get(DataSource).driver as unknown as { master: { options: { max: number } } }).master.options.max;
+    const poolSize = (t.app.get(DataSource).driver as unknown as { master: { options: { max: number } } }).master
+      .options.max;
     const holder = new Client({ connectionString: t.databaseUrl });
     await holder.connect();
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [hot.id]);
-      const posts = Array.from({ length: poolSize + 10 }, (_, i) =>
-        post(t.token(id('hot')), hot.id, { body: `hot take ${i}` }).then((r) => r), // (then() sends it)
+      const posts = Array.from(
+        { length: poolSize + 10 },
+        (_, i) => post(t.token(id('hot')), hot.id, { body: `hot take ${i}` }).then((r) => r), // (then() sends it)
       );
       const lockWaiters = async () =>
         (
@@ -183,7 +198,7 @@ describe('concurrency', () => {
             `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
           )
         ).rows[0].n;
-      await until('two posts waiting on the hot article\'s row', 10_000, async () => (await lockWaiters()) >= 2);
+      await until("two posts waiting on the hot article's row", 10_000, async () => (await lockWaiters()) >= 2);
       const started = Date.now();
       const read = await http().get(`/api/articles/${other.id}`);
       const readMs = Date.now() - started;
@@ -229,7 +244,9 @@ describe('concurrency', () => {
       expect(log).toEqual([
         { from_status: 'published', to_status: winners[0].body.status, actor_id: winners[0] === a ? 'mod-a' : 'mod-b' },
       ]);
-      const { rows: [row] } = await t.db.query(`SELECT status FROM comments WHERE id = $1`, [comment.id]);
+      const {
+        rows: [row],
+      } = await t.db.query(`SELECT status FROM comments WHERE id = $1`, [comment.id]);
       expect(row.status).toBe(winners[0].body.status);
     }
     const counts = await storedAndRecountedArticleCounts(t, [article.id]);
@@ -266,25 +283,36 @@ describe('concurrency', () => {
       const roll = rnd();
       const target = pick(known);
       const someone = pick(people);
-      if (roll < 0.2) return post(tokenOf(someone), pick(articleIds), { body: body() }).then((r) => remember(r, someone));
+      if (roll < 0.2)
+        return post(tokenOf(someone), pick(articleIds), { body: body() }).then((r) => remember(r, someone));
       if (roll < 0.35)
-        return post(tokenOf(someone), target.articleId, { body: body(), parentId: target.id }).then((r) => remember(r, someone));
+        return post(tokenOf(someone), target.articleId, { body: body(), parentId: target.id }).then((r) =>
+          remember(r, someone),
+        );
       if (roll < 0.5) {
         const extra = rnd() < 0.3 ? { expectedStatus: pick(['published', 'pending', 'approved']) } : {};
         return as(http().post(`/api/moderation/comments/${target.id}/approve`), modToken(k)).send(extra);
       }
-      if (roll < 0.6) return as(http().post(`/api/moderation/comments/${target.id}/reject`), modToken(k)).send({ reason: 'storm' });
+      if (roll < 0.6)
+        return as(http().post(`/api/moderation/comments/${target.id}/reject`), modToken(k)).send({ reason: 'storm' });
       if (roll < 0.65) {
         const ids = [pick(known).id, pick(known).id, pick(known).id];
-        return as(http().post('/api/moderation/bulk'), modToken(k)).send({ action: pick(['approve', 'reject']), commentIds: [...new Set(ids)] });
+        return as(http().post('/api/moderation/bulk'), modToken(k)).send({
+          action: pick(['approve', 'reject']),
+          commentIds: [...new Set(ids)],
+        });
       }
       if (roll < 0.73) {
         const by = rnd() < 0.5 ? tokenOf(target.author) : modToken(k);
         return as(http().delete(`/api/comments/${target.id}`), by);
       }
       if (roll < 0.88) {
-        const reporter = people.find((p) => p.id !== target.author.id && rnd() < 0.5) ?? people.find((p) => p.id !== target.author.id)!;
-        return as(http().post(`/api/comments/${target.id}/reports`), tokenOf(reporter)).send({ reason: pick(['spam', 'abuse', 'other']) });
+        const reporter =
+          people.find((p) => p.id !== target.author.id && rnd() < 0.5) ??
+          people.find((p) => p.id !== target.author.id)!;
+        return as(http().post(`/api/comments/${target.id}/reports`), tokenOf(reporter)).send({
+          reason: pick(['spam', 'abuse', 'other']),
+        });
       }
       return as(http().patch(`/api/comments/${target.id}`), tokenOf(target.author)).send({ body: body() });
     };
@@ -338,7 +366,8 @@ describe('concurrency', () => {
       let status = entries[0]?.from_status === null && entries[0]?.to_status ? entries[0].to_status : 'published';
       for (const [i, e] of entries.entries()) {
         if (i === 0 && e.from_status === null && e.to_status) continue;
-        if (e.from_status !== null && e.from_status !== status) broken.push(`${c.id}: ${e.action} from ${e.from_status}, but it was ${status}`);
+        if (e.from_status !== null && e.from_status !== status)
+          broken.push(`${c.id}: ${e.action} from ${e.from_status}, but it was ${status}`);
         if (e.to_status) {
           status = e.to_status;
           changes++;
@@ -355,7 +384,9 @@ describe('concurrency', () => {
     const article = await createArticle();
     const token = t.token(id('clicker'));
     const key = id('key');
-    const answers = await Promise.all(Array.from({ length: 20 }, () => post(token, article.id, { body: 'clicked twenty times' }, key)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => post(token, article.id, { body: 'clicked twenty times' }, key)),
+    );
     for (const res of answers) expectStatus(res, 200, 201);
     expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
     const { rows } = await t.db.query(`SELECT id FROM comments WHERE article_id = $1`, [article.id]);
@@ -433,7 +464,8 @@ describe('concurrency', () => {
       const result = await tx.run(async (m) => {
         attempts++;
         await m.query('SELECT 1');
-        if (attempts === 1) throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+        if (attempts === 1)
+          throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
         return 'done';
       });
       expect({ result, attempts }).toEqual({ result: 'done', attempts: 2 });

@@ -29,21 +29,39 @@ function probe(port: number): Promise<'refused' | 'accepted'> {
       socket.destroy();
       resolve('accepted');
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve('refused') : reject(error)));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve('refused') : reject(error),
+    );
   });
 }
 
 /** One HTTP call over `agent`; a connection error is returned, not thrown. */
-function httpCall(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body?: unknown) {
+function httpCall(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+) {
   return new Promise<{ status: number; headers?: IncomingHttpHeaders; body?: any; error?: string }>((resolve) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, error: error.code ?? String(error) }));
@@ -63,9 +81,13 @@ describe('faults', () => {
   beforeAll(() => {
     // Build once, unless dist is newer than every source file.
     const newest = (path: string): number =>
-      statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f)))) : statSync(path).mtimeMs;
+      statSync(path).isDirectory()
+        ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))))
+        : statSync(path).mtimeMs;
     const main = join(ROOT, 'dist', 'src', 'main.js');
-    const fresh = existsSync(main) && statSync(main).mtimeMs > Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations')));
+    const fresh =
+      existsSync(main) &&
+      statSync(main).mtimeMs > Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations')));
     if (!fresh) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
   }, 130_000);
 
@@ -160,9 +182,17 @@ describe('faults', () => {
         pg = await startPostgresProcess(dir, { flags, port: pg!.port });
         phase = 'restarted';
         const restartedAt = Date.now();
-        await until('health 200 after the restart', 20_000, async () => (await request(server).get('/api/health')).status === 200);
+        await until(
+          'health 200 after the restart',
+          20_000,
+          async () => (await request(server).get('/api/health')).status === 200,
+        );
         const acceptedBefore = count((a) => a.status === 201 && a.phase === 'restarted');
-        await until('comments accepted again', 20_000, () => count((a) => a.status === 201 && a.phase === 'restarted') >= acceptedBefore + 20);
+        await until(
+          'comments accepted again',
+          20_000,
+          () => count((a) => a.status === 201 && a.phase === 'restarted') >= acceptedBefore + 20,
+        );
         recoveredInMs = Date.now() - restartedAt;
       } finally {
         running = false; // also when a step above failed: no load left running
@@ -208,7 +238,14 @@ describe('faults', () => {
       const port = await freePort();
       child = spawn(process.execPath, ['dist/src/main'], {
         cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: dbUrl, JWT_SECRET: TEST_JWT_SECRET, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+        env: {
+          ...process.env,
+          DATABASE_URL: dbUrl,
+          JWT_SECRET: TEST_JWT_SECRET,
+          PORT: String(port),
+          RATE_LIMITS: 'off',
+          LOG_LEVEL: 'warn',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout!.on('data', (d) => (output += d));
@@ -269,7 +306,10 @@ describe('faults', () => {
           let timer: NodeJS.Timeout | undefined;
           const { code, signal } = await Promise.race([
             exited,
-            new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no exit within 15 s; output:\n${output}`)), 15_000))),
+            new Promise<never>(
+              (_, reject) =>
+                (timer = setTimeout(() => reject(new Error(`no exit within 15 s; output:\n${output}`)), 15_000)),
+            ),
           ]).finally(() => clearTimeout(timer));
           expect({ code, signal, output: code === 0 ? '' : output }).toEqual({ code: 0, signal: null, output: '' });
           expect(Date.now() - answeredAt).toBeLessThan(3_000); // not held open by idle keep-alive connections
@@ -283,7 +323,9 @@ describe('faults', () => {
             );
             return sessions[0].n === 0;
           });
-          const { rows } = await db.query('SELECT count(*)::int AS n FROM comments WHERE article_id = $1', [article.id]);
+          const { rows } = await db.query('SELECT count(*)::int AS n FROM comments WHERE article_id = $1', [
+            article.id,
+          ]);
           expect(rows[0].n).toBe(12);
         } finally {
           await Promise.all([db.end(), watcher.end()]);
@@ -318,7 +360,9 @@ describe('faults', () => {
             .set('Authorization', `Bearer ${signToken('booter')}`)
             .send({ body: 'both are up' });
           expect(comment.status).toBe(201);
-          const { rows: migrations } = await admin.query('SELECT name, count(*)::int AS n FROM migrations GROUP BY name');
+          const { rows: migrations } = await admin.query(
+            'SELECT name, count(*)::int AS n FROM migrations GROUP BY name',
+          );
           expect(migrations.length).toBeGreaterThan(0);
           expect(migrations.filter((m) => m.n !== 1)).toEqual([]);
           const { rows: settings } = await admin.query('SELECT count(*)::int AS n FROM moderation_settings');

@@ -19,8 +19,6 @@ import { appRoutes, Method, ROUTES } from './support/routes';
  * FUZZ_RUNS multiplies every run count (e.g. FUZZ_RUNS=10 for a long soak).
  */
 
-
-
 /** The contract's error codes and the one HTTP status each goes with (API.md, "Errors"). */
 const CODE_STATUS: Record<string, number> = {
   VALIDATION_FAILED: 400,
@@ -78,7 +76,14 @@ const QUERY_KEYS: Record<string, string[]> = {
 
 /** The lists that cursors are tagged with (src/common/pagination.ts and its callers). */
 const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'];
-const CURSOR_LISTS = ['articles', 'thread:newest', 'thread:oldest', 'replies', 'log', ...QUEUES.map((q) => `queue:${q}`)];
+const CURSOR_LISTS = [
+  'articles',
+  'thread:newest',
+  'thread:oldest',
+  'replies',
+  'log',
+  ...QUEUES.map((q) => `queue:${q}`),
+];
 const DEFAULT_SETTINGS = {
   defaultModerationMode: 'post',
   bannedWords: [],
@@ -135,7 +140,16 @@ const UNICODE_SAMPLES = [
   '\u0001\u0007\u001b[31mred\u001b[0m',
 ];
 /** Text that PostgreSQL cannot store or that is not well-formed UTF-16: always 400. */
-const UNSTORABLE_SAMPLES = ['\u0000', 'a\u0000b', 'tail\u0000', '\ud800', 'x\udc00y', '\udbff\udbff', '\udfff\ud800', '😀'.slice(0, 1)];
+const UNSTORABLE_SAMPLES = [
+  '\u0000',
+  'a\u0000b',
+  'tail\u0000',
+  '\ud800',
+  'x\udc00y',
+  '\udbff\udbff',
+  '\udfff\ud800',
+  '😀'.slice(0, 1),
+];
 const BLANK_SAMPLES = ['', ' ', '\t\n\r ', '\u00a0\u2003\u3000', '\uFEFF', '\u2028\u2029', ' \u1680 '];
 
 /** Any UTF-16 code unit, lone surrogates included. */
@@ -163,7 +177,9 @@ function encode(s: string): string {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
     if (cp >= 0xd800 && cp <= 0xdfff) {
-      out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else out += encodeURIComponent(ch);
   }
   return out;
@@ -264,12 +280,16 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   function send(r: Req): Promise<Response> {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const bytes = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8');
-    const headers: Record<string, string> = { ...r.headers, ...(bytes ? { 'Content-Length': String(bytes.length) } : {}) };
+    const headers: Record<string, string> = {
+      ...r.headers,
+      ...(bytes ? { 'Content-Length': String(bytes.length) } : {}),
+    };
     const path = r.path + (r.query !== undefined ? `?${r.query}` : '');
     return new Promise((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port, method: r.method, path, headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
-        const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        const done = () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', done);
         res.on('error', done);
@@ -303,16 +323,20 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     const type = res.headers['content-type'] ?? '';
     if (aspects.includes('server')) {
       if (res.status >= 500) found.push(`a ${res.status}`);
-      if (/"stack"\s*:|\bat .+\.(ts|js):\d+|node_modules\/|\n\s+at\s/.test(text) && res.status >= 400) found.push('a stack trace in the body');
-      if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== PROTO_KEYS_BEFORE) found.push('Object.prototype was polluted');
-      if (Object.getOwnPropertyNames(Array.prototype).sort().join() !== ARRAY_PROTO_KEYS_BEFORE) found.push('Array.prototype was polluted');
+      if (/"stack"\s*:|\bat .+\.(ts|js):\d+|node_modules\/|\n\s+at\s/.test(text) && res.status >= 400)
+        found.push('a stack trace in the body');
+      if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== PROTO_KEYS_BEFORE)
+        found.push('Object.prototype was polluted');
+      if (Object.getOwnPropertyNames(Array.prototype).sort().join() !== ARRAY_PROTO_KEYS_BEFORE)
+        found.push('Array.prototype was polluted');
     }
     if (aspects.includes('headers') && res.headers['x-content-type-options'] !== 'nosniff') {
       found.push('no x-content-type-options: nosniff');
     }
     if (aspects.includes('problem')) {
       if (res.status >= 400) {
-        if (!/^application\/problem\+json(;|$)/.test(type)) found.push(`an error of type ${JSON.stringify(type)}, not application/problem+json`);
+        if (!/^application\/problem\+json(;|$)/.test(type))
+          found.push(`an error of type ${JSON.stringify(type)}, not application/problem+json`);
         if (r.method !== 'HEAD') {
           let problem: Record<string, unknown> | undefined;
           try {
@@ -324,9 +348,11 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
             const code = problem.code;
             if (typeof code !== 'string') found.push('a problem without a string code');
             else if (!(code in CODE_STATUS)) found.push(`a code that is not the contract's: ${code}`);
-            else if (CODE_STATUS[code] !== res.status) found.push(`code ${code} at ${res.status}; the contract gives it ${CODE_STATUS[code]}`);
+            else if (CODE_STATUS[code] !== res.status)
+              found.push(`code ${code} at ${res.status}; the contract gives it ${CODE_STATUS[code]}`);
             if (problem.status !== res.status) found.push('a problem whose status differs from the HTTP status');
-            for (const key of ['type', 'title', 'detail']) if (typeof problem[key] !== 'string') found.push(`a problem without a string ${key}`);
+            for (const key of ['type', 'title', 'detail'])
+              if (typeof problem[key] !== 'string') found.push(`a problem without a string ${key}`);
             if (code === 'RATE_LIMITED' && !res.headers['retry-after']) found.push('429 without Retry-After');
           }
         }
@@ -335,11 +361,13 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       } else if (r.path.startsWith('/api/docs')) {
         // the interactive documentation: HTML, scripts and styles
       } else if (/^\/api\/articles\/[^/]+\/comments\/stream$/.test(r.path)) {
-        if (!/^text\/event-stream(;|$)/.test(type)) found.push(`a stream of type ${JSON.stringify(type)}, not text/event-stream`);
+        if (!/^text\/event-stream(;|$)/.test(type))
+          found.push(`a stream of type ${JSON.stringify(type)}, not text/event-stream`);
       } else if (r.path === '/api/metrics') {
         if (!/^text\/plain(;|$)/.test(type)) found.push(`metrics of type ${JSON.stringify(type)}, not text/plain`);
       } else {
-        if (!/^application\/json(;|$)/.test(type)) found.push(`a success of type ${JSON.stringify(type)}, not application/json`);
+        if (!/^application\/json(;|$)/.test(type))
+          found.push(`a success of type ${JSON.stringify(type)}, not application/json`);
         try {
           JSON.parse(text);
         } catch {
@@ -373,7 +401,13 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   }
 
   const bearer = (role: Role) => ({ Authorization: `Bearer ${tokens[role]}` });
-  const jsonReq = (method: Method, path: string, body: unknown, role?: Role, headers: Record<string, string> = {}): Req => ({
+  const jsonReq = (
+    method: Method,
+    path: string,
+    body: unknown,
+    role?: Role,
+    headers: Record<string, string> = {},
+  ): Req => ({
     method,
     path,
     headers: { 'Content-Type': 'application/json', ...(role ? bearer(role) : {}), ...headers },
@@ -382,7 +416,8 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
 
   async function expectStatus(r: Req, status: number): Promise<any> {
     const { res, json } = await call(r);
-    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`);
+    if (res.status !== status)
+      throw new Error(`expected ${status}, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`);
     return json;
   }
 
@@ -398,17 +433,31 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     tokens.admin = t.token('fuzz-admin', 'admin');
     for (let i = 0; i < 3; i++) {
       const a = await expectStatus(
-        jsonReq('POST', '/api/articles', { url: `https://news.example/fuzz/${i}`, title: `Fuzz ${i}`, externalId: `fuzz-${i}` }, 'moderator'),
+        jsonReq(
+          'POST',
+          '/api/articles',
+          { url: `https://news.example/fuzz/${i}`, title: `Fuzz ${i}`, externalId: `fuzz-${i}` },
+          'moderator',
+        ),
         201,
       );
       ids.articles.push(a.id);
     }
-    const closed = await expectStatus(jsonReq('POST', '/api/articles', { url: 'https://news.example/fuzz/closed', title: 'Closed' }, 'moderator'), 201);
-    await expectStatus(jsonReq('POST', `/api/articles/${closed.id}/close`, { message: 'Closed for fuzzing' }, 'moderator'), 200);
+    const closed = await expectStatus(
+      jsonReq('POST', '/api/articles', { url: 'https://news.example/fuzz/closed', title: 'Closed' }, 'moderator'),
+      201,
+    );
+    await expectStatus(
+      jsonReq('POST', `/api/articles/${closed.id}/close`, { message: 'Closed for fuzzing' }, 'moderator'),
+      200,
+    );
     ids.closedArticle = closed.id;
     ids.articles.push(closed.id);
     for (const [i, articleId] of ids.articles.slice(0, 3).entries()) {
-      const top = await expectStatus(jsonReq('POST', `/api/articles/${articleId}/comments`, { body: `top ${i}` }, 'commenter'), 201);
+      const top = await expectStatus(
+        jsonReq('POST', `/api/articles/${articleId}/comments`, { body: `top ${i}` }, 'commenter'),
+        201,
+      );
       const reply = await expectStatus(
         jsonReq('POST', `/api/articles/${articleId}/comments`, { body: `reply ${i}`, parentId: top.id }, 'commenter'),
         201,
@@ -454,7 +503,12 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       { weight: 5, arbitrary: real.map(encode) },
       { weight: 2, arbitrary: fc.constantFrom(...ids.articles, ...ids.comments) }, // an id of the other kind
       { weight: 2, arbitrary: uuidish().map(encode) },
-      { weight: 3, arbitrary: anyText().filter((s) => s.length > 0).map(encode) },
+      {
+        weight: 3,
+        arbitrary: anyText()
+          .filter((s) => s.length > 0)
+          .map(encode),
+      },
       { weight: 2, arbitrary: fc.constantFrom(...RAW_URL_PIECES) },
       { weight: 1, arbitrary: fc.integer({ min: 201, max: 3000 }).map((n) => 'x'.repeat(n)) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 250 }).map((n) => '%F0%9F%98%80'.repeat(n)) },
@@ -482,7 +536,16 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
         .tuple(
           isoDate,
           fc.oneof(
-            fc.constantFrom('', '0', '-1', '1.5', "1'; DROP TABLE comments; --", 'g'.repeat(36), '1'.repeat(19), '0123'),
+            fc.constantFrom(
+              '',
+              '0',
+              '-1',
+              '1.5',
+              "1'; DROP TABLE comments; --",
+              'g'.repeat(36),
+              '1'.repeat(19),
+              '0123',
+            ),
             fc.uuid().map((u) => `${u}x`),
             fc.integer(),
             fc.constant(null),
@@ -505,7 +568,11 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   const anyCursor = fc.oneof(
     forgedCursor('(any)'),
     fc
-      .tuple(fc.constantFrom(...CURSOR_LISTS), fc.oneof(isoDate, badDate), fc.oneof(fc.uuid(), fc.bigInt({ min: 1n, max: 10n ** 18n - 1n }).map(String)))
+      .tuple(
+        fc.constantFrom(...CURSOR_LISTS),
+        fc.oneof(isoDate, badDate),
+        fc.oneof(fc.uuid(), fc.bigInt({ min: 1n, max: 10n ** 18n - 1n }).map(String)),
+      )
       .map((a) => b64url(JSON.stringify(a))),
     fc.base64String({ maxLength: 80 }),
     anyText(),
@@ -518,7 +585,27 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       fc.integer({ min: Number.MIN_SAFE_INTEGER, max: 0 }).map(String),
       fc.bigInt({ min: 10n ** 16n, max: 10n ** 400n }).map(String),
       fc.double({ noNaN: false }).map(String),
-      fc.constantFrom('1e309', '-1e309', 'Infinity', '-Infinity', 'NaN', '', 'null', 'undefined', 'true', '10abc', '٣', '１０', '-0', '0.5', '100.5', '101', '1e3', '[]', '{}'),
+      fc.constantFrom(
+        '1e309',
+        '-1e309',
+        'Infinity',
+        '-Infinity',
+        'NaN',
+        '',
+        'null',
+        'undefined',
+        'true',
+        '10abc',
+        '٣',
+        '１０',
+        '-0',
+        '0.5',
+        '100.5',
+        '101',
+        '1e3',
+        '[]',
+        '{}',
+      ),
       anyText(),
     )
     .filter((s) => {
@@ -527,23 +614,45 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     });
 
   /** Query text, kept short enough that the whole request head stays under Node's 16 KB limit. */
-  const queryText = fc.oneof({ weight: 8, arbitrary: anyText() }, { weight: 1, arbitrary: fc.integer({ min: 100, max: 2500 }).map((n) => 'q'.repeat(n)) });
+  const queryText = fc.oneof(
+    { weight: 8, arbitrary: anyText() },
+    { weight: 1, arbitrary: fc.integer({ min: 100, max: 2500 }).map((n) => 'q'.repeat(n)) },
+  );
 
   const queryValue = (key: string) => {
     const specific: fc.Arbitrary<string>[] = [];
     if (key === 'limit') specific.push(absurdLimit, fc.integer({ min: 1, max: 100 }).map(String));
     if (key === 'cursor') specific.push(anyCursor);
     if (key === 'closed') specific.push(fc.constantFrom('true', 'false', 'TRUE', '1', 'yes'));
-    if (key === 'sort') specific.push(fc.constantFrom('newest', 'oldest', 'NEWEST', 'random', 'created_at; DROP TABLE comments'));
-    if (key === 'url') specific.push(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('https://news.example/fuzz/0'));
-    if (key === 'articleId' || key === 'commentId') specific.push(fc.constantFrom(...ids.articles, ...ids.comments), uuidish());
+    if (key === 'sort')
+      specific.push(fc.constantFrom('newest', 'oldest', 'NEWEST', 'random', 'created_at; DROP TABLE comments'));
+    if (key === 'url')
+      specific.push(
+        fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        fc.constantFrom('https://news.example/fuzz/0'),
+      );
+    if (key === 'articleId' || key === 'commentId')
+      specific.push(fc.constantFrom(...ids.articles, ...ids.comments), uuidish());
     if (key === 'actorId') specific.push(fc.constantFrom(...ids.users, 'fuzz-moderator'));
     return fc.oneof(...specific, queryText).map(encode);
   };
 
   const queryKey = fc.oneof(
     fc.constantFrom('limit', 'cursor', 'url', 'closed', 'sort', 'articleId', 'commentId', 'actorId'),
-    fc.constantFrom('__proto__', 'constructor', 'prototype', '__proto__[role]', 'constructor[prototype][polluted]', 'limit[]', 'limit[0]', 'cursor[a]', 'a[b][c]', 'toString', 'hasOwnProperty', ''),
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      '__proto__[role]',
+      'constructor[prototype][polluted]',
+      'limit[]',
+      'limit[0]',
+      'cursor[a]',
+      'a[b][c]',
+      'toString',
+      'hasOwnProperty',
+      '',
+    ),
     anyText(12),
   );
 
@@ -554,10 +663,26 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       fc
         .array(
           fc.oneof(
-            { weight: 3, arbitrary: fc.constantFrom(...(known.length ? known : ['limit'])).chain((k) => queryValue(k).map((v) => `${k}=${v}`)) },
+            {
+              weight: 3,
+              arbitrary: fc
+                .constantFrom(...(known.length ? known : ['limit']))
+                .chain((k) => queryValue(k).map((v) => `${k}=${v}`)),
+            },
             { weight: 1, arbitrary: fc.tuple(queryKey, queryText).map(([k, v]) => `${encode(k)}=${encode(v)}`) },
             { weight: 1, arbitrary: queryKey.chain((k) => queryValue(k).map((v) => `${encode(k)}=${v}`)) },
-            { weight: 1, arbitrary: fc.constantFrom(...RAW_URL_PIECES, '&&', '=', 'limit', 'limit=', 'limit=1&limit=2', 'cursor=a&cursor=b') },
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom(
+                ...RAW_URL_PIECES,
+                '&&',
+                '=',
+                'limit',
+                'limit=',
+                'limit=1&limit=2',
+                'cursor=a&cursor=b',
+              ),
+            },
           ),
           { maxLength: 4 },
         )
@@ -568,15 +693,36 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   const plausible = (key: string): fc.Arbitrary<unknown> => {
     switch (key) {
       case 'url':
-        return fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('https://news.example/fuzz/0', 'javascript:alert(1)', 'http://localhost', 'https://e.example/\u0000', 'https://e.example/\ud800'));
+        return fc.oneof(
+          fc.webUrl({ withQueryParameters: true, withFragments: true }),
+          fc.constantFrom(
+            'https://news.example/fuzz/0',
+            'javascript:alert(1)',
+            'http://localhost',
+            'https://e.example/\u0000',
+            'https://e.example/\ud800',
+          ),
+        );
       case 'moderationMode':
       case 'defaultModerationMode':
         return fc.constantFrom('post', 'pre', 'POST', 'none');
       case 'closeAt':
       case 'until':
-        return fc.oneof(isoDate, badDate, fc.constantFrom('+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '0001-01-01T00:00:00Z', '1970-01-01'));
+        return fc.oneof(
+          isoDate,
+          badDate,
+          fc.constantFrom(
+            '+275760-09-13T00:00:00.000Z',
+            '-271821-04-20T00:00:00.000Z',
+            '0001-01-01T00:00:00Z',
+            '1970-01-01',
+          ),
+        );
       case 'disclaimer':
-        return fc.record({ show: fc.oneof(fc.boolean(), fc.constant(null), wrong), text: fc.oneof(anyText(), wrong) }, { requiredKeys: [] });
+        return fc.record(
+          { show: fc.oneof(fc.boolean(), fc.constant(null), wrong), text: fc.oneof(anyText(), wrong) },
+          { requiredKeys: [] },
+        );
       case 'parentId':
         return fc.oneof(fc.constantFrom(...ids.comments), uuidish());
       case 'commentIds':
@@ -604,7 +750,13 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       case 'maxCommentLength':
         return fc.oneof(fc.integer({ min: -2, max: 60_000 }), fc.constant(null), fc.constant(2 ** 31));
       case 'rateLimits': {
-        const limit = fc.record({ limit: fc.oneof(fc.integer({ min: 0, max: 200_000 }), wrong), perSeconds: fc.oneof(fc.integer({ min: 0, max: 100_000 }), wrong) }, { requiredKeys: [] });
+        const limit = fc.record(
+          {
+            limit: fc.oneof(fc.integer({ min: 0, max: 200_000 }), wrong),
+            perSeconds: fc.oneof(fc.integer({ min: 0, max: 100_000 }), wrong),
+          },
+          { requiredKeys: [] },
+        );
         return fc.record({ post: limit, edit: limit, report: limit, address: limit }, { requiredKeys: [] });
       }
       default:
@@ -613,21 +765,32 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   };
 
   /** Values of the wrong type (or the right type and hostile). */
-  const wrongOf = (text: fc.Arbitrary<string>): fc.Arbitrary<unknown> => fc.oneof(
-    text,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constantFrom(-0, 1e308, 2 ** 53 + 2, 2 ** 31, -(2 ** 31) - 1, '', '0', 'true', 'null'),
-    fc.array(anyText(8), { maxLength: 4 }),
-    fc.dictionary(anyText(8), anyText(8), { maxKeys: 3 }),
-    fc.jsonValue({ maxDepth: 3 }),
-  );
+  const wrongOf = (text: fc.Arbitrary<string>): fc.Arbitrary<unknown> =>
+    fc.oneof(
+      text,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom(-0, 1e308, 2 ** 53 + 2, 2 ** 31, -(2 ** 31) - 1, '', '0', 'true', 'null'),
+      fc.array(anyText(8), { maxLength: 4 }),
+      fc.dictionary(anyText(8), anyText(8), { maxKeys: 3 }),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
   const wrong = wrongOf(hostileText);
   const shortWrong = wrongOf(anyText());
 
-  const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype', 'role', 'isAdmin', 'id', 'authorId', 'status', 'createdAt'];
+  const POLLUTING_KEYS = [
+    '__proto__',
+    'constructor',
+    'prototype',
+    'role',
+    'isAdmin',
+    'id',
+    'authorId',
+    'status',
+    'createdAt',
+  ];
 
   /** An object with the DTO's keys (some missing), each plausible or wrong, plus polluting keys. */
   const dtoObject = (keys: string[]) =>
@@ -640,12 +803,18 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       )
       .map(([fields, extra]) => {
         // JSON text, so that "__proto__" is an own key on the wire as an attacker would send it.
-        const members = [...Object.entries(fields), ...extra].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`);
+        const members = [...Object.entries(fields), ...extra].map(
+          ([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`,
+        );
         return `{${members.join(',')}}`;
       });
 
   const deepNesting = fc
-    .tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom('', ...Object.values(BODY_KEYS).flat()))
+    .tuple(
+      fc.integer({ min: 1, max: 20_000 }),
+      fc.constantFrom('[', '{"a":'),
+      fc.constantFrom('', ...Object.values(BODY_KEYS).flat()),
+    )
     .map(([depth, open, key]) => {
       const close = open === '[' ? ']' : '}';
       const nest = open.repeat(depth) + '1' + close.repeat(depth);
@@ -653,7 +822,11 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     });
 
   const hugeArray = fc
-    .tuple(fc.integer({ min: 1_000, max: 50_000 }), fc.constantFrom('0', '""', 'null', '{}', '"spam"', JSON.stringify(randomUUID())), fc.constantFrom('', ...Object.values(BODY_KEYS).flat()))
+    .tuple(
+      fc.integer({ min: 1_000, max: 50_000 }),
+      fc.constantFrom('0', '""', 'null', '{}', '"spam"', JSON.stringify(randomUUID())),
+      fc.constantFrom('', ...Object.values(BODY_KEYS).flat()),
+    )
     .map(([n, item, key]) => {
       const array = `[${Array(n).fill(item).join(',')}]`;
       return key ? `{"${key}":${array}}` : array;
@@ -748,21 +921,40 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
 
   const contentEncoding = fc.oneof(
     { weight: 12, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'compress', 'x-unknown', 'gzip, gzip', 'GZIP') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'compress', 'x-unknown', 'gzip, gzip', 'GZIP'),
+    },
   );
 
   /** A body: shaped like the DTO, anything, JSON, polluting, deep, huge, broken, in another format, or none. */
   type Payload = { contentType?: string; body?: string | Buffer; encoding?: string };
   const bodyOf = (keys: string[]): fc.Arbitrary<Payload> => {
     const asJson = (text: fc.Arbitrary<string>) =>
-      fc.tuple(text, fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...JSON_TYPES) }), contentEncoding).map(([body, contentType, encoding]) => ({ body, contentType, encoding }));
+      fc
+        .tuple(
+          text,
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constant('application/json') },
+            { weight: 2, arbitrary: fc.constantFrom(...JSON_TYPES) },
+          ),
+          contentEncoding,
+        )
+        .map(([body, contentType, encoding]) => ({ body, contentType, encoding }));
     return fc.oneof(
       { weight: 8, arbitrary: asJson(dtoObject(keys)) },
       {
         weight: 3,
         arbitrary: asJson(
           fc
-            .anything({ maxDepth: 4, withDate: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, withUnicodeString: true })
+            .anything({
+              maxDepth: 4,
+              withDate: true,
+              withNullPrototype: true,
+              withSparseArray: true,
+              withBoxedValues: true,
+              withUnicodeString: true,
+            })
             .map((v) => JSON.stringify(v) ?? ''),
         ),
       },
@@ -780,7 +972,10 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       {
         weight: 1,
         arbitrary: fc
-          .tuple(fc.constantFrom('application/json', 'text/plain', 'application/octet-stream'), fc.uint8Array({ maxLength: 300 }))
+          .tuple(
+            fc.constantFrom('application/json', 'text/plain', 'application/octet-stream'),
+            fc.uint8Array({ maxLength: 300 }),
+          )
           .map(([contentType, bytes]) => ({ contentType, body: Buffer.from(bytes) })),
       },
       { weight: 2, arbitrary: fc.constant<Payload>({}) },
@@ -789,7 +984,13 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
 
   /** Header values a client can put on the wire: visible latin-1, spaces and tabs. */
   const headerText = (minLength = 0, maxLength = 60) =>
-    fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)).map((c) => String.fromCharCode(c)), minLength, maxLength });
+    fc.string({
+      unit: fc
+        .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09))
+        .map((c) => String.fromCharCode(c)),
+      minLength,
+      maxLength,
+    });
 
   const oddToken = fc
     .record(
@@ -809,14 +1010,27 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   const authorization = () =>
     fc.oneof(
       { weight: 4, arbitrary: fc.constant(undefined) },
-      { weight: 9, arbitrary: fc.constantFrom<Role>('commenter', 'moderator', 'admin').map((role) => `Bearer ${tokens[role]}`) },
+      {
+        weight: 9,
+        arbitrary: fc.constantFrom<Role>('commenter', 'moderator', 'admin').map((role) => `Bearer ${tokens[role]}`),
+      },
       { weight: 2, arbitrary: oddToken.map((tk) => `Bearer ${tk}`) },
       {
         weight: 3,
         arbitrary: fc.oneof(
           headerText(),
           headerText().map((s) => `Bearer ${s}`),
-          fc.constantFrom('Bearer', 'Bearer ', 'bearer x', 'Basic dXNlcjpwYXNz', 'Digest a=b', 'Bearer null', 'Bearer undefined', 'Bearer a.b.c', 'Bearer ...'),
+          fc.constantFrom(
+            'Bearer',
+            'Bearer ',
+            'bearer x',
+            'Basic dXNlcjpwYXNz',
+            'Digest a=b',
+            'Bearer null',
+            'Bearer undefined',
+            'Bearer a.b.c',
+            'Bearer ...',
+          ),
           fc.constantFrom<Role>('commenter', 'admin').map((role) => `bearer ${tokens[role]}`),
           fc.constantFrom<Role>('commenter', 'admin').map((role) => `Bearer  ${tokens[role]}`),
           fc.constantFrom<Role>('commenter', 'admin').map((role) => `Bearer ${tokens[role]}x`),
@@ -831,11 +1045,18 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   const extraHeaders = fc.record(
     {
       'Idempotency-Key': fc.oneof(
-        fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 200 }),
+        fc.string({
+          unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+          minLength: 1,
+          maxLength: 200,
+        }),
         headerText(0, 300),
         fc.integer({ min: 201, max: 3000 }).map((n) => 'k'.repeat(n)),
       ),
-      Accept: fc.oneof(fc.constantFrom('text/html', 'application/xml', '*/*', 'application/json;q=0', ''), headerText()),
+      Accept: fc.oneof(
+        fc.constantFrom('text/html', 'application/xml', '*/*', 'application/json;q=0', ''),
+        headerText(),
+      ),
       'Accept-Charset': fc.constantFrom('latin1', 'utf-16', 'bogus'),
       'X-Forwarded-For': fc.oneof(fc.ipV4(), fc.ipV6(), headerText()),
       'X-HTTP-Method-Override': fc.constantFrom('DELETE', 'PUT', 'GET'),
@@ -853,9 +1074,17 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     const routeKey = `${method} ${template}`;
     const params = [...template.matchAll(/:(\w+)/g)].map((m) => m[1]);
     const kind = (name: string) =>
-      name === 'queue' ? 'queue' : template.includes('/users/') ? 'user' : template.startsWith('/api/articles') ? 'article' : 'comment';
+      name === 'queue'
+        ? 'queue'
+        : template.includes('/users/')
+          ? 'user'
+          : template.startsWith('/api/articles')
+            ? 'article'
+            : 'comment';
     const pathArb = params.length
-      ? fc.tuple(...params.map((p) => pathParam(kind(p)))).map((values) => params.reduce((path, p, i) => path.replace(`:${p}`, values[i]), template))
+      ? fc
+          .tuple(...params.map((p) => pathParam(kind(p))))
+          .map((values) => params.reduce((path, p, i) => path.replace(`:${p}`, values[i]), template))
       : fc.constant(template);
     const hasBody = method !== 'GET';
     return fc
@@ -864,14 +1093,19 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
         query: queryString(QUERY_KEYS[routeKey] ?? []),
         auth: authorization(),
         extra: extraHeaders,
-        payload: hasBody ? bodyOf(BODY_KEYS[routeKey] ?? []) : fc.oneof({ weight: 5, arbitrary: fc.constant<Payload>({}) }, { weight: 1, arbitrary: bodyOf([]) }),
+        payload: hasBody
+          ? bodyOf(BODY_KEYS[routeKey] ?? [])
+          : fc.oneof({ weight: 5, arbitrary: fc.constant<Payload>({}) }, { weight: 1, arbitrary: bodyOf([]) }),
       })
       .map(({ path, query, auth, extra, payload }) => {
         const headers: Record<string, string> = { ...(extra as Record<string, string>) };
         if (auth !== undefined) headers.Authorization = auth;
         if (payload.contentType !== undefined) headers['Content-Type'] = payload.contentType;
         if (payload.encoding !== undefined) headers['Content-Encoding'] = payload.encoding;
-        const head = path.length + (query?.length ?? 0) + Object.entries(headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v, 'latin1') + 4, 0);
+        const head =
+          path.length +
+          (query?.length ?? 0) +
+          Object.entries(headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v, 'latin1') + 4, 0);
         // Node answers a head over 16 KB itself (431); that is probed apart below.
         return { method, path, query: head > 15_000 ? undefined : query, headers, body: payload.body };
       });
@@ -890,7 +1124,10 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
 
     let articleId: string;
     beforeAll(async () => {
-      const a = await expectStatus(jsonReq('POST', '/api/articles', { url: 'https://news.example/fuzz/unicode', title: 'Unicode' }, 'moderator'), 201);
+      const a = await expectStatus(
+        jsonReq('POST', '/api/articles', { url: 'https://news.example/fuzz/unicode', title: 'Unicode' }, 'moderator'),
+        201,
+      );
       articleId = a.id;
     });
 
@@ -904,7 +1141,13 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       {
         weight: 3,
         arbitrary: fc
-          .array(fc.oneof(fc.constantFrom(...UNICODE_SAMPLES, ...BLANK_SAMPLES, ' ', '\n'), fc.string({ unit: 'grapheme', maxLength: 5 })), { minLength: 1, maxLength: 6 })
+          .array(
+            fc.oneof(
+              fc.constantFrom(...UNICODE_SAMPLES, ...BLANK_SAMPLES, ' ', '\n'),
+              fc.string({ unit: 'grapheme', maxLength: 5 }),
+            ),
+            { minLength: 1, maxLength: 6 },
+          )
           .map((parts) => parts.join('')),
       },
     );
@@ -919,35 +1162,54 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       await fc.assert(
         fc.asyncProperty(bodies, bodies, async (body, edited) => {
           const user = freshUser();
-          const post: Req = jsonReq('POST', `/api/articles/${articleId}/comments`, { body }, undefined, { Authorization: user.auth });
+          const post: Req = jsonReq('POST', `/api/articles/${articleId}/comments`, { body }, undefined, {
+            Authorization: user.auth,
+          });
           const { res, json } = await call(post);
           const expected = body.trim();
           if (!wellFormed(body) || expected.length === 0) {
             expect({ status: res.status, code: json?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
             return;
           }
-          if (res.status !== 201) throw new Error(`expected 201, got ${res.status}\nrequest: ${describeReq(post)}\n  ${res.body}`);
+          if (res.status !== 201)
+            throw new Error(`expected 201, got ${res.status}\nrequest: ${describeReq(post)}\n  ${res.body}`);
           expect(res.headers['content-type']).toMatch(/^application\/json/);
           expect(json.body).toBe(expected);
           // exactly the same code units: no normalization, no escaping, no sanitizing
           expect([...json.body].map((c) => c.codePointAt(0))).toEqual([...expected].map((c) => c.codePointAt(0)));
 
-          const read = await call({ method: 'GET', path: `/api/comments/${json.id}`, headers: { Authorization: user.auth } });
+          const read = await call({
+            method: 'GET',
+            path: `/api/comments/${json.id}`,
+            headers: { Authorization: user.auth },
+          });
           expect(read.res.status).toBe(200);
           expect(read.json.body).toBe(expected);
           const stored = await t.db.query('SELECT body FROM comments WHERE id = $1', [json.id]);
           expect(stored.rows[0].body).toBe(expected);
 
           // an edit follows the same rules
-          const edit: Req = jsonReq('PATCH', `/api/comments/${json.id}`, { body: edited }, undefined, { Authorization: user.auth });
+          const edit: Req = jsonReq('PATCH', `/api/comments/${json.id}`, { body: edited }, undefined, {
+            Authorization: user.auth,
+          });
           const patched = await call(edit);
           const expectedEdit = edited.trim();
           if (!wellFormed(edited) || expectedEdit.length === 0) {
-            expect({ status: patched.res.status, code: patched.json?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+            expect({ status: patched.res.status, code: patched.json?.code }).toEqual({
+              status: 400,
+              code: 'VALIDATION_FAILED',
+            });
           } else {
-            if (patched.res.status !== 200) throw new Error(`expected 200, got ${patched.res.status}\nrequest: ${describeReq(edit)}\n  ${patched.res.body}`);
+            if (patched.res.status !== 200)
+              throw new Error(
+                `expected 200, got ${patched.res.status}\nrequest: ${describeReq(edit)}\n  ${patched.res.body}`,
+              );
             expect(patched.json.body).toBe(expectedEdit);
-            const reread = await call({ method: 'GET', path: `/api/comments/${json.id}`, headers: { Authorization: user.auth } });
+            const reread = await call({
+              method: 'GET',
+              path: `/api/comments/${json.id}`,
+              headers: { Authorization: user.auth },
+            });
             expect(reread.json.body).toBe(expectedEdit);
           }
         }),
@@ -970,16 +1232,29 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
           '<iframe srcdoc="&lt;script&gt;parent.alert(1)&lt;/script&gt;"></iframe>',
         ),
         fc
-          .tuple(fc.constantFrom('script', 'b', 'img', 'style', 'a', 'svg'), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('', '&amp;', '&#60;', '&nbsp;'))
+          .tuple(
+            fc.constantFrom('script', 'b', 'img', 'style', 'a', 'svg'),
+            fc.string({ unit: 'grapheme', maxLength: 20 }),
+            fc.constantFrom('', '&amp;', '&#60;', '&nbsp;'),
+          )
           .map(([tag, inner, entity]) => `<${tag} onclick="x()">${inner}${entity}</${tag}>`),
       );
       await fc.assert(
         fc.asyncProperty(markup, async (html) => {
           const user = freshUser();
-          const { res, json } = await call(jsonReq('POST', `/api/articles/${articleId}/comments`, { body: html }, undefined, { Authorization: user.auth }));
+          const { res, json } = await call(
+            jsonReq('POST', `/api/articles/${articleId}/comments`, { body: html }, undefined, {
+              Authorization: user.auth,
+            }),
+          );
           expect(res.status).toBe(201);
           expect(json.body).toBe(html.trim());
-          const thread = await call({ method: 'GET', path: `/api/articles/${articleId}/comments`, query: 'sort=newest&limit=100', headers: {} });
+          const thread = await call({
+            method: 'GET',
+            path: `/api/articles/${articleId}/comments`,
+            query: 'sort=newest&limit=100',
+            headers: {},
+          });
           expect(thread.res.headers['content-type']).toMatch(/^application\/json/);
           expect(thread.res.headers['x-content-type-options']).toBe('nosniff');
           const listed = thread.json.items.find((c: { id: string }) => c.id === json.id);
@@ -998,7 +1273,9 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       ] as const) {
         const user = freshUser();
         const body = `  ${char.repeat(n)}  `;
-        const { res, json } = await call(jsonReq('POST', `/api/articles/${articleId}/comments`, { body }, undefined, { Authorization: user.auth }));
+        const { res, json } = await call(
+          jsonReq('POST', `/api/articles/${articleId}/comments`, { body }, undefined, { Authorization: user.auth }),
+        );
         expect({ n, char, status: res.status }).toEqual({ n, char, status });
         if (status === 201) expect(json.body).toBe(body.trim());
         else expect(json.code).toBe('VALIDATION_FAILED');
@@ -1009,9 +1286,16 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
   describe('limits and cursors', () => {
     const LISTS: { path: () => string; list: (query: string) => string; role?: Role }[] = [
       { path: () => '/api/articles', list: () => 'articles', role: 'moderator' },
-      { path: () => `/api/articles/${ids.articles[0]}/comments`, list: (q) => (q.includes('sort=oldest') ? 'thread:oldest' : 'thread:newest') },
+      {
+        path: () => `/api/articles/${ids.articles[0]}/comments`,
+        list: (q) => (q.includes('sort=oldest') ? 'thread:oldest' : 'thread:newest'),
+      },
       { path: () => `/api/comments/${ids.comments[0]}/replies`, list: () => 'replies' },
-      ...QUEUES.map((q) => ({ path: () => `/api/moderation/queue/${q}`, list: () => `queue:${q}`, role: 'moderator' as Role })),
+      ...QUEUES.map((q) => ({
+        path: () => `/api/moderation/queue/${q}`,
+        list: () => `queue:${q}`,
+        role: 'moderator' as Role,
+      })),
       { path: () => '/api/moderation/log', list: () => 'log', role: 'moderator' },
     ];
 
@@ -1025,7 +1309,10 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
             headers: l.role ? bearer(l.role) : {},
           };
           const { res, json } = await call(r);
-          if (res.status !== 400 || json?.code !== 'VALIDATION_FAILED') throw new Error(`expected 400 VALIDATION_FAILED, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`);
+          if (res.status !== 400 || json?.code !== 'VALIDATION_FAILED')
+            throw new Error(
+              `expected 400 VALIDATION_FAILED, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`,
+            );
         }),
         runs(60),
       );
@@ -1034,12 +1321,25 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     it('answers a forged cursor with 400 VALIDATION_FAILED on every list', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom(...LISTS).chain((l) => fc.tuple(fc.constant(l), fc.constantFrom('', 'sort=oldest&', 'sort=newest&'))
-            .chain(([l2, sort]) => forgedCursor(l2.list(sort)).map((cursor) => ({ l: l2, sort, cursor })))),
+          fc
+            .constantFrom(...LISTS)
+            .chain((l) =>
+              fc
+                .tuple(fc.constant(l), fc.constantFrom('', 'sort=oldest&', 'sort=newest&'))
+                .chain(([l2, sort]) => forgedCursor(l2.list(sort)).map((cursor) => ({ l: l2, sort, cursor }))),
+            ),
           async ({ l, sort, cursor }) => {
-            const r: Req = { method: 'GET', path: l.path(), query: `${l.path().endsWith('/comments') ? sort : ''}cursor=${encode(cursor)}`, headers: l.role ? bearer(l.role) : {} };
+            const r: Req = {
+              method: 'GET',
+              path: l.path(),
+              query: `${l.path().endsWith('/comments') ? sort : ''}cursor=${encode(cursor)}`,
+              headers: l.role ? bearer(l.role) : {},
+            };
             const { res, json } = await call(r);
-            if (res.status !== 400 || json?.code !== 'VALIDATION_FAILED') throw new Error(`expected 400 VALIDATION_FAILED, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`);
+            if (res.status !== 400 || json?.code !== 'VALIDATION_FAILED')
+              throw new Error(
+                `expected 400 VALIDATION_FAILED, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`,
+              );
           },
         ),
         runs(60),
@@ -1047,9 +1347,20 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     }, 60_000);
 
     it('accepts the cursor it handed out', async () => {
-      const first = await expectStatus({ method: 'GET', path: '/api/moderation/log', query: 'limit=1', headers: bearer('moderator') }, 200);
+      const first = await expectStatus(
+        { method: 'GET', path: '/api/moderation/log', query: 'limit=1', headers: bearer('moderator') },
+        200,
+      );
       expect(first.nextCursor).toEqual(expect.any(String));
-      await expectStatus({ method: 'GET', path: '/api/moderation/log', query: `limit=1&cursor=${encode(first.nextCursor)}`, headers: bearer('moderator') }, 200);
+      await expectStatus(
+        {
+          method: 'GET',
+          path: '/api/moderation/log',
+          query: `limit=1&cursor=${encode(first.nextCursor)}`,
+          headers: bearer('moderator'),
+        },
+        200,
+      );
     });
   });
 
@@ -1068,11 +1379,20 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
           async ([method, template], size, role, contentType, key) => {
             const prefix = `{"${key}":"`;
             const body = `${prefix}${'a'.repeat(size - prefix.length - 2)}"}`;
-            const path = template.replace(':queue', 'pending').replace(':id', template.includes('/users/') ? 'fuzz-commenter' : ids.comments[0]);
-            const r: Req = { method, path, headers: { 'Content-Type': contentType, ...(role ? bearer(role) : {}) }, body };
+            const path = template
+              .replace(':queue', 'pending')
+              .replace(':id', template.includes('/users/') ? 'fuzz-commenter' : ids.comments[0]);
+            const r: Req = {
+              method,
+              path,
+              headers: { 'Content-Type': contentType, ...(role ? bearer(role) : {}) },
+              body,
+            };
             const { res, json } = await call(r);
             if (res.status !== 413 || json?.code !== 'PAYLOAD_TOO_LARGE') {
-              throw new Error(`expected 413 PAYLOAD_TOO_LARGE, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`);
+              throw new Error(
+                `expected 413 PAYLOAD_TOO_LARGE, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`,
+              );
             }
           },
         ),
@@ -1095,7 +1415,12 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     it('still reads a body of just under 1 MB', async () => {
       const prefix = '{"reason":"';
       const body = `${prefix}${'a'.repeat(MB - prefix.length - 2 - 10)}"}`;
-      const r: Req = { method: 'POST', path: `/api/moderation/comments/${ids.comments[0]}/approve`, headers: { 'Content-Type': 'application/json', ...bearer('moderator') }, body };
+      const r: Req = {
+        method: 'POST',
+        path: `/api/moderation/comments/${ids.comments[0]}/approve`,
+        headers: { 'Content-Type': 'application/json', ...bearer('moderator') },
+        body,
+      };
       const { res, json } = await call(r);
       expect({ status: res.status, code: json?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' }); // too long a reason, but read
     });
@@ -1105,7 +1430,16 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     const BODY_ROUTES = ROUTES.filter(([m]) => m !== 'GET');
     const target = ([method, template]: (typeof ROUTES)[number]) => ({
       method,
-      path: template.replace(':queue', 'pending').replace(':id', template.includes('/users/') ? 'fuzz-other' : template.startsWith('/api/articles') ? ids.articles[1] : ids.comments[3]),
+      path: template
+        .replace(':queue', 'pending')
+        .replace(
+          ':id',
+          template.includes('/users/')
+            ? 'fuzz-other'
+            : template.startsWith('/api/articles')
+              ? ids.articles[1]
+              : ids.comments[3],
+        ),
     });
     const asRole = fc.constantFrom<Role | undefined>(undefined, 'commenter', 'moderator', 'admin');
 
@@ -1119,7 +1453,14 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
           asRole,
           async (route, depth, open, key, role) => {
             const nest = open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth);
-            await call({ ...target(route), headers: { 'Content-Type': 'application/json', ...(role ? bearer(role) : {}) }, body: key ? `{"${key}":${nest}}` : nest }, ['server', 'problem']);
+            await call(
+              {
+                ...target(route),
+                headers: { 'Content-Type': 'application/json', ...(role ? bearer(role) : {}) },
+                body: key ? `{"${key}":${nest}}` : nest,
+              },
+              ['server', 'problem'],
+            );
           },
         ),
         runs(30),
@@ -1131,10 +1472,24 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
         fc.asyncProperty(
           fc.constantFrom(...BODY_ROUTES),
           fc.constantFrom('gzip', 'deflate', 'br', 'GZIP'),
-          fc.oneof(fc.constantFrom('{}', '[]', '{"body":"x"}', ''), fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b))),
+          fc.oneof(
+            fc.constantFrom('{}', '[]', '{"body":"x"}', ''),
+            fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b)),
+          ),
           asRole,
           async (route, encoding, body, role) => {
-            await call({ ...target(route), headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding, ...(role ? bearer(role) : {}) }, body }, ['server', 'problem']);
+            await call(
+              {
+                ...target(route),
+                headers: {
+                  'Content-Type': 'application/json',
+                  'Content-Encoding': encoding,
+                  ...(role ? bearer(role) : {}),
+                },
+                body,
+              },
+              ['server', 'problem'],
+            );
           },
         ),
         runs(20),
@@ -1146,11 +1501,18 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
         fc.asyncProperty(
           fc.constantFrom(...BODY_ROUTES),
           fc.oneof(
-            fc.constantFrom('latin1', 'iso-8859-1', 'us-ascii', 'windows-1252', 'utf-7', 'bogus', 'utf-32').map((c) => ({ 'Content-Type': `application/json; charset=${c}` })),
-            fc.constantFrom('compress', 'x-unknown', 'gzip, gzip', 'identity, gzip').map((e) => ({ 'Content-Type': 'application/json', 'Content-Encoding': e })),
+            fc
+              .constantFrom('latin1', 'iso-8859-1', 'us-ascii', 'windows-1252', 'utf-7', 'bogus', 'utf-32')
+              .map((c) => ({ 'Content-Type': `application/json; charset=${c}` })),
+            fc
+              .constantFrom('compress', 'x-unknown', 'gzip, gzip', 'identity, gzip')
+              .map((e) => ({ 'Content-Type': 'application/json', 'Content-Encoding': e })),
           ),
           async (route, headers) => {
-            await call({ ...target(route), headers: { ...headers, ...bearer('admin') }, body: '{}' }, ['server', 'problem']);
+            await call({ ...target(route), headers: { ...headers, ...bearer('admin') }, body: '{}' }, [
+              'server',
+              'problem',
+            ]);
           },
         ),
         runs(20),
@@ -1161,15 +1523,36 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
       const garbage = fc.oneof(
         headerText(),
         headerText().map((h) => `Bearer ${h}`),
-        fc.constantFrom('Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer null', 'Bearer a.b.c', `Bearer ${b64url('{"alg":"none"}')}.${b64url('{"sub":"eve","role":"admin"}')}.`),
-        fc.constantFrom<Role>('commenter', 'moderator', 'admin').chain((role) =>
-          fc.constantFrom(`bearer ${tokens[role]}`, `Bearer  ${tokens[role]}`, `Bearer ${tokens[role]}x`, `Bearer ${tokens[role]}, Bearer ${tokens[role]}`, `Token ${tokens[role]}`),
+        fc.constantFrom(
+          'Bearer',
+          'Bearer ',
+          'Basic dXNlcjpwYXNz',
+          'Bearer null',
+          'Bearer a.b.c',
+          `Bearer ${b64url('{"alg":"none"}')}.${b64url('{"sub":"eve","role":"admin"}')}.`,
         ),
+        fc
+          .constantFrom<Role>('commenter', 'moderator', 'admin')
+          .chain((role) =>
+            fc.constantFrom(
+              `bearer ${tokens[role]}`,
+              `Bearer  ${tokens[role]}`,
+              `Bearer ${tokens[role]}x`,
+              `Bearer ${tokens[role]}, Bearer ${tokens[role]}`,
+              `Token ${tokens[role]}`,
+            ),
+          ),
       );
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...ROUTES), garbage, async (route, auth) => {
-          const { res, json } = await call({ ...target(route), headers: { Authorization: auth } }, ['server', 'problem']);
-          if (res.status !== 401 || json?.code !== 'UNAUTHENTICATED') throw new Error(`expected 401 UNAUTHENTICATED, got ${res.status} ${json?.code} for ${route.join(' ')} with Authorization ${JSON.stringify(auth)}`);
+          const { res, json } = await call({ ...target(route), headers: { Authorization: auth } }, [
+            'server',
+            'problem',
+          ]);
+          if (res.status !== 401 || json?.code !== 'UNAUTHENTICATED')
+            throw new Error(
+              `expected 401 UNAUTHENTICATED, got ${res.status} ${json?.code} for ${route.join(' ')} with Authorization ${JSON.stringify(auth)}`,
+            );
         }),
         runs(60),
       );
@@ -1177,12 +1560,24 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
 
     it('leaves no prototype polluted, whatever keys the body has', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...BODY_ROUTES), fc.constantFrom(...POLLUTION_BODIES), asRole, async (route, body, role) => {
-          const { res } = await call({ ...target(route), headers: { 'Content-Type': 'application/json', ...(role ? bearer(role) : {}) }, body }, ['server', 'problem']);
-          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-          expect(({} as Record<string, unknown>).role).toBeUndefined();
-          expect(res.status).toBeLessThan(500);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...BODY_ROUTES),
+          fc.constantFrom(...POLLUTION_BODIES),
+          asRole,
+          async (route, body, role) => {
+            const { res } = await call(
+              {
+                ...target(route),
+                headers: { 'Content-Type': 'application/json', ...(role ? bearer(role) : {}) },
+                body,
+              },
+              ['server', 'problem'],
+            );
+            expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+            expect(({} as Record<string, unknown>).role).toBeUndefined();
+            expect(res.status).toBeLessThan(500);
+          },
+        ),
         runs(30),
       );
     }, 60_000);
@@ -1193,42 +1588,81 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
 
     const CASES = ROUTES.flatMap(([method, path]) => ALL_ASPECTS.map((aspect) => [method, path, aspect] as const));
 
-    it.each(CASES)('%s %s: %s', async (method, template, aspect) => {
-      await fc.assert(
-        fc.asyncProperty(requestTo(method, template), async (r) => {
-          await call(r, [aspect]);
-        }),
-        runs(30),
-      );
-    }, 60_000);
+    it.each(CASES)(
+      '%s %s: %s',
+      async (method, template, aspect) => {
+        await fc.assert(
+          fc.asyncProperty(requestTo(method, template), async (r) => {
+            await call(r, [aspect]);
+          }),
+          runs(30),
+        );
+      },
+      60_000,
+    );
 
-    it.each(ALL_ASPECTS)('other methods and unknown paths: %s', async (aspect) => {
-      const anyPath = fc.oneof(
-        fc.constantFrom(...ROUTES).chain(([, template]) => requestTo('GET', template).map((r) => r.path)),
-        fc.array(fc.oneof(anyText(10).map(encode), fc.constantFrom(...RAW_URL_PIECES)), { maxLength: 4 }).map((parts) => `/api/${parts.join('/')}`),
-        fc.constantFrom('/', '/api', '/api/', '/elsewhere', '/api/articles/', '/api//articles', '/API/articles', '/api/articles/../health', '/api/docs-json/x', '/api/metrics/x'),
-      );
-      await fc.assert(
-        fc.asyncProperty(fc.constantFrom<Req['method']>('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'), anyPath, authorization(), async (method, path, auth) => {
-          await call({ method, path, headers: auth ? { Authorization: auth } : {} }, [aspect]);
-        }),
-        runs(40),
-      );
-    }, 60_000);
+    it.each(ALL_ASPECTS)(
+      'other methods and unknown paths: %s',
+      async (aspect) => {
+        const anyPath = fc.oneof(
+          fc.constantFrom(...ROUTES).chain(([, template]) => requestTo('GET', template).map((r) => r.path)),
+          fc
+            .array(fc.oneof(anyText(10).map(encode), fc.constantFrom(...RAW_URL_PIECES)), { maxLength: 4 })
+            .map((parts) => `/api/${parts.join('/')}`),
+          fc.constantFrom(
+            '/',
+            '/api',
+            '/api/',
+            '/elsewhere',
+            '/api/articles/',
+            '/api//articles',
+            '/API/articles',
+            '/api/articles/../health',
+            '/api/docs-json/x',
+            '/api/metrics/x',
+          ),
+        );
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom<Req['method']>('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
+            anyPath,
+            authorization(),
+            async (method, path, auth) => {
+              await call({ method, path, headers: auth ? { Authorization: auth } : {} }, [aspect]);
+            },
+          ),
+          runs(40),
+        );
+      },
+      60_000,
+    );
 
-    it('answers a request head over the server\'s 16 KB limit (long path, query or header) with problem+json too', async () => {
+    it("answers a request head over the server's 16 KB limit (long path, query or header) with problem+json too", async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom('path', 'query', 'Authorization', 'Idempotency-Key', 'X-Anything'), fc.integer({ min: 17_000, max: 40_000 }), async (where, size) => {
-          const long = 'a'.repeat(size);
-          const r: Req = {
-            method: 'POST',
-            path: where === 'path' ? `/api/moderation/users/${long}/unban` : `/api/articles/${ids.articles[0]}/comments`,
-            query: where === 'query' ? `cursor=${long}` : undefined,
-            headers: { 'Content-Type': 'application/json', ...(where === 'Authorization' ? { Authorization: `Bearer ${long}` } : where === 'path' ? bearer('moderator') : bearer('commenter')), ...(where === 'Idempotency-Key' || where === 'X-Anything' ? { [where]: long } : {}) },
-            body: '{"body":"hello"}',
-          };
-          await call(r);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom('path', 'query', 'Authorization', 'Idempotency-Key', 'X-Anything'),
+          fc.integer({ min: 17_000, max: 40_000 }),
+          async (where, size) => {
+            const long = 'a'.repeat(size);
+            const r: Req = {
+              method: 'POST',
+              path:
+                where === 'path' ? `/api/moderation/users/${long}/unban` : `/api/articles/${ids.articles[0]}/comments`,
+              query: where === 'query' ? `cursor=${long}` : undefined,
+              headers: {
+                'Content-Type': 'application/json',
+                ...(where === 'Authorization'
+                  ? { Authorization: `Bearer ${long}` }
+                  : where === 'path'
+                    ? bearer('moderator')
+                    : bearer('commenter')),
+                ...(where === 'Idempotency-Key' || where === 'X-Anything' ? { [where]: long } : {}),
+              },
+              body: '{"body":"hello"}',
+            };
+            await call(r);
+          },
+        ),
         runs(5),
       );
     }, 60_000);

@@ -19,7 +19,12 @@ class Reader {
     const { port } = (app.app.getHttpServer().address() ?? {}) as AddressInfo;
     await new Promise<void>((resolve, reject) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port, path: `/api/articles/${articleId}/comments/stream`, headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {} },
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/api/articles/${articleId}/comments/stream`,
+          headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {},
+        },
         (res) => {
           reader.response = res;
           expect(res.statusCode).toBe(200);
@@ -57,7 +62,8 @@ class Reader {
   async waitFor(count: number, deadlineMs = 5000): Promise<SseEvent[]> {
     const deadline = Date.now() + deadlineMs;
     while (this.events.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.events.length} of ${count} events: ${JSON.stringify(this.events)}`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${this.events.length} of ${count} events: ${JSON.stringify(this.events)}`);
       await new Promise((r) => setImmediate(r));
     }
     return this.events;
@@ -93,10 +99,19 @@ describe('live thread updates (e2e)', () => {
     return reader;
   };
   const article = async () =>
-    (await a.http().post('/api/articles').set('Authorization', `Bearer ${mod()}`).send({ url: `https://news.example/live${++seq}`, title: 'Live' }))
-      .body.id as string;
+    (
+      await a
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod()}`)
+        .send({ url: `https://news.example/live${++seq}`, title: 'Live' })
+    ).body.id as string;
   const post = async (app: TestApp, articleId: string, user: string, body: string) => {
-    const res = await app.http().post(`/api/articles/${articleId}/comments`).set('Authorization', `Bearer ${app.token(user)}`).send({ body });
+    const res = await app
+      .http()
+      .post(`/api/articles/${articleId}/comments`)
+      .set('Authorization', `Bearer ${app.token(user)}`)
+      .send({ body });
     expect(res.status).toBe(201);
     return res.body;
   };
@@ -105,11 +120,31 @@ describe('live thread updates (e2e)', () => {
     const id = await article();
     const reader = await connect(b, id);
     const c = await post(a, id, 'ann', 'first!');
-    await a.http().patch(`/api/comments/${c.id}`).set('Authorization', `Bearer ${a.token('ann')}`).send({ body: 'first, edited' }).expect(200);
-    await a.http().post(`/api/moderation/comments/${c.id}/reject`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200);
-    await a.http().post(`/api/moderation/comments/${c.id}/approve`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200);
+    await a
+      .http()
+      .patch(`/api/comments/${c.id}`)
+      .set('Authorization', `Bearer ${a.token('ann')}`)
+      .send({ body: 'first, edited' })
+      .expect(200);
+    await a
+      .http()
+      .post(`/api/moderation/comments/${c.id}/reject`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({})
+      .expect(200);
+    await a
+      .http()
+      .post(`/api/moderation/comments/${c.id}/approve`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({})
+      .expect(200);
     await a.http().delete(`/api/comments/${c.id}`).set('Authorization', `Bearer ${mod()}`).expect(204);
-    await a.http().post(`/api/articles/${id}/close`).set('Authorization', `Bearer ${mod()}`).send({ message: 'Done here.' }).expect(200);
+    await a
+      .http()
+      .post(`/api/articles/${id}/close`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({ message: 'Done here.' })
+      .expect(200);
     await a.http().post(`/api/articles/${id}/reopen`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200);
 
     const events = await reader.waitFor(7);
@@ -135,10 +170,20 @@ describe('live thread updates (e2e)', () => {
 
   it('tells readers nothing about comments they cannot see', async () => {
     const id = await article();
-    await a.http().patch(`/api/articles/${id}`).set('Authorization', `Bearer ${mod()}`).send({ moderationMode: 'pre' }).expect(200);
+    await a
+      .http()
+      .patch(`/api/articles/${id}`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({ moderationMode: 'pre' })
+      .expect(200);
     const reader = await connect(b, id);
     const held = await post(a, id, 'bob', 'held for review');
-    await a.http().post(`/api/moderation/comments/${held.id}/approve`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200);
+    await a
+      .http()
+      .post(`/api/moderation/comments/${held.id}/approve`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({})
+      .expect(200);
     const [event] = await reader.waitFor(1);
     expect(event.event).toBe('comment.published');
     expect(JSON.parse(event.data)).toMatchObject({ id: held.id, body: 'held for review', status: 'approved' });

@@ -26,7 +26,11 @@ describe('request logs', () => {
   it('writes one JSON line per request with its request id, and never the token, the body or the query', async () => {
     const token = t.token('mod-log', 'moderator');
     const secretBody = 'a very private comment body 7f3a';
-    const article = await t.http().post('/api/articles').set('Authorization', `Bearer ${token}`).send({ url: 'https://news.example/log', title: 'Logged' });
+    const article = await t
+      .http()
+      .post('/api/articles')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ url: 'https://news.example/log', title: 'Logged' });
     const res = await t
       .http()
       .post(`/api/articles/${article.body.id}/comments?secret=q9z`)
@@ -38,7 +42,10 @@ describe('request logs', () => {
 
     const logged = requestLines();
     expect(logged).toHaveLength(2);
-    expect(logged[1]).toMatchObject({ req: { id: 'req-123', method: 'POST', path: `/api/articles/${article.body.id}/comments` }, res: { statusCode: 201 } });
+    expect(logged[1]).toMatchObject({
+      req: { id: 'req-123', method: 'POST', path: `/api/articles/${article.body.id}/comments` },
+      res: { statusCode: 201 },
+    });
     const text = lines.join('\n');
     expect(text).not.toContain(token);
     expect(text).not.toContain(token.split('.')[2]);

@@ -1,5 +1,14 @@
 import { DataSource } from 'typeorm';
-import { call, createArticle, decide, expectProblem, expectStatus, postComment, report, uid } from './support/moderation-helpers';
+import {
+  call,
+  createArticle,
+  decide,
+  expectProblem,
+  expectStatus,
+  postComment,
+  report,
+  uid,
+} from './support/moderation-helpers';
 import { createTestApp, TestApp } from './support/test-app';
 
 const QUEUES = ['pending', 'unmoderated', 'approved', 'rejected', 'reported'] as const;
@@ -9,7 +18,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const got = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const got = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(match[3]);
   }
   return undefined;
@@ -72,7 +83,13 @@ describe('metrics', () => {
 
       const text = await scrape();
       const gauge = (queue: string) => sample(text, 'comment_desk_moderation_queue_comments', { queue });
-      expect(Object.fromEntries(QUEUES.map((q) => [q, gauge(q)]))).toEqual({ pending: 2, unmoderated: 3, approved: 1, rejected: 1, reported: 1 });
+      expect(Object.fromEntries(QUEUES.map((q) => [q, gauge(q)]))).toEqual({
+        pending: 2,
+        unmoderated: 3,
+        approved: 1,
+        rejected: 1,
+        reported: 1,
+      });
       for (const queue of QUEUES) {
         const listed = expectStatus(await call(t, 'get', `/api/moderation/queue/${queue}?limit=100`, mod), 200);
         expect({ queue, size: gauge(queue) }).toEqual({ queue, size: listed.items.length });
@@ -98,7 +115,8 @@ describe('metrics', () => {
     let text: string;
     let articleId: string;
     /** How much a sample grew between the scrapes before and after the requests below. */
-    const grew = (name: string, labels: Record<string, string>) => (sample(text, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
+    const grew = (name: string, labels: Record<string, string>) =>
+      (sample(text, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
     beforeAll(async () => {
       before = await scrape();
       articleId = (await createArticle(t, mod)).id;
@@ -109,12 +127,17 @@ describe('metrics', () => {
       expectProblem(await t.http().get('/api/no-such-route/12345'), 404, 'NOT_FOUND');
       expectProblem(await t.http().get(`/api/articles/${articleId}/nothing`), 404, 'NOT_FOUND');
       expectProblem(await t.http().get('/api/articles/00000000-0000-4000-8000-000000000000'), 404, 'NOT_FOUND');
-      expectProblem(await t.http().post('/api/articles').set('Content-Type', 'application/json').send('{"url":'), 400, 'VALIDATION_FAILED');
+      expectProblem(
+        await t.http().post('/api/articles').set('Content-Type', 'application/json').send('{"url":'),
+        400,
+        'VALIDATION_FAILED',
+      );
       text = await scrape();
     });
 
     it('counts requests by method, route template and status', () => {
-      const count = (method: string, route: string, status_code: string) => grew('http_requests_total', { method, route, status_code });
+      const count = (method: string, route: string, status_code: string) =>
+        grew('http_requests_total', { method, route, status_code });
       expect(count('POST', '/api/articles/:id/comments', '201')).toBe(1);
       expect(count('GET', '/api/articles/:id/comments', '200')).toBe(2);
       expect(count('POST', '/api/articles', '201')).toBe(1);
@@ -130,7 +153,10 @@ describe('metrics', () => {
     it('never uses a raw path as a label', () => {
       const routes = labelValues(text, 'http_requests_total', 'route');
       for (const route of routes) {
-        expect({ route, template: route === 'unmatched' || /^\/api(\/([a-z-]+|:\w+))*$/.test(route) }).toEqual({ route, template: true });
+        expect({ route, template: route === 'unmatched' || /^\/api(\/([a-z-]+|:\w+))*$/.test(route) }).toEqual({
+          route,
+          template: true,
+        });
       }
       expect([...routes].join(' ')).not.toContain(articleId);
       expect([...routes].join(' ')).not.toContain('no-such-route');
@@ -146,13 +172,20 @@ describe('metrics', () => {
 
     it('counts the scrapes themselves', async () => {
       const later = await scrape();
-      expect(sample(later, 'http_requests_total', { method: 'GET', route: '/api/metrics', status_code: '200' })).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(later, 'http_requests_total', { method: 'GET', route: '/api/metrics', status_code: '200' }),
+      ).toBeGreaterThanOrEqual(1);
     });
   });
 
   it('includes the Node process metrics', async () => {
     const text = await scrape();
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect({ name, present: sample(text, name) !== undefined }).toEqual({ name, present: true });
     }
   });
@@ -162,8 +195,12 @@ describe('metrics', () => {
     try {
       const first = await other.http().get('/api/metrics');
       expect(first.status).toBe(200);
-      expect(sample(first.text, 'http_requests_total', { method: 'POST', route: '/api/articles', status_code: '201' })).toBeUndefined();
-      expect(sample(await scrape(), 'http_requests_total', { method: 'POST', route: '/api/articles', status_code: '201' })).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(first.text, 'http_requests_total', { method: 'POST', route: '/api/articles', status_code: '201' }),
+      ).toBeUndefined();
+      expect(
+        sample(await scrape(), 'http_requests_total', { method: 'POST', route: '/api/articles', status_code: '201' }),
+      ).toBeGreaterThanOrEqual(1);
     } finally {
       await other.close();
     }

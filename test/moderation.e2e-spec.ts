@@ -83,7 +83,11 @@ describe('moderation (e2e)', () => {
       ['an unknown moderation mode', { defaultModerationMode: 'x' }, 'defaultModerationMode'],
     ])('refuses %s with 400 VALIDATION_FAILED and changes nothing', async (_, patch, field) => {
       const logBefore = (await logEntries(t, mod)).filter((e) => e.targetType === 'settings').length;
-      const problem = expectProblem(await call(t, 'put', '/api/moderation/settings', admin, patch), 400, 'VALIDATION_FAILED');
+      const problem = expectProblem(
+        await call(t, 'put', '/api/moderation/settings', admin, patch),
+        400,
+        'VALIDATION_FAILED',
+      );
       expect(problem.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 
       expect((await call(t, 'get', '/api/moderation/settings', mod)).body).toMatchObject(DEFAULT_SETTINGS);
@@ -95,7 +99,10 @@ describe('moderation (e2e)', () => {
         const res = await call(t, 'put', '/api/moderation/settings', admin, { defaultModerationMode: 'pre' });
         expect(expectStatus(res, 200).defaultModerationMode).toBe('pre');
 
-        const [entry] = expectStatus(await call(t, 'get', '/api/moderation/log?actorId=admin-1&limit=1', mod), 200).items;
+        const [entry] = expectStatus(
+          await call(t, 'get', '/api/moderation/log?actorId=admin-1&limit=1', mod),
+          200,
+        ).items;
         expect(entry).toMatchObject({
           action: 'update_settings',
           targetType: 'settings',
@@ -103,7 +110,10 @@ describe('moderation (e2e)', () => {
         });
 
         const article = expectStatus(
-          await call(t, 'post', '/api/articles', mod, { url: `https://news.example/${uid('pre')}`, title: 'Pre by default' }),
+          await call(t, 'post', '/api/articles', mod, {
+            url: `https://news.example/${uid('pre')}`,
+            title: 'Pre by default',
+          }),
           201,
         );
         expect(article.moderationMode).toBe('pre');
@@ -116,7 +126,10 @@ describe('moderation (e2e)', () => {
       const after = expectStatus(await call(t, 'get', '/api/moderation/settings', mod), 200);
       expect(after.defaultModerationMode).toBe('post');
       const article = expectStatus(
-        await call(t, 'post', '/api/articles', mod, { url: `https://news.example/${uid('post')}`, title: 'Post again' }),
+        await call(t, 'post', '/api/articles', mod, {
+          url: `https://news.example/${uid('post')}`,
+          title: 'Post again',
+        }),
         201,
       );
       expect(article.moderationMode).toBe('post');
@@ -137,11 +150,18 @@ describe('moderation (e2e)', () => {
     });
 
     it('changes to reportThreshold, premodNewCommenters and bannedWords apply at once', async () => {
-      const { article, comments: [reported] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [reported],
+      } = await articleWithComments(1);
       const newbie = uid('newbie');
       try {
         expectStatus(
-          await call(t, 'put', '/api/moderation/settings', admin, { reportThreshold: 1, premodNewCommenters: 1, bannedWords: ['frobnicate'] }),
+          await call(t, 'put', '/api/moderation/settings', admin, {
+            reportThreshold: 1,
+            premodNewCommenters: 1,
+            bannedWords: ['frobnicate'],
+          }),
           200,
         );
         expectStatus(await report(t, as(uid('r')), reported.id, 'spam'), 201);
@@ -158,14 +178,21 @@ describe('moderation (e2e)', () => {
         expect((await queue(t, mod, 'rejected', { articleId: article.id })).map((i) => i.id)).toEqual([banned.id]);
         expect((await logFor(banned.id))[0]).toMatchObject({ actor: null, toStatus: 'rejected' });
       } finally {
-        await call(t, 'put', '/api/moderation/settings', admin, { reportThreshold: 3, premodNewCommenters: 0, bannedWords: [] });
+        await call(t, 'put', '/api/moderation/settings', admin, {
+          reportThreshold: 3,
+          premodNewCommenters: 0,
+          bannedWords: [],
+        });
       }
       expect(expectStatus(await call(t, 'get', '/api/moderation/settings', mod), 200)).toMatchObject(DEFAULT_SETTINGS);
     });
 
     it('PUT answers with the whole settings after a change, as GET does', async () => {
       try {
-        const first = expectStatus(await call(t, 'put', '/api/moderation/settings', admin, { autoCloseAfterDays: 30 }), 200);
+        const first = expectStatus(
+          await call(t, 'put', '/api/moderation/settings', admin, { autoCloseAfterDays: 30 }),
+          200,
+        );
         const stored = expectStatus(await call(t, 'get', '/api/moderation/settings', mod), 200);
         expect(stored).toMatchObject({ ...DEFAULT_SETTINGS, autoCloseAfterDays: 30 });
         const second = expectStatus(await call(t, 'put', '/api/moderation/settings', admin, { maxLinks: 4 }), 200);
@@ -205,9 +232,13 @@ describe('moderation (e2e)', () => {
     });
 
     it('a moderator token that is expired or signed with another key is 401', async () => {
-      const expired = jwt.sign({ sub: 'mod-1', role: 'moderator', exp: Math.floor(Date.now() / 1000) - 60 }, TEST_JWT_SECRET, {
-        algorithm: 'HS256',
-      });
+      const expired = jwt.sign(
+        { sub: 'mod-1', role: 'moderator', exp: Math.floor(Date.now() / 1000) - 60 },
+        TEST_JWT_SECRET,
+        {
+          algorithm: 'HS256',
+        },
+      );
       expectProblem(await call(t, 'get', '/api/moderation/queue/pending', expired), 401, 'UNAUTHENTICATED');
       const [header, payload] = mod.split('.');
       const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
@@ -225,10 +256,14 @@ describe('moderation (e2e)', () => {
         await postComment(t, as(authorId), article.id, 'two'),
         await postComment(t, as(authorId), article.id, 'three'),
       ];
-      for (const q of QUEUES) expectStatus(await call(t, 'get', `/api/moderation/queue/${q}?articleId=${article.id}`, me), 200);
+      for (const q of QUEUES)
+        expectStatus(await call(t, 'get', `/api/moderation/queue/${q}?articleId=${article.id}`, me), 200);
       expect(expectStatus(await decide(t, me, c1.id, 'approve'), 200).status).toBe('approved');
       expect(expectStatus(await decide(t, me, c2.id, 'reject'), 200).status).toBe('rejected');
-      const bulk = expectStatus(await call(t, 'post', '/api/moderation/bulk', me, { action: 'approve', commentIds: [c3.id] }), 200);
+      const bulk = expectStatus(
+        await call(t, 'post', '/api/moderation/bulk', me, { action: 'approve', commentIds: [c3.id] }),
+        200,
+      );
       expect(bulk.results).toEqual([{ id: c3.id, ok: true }]);
       expectStatus(await call(t, 'get', '/api/moderation/log', me), 200);
       expectStatus(await call(t, 'get', '/api/moderation/settings', me), 200);
@@ -274,7 +309,12 @@ describe('moderation (e2e)', () => {
         body: 'held 2',
       });
       const reported = await queue(t, mod, 'reported', { articleId: article.id });
-      expect(reported[0]).toMatchObject({ id: c[0].id, status: 'approved', openReportCount: 1, reports: [{ reason: 'spam' }] });
+      expect(reported[0]).toMatchObject({
+        id: c[0].id,
+        status: 'approved',
+        openReportCount: 1,
+        reports: [{ reason: 'spam' }],
+      });
       expect(reported[1]).toMatchObject({
         id: c[6].id,
         status: 'published',
@@ -302,7 +342,10 @@ describe('moderation (e2e)', () => {
 
     it('pages with limit and nextCursor cover each item exactly once', async () => {
       const { article, comments } = await articleWithComments(7, 'pre');
-      const { items, pageSizes } = await allPages(t, mod, '/api/moderation/queue/pending', { articleId: article.id, limit: 3 });
+      const { items, pageSizes } = await allPages(t, mod, '/api/moderation/queue/pending', {
+        articleId: article.id,
+        limit: 3,
+      });
       expect(pageSizes).toEqual([3, 3, 1]);
       expect(items.map((i) => i.id)).toEqual(comments.map((c) => c.id));
 
@@ -318,8 +361,13 @@ describe('moderation (e2e)', () => {
 
     it('pages exactly once through comments posted in the same millisecond', async () => {
       const { article, comments } = await articleWithComments(5, 'pre');
-      await t.db.query(`UPDATE comments SET created_at = '2025-01-01T00:00:00.000Z' WHERE article_id = $1`, [article.id]);
-      const { items, pageSizes } = await allPages(t, mod, '/api/moderation/queue/pending', { articleId: article.id, limit: 2 });
+      await t.db.query(`UPDATE comments SET created_at = '2025-01-01T00:00:00.000Z' WHERE article_id = $1`, [
+        article.id,
+      ]);
+      const { items, pageSizes } = await allPages(t, mod, '/api/moderation/queue/pending', {
+        articleId: article.id,
+        limit: 2,
+      });
       expect(pageSizes).toEqual([2, 2, 1]);
       expect(items.map((i) => i.id)).toEqual(comments.map((c) => c.id).sort());
     });
@@ -327,17 +375,31 @@ describe('moderation (e2e)', () => {
     it('refuses a bad limit or cursor with 400', async () => {
       expectProblem(await call(t, 'get', '/api/moderation/queue/pending?limit=0', mod), 400, 'VALIDATION_FAILED');
       expectProblem(await call(t, 'get', '/api/moderation/queue/pending?limit=101', mod), 400, 'VALIDATION_FAILED');
-      expectProblem(await call(t, 'get', '/api/moderation/queue/pending?cursor=garbage', mod), 400, 'VALIDATION_FAILED');
-      expectProblem(await call(t, 'get', '/api/moderation/queue/pending?articleId=nope', mod), 400, 'VALIDATION_FAILED');
+      expectProblem(
+        await call(t, 'get', '/api/moderation/queue/pending?cursor=garbage', mod),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectProblem(
+        await call(t, 'get', '/api/moderation/queue/pending?articleId=nope', mod),
+        400,
+        'VALIDATION_FAILED',
+      );
     });
   });
 
   // ---------------------------------------------------------------------------------------------
   describe('approve and reject', () => {
     it('moves the status and writes a log entry', async () => {
-      const { article, comments: [c] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
 
-      const approved = expectStatus(await decide(t, mod, c.id, 'approve', { reason: 'fine', expectedStatus: 'published' }), 200);
+      const approved = expectStatus(
+        await decide(t, mod, c.id, 'approve', { reason: 'fine', expectedStatus: 'published' }),
+        200,
+      );
       expect(approved).toMatchObject({ id: c.id, articleId: article.id, status: 'approved', body: 'comment 0' });
       expect((await commentAsModerator(t, mod, c.id)).status).toBe('approved');
 
@@ -370,7 +432,10 @@ describe('moderation (e2e)', () => {
     });
 
     it('rejecting hides a comment from readers; approving a held one shows it', async () => {
-      const { article, comments: [c] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
       const threadIds = async (id: string) =>
         expectStatus(await call(t, 'get', `/api/articles/${id}/comments`), 200).items.map((i: { id: string }) => i.id);
       expect(await threadIds(article.id)).toEqual([c.id]);
@@ -390,13 +455,18 @@ describe('moderation (e2e)', () => {
     });
 
     it('works without a body', async () => {
-      const { comments: [c] } = await articleWithComments(1);
+      const {
+        comments: [c],
+      } = await articleWithComments(1);
       const res = await t.http().post(`/api/moderation/comments/${c.id}/approve`).set('Authorization', `Bearer ${mod}`);
       expect(expectStatus(res, 200).status).toBe('approved');
     });
 
     it('with a stale expectedStatus: 409 CONFLICT, nothing changes and nothing is logged', async () => {
-      const { article, comments: [c] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
       const countsBefore = (await articleAsModerator(article.id)).counts;
 
       expectProblem(await decide(t, mod, c.id, 'approve', { expectedStatus: 'pending' }), 409, 'CONFLICT');
@@ -412,7 +482,9 @@ describe('moderation (e2e)', () => {
       expectProblem(await decide(t, mod, randomUUID(), 'reject'), 404, 'NOT_FOUND');
       expectProblem(await decide(t, mod, 'not-a-uuid', 'approve'), 400, 'VALIDATION_FAILED');
       expectProblem(await decide(t, mod, 'not-a-uuid', 'reject'), 400, 'VALIDATION_FAILED');
-      const { comments: [c] } = await articleWithComments(1);
+      const {
+        comments: [c],
+      } = await articleWithComments(1);
       expectProblem(await decide(t, mod, c.id, 'approve', { expectedStatus: 'gone' }), 400, 'VALIDATION_FAILED');
       expectProblem(await decide(t, mod, c.id, 'approve', { extra: 1 } as object), 400, 'VALIDATION_FAILED');
       expect((await commentAsModerator(t, mod, c.id)).status).toBe('published');
@@ -428,7 +500,9 @@ describe('moderation (e2e)', () => {
 
     it('RACE: two moderators deciding the same comment at once: one wins, the other gets 409', async () => {
       for (let round = 0; round < 8; round++) {
-        const { comments: [c] } = await articleWithComments(1);
+        const {
+          comments: [c],
+        } = await articleWithComments(1);
         const [a, b] = await Promise.all([
           decide(t, mod, c.id, 'approve', { expectedStatus: 'published' }),
           decide(t, mod2, c.id, 'reject', { expectedStatus: 'published' }),
@@ -464,7 +538,10 @@ describe('moderation (e2e)', () => {
       expect((await commentAsModerator(t, mod, comments[2].id)).status).toBe('published');
       expect((await logFor(comments[0].id)).map((e) => e.action)).toEqual(['approve']);
 
-      const rejected = await call(t, 'post', '/api/moderation/bulk', mod, { action: 'reject', commentIds: [comments[1].id, comments[2].id] });
+      const rejected = await call(t, 'post', '/api/moderation/bulk', mod, {
+        action: 'reject',
+        commentIds: [comments[1].id, comments[2].id],
+      });
       expect(expectStatus(rejected, 200).results).toEqual([
         { id: comments[1].id, ok: true },
         { id: comments[2].id, ok: true },
@@ -605,7 +682,10 @@ describe('moderation (e2e)', () => {
       const { article } = await articleWithComments(0);
       await postComment(t, as(id), article.id, 'before');
 
-      const banned = expectStatus(await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, { reason: 'trolling' }), 200);
+      const banned = expectStatus(
+        await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, { reason: 'trolling' }),
+        200,
+      );
       expect(banned.ban).toMatchObject({ banned: true, reason: 'trolling', until: null });
       const refused = await call(t, 'post', `/api/articles/${article.id}/comments`, as(id), { body: 'while banned' });
       expectProblem(refused, 403, 'USER_BANNED');
@@ -617,7 +697,11 @@ describe('moderation (e2e)', () => {
       const entries = (await logEntries(t, mod)).filter((e) => e.targetType === 'user' && e.targetId === id);
       expect(entries).toEqual([
         expect.objectContaining({ action: 'unban', actor: { id: 'mod-2', name: 'mod-2 name' } }),
-        expect.objectContaining({ action: 'ban', actor: { id: 'mod-1', name: 'mod-1 name' }, reason: expect.stringContaining('trolling') }),
+        expect.objectContaining({
+          action: 'ban',
+          actor: { id: 'mod-1', name: 'mod-1 name' },
+          reason: expect.stringContaining('trolling'),
+        }),
       ]);
     });
 
@@ -627,7 +711,10 @@ describe('moderation (e2e)', () => {
       await postComment(t, as(id), article.id, 'hello');
 
       expectProblem(
-        await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, { reason: 'x', until: new Date(Date.now() - 60_000).toISOString() }),
+        await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, {
+          reason: 'x',
+          until: new Date(Date.now() - 60_000).toISOString(),
+        }),
         400,
         'VALIDATION_FAILED',
       );
@@ -640,7 +727,10 @@ describe('moderation (e2e)', () => {
       expect(expectStatus(await userView(id), 200).ban.banned).toBe(false);
 
       const until = new Date(Date.now() + 3_600_000).toISOString();
-      const view = expectStatus(await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, { reason: 'cool down', until }), 200);
+      const view = expectStatus(
+        await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, { reason: 'cool down', until }),
+        200,
+      );
       expect(view.ban).toMatchObject({ banned: true, until, reason: 'cool down' });
       const refused = await call(t, 'post', `/api/articles/${article.id}/comments`, as(id), { body: 'still banned' });
       expectProblem(refused, 403, 'USER_BANNED');
@@ -655,7 +745,11 @@ describe('moderation (e2e)', () => {
       const { article } = await articleWithComments(0);
       const until = new Date(Date.now() + 3_600_000).toISOString();
       expectStatus(await call(t, 'post', `/api/moderation/users/${id}/ban`, mod, { reason: 'cool down', until }), 200);
-      expectProblem(await call(t, 'post', `/api/articles/${article.id}/comments`, as(id), { body: 'no' }), 403, 'USER_BANNED');
+      expectProblem(
+        await call(t, 'post', `/api/articles/${article.id}/comments`, as(id), { body: 'no' }),
+        403,
+        'USER_BANNED',
+      );
 
       await t.db.query(`UPDATE users SET ban_until = now() - interval '1 second' WHERE id = $1`, [id]);
       expect(expectStatus(await userView(id), 200).ban.banned).toBe(false);
@@ -676,14 +770,23 @@ describe('moderation (e2e)', () => {
       const [hold] = await logFor(held.id);
       expect(hold).toMatchObject({ actor: null, targetType: 'comment', targetId: held.id, toStatus: 'pending' });
 
-      const off = expectStatus(await call(t, 'post', `/api/moderation/users/${id}/premod`, mod, { enabled: false }), 200);
+      const off = expectStatus(
+        await call(t, 'post', `/api/moderation/users/${id}/premod`, mod, { enabled: false }),
+        200,
+      );
       expect(off.premod).toBe(false);
       expect((await postComment(t, as(id), article.id, 'free again')).status).toBe('published');
 
-      const actions = (await logEntries(t, mod)).filter((e) => e.targetType === 'user' && e.targetId === id).map((e) => e.action);
+      const actions = (await logEntries(t, mod))
+        .filter((e) => e.targetType === 'user' && e.targetId === id)
+        .map((e) => e.action);
       expect(actions).toEqual(['premod_off', 'premod_on']);
 
-      expectProblem(await call(t, 'post', `/api/moderation/users/${id}/premod`, mod, { enabled: 'yes' }), 400, 'VALIDATION_FAILED');
+      expectProblem(
+        await call(t, 'post', `/api/moderation/users/${id}/premod`, mod, { enabled: 'yes' }),
+        400,
+        'VALIDATION_FAILED',
+      );
     });
   });
 
@@ -707,45 +810,60 @@ describe('moderation (e2e)', () => {
       expect(open.rows[0].n).toBe(1);
     });
 
-    it.each(['approve', 'reject'] as const)('%s resolves the open reports and clears counts.reported', async (decision) => {
-      const { article, comments: [c, other] } = await articleWithComments(2);
-      expectStatus(await report(t, as(uid('r')), c.id, 'spam', 'buy now'), 201);
-      expectStatus(await report(t, as(uid('r')), c.id, 'abuse'), 201);
-      expectStatus(await report(t, as(uid('r')), other.id, 'other'), 201);
-      expect((await articleAsModerator(article.id)).counts.reported).toBe(2);
+    it.each(['approve', 'reject'] as const)(
+      '%s resolves the open reports and clears counts.reported',
+      async (decision) => {
+        const {
+          article,
+          comments: [c, other],
+        } = await articleWithComments(2);
+        expectStatus(await report(t, as(uid('r')), c.id, 'spam', 'buy now'), 201);
+        expectStatus(await report(t, as(uid('r')), c.id, 'abuse'), 201);
+        expectStatus(await report(t, as(uid('r')), other.id, 'other'), 201);
+        expect((await articleAsModerator(article.id)).counts.reported).toBe(2);
 
-      const [item] = (await queue(t, mod, 'reported', { articleId: article.id })).filter((i) => i.id === c.id);
-      expect(item.openReportCount).toBe(2);
-      expect(item.reports).toEqual([
-        expect.objectContaining({ reason: 'spam', note: 'buy now' }),
-        expect.objectContaining({ reason: 'abuse', note: null }),
-      ]);
+        const [item] = (await queue(t, mod, 'reported', { articleId: article.id })).filter((i) => i.id === c.id);
+        expect(item.openReportCount).toBe(2);
+        expect(item.reports).toEqual([
+          expect.objectContaining({ reason: 'spam', note: 'buy now' }),
+          expect.objectContaining({ reason: 'abuse', note: null }),
+        ]);
 
-      expectStatus(await decide(t, mod, c.id, decision, { expectedStatus: 'published' }), 200);
-      expect((await queue(t, mod, 'reported', { articleId: article.id })).map((i) => i.id)).toEqual([other.id]);
-      const reports = await t.db.query(`SELECT resolved_at FROM reports WHERE comment_id = $1`, [c.id]);
-      expect(reports.rows).toHaveLength(2);
-      expect(reports.rows.every((r) => r.resolved_at !== null)).toBe(true);
-      expect((await articleAsModerator(article.id)).counts.reported).toBe(1);
+        expectStatus(await decide(t, mod, c.id, decision, { expectedStatus: 'published' }), 200);
+        expect((await queue(t, mod, 'reported', { articleId: article.id })).map((i) => i.id)).toEqual([other.id]);
+        const reports = await t.db.query(`SELECT resolved_at FROM reports WHERE comment_id = $1`, [c.id]);
+        expect(reports.rows).toHaveLength(2);
+        expect(reports.rows.every((r) => r.resolved_at !== null)).toBe(true);
+        expect((await articleAsModerator(article.id)).counts.reported).toBe(1);
 
-      expectStatus(await decide(t, mod, other.id, decision), 200);
-      expect(await queue(t, mod, 'reported', { articleId: article.id })).toEqual([]);
-      expect((await articleAsModerator(article.id)).counts.reported).toBe(0);
-      const [entry] = await logFor(c.id);
-      expect(entry).toMatchObject({ action: decision, fromStatus: 'published' });
-    });
+        expectStatus(await decide(t, mod, other.id, decision), 200);
+        expect(await queue(t, mod, 'reported', { articleId: article.id })).toEqual([]);
+        expect((await articleAsModerator(article.id)).counts.reported).toBe(0);
+        const [entry] = await logFor(c.id);
+        expect(entry).toMatchObject({ action: decision, fromStatus: 'published' });
+      },
+    );
 
     it('RACE: one reader reporting twice at once gets 201 and 409; two readers at once are both counted', async () => {
-      const { article, comments: [c, d] } = await articleWithComments(2);
+      const {
+        article,
+        comments: [c, d],
+      } = await articleWithComments(2);
       const reader = as(uid('r'));
       const twice = await Promise.all([report(t, reader, c.id, 'spam'), report(t, reader, c.id, 'abuse')]);
       expect(twice.map((r) => r.status).sort()).toEqual([201, 409]);
-      expectProblem(twice.find((r) => r.status === 409)!, 409, 'CONFLICT');
+      expectProblem(
+        twice.find((r) => r.status === 409)!,
+        409,
+        'CONFLICT',
+      );
 
       const both = await Promise.all([report(t, as(uid('r')), d.id, 'other'), report(t, as(uid('r')), d.id, 'spam')]);
       expect(both.map((r) => r.status)).toEqual([201, 201]);
 
-      const stored = await t.db.query(`SELECT id, open_report_count AS n FROM comments WHERE id = ANY($1::uuid[])`, [[c.id, d.id]]);
+      const stored = await t.db.query(`SELECT id, open_report_count AS n FROM comments WHERE id = ANY($1::uuid[])`, [
+        [c.id, d.id],
+      ]);
       expect(Object.fromEntries(stored.rows.map((r) => [r.id, r.n]))).toEqual({ [c.id]: 1, [d.id]: 2 });
       expect((await articleAsModerator(article.id)).counts.reported).toBe(2);
       const items = await queue(t, mod, 'reported', { articleId: article.id });
@@ -756,7 +874,10 @@ describe('moderation (e2e)', () => {
     });
 
     it('RACE: many readers at once: the comment is withheld at reportThreshold (3) reports and counted once', async () => {
-      const { article, comments: [c] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
       const many = await Promise.all(Array.from({ length: 6 }, () => report(t, as(uid('r')), c.id, 'abuse')));
       // once withheld, readers no longer see the comment, so later reports find nothing to report
       expect(many.map((r) => r.status).sort()).toEqual([201, 201, 201, 404, 404, 404]);
@@ -769,10 +890,20 @@ describe('moderation (e2e)', () => {
       const [item] = await queue(t, mod, 'reported', { articleId: article.id });
       expect(item).toMatchObject({ id: c.id, openReportCount: 3 });
       expect(item.reports).toHaveLength(3);
-      expect((await articleAsModerator(article.id)).counts).toMatchObject({ visible: 0, pending: 1, published: 0, reported: 1 });
+      expect((await articleAsModerator(article.id)).counts).toMatchObject({
+        visible: 0,
+        pending: 1,
+        published: 0,
+        reported: 1,
+      });
 
       expectStatus(await decide(t, mod, c.id, 'approve', { expectedStatus: 'pending' }), 200);
-      expect((await articleAsModerator(article.id)).counts).toMatchObject({ visible: 1, pending: 0, approved: 1, reported: 0 });
+      expect((await articleAsModerator(article.id)).counts).toMatchObject({
+        visible: 1,
+        pending: 0,
+        approved: 1,
+        reported: 0,
+      });
       const { stored, actual } = await recount(t.db, article.id);
       expect(stored).toEqual(actual);
     });
@@ -784,7 +915,10 @@ describe('moderation (e2e)', () => {
       for (let i = 0; i < 3; i++) expectStatus(await report(t, as(uid('r')), c.id, 'abuse'), 201);
       expect((await commentAsModerator(t, mod, c.id)).status).toBe('pending');
 
-      const edited = expectStatus(await call(t, 'patch', `/api/comments/${c.id}`, as(authorId), { body: 'provocative, reworded' }), 200);
+      const edited = expectStatus(
+        await call(t, 'patch', `/api/comments/${c.id}`, as(authorId), { body: 'provocative, reworded' }),
+        200,
+      );
       // still held: only a moderator's decision may put it back in front of readers
       expect(edited.status).toBe('pending');
       expectProblem(await call(t, 'get', `/api/comments/${c.id}`), 404, 'NOT_FOUND');
@@ -793,7 +927,10 @@ describe('moderation (e2e)', () => {
     });
 
     it('approving an already approved comment still resolves its reports', async () => {
-      const { article, comments: [c] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
       expectStatus(await decide(t, mod, c.id, 'approve'), 200);
       expectStatus(await report(t, as(uid('r')), c.id, 'spam'), 201);
       expectStatus(await decide(t, mod, c.id, 'approve', { expectedStatus: 'approved' }), 200);
@@ -802,7 +939,10 @@ describe('moderation (e2e)', () => {
     });
 
     it('reporting goes on on a closed article', async () => {
-      const { article, comments: [c] } = await articleWithComments(1);
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
       expectStatus(await call(t, 'post', `/api/articles/${article.id}/close`, mod, {}), 200);
       expectStatus(await report(t, as(uid('r')), c.id, 'abuse'), 201);
       expect((await queue(t, mod, 'reported', { articleId: article.id })).map((i) => i.id)).toEqual([c.id]);
@@ -816,8 +956,10 @@ describe('moderation (e2e)', () => {
     it('equal a recount after a mix of posts, replies, decisions, deletes, edits and reports', async () => {
       const article = await createArticle(t, mod, { moderationMode: 'post' });
       const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => uid(n));
-      const post = (who: string, text: string, parentId?: string) => postComment(t, as(who), article.id, text, parentId);
-      const del = async (token: string, id: string) => expect((await call(t, 'delete', `/api/comments/${id}`, token)).status).toBe(204);
+      const post = (who: string, text: string, parentId?: string) =>
+        postComment(t, as(who), article.id, text, parentId);
+      const del = async (token: string, id: string) =>
+        expect((await call(t, 'delete', `/api/comments/${id}`, token)).status).toBe(204);
 
       const top1 = await post(alice, 'top 1');
       const top2 = await post(bob, 'top 2');
@@ -836,7 +978,14 @@ describe('moderation (e2e)', () => {
       expect([heldTop.status, heldReply.status]).toEqual(['pending', 'pending']);
 
       // reports, some on the same comment
-      for (const [who, id] of [[carol, r11.id], [dave, r11.id], [alice, top2.id], [bob, top3.id], [alice, r12.id], [bob, r21.id]]) {
+      for (const [who, id] of [
+        [carol, r11.id],
+        [dave, r11.id],
+        [alice, top2.id],
+        [bob, top3.id],
+        [alice, r12.id],
+        [bob, r21.id],
+      ]) {
         expectStatus(await report(t, as(who), id, 'spam'), 201);
       }
       // decisions: from published, from pending, on reported comments, on replies
@@ -846,7 +995,10 @@ describe('moderation (e2e)', () => {
       expectStatus(await decide(t, mod, r13.id, 'reject'), 200);
       expectStatus(await decide(t, mod, r13.id, 'approve'), 200);
       expect(
-        expectStatus(await call(t, 'post', '/api/moderation/bulk', mod, { action: 'reject', commentIds: [heldTop.id, r12.id] }), 200).results,
+        expectStatus(
+          await call(t, 'post', '/api/moderation/bulk', mod, { action: 'reject', commentIds: [heldTop.id, r12.id] }),
+          200,
+        ).results,
       ).toEqual([
         { id: heldTop.id, ok: true },
         { id: r12.id, ok: true },
@@ -859,9 +1011,10 @@ describe('moderation (e2e)', () => {
       await del(mod, r111.id);
       await del(as(dave), heldReply.id);
       // an edit re-moderates an approved comment
-      expect(expectStatus(await call(t, 'patch', `/api/comments/${top2.id}`, as(bob), { body: 'top 2, edited' }), 200).status).toBe(
-        'published',
-      );
+      expect(
+        expectStatus(await call(t, 'patch', `/api/comments/${top2.id}`, as(bob), { body: 'top 2, edited' }), 200)
+          .status,
+      ).toBe('published');
       const late = await post(carol, 'late reply', top2.id);
       expectStatus(await report(t, as(alice), late.id, 'abuse'), 201);
       expectStatus(await decide(t, mod, late.id, 'approve'), 200);
@@ -871,7 +1024,9 @@ describe('moderation (e2e)', () => {
       expect(replyCounts.filter((r) => r.stored !== r.actual)).toEqual([]);
       expect(openReports.filter((r) => r.stored !== r.actual)).toEqual([]);
       expect((await articleAsModerator(article.id)).counts).toEqual(actual);
-      expect(expectStatus(await call(t, 'get', `/api/articles/${article.id}`), 200).counts).toEqual({ visible: actual.visible });
+      expect(expectStatus(await call(t, 'get', `/api/articles/${article.id}`), 200).counts).toEqual({
+        visible: actual.visible,
+      });
 
       // a sanity check that the mix really touched every count
       expect(actual).toEqual({ visible: 5, pending: 0, published: 2, approved: 3, rejected: 3, reported: 2 });
@@ -880,12 +1035,21 @@ describe('moderation (e2e)', () => {
     it('equal a recount after edits and deletes of held, rejected, reported and tombstoned comments', async () => {
       const article = await createArticle(t, mod, { moderationMode: 'pre' });
       const [p1a, p2a, p3a, p4a] = ['p1', 'p2', 'p3', 'p4'].map((n) => uid(n));
-      const post = (who: string, text: string, parentId?: string) => postComment(t, as(who), article.id, text, parentId);
-      const del = async (token: string, id: string) => expect((await call(t, 'delete', `/api/comments/${id}`, token)).status).toBe(204);
-      const [p1, p2, p3, p4] = [await post(p1a, 'p1'), await post(p2a, 'p2'), await post(p3a, 'p3'), await post(p4a, 'p4')];
+      const post = (who: string, text: string, parentId?: string) =>
+        postComment(t, as(who), article.id, text, parentId);
+      const del = async (token: string, id: string) =>
+        expect((await call(t, 'delete', `/api/comments/${id}`, token)).status).toBe(204);
+      const [p1, p2, p3, p4] = [
+        await post(p1a, 'p1'),
+        await post(p2a, 'p2'),
+        await post(p3a, 'p3'),
+        await post(p4a, 'p4'),
+      ];
 
       expectStatus(await report(t, mod2, p1.id, 'spam'), 201); // a moderator may report a held comment
-      expect(expectStatus(await call(t, 'patch', `/api/comments/${p2.id}`, as(p2a), { body: 'p2 edited' }), 200).status).toBe('pending');
+      expect(
+        expectStatus(await call(t, 'patch', `/api/comments/${p2.id}`, as(p2a), { body: 'p2 edited' }), 200).status,
+      ).toBe('pending');
       await del(as(p3a), p3.id);
       expectStatus(await decide(t, mod, p4.id, 'reject'), 200);
       await del(as(p4a), p4.id);
@@ -925,21 +1089,27 @@ describe('moderation (e2e)', () => {
       const tops: any[] = [];
       for (const a of authors) tops.push(await postComment(t, as(a), article.id, `top by ${a}`));
       const replies: any[] = [];
-      for (let i = 0; i < tops.length; i++) replies.push(await postComment(t, as(authors[(i + 1) % 6]), article.id, 'reply', tops[i].id));
+      for (let i = 0; i < tops.length; i++)
+        replies.push(await postComment(t, as(authors[(i + 1) % 6]), article.id, 'reply', tops[i].id));
 
       const actions: Promise<{ status: number }>[] = [];
       tops.forEach((top, i) => {
         const reply = replies[i];
-        for (let k = 0; k < 3; k++) actions.push(report(t, as(uid('rep')), top.id, 'spam'), report(t, as(uid('rep')), reply.id, 'abuse'));
+        for (let k = 0; k < 3; k++)
+          actions.push(report(t, as(uid('rep')), top.id, 'spam'), report(t, as(uid('rep')), reply.id, 'abuse'));
         if (i % 3 === 0) actions.push(decide(t, mod, top.id, 'approve'));
         if (i % 3 === 1) actions.push(decide(t, mod2, top.id, 'reject'));
         if (i % 3 === 2) actions.push(decide(t, mod, reply.id, 'reject'));
         if (i % 2 === 0) actions.push(call(t, 'delete', `/api/comments/${reply.id}`, as(authors[(i + 1) % 6])));
         if (i % 2 === 1) actions.push(call(t, 'delete', `/api/comments/${top.id}`, mod2));
-        actions.push(call(t, 'post', `/api/articles/${article.id}/comments`, as(uid('late')), { body: 'late', parentId: top.id }));
+        actions.push(
+          call(t, 'post', `/api/articles/${article.id}/comments`, as(uid('late')), { body: 'late', parentId: top.id }),
+        );
         actions.push(decide(t, admin, reply.id, 'approve'));
       });
-      actions.push(call(t, 'post', '/api/moderation/bulk', admin, { action: 'reject', commentIds: replies.map((r) => r.id) }));
+      actions.push(
+        call(t, 'post', '/api/moderation/bulk', admin, { action: 'reject', commentIds: replies.map((r) => r.id) }),
+      );
 
       const statuses = (await Promise.all(actions)).map((r) => r.status);
       expect(statuses.filter((s) => ![200, 201, 204, 404, 409].includes(s))).toEqual([]);

@@ -10,12 +10,20 @@ const RANK: Record<Level, number> = { public: 0, user: 1, moderator: 2, admin: 3
 const ROLE_RANK: Record<Role, number> = { commenter: 1, moderator: 2, admin: 3 };
 
 const concrete = (path: string) =>
-  path.replace(':queue', 'pending').replace(':id', path.includes('/users/') ? 'someone' : '00000000-0000-4000-8000-000000000000');
+  path
+    .replace(':queue', 'pending')
+    .replace(':id', path.includes('/users/') ? 'someone' : '00000000-0000-4000-8000-000000000000');
 
-function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code: string) {
+function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  code: string,
+) {
   expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), detail: expect.any(String) }));
+  expect(res.body).toEqual(
+    expect.objectContaining({ type: expect.any(String), title: expect.any(String), detail: expect.any(String) }),
+  );
 }
 
 describe('the platform', () => {
@@ -70,13 +78,25 @@ describe('the platform', () => {
       ['garbage', () => 'not.a.token'],
     ];
     it.each(bad)('refuses %s with 401', async (_, make) => {
-      const res = await t.http().post('/api/articles').set('Authorization', `Bearer ${make()}`).send({ url: 'https://e.example/x', title: 'x' });
+      const res = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${make()}`)
+        .send({ url: 'https://e.example/x', title: 'x' });
       expectProblem(res, 401, 'UNAUTHENTICATED');
     });
 
     it('refuses a bad token even on public routes, and malformed Authorization headers', async () => {
-      expectProblem(await t.http().get('/api/health').set('Authorization', 'Bearer not.a.token'), 401, 'UNAUTHENTICATED');
-      expectProblem(await t.http().get('/api/health').set('Authorization', 'Basic dXNlcjpwYXNz'), 401, 'UNAUTHENTICATED');
+      expectProblem(
+        await t.http().get('/api/health').set('Authorization', 'Bearer not.a.token'),
+        401,
+        'UNAUTHENTICATED',
+      );
+      expectProblem(
+        await t.http().get('/api/health').set('Authorization', 'Basic dXNlcjpwYXNz'),
+        401,
+        'UNAUTHENTICATED',
+      );
     });
 
     it('ignores a role smuggled in a body field', async () => {
@@ -94,26 +114,51 @@ describe('the platform', () => {
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     let rs: TestApp;
     beforeAll(async () => {
-      rs = await createTestApp({ JWT_PUBLIC_KEY: pem, JWT_ISSUER: 'https://login.example', JWT_AUDIENCE: 'comment-desk' });
+      rs = await createTestApp({
+        JWT_PUBLIC_KEY: pem,
+        JWT_ISSUER: 'https://login.example',
+        JWT_AUDIENCE: 'comment-desk',
+      });
     });
     afterAll(async () => {
       await rs.close();
       for (const key of ['JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE']) delete process.env[key];
     });
     const sign = (claims: object, options: jwt.SignOptions = {}) =>
-      jwt.sign(claims, privateKey, { algorithm: 'RS256', issuer: 'https://login.example', audience: 'comment-desk', ...options });
+      jwt.sign(claims, privateKey, {
+        algorithm: 'RS256',
+        issuer: 'https://login.example',
+        audience: 'comment-desk',
+        ...options,
+      });
     const create = (token: string) =>
-      rs.http().post('/api/articles').set('Authorization', `Bearer ${token}`).send({ url: `https://e.example/${Math.random()}`, title: 'x' });
+      rs
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ url: `https://e.example/${Math.random()}`, title: 'x' });
 
     it('accepts a token signed with the private key', async () => {
       expect((await create(sign({ sub: 'mod', role: 'moderator' }))).status).toBe(201);
     });
     it('refuses HS256 signed with the public key (key confusion), a wrong issuer and a wrong audience', async () => {
-      expectProblem(await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256' }).toString()), 401, 'UNAUTHENTICATED');
-      expectProblem(await create(sign({ sub: 'mod', role: 'moderator' }, { issuer: 'https://evil.example' })), 401, 'UNAUTHENTICATED');
-      expectProblem(await create(sign({ sub: 'mod', role: 'moderator' }, { audience: 'other' })), 401, 'UNAUTHENTICATED');
+      expectProblem(
+        await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256' }).toString()),
+        401,
+        'UNAUTHENTICATED',
+      );
+      expectProblem(
+        await create(sign({ sub: 'mod', role: 'moderator' }, { issuer: 'https://evil.example' })),
+        401,
+        'UNAUTHENTICATED',
+      );
+      expectProblem(
+        await create(sign({ sub: 'mod', role: 'moderator' }, { audience: 'other' })),
+        401,
+        'UNAUTHENTICATED',
+      );
     });
-  }, );
+  });
 
   describe('errors', () => {
     const mod = () => `Bearer ${t.token('mod', 'moderator')}`;
@@ -122,13 +167,36 @@ describe('the platform', () => {
       expectProblem(await t.http().get('/elsewhere'), 404, 'NOT_FOUND');
     });
     it('answers malformed JSON with 400 and an oversized body with 413', async () => {
-      expectProblem(await t.http().post('/api/articles').set('Authorization', mod()).set('Content-Type', 'application/json').send('{"url":'), 400, 'VALIDATION_FAILED');
+      expectProblem(
+        await t
+          .http()
+          .post('/api/articles')
+          .set('Authorization', mod())
+          .set('Content-Type', 'application/json')
+          .send('{"url":'),
+        400,
+        'VALIDATION_FAILED',
+      );
       const huge = JSON.stringify({ url: 'https://e.example/big', title: 'x'.repeat(2 * 1024 * 1024) });
-      expectProblem(await t.http().post('/api/articles').set('Authorization', mod()).set('Content-Type', 'application/json').send(huge), 413, 'PAYLOAD_TOO_LARGE');
+      expectProblem(
+        await t
+          .http()
+          .post('/api/articles')
+          .set('Authorization', mod())
+          .set('Content-Type', 'application/json')
+          .send(huge),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
     });
     it('answers a JSON body that is not an object with 400', async () => {
       for (const body of ['[]', '"text"', '42', 'null']) {
-        const res = await t.http().post('/api/articles').set('Authorization', mod()).set('Content-Type', 'application/json').send(body);
+        const res = await t
+          .http()
+          .post('/api/articles')
+          .set('Authorization', mod())
+          .set('Content-Type', 'application/json')
+          .send(body);
         expect(res.status).toBe(400);
       }
     });
@@ -139,10 +207,18 @@ describe('the platform', () => {
   });
 
   describe('browsers', () => {
-    it('allows the configured publishers\' origins, and no others', async () => {
-      const allowed = await t.http().options('/api/articles').set('Origin', 'https://news.example').set('Access-Control-Request-Method', 'POST');
+    it("allows the configured publishers' origins, and no others", async () => {
+      const allowed = await t
+        .http()
+        .options('/api/articles')
+        .set('Origin', 'https://news.example')
+        .set('Access-Control-Request-Method', 'POST');
       expect(allowed.headers['access-control-allow-origin']).toBe('https://news.example');
-      const other = await t.http().options('/api/articles').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      const other = await t
+        .http()
+        .options('/api/articles')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'POST');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     });
     it('sends security headers with JSON', async () => {
@@ -163,7 +239,9 @@ describe('the platform', () => {
       const doc = await t.http().get('/api/docs-json');
       expect(doc.status).toBe(200);
       expect(doc.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/articles', '/api/articles/{id}/comments', '/api/moderation/bulk']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/api/articles', '/api/articles/{id}/comments', '/api/moderation/bulk']),
+      );
       const ui = await t.http().get('/api/docs/');
       expect(ui.status).toBe(200);
       expect(ui.text).toContain('swagger');

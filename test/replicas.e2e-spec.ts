@@ -75,7 +75,9 @@ describe('read replicas', () => {
     replicaDb = new Client({ connectionString: replicaUrl });
     await Promise.all([primaryDb.connect(), replicaDb.connect()]);
     await until('the replica to stream from the primary', 30_000, async () => {
-      const { rows } = await primaryDb!.query(`SELECT state FROM pg_stat_replication WHERE application_name = 'replica'`);
+      const { rows } = await primaryDb!.query(
+        `SELECT state FROM pg_stat_replication WHERE application_name = 'replica'`,
+      );
       return rows[0]?.state === 'streaming';
     });
 
@@ -100,7 +102,9 @@ describe('read replicas', () => {
   async function caughtUp(): Promise<void> {
     const { rows } = await primaryDb!.query('SELECT pg_current_wal_lsn()::text AS lsn');
     await until(`the replica to replay up to ${rows[0].lsn}`, 15_000, async () => {
-      const { rows: replayed } = await replicaDb!.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [rows[0].lsn]);
+      const { rows: replayed } = await replicaDb!.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [
+        rows[0].lsn,
+      ]);
       return replayed[0].done as boolean;
     });
   }
@@ -202,7 +206,11 @@ describe('read replicas', () => {
 
       // The author sees their held comment; the moderator finds it in the queue and approves it.
       expect(ids((await api.thread(article.id, {}, reader)).body.items)).toEqual([held.id]);
-      const queue = await t!.http().get('/api/moderation/queue/pending').query({ articleId: article.id }).set('Authorization', `Bearer ${mod}`);
+      const queue = await t!
+        .http()
+        .get('/api/moderation/queue/pending')
+        .query({ articleId: article.id })
+        .set('Authorization', `Bearer ${mod}`);
       expectStatus(queue, 200);
       expect(queue.body.items.map((c: CommentJson) => c.id)).toEqual([held.id]);
       expectStatus(await api.approve(mod, held.id), 200);

@@ -31,12 +31,18 @@ describe('automatic moderation (e2e)', () => {
     return res.body.id as string;
   };
   const post = (token: string, articleId: string, body: string, parentId?: string): Promise<Res> =>
-    t.http().post(`/api/articles/${articleId}/comments`).set('Authorization', `Bearer ${token}`).send({ body, parentId });
+    t
+      .http()
+      .post(`/api/articles/${articleId}/comments`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ body, parentId });
   const log = async (commentId: string) =>
-    (await t.http().get(`/api/moderation/log?commentId=${commentId}`).set('Authorization', `Bearer ${mod()}`)).body.items;
+    (await t.http().get(`/api/moderation/log?commentId=${commentId}`).set('Authorization', `Bearer ${mod()}`)).body
+      .items;
   const thread = async (articleId: string) => (await t.http().get(`/api/articles/${articleId}/comments`)).body.items;
   const queue = async (name: string, articleId: string) =>
-    (await t.http().get(`/api/moderation/queue/${name}?articleId=${articleId}`).set('Authorization', `Bearer ${mod()}`)).body.items;
+    (await t.http().get(`/api/moderation/queue/${name}?articleId=${articleId}`).set('Authorization', `Bearer ${mod()}`))
+      .body.items;
 
   describe('banned words', () => {
     beforeAll(() => settings({ bannedWords: ['foo', 'ass', 'bad word'] }));
@@ -53,10 +59,13 @@ describe('automatic moderation (e2e)', () => {
       expect((await queue('rejected', a)).map((c: { id: string }) => c.id)).toEqual([res.body.id]);
     });
 
-    it.each([['F0O'], ['fo.o'], ['fooooo'], ['FÓÒ'], ['ＦＯＯ'], ['you a.s.s'], ['such a BAD w0rd']])('catches the evasion %p', async (body) => {
-      const res = await post(reader().token, await article(), body);
-      expect(res.body.status).toBe('rejected');
-    });
+    it.each([['F0O'], ['fo.o'], ['fooooo'], ['FÓÒ'], ['ＦＯＯ'], ['you a.s.s'], ['such a BAD w0rd']])(
+      'catches the evasion %p',
+      async (body) => {
+        const res = await post(reader().token, await article(), body);
+        expect(res.body.status).toBe('rejected');
+      },
+    );
 
     it.each([['a class act'], ['an assessment'], ['the food'], ['as good as it gets'], ['bad and worse words']])(
       'lets %p through',
@@ -69,7 +78,11 @@ describe('automatic moderation (e2e)', () => {
     it('applies to edits: an edited body with a banned word is rejected, logged as edit then the system decision', async () => {
       const r = reader();
       const c = (await post(r.token, await article(), 'an innocent remark')).body;
-      const edited = await t.http().patch(`/api/comments/${c.id}`).set('Authorization', `Bearer ${r.token}`).send({ body: 'now with foo' });
+      const edited = await t
+        .http()
+        .patch(`/api/comments/${c.id}`)
+        .set('Authorization', `Bearer ${r.token}`)
+        .send({ body: 'now with foo' });
       expect(edited.status).toBe(200);
       expect(edited.body.status).toBe('rejected');
       const [decision, edit] = await log(c.id);
@@ -96,7 +109,11 @@ describe('automatic moderation (e2e)', () => {
         expect(res.body).toMatchObject({ status: 'pending', moderationReasons: ['suspect words: refund'] });
         const [item] = await queue('pending', a);
         expect(item).toMatchObject({ id: res.body.id, moderationReasons: ['suspect words: refund'] });
-        expect((await log(res.body.id))[0]).toMatchObject({ action: 'hold', actor: null, reason: 'suspect words: refund' });
+        expect((await log(res.body.id))[0]).toMatchObject({
+          action: 'hold',
+          actor: null,
+          reason: 'suspect words: refund',
+        });
       } finally {
         await settings({ suspectWords: [] });
       }
@@ -121,8 +138,15 @@ describe('automatic moderation (e2e)', () => {
         const a = await article();
         const r = reader();
         const first = await post(r.token, a, 'my first comment');
-        expect(first.body).toMatchObject({ status: 'pending', moderationReasons: ['new commenter (0 of 1 comments approved)'] });
-        const approve = await t.http().post(`/api/moderation/comments/${first.body.id}/approve`).set('Authorization', `Bearer ${mod()}`).send({});
+        expect(first.body).toMatchObject({
+          status: 'pending',
+          moderationReasons: ['new commenter (0 of 1 comments approved)'],
+        });
+        const approve = await t
+          .http()
+          .post(`/api/moderation/comments/${first.body.id}/approve`)
+          .set('Authorization', `Bearer ${mod()}`)
+          .send({});
         expect(approve.status).toBe(200);
         expect((await post(r.token, a, 'my second comment')).body.status).toBe('published');
         expect((await post(mod(), a, 'a word from the desk')).body.status).toBe('approved');
@@ -137,7 +161,11 @@ describe('automatic moderation (e2e)', () => {
         const a = await article();
         const c = (await post(reader().token, a, 'a contested claim')).body;
         const report = (token: string) =>
-          t.http().post(`/api/comments/${c.id}/reports`).set('Authorization', `Bearer ${token}`).send({ reason: 'abuse' });
+          t
+            .http()
+            .post(`/api/comments/${c.id}/reports`)
+            .set('Authorization', `Bearer ${token}`)
+            .send({ reason: 'abuse' });
         expect((await report(reader().token)).status).toBe(201);
         expect((await thread(a)).map((x: { id: string }) => x.id)).toEqual([c.id]);
         expect((await report(reader().token)).status).toBe(201);
@@ -145,8 +173,18 @@ describe('automatic moderation (e2e)', () => {
         const [held] = await queue('pending', a);
         expect(held).toMatchObject({ id: c.id, status: 'pending', openReportCount: 2 });
         expect(held.moderationReasons).toContain('2 open reports (threshold 2)');
-        expect((await log(c.id))[0]).toMatchObject({ action: 'hold', actor: null, fromStatus: 'published', toStatus: 'pending' });
-        await t.http().post(`/api/moderation/comments/${c.id}/approve`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200);
+        expect((await log(c.id))[0]).toMatchObject({
+          action: 'hold',
+          actor: null,
+          fromStatus: 'published',
+          toStatus: 'pending',
+        });
+        await t
+          .http()
+          .post(`/api/moderation/comments/${c.id}/approve`)
+          .set('Authorization', `Bearer ${mod()}`)
+          .send({})
+          .expect(200);
         expect((await thread(a)).map((x: { id: string }) => x.id)).toEqual([c.id]);
         expect(await queue('reported', a)).toEqual([]);
       } finally {
@@ -201,7 +239,11 @@ describe('rate limits (e2e)', () => {
     return res.body.id as string;
   };
   const post = (app: TestApp, user: string, articleId: string, n: number): Promise<Res> =>
-    app.http().post(`/api/articles/${articleId}/comments`).set('Authorization', `Bearer ${app.token(user)}`).send({ body: `comment ${n}` });
+    app
+      .http()
+      .post(`/api/articles/${articleId}/comments`)
+      .set('Authorization', `Bearer ${app.token(user)}`)
+      .send({ body: `comment ${n}` });
 
   it('lets a user post a burst of 3, then answers 429 RATE_LIMITED with Retry-After, per user', async () => {
     const a = await article();
@@ -228,10 +270,19 @@ describe('rate limits (e2e)', () => {
     await first.db.query(
       `UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{report}', '{"limit": 1, "perSeconds": 60}')`,
     );
-    await first.http().put('/api/moderation/settings').set('Authorization', `Bearer ${first.token('adm', 'admin')}`).send({}).expect(200);
+    await first
+      .http()
+      .put('/api/moderation/settings')
+      .set('Authorization', `Bearer ${first.token('adm', 'admin')}`)
+      .send({})
+      .expect(200);
     // Through the instance that did not see the change: its cached settings expire within a second.
     const report = () =>
-      second.http().post(`/api/comments/${target}/reports`).set('Authorization', `Bearer ${second.token('snitch')}`).send({ reason: 'spam' });
+      second
+        .http()
+        .post(`/api/comments/${target}/reports`)
+        .set('Authorization', `Bearer ${second.token('snitch')}`)
+        .send({ reason: 'spam' });
     const deadline = Date.now() + 5000;
     let statuses: number[] = [];
     do {
@@ -244,7 +295,11 @@ describe('rate limits (e2e)', () => {
     const a = await article();
     const id = (await post(first, 'editor-rl', a, 1)).body.id;
     const edit = (n: number) =>
-      first.http().patch(`/api/comments/${id}`).set('Authorization', `Bearer ${first.token('editor-rl')}`).send({ body: `take ${n}` });
+      first
+        .http()
+        .patch(`/api/comments/${id}`)
+        .set('Authorization', `Bearer ${first.token('editor-rl')}`)
+        .send({ body: `take ${n}` });
     const statuses: number[] = [];
     for (let n = 0; n < 6; n++) statuses.push((await edit(n)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);

@@ -16,10 +16,19 @@ describe('thread caching and ETags', () => {
   });
 
   const article = async () =>
-    (await a.http().post('/api/articles').set('Authorization', `Bearer ${mod()}`).send({ url: `https://news.example/c${++seq}`, title: 'Cached' }))
-      .body.id as string;
+    (
+      await a
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod()}`)
+        .send({ url: `https://news.example/c${++seq}`, title: 'Cached' })
+    ).body.id as string;
   const post = async (app: TestApp, articleId: string, user = `reader-${++seq}`, extra: object = {}) => {
-    const res = await app.http().post(`/api/articles/${articleId}/comments`).set('Authorization', `Bearer ${app.token(user)}`).send({ body: `comment ${++seq}`, ...extra });
+    const res = await app
+      .http()
+      .post(`/api/articles/${articleId}/comments`)
+      .set('Authorization', `Bearer ${app.token(user)}`)
+      .send({ body: `comment ${++seq}`, ...extra });
     expect(res.status).toBe(201);
     return res.body;
   };
@@ -54,13 +63,57 @@ describe('thread caching and ETags', () => {
     const c = await post(a, id, author);
     let etag = (await read(a, `/api/articles/${id}/comments`)).headers.etag;
     const changes: [string, () => Promise<unknown>][] = [
-      ['edit', () => a.http().patch(`/api/comments/${c.id}`).set('Authorization', `Bearer ${a.token(author)}`).send({ body: 'edited text' }).expect(200)],
-      ['approve', () => a.http().post(`/api/moderation/comments/${c.id}/approve`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200)],
-      ['disclaimer', () => a.http().patch(`/api/articles/${id}`).set('Authorization', `Bearer ${mod()}`).send({ disclaimer: { text: 'Read with care.' } }).expect(200)],
-      ['close', () => a.http().post(`/api/articles/${id}/close`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200)],
-      ['reopen', () => a.http().post(`/api/articles/${id}/reopen`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200)],
-      ['closeAt passing', () => a.db.query(`UPDATE articles SET close_at = now() - interval '1 second' WHERE id = $1`, [id])],
-      ['delete', () => a.http().delete(`/api/comments/${c.id}`).set('Authorization', `Bearer ${a.token(author)}`).expect(204)],
+      [
+        'edit',
+        () =>
+          a
+            .http()
+            .patch(`/api/comments/${c.id}`)
+            .set('Authorization', `Bearer ${a.token(author)}`)
+            .send({ body: 'edited text' })
+            .expect(200),
+      ],
+      [
+        'approve',
+        () =>
+          a
+            .http()
+            .post(`/api/moderation/comments/${c.id}/approve`)
+            .set('Authorization', `Bearer ${mod()}`)
+            .send({})
+            .expect(200),
+      ],
+      [
+        'disclaimer',
+        () =>
+          a
+            .http()
+            .patch(`/api/articles/${id}`)
+            .set('Authorization', `Bearer ${mod()}`)
+            .send({ disclaimer: { text: 'Read with care.' } })
+            .expect(200),
+      ],
+      [
+        'close',
+        () => a.http().post(`/api/articles/${id}/close`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200),
+      ],
+      [
+        'reopen',
+        () => a.http().post(`/api/articles/${id}/reopen`).set('Authorization', `Bearer ${mod()}`).send({}).expect(200),
+      ],
+      [
+        'closeAt passing',
+        () => a.db.query(`UPDATE articles SET close_at = now() - interval '1 second' WHERE id = $1`, [id]),
+      ],
+      [
+        'delete',
+        () =>
+          a
+            .http()
+            .delete(`/api/comments/${c.id}`)
+            .set('Authorization', `Bearer ${a.token(author)}`)
+            .expect(204),
+      ],
     ];
     for (const [what, change] of changes) {
       await change();
@@ -73,9 +126,14 @@ describe('thread caching and ETags', () => {
     expect(final.body.items).toEqual([]);
   });
 
-  it('keeps readers apart: an author\'s view with their held comment has its own ETag', async () => {
+  it("keeps readers apart: an author's view with their held comment has its own ETag", async () => {
     const id = await article();
-    await a.http().patch(`/api/articles/${id}`).set('Authorization', `Bearer ${mod()}`).send({ moderationMode: 'pre' }).expect(200);
+    await a
+      .http()
+      .patch(`/api/articles/${id}`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({ moderationMode: 'pre' })
+      .expect(200);
     const author = `held-${++seq}`;
     const held = await post(a, id, author);
     const anonymous = await read(a, `/api/articles/${id}/comments`);
@@ -86,7 +144,7 @@ describe('thread caching and ETags', () => {
     expect(anonymous.headers.vary).toMatch(/Authorization/);
   });
 
-  it('never serves one instance\'s stale page after a change through another instance', async () => {
+  it("never serves one instance's stale page after a change through another instance", async () => {
     const id = await article();
     await post(a, id);
     const before = await read(b, `/api/articles/${id}/comments`);

@@ -62,11 +62,24 @@ export const LOREM = SENTENCES.join(' ');
 
 /** Listed words for "rules on": made-up spam terms, so that nothing offensive sits in the repository. */
 export const BANNED_WORDS = [
-  'scamcoin', 'clickfarm', 'buyfollowers', 'spamvertise', 'cheapmeds', 'casinobonus', 'getrichquick',
+  'scamcoin',
+  'clickfarm',
+  'buyfollowers',
+  'spamvertise',
+  'cheapmeds',
+  'casinobonus',
+  'getrichquick',
   ...Array.from({ length: 193 }, (_, i) => `bannedterm${String(i).padStart(3, '0')}`),
 ];
 export const SUSPECT_WORDS = [
-  'idiot', 'moron', 'liar', 'troll', 'shill', 'clown', 'fraudster', 'sheeple',
+  'idiot',
+  'moron',
+  'liar',
+  'troll',
+  'shill',
+  'clown',
+  'fraudster',
+  'sheeple',
   ...Array.from({ length: 42 }, (_, i) => `suspectterm${String(i).padStart(2, '0')}`),
 ];
 
@@ -98,6 +111,9 @@ export function table(headers, rows) {
   const cells = [headers, ...rows].map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
   const line = (r) =>
-    r.map((c, i) => (/^[-+]?[\d.,]+[x%]?$|^-$/.test(c) && i > 0 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    r
+      .map((c, i) => (/^[-+]?[\d.,]+[x%]?$|^-$/.test(c) && i > 0 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }

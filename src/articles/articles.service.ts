@@ -89,90 +89,103 @@ export class ArticlesService {
       const closedSql = `(a.closed_at IS NOT NULL OR COALESCE(${scheduledCloseSql('a', ':days')} <= now(), false))`;
       qb.andWhere(query.closed === 'true' ? closedSql : `NOT ${closedSql}`, { days: settings.autoCloseAfterDays });
     }
-    const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(query.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(query.limit + 1)
+      .getMany();
     return { ...toPage('articles', rows, query.limit), settings };
   }
 
   async update(id: string, dto: UpdateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(async (manager) => {
-      const article = await this.lock(manager, id);
-      const settings = await this.settings.current(manager);
-      const entry = { actor, targetType: 'article' as const, targetId: id, articleId: id };
-      if (dto.title !== undefined) article.title = dto.title;
-      if (dto.moderationMode !== undefined && dto.moderationMode !== article.moderationMode) {
-        await this.log.record(manager, {
-          ...entry,
-          action: 'change_mode',
-          fromStatus: article.moderationMode,
-          toStatus: dto.moderationMode,
-        });
-        article.moderationMode = dto.moderationMode;
-      }
-      if (dto.closeAt !== undefined && dto.closeAt?.getTime() !== article.closeAt?.getTime()) {
-        await this.log.record(manager, {
-          ...entry,
-          action: 'schedule_close',
-          reason: dto.closeAt ? `closes at ${dto.closeAt.toISOString()}` : 'schedule removed',
-        });
-        article.closeAt = dto.closeAt;
-      }
-      const disclaimer = dto.disclaimer;
-      if (disclaimer) {
-        const show = disclaimer.show === undefined ? article.disclaimerShow : disclaimer.show;
-        const text = disclaimer.text ?? article.disclaimerText;
-        if (show !== article.disclaimerShow || text !== article.disclaimerText) {
+    return this.transactions.run(
+      async (manager) => {
+        const article = await this.lock(manager, id);
+        const settings = await this.settings.current(manager);
+        const entry = { actor, targetType: 'article' as const, targetId: id, articleId: id };
+        if (dto.title !== undefined) article.title = dto.title;
+        if (dto.moderationMode !== undefined && dto.moderationMode !== article.moderationMode) {
           await this.log.record(manager, {
             ...entry,
-            action: 'change_disclaimer',
-            reason: `show: ${show === null ? 'auto' : show}; text: ${text}`,
+            action: 'change_mode',
+            fromStatus: article.moderationMode,
+            toStatus: dto.moderationMode,
           });
-          article.disclaimerShow = show;
-          article.disclaimerText = text;
+          article.moderationMode = dto.moderationMode;
         }
-      }
-      const saved = await manager.save(article);
-      await this.announce(manager, saved, settings);
-      return { article: saved, settings };
-    }, { article: id });
+        if (dto.closeAt !== undefined && dto.closeAt?.getTime() !== article.closeAt?.getTime()) {
+          await this.log.record(manager, {
+            ...entry,
+            action: 'schedule_close',
+            reason: dto.closeAt ? `closes at ${dto.closeAt.toISOString()}` : 'schedule removed',
+          });
+          article.closeAt = dto.closeAt;
+        }
+        const disclaimer = dto.disclaimer;
+        if (disclaimer) {
+          const show = disclaimer.show === undefined ? article.disclaimerShow : disclaimer.show;
+          const text = disclaimer.text ?? article.disclaimerText;
+          if (show !== article.disclaimerShow || text !== article.disclaimerText) {
+            await this.log.record(manager, {
+              ...entry,
+              action: 'change_disclaimer',
+              reason: `show: ${show === null ? 'auto' : show}; text: ${text}`,
+            });
+            article.disclaimerShow = show;
+            article.disclaimerText = text;
+          }
+        }
+        const saved = await manager.save(article);
+        await this.announce(manager, saved, settings);
+        return { article: saved, settings };
+      },
+      { article: id },
+    );
   }
 
   /** Closing a closed article changes nothing. */
   async close(id: string, message: string | undefined, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(async (manager) => {
-      const article = await this.lock(manager, id);
-      const settings = await this.settings.current(manager);
-      if (closingState(article, settings).closed) return { article, settings };
-      article.closedAt = new Date();
-      article.closedMessage = message ?? settings.defaultClosedMessage;
-      const saved = await manager.save(article);
-      await this.log.record(manager, {
-        action: 'close',
-        actor,
-        targetType: 'article',
-        targetId: id,
-        articleId: id,
-        reason: article.closedMessage,
-      });
-      await this.announce(manager, saved, settings);
-      return { article: saved, settings };
-    }, { article: id });
+    return this.transactions.run(
+      async (manager) => {
+        const article = await this.lock(manager, id);
+        const settings = await this.settings.current(manager);
+        if (closingState(article, settings).closed) return { article, settings };
+        article.closedAt = new Date();
+        article.closedMessage = message ?? settings.defaultClosedMessage;
+        const saved = await manager.save(article);
+        await this.log.record(manager, {
+          action: 'close',
+          actor,
+          targetType: 'article',
+          targetId: id,
+          articleId: id,
+          reason: article.closedMessage,
+        });
+        await this.announce(manager, saved, settings);
+        return { article: saved, settings };
+      },
+      { article: id },
+    );
   }
 
   /** Reopening also lifts a passed closeAt and exempts the article from the settings' automatic closing. */
   async reopen(id: string, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(async (manager) => {
-      const article = await this.lock(manager, id);
-      const settings = await this.settings.current(manager);
-      if (!closingState(article, settings).closed) return { article, settings };
-      article.closedAt = null;
-      article.closedMessage = null;
-      if (article.closeAt && article.closeAt <= new Date()) article.closeAt = null;
-      article.autoCloseExempt = true;
-      const saved = await manager.save(article);
-      await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
-      await this.announce(manager, saved, settings);
-      return { article: saved, settings };
-    }, { article: id });
+    return this.transactions.run(
+      async (manager) => {
+        const article = await this.lock(manager, id);
+        const settings = await this.settings.current(manager);
+        if (!closingState(article, settings).closed) return { article, settings };
+        article.closedAt = null;
+        article.closedMessage = null;
+        if (article.closeAt && article.closeAt <= new Date()) article.closeAt = null;
+        article.autoCloseExempt = true;
+        const saved = await manager.save(article);
+        await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
+        await this.announce(manager, saved, settings);
+        return { article: saved, settings };
+      },
+      { article: id },
+    );
   }
 
   /**
@@ -192,7 +205,13 @@ export class ArticlesService {
 
   /** Tells live readers what the thread's header now says (closing, reopening, disclaimer). */
   private announce(manager: EntityManager, article: Article, settings: ModerationSettings): Promise<void> {
-    return this.events.record(manager, article.id, article.threadVersion, 'article.updated', ThreadArticleView.of(article, settings));
+    return this.events.record(
+      manager,
+      article.id,
+      article.threadVersion,
+      'article.updated',
+      ThreadArticleView.of(article, settings),
+    );
   }
 
   /**

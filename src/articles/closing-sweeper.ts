@@ -30,7 +30,10 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.sweep().catch((e) => this.logger.warn(`sweep failed: ${e.message}`)), SWEEP_EVERY_MS);
+    this.timer = setInterval(
+      () => this.sweep().catch((e) => this.logger.warn(`sweep failed: ${e.message}`)),
+      SWEEP_EVERY_MS,
+    );
     this.timer.unref();
   }
 
@@ -57,7 +60,13 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
       );
       for (const row of rows) {
         const article = rawToEntity(manager, Article, row);
-        await this.events.record(manager, article.id, article.threadVersion, 'article.updated', ThreadArticleView.of(article, settings));
+        await this.events.record(
+          manager,
+          article.id,
+          article.threadVersion,
+          'article.updated',
+          ThreadArticleView.of(article, settings),
+        );
         await this.log.record(manager, {
           action: 'close',
           actor: null,

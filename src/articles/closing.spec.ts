@@ -18,7 +18,11 @@ const article = (over: Partial<Article> = {}) =>
 
 describe('closingState', () => {
   it('is open with no schedule', () => {
-    expect(closingState(article(), settings(null), now)).toEqual({ closed: false, closedAt: null, closedMessage: null });
+    expect(closingState(article(), settings(null), now)).toEqual({
+      closed: false,
+      closedAt: null,
+      closedMessage: null,
+    });
   });
   it('is closed by hand with its own message', () => {
     const closedAt = new Date(now.getTime() - DAY);
@@ -30,7 +34,11 @@ describe('closingState', () => {
   });
   it('closes when closeAt has passed, with the default message', () => {
     const closeAt = new Date(now.getTime() - 1000);
-    expect(closingState(article({ closeAt }), settings(null), now)).toEqual({ closed: true, closedAt: closeAt, closedMessage: 'closed by default' });
+    expect(closingState(article({ closeAt }), settings(null), now)).toEqual({
+      closed: true,
+      closedAt: closeAt,
+      closedMessage: 'closed by default',
+    });
   });
   it('stays open until closeAt', () => {
     expect(closingState(article({ closeAt: new Date(now.getTime() + 1000) }), settings(null), now).closed).toBe(false);

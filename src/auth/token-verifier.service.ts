@@ -41,7 +41,11 @@ export class TokenVerifier {
     if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_CLAIM_LENGTH || !sub.isWellFormed()) {
       throw AppError.unauthenticated('The token has no usable sub claim');
     }
-    if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > MAX_CLAIM_LENGTH || !name.isWellFormed())) {
+    if (
+      name !== undefined &&
+      name !== null &&
+      (typeof name !== 'string' || name.length > MAX_CLAIM_LENGTH || !name.isWellFormed())
+    ) {
       throw AppError.unauthenticated('The token has an unusable name claim');
     }
     if (role !== undefined && !ROLES.includes(role as Role)) {

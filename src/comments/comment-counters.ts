@@ -60,7 +60,10 @@ export async function applyCountChange(
   const changed = COUNT_COLUMNS.filter((c) => deltas[c] !== 0);
   if (changed.length > 0) {
     const sets = changed.map((c, i) => `count_${c} = count_${c} + $${i + 2}`).join(', ');
-    await sql(manager, `UPDATE articles SET ${sets} WHERE id = $1`, [comment.articleId, ...changed.map((c) => deltas[c])]);
+    await sql(manager, `UPDATE articles SET ${sets} WHERE id = $1`, [
+      comment.articleId,
+      ...changed.map((c) => deltas[c]),
+    ]);
   }
   let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
   let parentId = comment.parentId;
@@ -70,9 +73,9 @@ export async function applyCountChange(
       rows: [parent],
     } = await sql<{ status: CommentStatus; deleted_at: Date | null; reply_count: number; parent_id: string | null }>(
       manager,
-        `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1 RETURNING status, deleted_at, reply_count, parent_id`,
-        [parentId, delta],
-      );
+      `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1 RETURNING status, deleted_at, reply_count, parent_id`,
+      [parentId, delta],
+    );
     const state: CountedState = { status: parent.status, deleted: parent.deleted_at !== null, reported: false };
     delta = Number(isListed(state, parent.reply_count)) - Number(isListed(state, parent.reply_count - delta));
     parentId = parent.parent_id;

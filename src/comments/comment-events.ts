@@ -23,7 +23,9 @@ export async function recordCommentChange(
   else if (after.deleted_at && !before.deleted_at) type = was ? 'comment.deleted' : undefined;
   else if (was && !is) type = 'comment.hidden';
   else if (!was && is) type = 'comment.published';
-  else if (was && is) type = before.body !== after.body ? 'comment.edited' : before.status !== after.status ? 'comment.published' : undefined;
+  else if (was && is)
+    type =
+      before.body !== after.body ? 'comment.edited' : before.status !== after.status ? 'comment.published' : undefined;
   if (!type) return;
   const data = type === 'comment.hidden' ? { id: after.id, parentId: after.parent_id } : toCommentView(after);
   await events.record(manager, after.article_id, version, type, data);

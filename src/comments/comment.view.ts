@@ -85,7 +85,8 @@ export function toCommentView(row: CommentRow, viewer?: AuthUser | null): Commen
 /** Whether a viewer may see a comment at all (deleted ones stay, as tombstones, while they have replies). */
 export function canSee(row: CommentRow, viewer?: AuthUser | null): boolean {
   if (isModerator(viewer)) return true;
-  const listed = (row.status === 'published' || row.status === 'approved') && (row.deleted_at === null || row.reply_count > 0);
+  const listed =
+    (row.status === 'published' || row.status === 'approved') && (row.deleted_at === null || row.reply_count > 0);
   if (listed) return true;
   return viewer?.id === row.author_id && row.deleted_at === null;
 }

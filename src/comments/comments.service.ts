@@ -9,6 +9,7 @@ import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
 import { pickReplica, sql, SqlOptions } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
+import { ThreadEvents } from '../live/thread-events.service';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { ModerationRules, RuleDecision, RuleFacts } from '../rules/moderation-rules';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
@@ -16,17 +17,23 @@ import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedComment, CountedState } from './comment-counters';
 import { CommentStatus } from './comment.entity';
-import { CommentRevision } from './comment-revision.entity';
-import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, OWN_COLUMNS, ThreadPage, toCommentView } from './comment.view';
-import { ThreadQueryDto } from './dto/comment.dto';
 import { recordCommentChange } from './comment-events';
-import { ThreadEvents } from '../live/thread-events.service';
+import { CommentRevision } from './comment-revision.entity';
+import {
+  COMMENT_COLUMNS,
+  CommentRow,
+  CommentView,
+  canSee,
+  OWN_COLUMNS,
+  ThreadPage,
+  toCommentView,
+} from './comment.view';
+import { ThreadQueryDto } from './dto/comment.dto';
 import { matchesEtag, ThreadCache } from './thread-cache';
 
 export const REPLY_PREVIEW_COUNT = 3;
 const REPEAT_WINDOW_SECONDS = 300;
 const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
-
 
 /** A page as JSON and its ETag; no JSON when the client's copy (If-None-Match) is current. */
 export interface CachedJson {
@@ -79,14 +86,26 @@ export class CommentsService {
     const [article, settings] = await Promise.all([this.articles.read(articleId, from), this.settings.cached()]);
     if (!article) throw AppError.notFound('The article');
     const head = ThreadArticleView.of(article, settings);
-    const key = ['thread', articleId, article.threadVersion, settings.version, head.closed, query.sort, query.limit, query.cursor, viewerKey(viewer)].join('|');
+    const key = [
+      'thread',
+      articleId,
+      article.threadVersion,
+      settings.version,
+      head.closed,
+      query.sort,
+      query.limit,
+      query.cursor,
+      viewerKey(viewer),
+    ].join('|');
     return this.cachedPage(key, ifNoneMatch, async (): Promise<ThreadPage> => {
       const list = `thread:${query.sort}`;
       const after = decodeCursor(list, query.cursor);
       const dir = query.sort === 'newest' ? 'DESC' : 'ASC';
       const cmp = query.sort === 'newest' ? '<' : '>';
       const params: unknown[] = [articleId, query.limit + 1];
-      const cursorSql = after ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+      const cursorSql = after
+        ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})`
+        : '';
       const own = this.ownHeldClause(viewer, params);
       const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${LISTED} ${cursorSql}
@@ -127,7 +146,9 @@ export class CommentsService {
       if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
       const after = decodeCursor('replies', query.cursor);
       const params: unknown[] = [parentId, query.limit + 1];
-      const cursorSql = after ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+      const cursorSql = after
+        ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})`
+        : '';
       const own = this.ownHeldClause(viewer, params);
       const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.parent_id = $1 AND ${LISTED} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2`;
@@ -149,7 +170,12 @@ export class CommentsService {
   async articleOf(commentId: string, from: SqlOptions = {}): Promise<string> {
     let articleId = this.articleOfComment.get(commentId);
     if (!articleId) {
-      const { rows } = await sql<{ article_id: string }>(this.dataSource, `SELECT article_id FROM comments WHERE id = $1`, [commentId], from);
+      const { rows } = await sql<{ article_id: string }>(
+        this.dataSource,
+        `SELECT article_id FROM comments WHERE id = $1`,
+        [commentId],
+        from,
+      );
       if (!rows[0]) throw AppError.notFound('The comment');
       articleId = rows[0].article_id;
       if (this.articleOfComment.size >= 100_000) this.articleOfComment.clear();
@@ -159,7 +185,11 @@ export class CommentsService {
   }
 
   /** Pages are cached as the JSON they are sent as: a hit costs neither a query nor a serialization. */
-  private async cachedPage(key: string, ifNoneMatch: string | undefined, load: () => Promise<object>): Promise<CachedJson> {
+  private async cachedPage(
+    key: string,
+    ifNoneMatch: string | undefined,
+    load: () => Promise<object>,
+  ): Promise<CachedJson> {
     const etag = ThreadCache.etag(key);
     if (matchesEtag(ifNoneMatch, etag)) return { etag };
     let json = this.cache.get(key);
@@ -186,142 +216,165 @@ export class CommentsService {
     author: AuthUser,
     idempotencyKey?: string,
   ): Promise<CreatedComment> {
-    return this.transactions.run(async (manager) => {
-      const user = await this.users.see(manager, author);
-      if (idempotencyKey !== undefined) {
-        const replay = await this.claimIdempotencyKey(manager, author.id, idempotencyKey);
-        if (replay) return replay;
-      }
-      this.users.assertNotBanned(user);
-      const article = await this.articles.lock(manager, articleId);
-      const settings = await this.settings.current(manager);
-      this.assertOpen(article, settings);
-      const body = this.cleanBody(input.body, settings);
-      if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
-      const decision = await this.decide(manager, { author, authorOnPremod: user.premod, article, body, settings, openReportCount: 0 });
-      // The same text from the same author within a few minutes is refused. The author's posts
-      // are serialized on their users row (locked by UsersService.see): two racing copies cannot
-      // both pass.
-      const {
-        rows: [inserted],
-      } = await sql<Omit<CommentRow, 'author_name'>>(
-        manager,
-        `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
+    return this.transactions.run(
+      async (manager) => {
+        const user = await this.users.see(manager, author);
+        if (idempotencyKey !== undefined) {
+          const replay = await this.claimIdempotencyKey(manager, author.id, idempotencyKey);
+          if (replay) return replay;
+        }
+        this.users.assertNotBanned(user);
+        const article = await this.articles.lock(manager, articleId);
+        const settings = await this.settings.current(manager);
+        this.assertOpen(article, settings);
+        const body = this.cleanBody(input.body, settings);
+        if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
+        const decision = await this.decide(manager, {
+          author,
+          authorOnPremod: user.premod,
+          article,
+          body,
+          settings,
+          openReportCount: 0,
+        });
+        // The same text from the same author within a few minutes is refused. The author's posts
+        // are serialized on their users row (locked by UsersService.see): two racing copies cannot
+        // both pass.
+        const {
+          rows: [inserted],
+        } = await sql<Omit<CommentRow, 'author_name'>>(
+          manager,
+          `INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
          SELECT $1, $2, $3, $4, $5, $6
          WHERE NOT EXISTS (SELECT 1 FROM comments WHERE author_id = $3 AND body = $4
                              AND created_at > now() - make_interval(secs => ${REPEAT_WINDOW_SECONDS}))
          RETURNING ${OWN_COLUMNS}`,
-        [articleId, input.parentId ?? null, author.id, body, decision.status, decision.reasons],
-      );
-      if (!inserted) throw AppError.conflict('You posted this same comment a moment ago');
-      await applyCountChange(
-        manager,
-        { articleId, parentId: input.parentId ?? null, replyCount: 0 },
-        null,
-        { status: decision.status, deleted: false, reported: false },
-      );
-      if (decision.status === 'pending' || decision.status === 'rejected') {
-        await this.recordSystemDecision(manager, { id: inserted.id, articleId }, null, decision);
-      }
-      const row: CommentRow = { ...inserted, author_name: user.name };
-      await recordCommentChange(this.events, manager, article.threadVersion, null, row);
-      const result = { status: 201, body: toCommentView(row, author) };
-      if (idempotencyKey !== undefined) {
-        await sql(
-          manager,
-          `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
-          [author.id, idempotencyKey, result.status, JSON.stringify(result.body)],
+          [articleId, input.parentId ?? null, author.id, body, decision.status, decision.reasons],
         );
-      }
-      return result;
-    }, { article: articleId });
+        if (!inserted) throw AppError.conflict('You posted this same comment a moment ago');
+        await applyCountChange(manager, { articleId, parentId: input.parentId ?? null, replyCount: 0 }, null, {
+          status: decision.status,
+          deleted: false,
+          reported: false,
+        });
+        if (decision.status === 'pending' || decision.status === 'rejected') {
+          await this.recordSystemDecision(manager, { id: inserted.id, articleId }, null, decision);
+        }
+        const row: CommentRow = { ...inserted, author_name: user.name };
+        await recordCommentChange(this.events, manager, article.threadVersion, null, row);
+        const result = { status: 201, body: toCommentView(row, author) };
+        if (idempotencyKey !== undefined) {
+          await sql(
+            manager,
+            `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
+            [author.id, idempotencyKey, result.status, JSON.stringify(result.body)],
+          );
+        }
+        return result;
+      },
+      { article: articleId },
+    );
   }
 
   /** The author edits inside the edit window; the earlier body is kept and the comment is moderated again. */
   async edit(id: string, rawBody: string, editor: AuthUser): Promise<CommentView> {
     const articleId = await this.articleOf(id);
-    return this.transactions.run(async (manager) => {
-      const user = await this.users.see(manager, editor);
-      const { row, article } = await this.lockComment(manager, id, articleId);
-      if (row.author_id !== editor.id) {
-        if (!canSee(row, editor)) throw AppError.notFound('The comment');
-        throw AppError.forbidden('Only its author may edit a comment');
-      }
-      if (row.deleted_at) throw AppError.notFound('The comment');
-      this.users.assertNotBanned(user);
-      const settings = await this.settings.current(manager);
-      this.assertOpen(article, settings);
-      if (row.status === 'rejected') throw AppError.conflict('A rejected comment cannot be edited');
-      if (Date.now() > new Date(row.created_at).getTime() + settings.editWindowSeconds * 1000) {
-        throw AppError.conflict(`Comments can only be edited for ${settings.editWindowSeconds} seconds after posting`);
-      }
-      const body = this.cleanBody(rawBody, settings);
-      const decision = await this.decide(manager, {
-        author: editor,
-        authorOnPremod: user.premod,
-        article,
-        body,
-        settings,
-        openReportCount: row.open_report_count,
-      });
-      await manager.insert(CommentRevision, { commentId: id, body: row.body });
-      await sql(
-        manager,
-        `UPDATE comments SET body = $2, status = $3, moderation_reasons = $4, edited_at = now() WHERE id = $1`,
-        [id, body, decision.status, decision.reasons],
-      );
-      await applyCountChange(
-        manager,
-        countedComment(row),
-        countedState(row),
-        { ...countedState(row), status: decision.status },
-      );
-      await this.log.record(manager, { action: 'edit', actor: editor, targetType: 'comment', targetId: id, articleId: row.article_id });
-      if (decision.status !== row.status) {
-        await this.recordSystemDecision(manager, { id, articleId: row.article_id }, row.status, decision);
-      }
-      const after = (await this.findRow(manager, id))!;
-      await recordCommentChange(this.events, manager, article.threadVersion, row, after);
-      return toCommentView(after, editor);
-    }, { article: articleId });
+    return this.transactions.run(
+      async (manager) => {
+        const user = await this.users.see(manager, editor);
+        const { row, article } = await this.lockComment(manager, id, articleId);
+        if (row.author_id !== editor.id) {
+          if (!canSee(row, editor)) throw AppError.notFound('The comment');
+          throw AppError.forbidden('Only its author may edit a comment');
+        }
+        if (row.deleted_at) throw AppError.notFound('The comment');
+        this.users.assertNotBanned(user);
+        const settings = await this.settings.current(manager);
+        this.assertOpen(article, settings);
+        if (row.status === 'rejected') throw AppError.conflict('A rejected comment cannot be edited');
+        if (Date.now() > new Date(row.created_at).getTime() + settings.editWindowSeconds * 1000) {
+          throw AppError.conflict(
+            `Comments can only be edited for ${settings.editWindowSeconds} seconds after posting`,
+          );
+        }
+        const body = this.cleanBody(rawBody, settings);
+        const decision = await this.decide(manager, {
+          author: editor,
+          authorOnPremod: user.premod,
+          article,
+          body,
+          settings,
+          openReportCount: row.open_report_count,
+        });
+        await manager.insert(CommentRevision, { commentId: id, body: row.body });
+        await sql(
+          manager,
+          `UPDATE comments SET body = $2, status = $3, moderation_reasons = $4, edited_at = now() WHERE id = $1`,
+          [id, body, decision.status, decision.reasons],
+        );
+        await applyCountChange(manager, countedComment(row), countedState(row), {
+          ...countedState(row),
+          status: decision.status,
+        });
+        await this.log.record(manager, {
+          action: 'edit',
+          actor: editor,
+          targetType: 'comment',
+          targetId: id,
+          articleId: row.article_id,
+        });
+        if (decision.status !== row.status) {
+          await this.recordSystemDecision(manager, { id, articleId: row.article_id }, row.status, decision);
+        }
+        const after = (await this.findRow(manager, id))!;
+        await recordCommentChange(this.events, manager, article.threadVersion, row, after);
+        return toCommentView(after, editor);
+      },
+      { article: articleId },
+    );
   }
 
   /** Its author or a moderator deletes; with replies it stays in the thread as a tombstone. */
   async remove(id: string, actor: AuthUser): Promise<void> {
     const articleId = await this.articleOf(id);
-    await this.transactions.run(async (manager) => {
-      const { row, article } = await this.lockComment(manager, id, articleId);
-      const allowed = row.author_id === actor.id || isModerator(actor);
-      if (!allowed) {
-        if (!canSee(row, actor)) throw AppError.notFound('The comment');
-        throw AppError.forbidden('Only its author or a moderator may delete a comment');
-      }
-      if (row.deleted_at) throw AppError.notFound('The comment');
-      await sql(manager, `UPDATE comments SET deleted_at = now() WHERE id = $1`, [id]);
-      await applyCountChange(
-        manager,
-        countedComment(row),
-        countedState(row),
-        { ...countedState(row), deleted: true },
-      );
-      await this.log.record(manager, {
-        action: 'delete',
-        actor,
-        targetType: 'comment',
-        targetId: id,
-        articleId: row.article_id,
-        fromStatus: row.status,
-        reason: row.author_id === actor.id ? 'deleted by its author' : 'deleted by a moderator',
-      });
-      await recordCommentChange(this.events, manager, article.threadVersion, row, (await this.findRow(manager, id))!);
-    }, { article: articleId });
+    await this.transactions.run(
+      async (manager) => {
+        const { row, article } = await this.lockComment(manager, id, articleId);
+        const allowed = row.author_id === actor.id || isModerator(actor);
+        if (!allowed) {
+          if (!canSee(row, actor)) throw AppError.notFound('The comment');
+          throw AppError.forbidden('Only its author or a moderator may delete a comment');
+        }
+        if (row.deleted_at) throw AppError.notFound('The comment');
+        await sql(manager, `UPDATE comments SET deleted_at = now() WHERE id = $1`, [id]);
+        await applyCountChange(manager, countedComment(row), countedState(row), {
+          ...countedState(row),
+          deleted: true,
+        });
+        await this.log.record(manager, {
+          action: 'delete',
+          actor,
+          targetType: 'comment',
+          targetId: id,
+          articleId: row.article_id,
+          fromStatus: row.status,
+          reason: row.author_id === actor.id ? 'deleted by its author' : 'deleted by a moderator',
+        });
+        await recordCommentChange(this.events, manager, article.threadVersion, row, (await this.findRow(manager, id))!);
+      },
+      { article: articleId },
+    );
   }
 
   /**
    * Locks the comment's article, then the comment: the one lock order every unit of work uses.
    * `articleId` comes from articleOf(), taken before the transaction to queue its writers.
    */
-  async lockComment(manager: EntityManager, id: string, articleId: string): Promise<{ row: CommentRow; article: Article }> {
+  async lockComment(
+    manager: EntityManager,
+    id: string,
+    articleId: string,
+  ): Promise<{ row: CommentRow; article: Article }> {
     const article = await this.articles.lock(manager, articleId);
     const row = await this.findRow(manager, id, true);
     if (!row || row.article_id !== articleId) throw AppError.notFound('The comment');
@@ -329,7 +382,12 @@ export class CommentsService {
   }
 
   /** `from` (a replica, for anonymous readers' pages) counts only outside a transaction. */
-  async findRow(manager: EntityManager, id: string, forUpdate = false, from: SqlOptions = {}): Promise<CommentRow | undefined> {
+  async findRow(
+    manager: EntityManager,
+    id: string,
+    forUpdate = false,
+    from: SqlOptions = {},
+  ): Promise<CommentRow | undefined> {
     const { rows } = await sql<CommentRow>(
       manager,
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1
@@ -385,7 +443,11 @@ export class CommentsService {
     return `c.author_id = $${params.push(viewer.id)} AND c.status = 'pending' AND c.deleted_at IS NULL`;
   }
 
-  private async replyPreviews(parentIds: string[], viewer?: AuthUser, from: SqlOptions = {}): Promise<Map<string, CommentRow[]>> {
+  private async replyPreviews(
+    parentIds: string[],
+    viewer?: AuthUser,
+    from: SqlOptions = {},
+  ): Promise<Map<string, CommentRow[]>> {
     const byParent = new Map<string, CommentRow[]>();
     if (parentIds.length === 0) return byParent;
     const params: unknown[] = [parentIds, REPLY_PREVIEW_COUNT];
@@ -444,7 +506,11 @@ export class CommentsService {
    * Takes the key for this request, or replays the first response. A concurrent retry waits on the
    * key's row until the first request commits (or rolls back, freeing the key).
    */
-  private async claimIdempotencyKey(manager: EntityManager, userId: string, key: string): Promise<CreatedComment | null> {
+  private async claimIdempotencyKey(
+    manager: EntityManager,
+    userId: string,
+    key: string,
+  ): Promise<CreatedComment | null> {
     const { rows: claimed } = await sql(
       manager,
       `INSERT INTO idempotency_keys (user_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
@@ -458,7 +524,8 @@ export class CommentsService {
       `SELECT response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
       [userId, key],
     );
-    if (!stored?.response_status) throw AppError.conflict('A request with this Idempotency-Key is still being processed');
+    if (!stored?.response_status)
+      throw AppError.conflict('A request with this Idempotency-Key is still being processed');
     return { status: stored.response_status, body: stored.response_body };
   }
 }

@@ -10,12 +10,14 @@ describe('cursors', () => {
   it('refuses a cursor of another list', () => {
     expect(() => decodeCursor('thread:oldest', encodeCursor('thread:newest', position))).toThrow(AppError);
   });
-  it.each(['', 'garbage', Buffer.from('["thread:newest","not a date","x"]').toString('base64url'), Buffer.from('{}').toString('base64url')])(
-    'refuses the forged cursor %p',
-    (cursor) => {
-      expect(() => decodeCursor('thread:newest', cursor)).toThrow(AppError);
-    },
-  );
+  it.each([
+    '',
+    'garbage',
+    Buffer.from('["thread:newest","not a date","x"]').toString('base64url'),
+    Buffer.from('{}').toString('base64url'),
+  ])('refuses the forged cursor %p', (cursor) => {
+    expect(() => decodeCursor('thread:newest', cursor)).toThrow(AppError);
+  });
   it('has no cursor when absent', () => {
     expect(decodeCursor('log', undefined)).toBeUndefined();
   });

@@ -1,5 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
@@ -12,10 +23,18 @@ export class Environment {
   /** Read replicas of DATABASE_URL, comma-separated: anonymous readers' pages are read from them. */
   @IsOptional()
   @Transform(({ value }) =>
-    typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter((url) => url !== '') : value,
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((url) => url.trim())
+          .filter((url) => url !== '')
+      : value,
   )
   @IsArray({ message: 'DATABASE_REPLICA_URLS must be postgres:// connection URLs, comma-separated' })
-  @Matches(POSTGRES_URL, { each: true, message: 'DATABASE_REPLICA_URLS must be postgres:// connection URLs, comma-separated' })
+  @Matches(POSTGRES_URL, {
+    each: true,
+    message: 'DATABASE_REPLICA_URLS must be postgres:// connection URLs, comma-separated',
+  })
   DATABASE_REPLICA_URLS: string[] = [];
 
   @IsOptional()

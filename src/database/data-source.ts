@@ -19,7 +19,13 @@ export function dataSourceOptions(
     type: 'postgres',
     url,
     ...(replicaUrls.length > 0
-      ? { replication: { master: { url }, slaves: replicaUrls.map((replica) => ({ url: replica })), defaultMode: 'master' } }
+      ? {
+          replication: {
+            master: { url },
+            slaves: replicaUrls.map((replica) => ({ url: replica })),
+            defaultMode: 'master',
+          },
+        }
       : {}),
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],

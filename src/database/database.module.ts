@@ -12,15 +12,19 @@ import { Transactions } from './transactions';
     TypeOrmModule.forRootAsync({
       inject: [Environment],
       useFactory: (env: Environment) => ({
-        ...dataSourceOptions(env.DATABASE_URL, {
-          extra: {
-            max: env.DATABASE_POOL_SIZE,
-            // Fail fast when PostgreSQL is away: callers get a 503 instead of a hanging request.
-            connectionTimeoutMillis: 3000,
-            statement_timeout: 15000,
-            query_timeout: 20000,
+        ...dataSourceOptions(
+          env.DATABASE_URL,
+          {
+            extra: {
+              max: env.DATABASE_POOL_SIZE,
+              // Fail fast when PostgreSQL is away: callers get a 503 instead of a hanging request.
+              connectionTimeoutMillis: 3000,
+              statement_timeout: 15000,
+              query_timeout: 20000,
+            },
           },
-        }, env.DATABASE_REPLICA_URLS),
+          env.DATABASE_REPLICA_URLS,
+        ),
         retryAttempts: 3,
         retryDelay: 1000,
       }),

@@ -20,7 +20,8 @@ export class KeyedLimiter {
       return await task();
     } finally {
       const next = slot.waiting.shift();
-      if (next) next(); // the slot passes straight to the next in line
+      if (next)
+        next(); // the slot passes straight to the next in line
       else if (--slot.running === 0) this.slots.delete(key);
     }
   }

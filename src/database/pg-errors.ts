@@ -61,7 +61,8 @@ export function isUnavailable(error: unknown): boolean {
   // TypeORM releases a transaction's query runner when its connection reports an error (the
   // server shut down or the socket broke between two statements); the next statement then fails
   // with one of these instead of a PostgreSQL code.
-  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError)
+    return true;
   const code = pgCode(error);
   if (code && (UNAVAILABLE.has(code) || CONNECTION_ERRNOS.has(code) || code.startsWith('08'))) return true;
   const message = (error as Error)?.message ?? '';

@@ -22,7 +22,10 @@ function nameOf(text: string): string {
 
 /** TypeORM's pools: the primary's, and one per read replica (none without DATABASE_REPLICA_URLS). */
 function pools(on: EntityManager | DataSource): { master: Pool; slaves: Pool[] } {
-  return (on instanceof DataSource ? on : on.connection).driver as PostgresDriver as unknown as { master: Pool; slaves: Pool[] };
+  return (on instanceof DataSource ? on : on.connection).driver as PostgresDriver as unknown as {
+    master: Pool;
+    slaves: Pool[];
+  };
 }
 
 /** One read replica, chosen once so that several reads (a page and the version that keys it) see the same one. */

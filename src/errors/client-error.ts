@@ -12,7 +12,10 @@ export function answerClientErrors(server: Server): void {
       type: 'urn:comment-desk:problem:validation-failed',
       title: 'The request is not valid',
       status: 400,
-      detail: error.code === 'HPE_HEADER_OVERFLOW' ? 'The request head is larger than 16 KB' : 'The request could not be read',
+      detail:
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? 'The request head is larger than 16 KB'
+          : 'The request could not be read',
       code: 'VALIDATION_FAILED',
     });
     socket.end(

@@ -69,15 +69,25 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     const bodyParserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
     // body-parser's errors (and zlib's, for a body that does not decode) carry a client status.
-    if ((typeof bodyParserError?.type === 'string' || bodyParserError?.expose === true) && typeof bodyParserError.status === 'number') {
+    if (
+      (typeof bodyParserError?.type === 'string' || bodyParserError?.expose === true) &&
+      typeof bodyParserError.status === 'number'
+    ) {
       const status = bodyParserError.status;
       if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
-      if (status >= 400 && status < 500) return AppError.validation('The request body could not be read (its encoding or charset is not supported, or it is not JSON)');
+      if (status >= 400 && status < 500)
+        return AppError.validation(
+          'The request body could not be read (its encoding or charset is not supported, or it is not JSON)',
+        );
     }
     if (pgCode(exception) === PG.UNIQUE_VIOLATION) return AppError.conflict('This already exists');
     if (isBadInput(exception)) return AppError.validation('A value in the request is not valid');
     if (isUnavailable(exception) || isRetryable(exception)) {
-      return new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', 'The database is unavailable; try again shortly');
+      return new AppError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'UNAVAILABLE',
+        'The database is unavailable; try again shortly',
+      );
     }
     return new AppError(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Something went wrong on our side');
   }

@@ -27,8 +27,15 @@ export class LiveController {
   @Sse()
   @Access('public')
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: `Resume after this event; types: ${THREAD_EVENT_TYPES.join(', ')}` })
-  async stream(@Param('id', UuidParam()) id: string, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: `Resume after this event; types: ${THREAD_EVENT_TYPES.join(', ')}`,
+  })
+  async stream(
+    @Param('id', UuidParam()) id: string,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<MessageEvent>> {
     if (!(await this.articles.read(id))) throw AppError.notFound('The article');
     const events = this.events
       .stream(id, lastEventId !== undefined && VERSION.test(lastEventId) ? lastEventId : undefined)

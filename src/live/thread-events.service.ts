@@ -47,7 +47,13 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   /** Records what changed; `version` is the thread_version that ArticlesService.lock returned. */
-  async record(manager: EntityManager, articleId: string, version: string, type: ThreadEventType, data: unknown): Promise<void> {
+  async record(
+    manager: EntityManager,
+    articleId: string,
+    version: string,
+    type: ThreadEventType,
+    data: unknown,
+  ): Promise<void> {
     await sql(
       manager,
       `WITH event AS (INSERT INTO thread_events (article_id, version, type, payload) VALUES ($1, $2, $3, $4))
@@ -65,24 +71,30 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
       let last: string | undefined = lastEventId;
       let reading = Promise.resolve();
       const readNew = () => {
-        reading = reading.then(async () => {
-          if (last === undefined) {
-            const {
-              rows: [{ version }],
-            } = await sql<{ version: string }>(this.dataSource, `SELECT thread_version AS version FROM articles WHERE id = $1`, [articleId]);
-            last = version;
-            return;
-          }
-          const { rows } = await sql<{ version: string; type: ThreadEventType; payload: unknown }>(
-            this.dataSource,
-            `SELECT version, type, payload FROM thread_events WHERE article_id = $1 AND version > $2 ORDER BY version`,
-            [articleId, last],
-          );
-          for (const row of rows) {
-            subscriber.next({ id: row.version, type: row.type, data: row.payload });
-            last = row.version;
-          }
-        }).catch((error: Error) => this.logger.warn(`reading events failed: ${error.message}`));
+        reading = reading
+          .then(async () => {
+            if (last === undefined) {
+              const {
+                rows: [{ version }],
+              } = await sql<{ version: string }>(
+                this.dataSource,
+                `SELECT thread_version AS version FROM articles WHERE id = $1`,
+                [articleId],
+              );
+              last = version;
+              return;
+            }
+            const { rows } = await sql<{ version: string; type: ThreadEventType; payload: unknown }>(
+              this.dataSource,
+              `SELECT version, type, payload FROM thread_events WHERE article_id = $1 AND version > $2 ORDER BY version`,
+              [articleId, last],
+            );
+            for (const row of rows) {
+              subscriber.next({ id: row.version, type: row.type, data: row.payload });
+              last = row.version;
+            }
+          })
+          .catch((error: Error) => this.logger.warn(`reading events failed: ${error.message}`));
       };
       const wakeup = this.wakeupFor(articleId);
       const subscription = wakeup.subscribe(readNew);
@@ -97,7 +109,10 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     await this.listen();
     this.pruneTimer = setInterval(
-      () => this.dataSource.query(`DELETE FROM thread_events WHERE created_at < now() - interval '${RETENTION}'`).catch(() => undefined),
+      () =>
+        this.dataSource
+          .query(`DELETE FROM thread_events WHERE created_at < now() - interval '${RETENTION}'`)
+          .catch(() => undefined),
       PRUNE_EVERY_MS,
     );
     this.pruneTimer.unref();

@@ -19,7 +19,11 @@ export class MetricsController {
   @UseGuards(MetricsTokenGuard)
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/plain')
-  @ApiHeader({ name: 'X-Metrics-Token', required: false, description: 'Required, and must equal METRICS_TOKEN, when that is set' })
+  @ApiHeader({
+    name: 'X-Metrics-Token',
+    required: false,
+    description: 'Required, and must equal METRICS_TOKEN, when that is set',
+  })
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   @ApiForbiddenResponse({ description: 'METRICS_TOKEN is set and X-Metrics-Token is missing or wrong' })
   async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {

@@ -49,13 +49,29 @@ export class MetricsService implements OnApplicationShutdown {
     collectDefaultMetrics({ register: this.registry });
     // A scrape collects in this order. The pool is read (synchronously) before the queue query
     // takes a connection from it, so that the scrape does not see its own query.
-    this.poolGauge('comment_desk_db_pool_connections', 'Connections open in the database pool (idle and in use)', (p) => p.totalCount);
-    this.poolGauge('comment_desk_db_pool_idle_connections', 'Idle connections in the database pool', (p) => p.idleCount);
-    this.poolGauge('comment_desk_db_pool_waiting_requests', 'Queries waiting for a connection from the database pool', (p) => p.waitingCount);
-    this.poolGauge('comment_desk_db_pool_max_connections', 'Size limit of the database pool (DATABASE_POOL_SIZE)', (p) => p.options.max ?? 10);
+    this.poolGauge(
+      'comment_desk_db_pool_connections',
+      'Connections open in the database pool (idle and in use)',
+      (p) => p.totalCount,
+    );
+    this.poolGauge(
+      'comment_desk_db_pool_idle_connections',
+      'Idle connections in the database pool',
+      (p) => p.idleCount,
+    );
+    this.poolGauge(
+      'comment_desk_db_pool_waiting_requests',
+      'Queries waiting for a connection from the database pool',
+      (p) => p.waitingCount,
+    );
+    this.poolGauge(
+      'comment_desk_db_pool_max_connections',
+      'Size limit of the database pool (DATABASE_POOL_SIZE)',
+      (p) => p.options.max ?? 10,
+    );
     const queues: Gauge<'queue'> = new Gauge({
       name: 'comment_desk_moderation_queue_comments',
-      help: 'Comments in each moderation queue (the queue names of /api/moderation/queue/:queue), from the articles\' stored counts',
+      help: "Comments in each moderation queue (the queue names of /api/moderation/queue/:queue), from the articles' stored counts",
       labelNames: ['queue'],
       registers: [this.registry],
       collect: () => this.collectQueues(queues),

@@ -5,16 +5,24 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { CommentView } from '../comments/comment.view';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
-import { BanDto, BulkDecisionDto, DecisionDto, LogQueryDto, PremodDto, QueueName, QUEUES, QueueQueryDto } from './dto/moderation.dto';
+import {
+  BanDto,
+  BulkDecisionDto,
+  DecisionDto,
+  LogQueryDto,
+  PremodDto,
+  QueueName,
+  QUEUES,
+  QueueQueryDto,
+} from './dto/moderation.dto';
 import { ModerationService } from './moderation.service';
 import { BulkResponseView, LogPageView, ModeratedUserView, QueuePageView } from './moderation.views';
 
 const USER_ID = /^[^\u0000]{1,200}$/u;
 
-const queuePipe = new ParseEnumPipe(
-  Object.fromEntries(QUEUES.map((q) => [q, q])),
-  { exceptionFactory: () => AppError.notFound('The queue') },
-);
+const queuePipe = new ParseEnumPipe(Object.fromEntries(QUEUES.map((q) => [q, q])), {
+  exceptionFactory: () => AppError.notFound('The queue'),
+});
 
 function userIdParam(id: string): string {
   if (!USER_ID.test(id) || !id.isWellFormed()) throw AppError.validation('user id is not valid');
@@ -37,13 +45,21 @@ export class ModerationController {
 
   @Post('comments/:id/approve')
   @HttpCode(200)
-  approve(@Param('id', UuidParam()) id: string, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<CommentView> {
+  approve(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: DecisionDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<CommentView> {
     return this.moderation.decide(id, 'approve', dto, user);
   }
 
   @Post('comments/:id/reject')
   @HttpCode(200)
-  reject(@Param('id', UuidParam()) id: string, @Body() dto: DecisionDto, @CurrentUser() user: AuthUser): Promise<CommentView> {
+  reject(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: DecisionDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<CommentView> {
     return this.moderation.decide(id, 'reject', dto, user);
   }
 

@@ -57,7 +57,11 @@ export class ModerationService {
        WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT $1`,
       params,
     );
-    const page = toPage(list, rows.map((r) => Object.assign(r, { createdAt: r.created_at })), query.limit);
+    const page = toPage(
+      list,
+      rows.map((r) => Object.assign(r, { createdAt: r.created_at })),
+      query.limit,
+    );
     const reports = await this.reports.openReports(
       this.dataSource.manager,
       page.items.filter((r) => r.open_report_count > 0).map((r) => r.id),
@@ -77,42 +81,46 @@ export class ModerationService {
    */
   async decide(id: string, decision: Decision, dto: DecisionDto, moderator: AuthUser): Promise<CommentView> {
     const articleId = await this.comments.articleOf(id);
-    return this.transactions.run(async (manager) => {
-      await this.users.see(manager, moderator);
-      const { row, article } = await this.comments.lockComment(manager, id, articleId);
-      if (row.deleted_at) throw AppError.notFound('The comment');
-      if (dto.expectedStatus && dto.expectedStatus !== row.status) {
-        throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
-      }
-      const toStatus = STATUS_OF[decision];
-      if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
-      const resolved = row.open_report_count > 0 ? await this.reports.resolveAll(manager, id, moderator) : 0;
-      const {
-        rows: [updated],
-      } = await sql<Omit<CommentRow, 'author_name'>>(
-        manager,
-        `UPDATE comments SET status = $2, open_report_count = 0 WHERE id = $1 RETURNING ${OWN_COLUMNS}`,
-        [id, toStatus],
-      );
-      await applyCountChange(manager, countedComment(row), countedState(row), {
-        status: toStatus,
-        deleted: false,
-        reported: false,
-      });
-      await this.log.record(manager, {
-        action: decision,
-        actor: moderator,
-        targetType: 'comment',
-        targetId: id,
-        articleId: row.article_id,
-        fromStatus: row.status,
-        toStatus,
-        reason: [dto.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null,
-      });
-      const after: CommentRow = { ...updated, author_name: row.author_name };
-      await recordCommentChange(this.events, manager, article.threadVersion, row, after);
-      return toCommentView(after, moderator);
-    }, { article: articleId });
+    return this.transactions.run(
+      async (manager) => {
+        await this.users.see(manager, moderator);
+        const { row, article } = await this.comments.lockComment(manager, id, articleId);
+        if (row.deleted_at) throw AppError.notFound('The comment');
+        if (dto.expectedStatus && dto.expectedStatus !== row.status) {
+          throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
+        }
+        const toStatus = STATUS_OF[decision];
+        if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
+        const resolved = row.open_report_count > 0 ? await this.reports.resolveAll(manager, id, moderator) : 0;
+        const {
+          rows: [updated],
+        } = await sql<Omit<CommentRow, 'author_name'>>(
+          manager,
+          `UPDATE comments SET status = $2, open_report_count = 0 WHERE id = $1 RETURNING ${OWN_COLUMNS}`,
+          [id, toStatus],
+        );
+        await applyCountChange(manager, countedComment(row), countedState(row), {
+          status: toStatus,
+          deleted: false,
+          reported: false,
+        });
+        await this.log.record(manager, {
+          action: decision,
+          actor: moderator,
+          targetType: 'comment',
+          targetId: id,
+          articleId: row.article_id,
+          fromStatus: row.status,
+          toStatus,
+          reason:
+            [dto.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null,
+        });
+        const after: CommentRow = { ...updated, author_name: row.author_name };
+        await recordCommentChange(this.events, manager, article.threadVersion, row, after);
+        return toCommentView(after, moderator);
+      },
+      { article: articleId },
+    );
   }
 
   /** Each comment is decided in its own transaction: one failure does not undo the others. */
@@ -132,12 +140,16 @@ export class ModerationService {
 
   async logEntries(query: LogQueryDto) {
     const qb = this.dataSource.manager.createQueryBuilder(ModerationLogEntry, 'l');
-    if (query.commentId) qb.andWhere(`l.target_type = 'comment' AND l.target_id = :commentId`, { commentId: query.commentId });
+    if (query.commentId)
+      qb.andWhere(`l.target_type = 'comment' AND l.target_id = :commentId`, { commentId: query.commentId });
     if (query.articleId) qb.andWhere('l.article_id = :articleId', { articleId: query.articleId });
     if (query.actorId) qb.andWhere('l.actor_id = :actorId', { actorId: query.actorId });
     const after = decodeCursor('log', query.cursor);
     if (after) qb.andWhere('l.seq < :seq', { seq: after.id });
-    const rows = await qb.orderBy('l.seq', 'DESC').take(query.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('l.seq', 'DESC')
+      .take(query.limit + 1)
+      .getMany();
     const page = toPage('log', rows, query.limit, (r) => ({ createdAt: r.createdAt, id: r.seq }));
     return { items: page.items.map(LogEntryView.of), nextCursor: page.nextCursor };
   }
@@ -178,16 +190,18 @@ export class ModerationService {
 
   async ban(id: string, dto: BanDto, moderator: AuthUser): Promise<ModeratedUserView> {
     if (dto.until && dto.until <= new Date()) {
-      throw AppError.validation('until must be in the future', [{ field: 'until', messages: ['must be in the future'] }]);
+      throw AppError.validation('until must be in the future', [
+        { field: 'until', messages: ['must be in the future'] },
+      ]);
     }
     await this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
       await this.users.see(manager, { id, name: null });
-      await sql(manager, `UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`, [
-        id,
-        dto.until ?? null,
-        dto.reason,
-      ]);
+      await sql(
+        manager,
+        `UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`,
+        [id, dto.until ?? null, dto.reason],
+      );
       await this.log.record(manager, {
         action: 'ban',
         actor: moderator,
@@ -208,7 +222,8 @@ export class ModerationService {
          WHERE id = $1 AND banned_at IS NOT NULL`,
         [id],
       );
-      if (affected > 0) await this.log.record(manager, { action: 'unban', actor: moderator, targetType: 'user', targetId: id });
+      if (affected > 0)
+        await this.log.record(manager, { action: 'unban', actor: moderator, targetType: 'user', targetId: id });
     });
     return this.user(id, moderator);
   }

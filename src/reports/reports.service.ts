@@ -33,57 +33,67 @@ export class ReportsService {
    */
   async create(commentId: string, dto: CreateReportDto, reporter: AuthUser): Promise<ReportView> {
     const articleId = await this.comments.articleOf(commentId);
-    return this.transactions.run(async (manager) => {
-      await this.users.see(manager, reporter);
-      const { row, article } = await this.comments.lockComment(manager, commentId, articleId);
-      if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
-      if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
-      let report: ReportRow;
-      try {
-        ({
-          rows: [report],
-        } = await sql<ReportRow>(
-          manager,
-          `INSERT INTO reports (comment_id, user_id, reason, note) VALUES ($1, $2, $3, $4)
+    return this.transactions.run(
+      async (manager) => {
+        await this.users.see(manager, reporter);
+        const { row, article } = await this.comments.lockComment(manager, commentId, articleId);
+        if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
+        if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
+        let report: ReportRow;
+        try {
+          ({
+            rows: [report],
+          } = await sql<ReportRow>(
+            manager,
+            `INSERT INTO reports (comment_id, user_id, reason, note) VALUES ($1, $2, $3, $4)
            RETURNING id, comment_id, user_id, reason, note, created_at`,
-          [commentId, reporter.id, dto.reason, dto.note ?? null],
-        ));
-      } catch (error) {
-        if (pgCode(error) === PG.UNIQUE_VIOLATION) throw AppError.conflict('You have already reported this comment');
-        throw error;
-      }
-      const openReports = row.open_report_count + 1;
-      const settings = await this.settings.current(manager);
-      const withhold = row.status !== 'pending' && row.status !== 'rejected' && openReports >= settings.reportThreshold;
-      const reason = `${openReports} open reports (threshold ${settings.reportThreshold})`;
-      await sql(
-        manager,
-        `UPDATE comments SET open_report_count = $2,
+            [commentId, reporter.id, dto.reason, dto.note ?? null],
+          ));
+        } catch (error) {
+          if (pgCode(error) === PG.UNIQUE_VIOLATION) throw AppError.conflict('You have already reported this comment');
+          throw error;
+        }
+        const openReports = row.open_report_count + 1;
+        const settings = await this.settings.current(manager);
+        const withhold =
+          row.status !== 'pending' && row.status !== 'rejected' && openReports >= settings.reportThreshold;
+        const reason = `${openReports} open reports (threshold ${settings.reportThreshold})`;
+        await sql(
+          manager,
+          `UPDATE comments SET open_report_count = $2,
            status = CASE WHEN $3 THEN 'pending' ELSE status END,
            moderation_reasons = CASE WHEN $3 THEN array_append(moderation_reasons, $4) ELSE moderation_reasons END
          WHERE id = $1`,
-        [commentId, openReports, withhold, reason],
-      );
-      await applyCountChange(manager, countedComment(row), countedState(row), {
-        ...countedState(row),
-        status: withhold ? 'pending' : row.status,
-        reported: true,
-      });
-      if (withhold) {
-        await recordCommentChange(this.events, manager, article.threadVersion, row, (await this.comments.findRow(manager, commentId))!);
-        await this.log.record(manager, {
-          action: 'hold',
-          actor: null,
-          targetType: 'comment',
-          targetId: commentId,
-          articleId: row.article_id,
-          fromStatus: row.status,
-          toStatus: 'pending',
-          reason,
+          [commentId, openReports, withhold, reason],
+        );
+        await applyCountChange(manager, countedComment(row), countedState(row), {
+          ...countedState(row),
+          status: withhold ? 'pending' : row.status,
+          reported: true,
         });
-      }
-      return toReportView(report, false);
-    }, { article: articleId });
+        if (withhold) {
+          await recordCommentChange(
+            this.events,
+            manager,
+            article.threadVersion,
+            row,
+            (await this.comments.findRow(manager, commentId))!,
+          );
+          await this.log.record(manager, {
+            action: 'hold',
+            actor: null,
+            targetType: 'comment',
+            targetId: commentId,
+            articleId: row.article_id,
+            fromStatus: row.status,
+            toStatus: 'pending',
+            reason,
+          });
+        }
+        return toReportView(report, false);
+      },
+      { article: articleId },
+    );
   }
 
   /**
@@ -101,15 +111,18 @@ export class ReportsService {
 
   async openReports(manager: EntityManager, commentIds: string[]): Promise<Map<string, ReportView[]>> {
     const rows: ReportRow[] = commentIds.length
-      ? (await sql<ReportRow>(
-          manager,
-          `SELECT id, comment_id, user_id, reason, note, created_at FROM reports
+      ? (
+          await sql<ReportRow>(
+            manager,
+            `SELECT id, comment_id, user_id, reason, note, created_at FROM reports
            WHERE comment_id = ANY($1::uuid[]) AND resolved_at IS NULL ORDER BY created_at, id`,
-          [commentIds],
-        )).rows
+            [commentIds],
+          )
+        ).rows
       : [];
     const byComment = new Map<string, ReportView[]>();
-    for (const row of rows) byComment.set(row.comment_id, [...(byComment.get(row.comment_id) ?? []), toReportView(row, true)]);
+    for (const row of rows)
+      byComment.set(row.comment_id, [...(byComment.get(row.comment_id) ?? []), toReportView(row, true)]);
     return byComment;
   }
 }

@@ -6,9 +6,11 @@ import {
 } from 'obscenity';
 
 /** obscenity's character tables: look-alike letters, leetspeak, then ASCII lower case. */
-const CHARACTER_MAPS = [resolveConfusablesTransformer(), resolveLeetSpeakTransformer(), toAsciiLowerCaseTransformer()].map(
-  (container) => (container as SimpleTransformerContainer).transform,
-);
+const CHARACTER_MAPS = [
+  resolveConfusablesTransformer(),
+  resolveLeetSpeakTransformer(),
+  toAsciiLowerCaseTransformer(),
+].map((container) => (container as SimpleTransformerContainer).transform);
 
 /** A word as runs of one letter: "fooo" is f×1, o×3. */
 interface Runs {
@@ -94,7 +96,8 @@ export class WordMatcher {
     const found = new Set<string>();
     words.forEach((word, i) => {
       for (const candidate of this.byFirstWord.get(word.letters) ?? []) {
-        if (candidate.words.every((w, k) => i + k < words.length && sameWord(words[i + k], w))) found.add(candidate.term);
+        if (candidate.words.every((w, k) => i + k < words.length && sameWord(words[i + k], w)))
+          found.add(candidate.term);
       }
     });
     return [...found];

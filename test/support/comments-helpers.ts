@@ -178,7 +178,12 @@ export class Api {
   }
 
   /** Changes settings for the duration of `work`, then puts the defaults back. */
-  async withSettings<T>(admin: string, patch: Record<string, unknown>, restore: Record<string, unknown>, work: () => Promise<T>) {
+  async withSettings<T>(
+    admin: string,
+    patch: Record<string, unknown>,
+    restore: Record<string, unknown>,
+    work: () => Promise<T>,
+  ) {
     expectStatus(await this.putSettings(admin, patch), 200);
     try {
       return await work();
@@ -208,7 +213,15 @@ export async function insertComments(
     await t.db.query(
       `INSERT INTO comments (id, article_id, parent_id, author_id, body, status, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [ids[i], rows.articleId, rows.parentId ?? null, rows.authorId, `inserted comment ${i}`, rows.statuses[i], rows.createdAt],
+      [
+        ids[i],
+        rows.articleId,
+        rows.parentId ?? null,
+        rows.authorId,
+        `inserted comment ${i}`,
+        rows.statuses[i],
+        rows.createdAt,
+      ],
     );
   }
   return ids;
@@ -222,7 +235,10 @@ export async function ageComment(t: TestApp, id: string, seconds: number): Promi
 /** Gives comments distinct, increasing created_at values in the given order (oldest first), seconds apart. */
 export async function spreadInTime(t: TestApp, ids: string[], base = new Date(Date.now() - 3600_000)): Promise<void> {
   for (let i = 0; i < ids.length; i++) {
-    await t.db.query(`UPDATE comments SET created_at = $2 WHERE id = $1`, [ids[i], new Date(base.getTime() + i * 1000)]);
+    await t.db.query(`UPDATE comments SET created_at = $2 WHERE id = $1`, [
+      ids[i],
+      new Date(base.getTime() + i * 1000),
+    ]);
   }
 }
 

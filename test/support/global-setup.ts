@@ -18,7 +18,16 @@ export default async function globalSetup(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'comment-desk-test-'));
     chmodSync(dir, 0o755); // the server runs as its own user, who must be able to enter it
     const pg = await startEmbeddedPostgres(dir, {
-      flags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+      flags: [
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=300',
+      ],
     });
     (globalThis as { embeddedPg?: typeof pg }).embeddedPg = pg;
     serverUrl = pg.url;

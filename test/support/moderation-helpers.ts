@@ -21,7 +21,13 @@ export function call(t: TestApp, method: Method, path: string, token?: string, b
 export function expectProblem(res: Response, status: number, code: string) {
   expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   return res.body;
 }
 
@@ -37,12 +43,19 @@ export async function createArticle(
   fields: { moderationMode?: 'post' | 'pre'; title?: string } = {},
 ) {
   const slug = uid('article');
-  const res = await call(t, 'post', '/api/articles', token, { url: `https://news.example/${slug}`, title: `Title ${slug}`, ...fields });
+  const res = await call(t, 'post', '/api/articles', token, {
+    url: `https://news.example/${slug}`,
+    title: `Title ${slug}`,
+    ...fields,
+  });
   return expectStatus(res, 201);
 }
 
 export async function postComment(t: TestApp, token: string, articleId: string, body: string, parentId?: string) {
-  const res = await call(t, 'post', `/api/articles/${articleId}/comments`, token, { body, ...(parentId ? { parentId } : {}) });
+  const res = await call(t, 'post', `/api/articles/${articleId}/comments`, token, {
+    body,
+    ...(parentId ? { parentId } : {}),
+  });
   return expectStatus(res, 201);
 }
 
@@ -57,7 +70,10 @@ export function decide(
 }
 
 export function report(t: TestApp, token: string, commentId: string, reason: string, note?: string): Promise<Response> {
-  return call(t, 'post', `/api/comments/${commentId}/reports`, token, { reason, ...(note !== undefined ? { note } : {}) });
+  return call(t, 'post', `/api/comments/${commentId}/reports`, token, {
+    reason,
+    ...(note !== undefined ? { note } : {}),
+  });
 }
 
 /** The comment as a moderator sees it. */
@@ -92,8 +108,12 @@ export async function allPages(
   throw new Error(`${path} did not end after 1000 pages`);
 }
 
-export const queue = (t: TestApp, token: string, name: string, params: Record<string, string | number | undefined> = {}) =>
-  allPages(t, token, `/api/moderation/queue/${name}`, { limit: 100, ...params }).then((p) => p.items);
+export const queue = (
+  t: TestApp,
+  token: string,
+  name: string,
+  params: Record<string, string | number | undefined> = {},
+) => allPages(t, token, `/api/moderation/queue/${name}`, { limit: 100, ...params }).then((p) => p.items);
 
 export const logEntries = (t: TestApp, token: string, params: Record<string, string | number | undefined> = {}) =>
   allPages(t, token, '/api/moderation/log', { limit: 100, ...params }).then((p) => p.items);

