@@ -100,8 +100,7 @@ export class ArticlesService {
   async update(id: string, dto: UpdateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
     return this.transactions.run(
       async (manager) => {
-        const article = await this.lock(manager, id);
-        const settings = await this.settings.current(manager);
+        const { article, settings } = await this.lock(manager, id);
         const entry = { actor, targetType: 'article' as const, targetId: id, articleId: id };
         if (dto.title !== undefined) article.title = dto.title;
         if (dto.moderationMode !== undefined && dto.moderationMode !== article.moderationMode) {
@@ -147,8 +146,7 @@ export class ArticlesService {
   async close(id: string, message: string | undefined, actor: AuthUser): Promise<ArticleWithSettings> {
     return this.transactions.run(
       async (manager) => {
-        const article = await this.lock(manager, id);
-        const settings = await this.settings.current(manager);
+        const { article, settings } = await this.lock(manager, id);
         if (closingState(article, settings).closed) return { article, settings };
         article.closedAt = new Date();
         article.closedMessage = message ?? settings.defaultClosedMessage;
@@ -172,8 +170,7 @@ export class ArticlesService {
   async reopen(id: string, actor: AuthUser): Promise<ArticleWithSettings> {
     return this.transactions.run(
       async (manager) => {
-        const article = await this.lock(manager, id);
-        const settings = await this.settings.current(manager);
+        const { article, settings } = await this.lock(manager, id);
         if (!closingState(article, settings).closed) return { article, settings };
         article.closedAt = null;
         article.closedMessage = null;
@@ -193,14 +190,19 @@ export class ArticlesService {
    * article or its comments takes this lock first, which orders the locks and keeps counts exact.
    * Taking it bumps the thread version, which retires every cached page of the thread.
    */
-  async lock(manager: EntityManager, id: string): Promise<Article> {
+  async lock(manager: EntityManager, id: string): Promise<ArticleWithSettings> {
+    // One round trip for the lock and the settings that the unit of work decides with.
     const { rows } = await sql(
       manager,
-      `UPDATE articles SET thread_version = thread_version + 1 WHERE id = $1 RETURNING *`,
+      `WITH locked AS (UPDATE articles SET thread_version = thread_version + 1 WHERE id = $1 RETURNING *)
+       SELECT locked.*, to_jsonb(s) AS settings_row FROM locked, moderation_settings s WHERE s.id = 1`,
       [id],
     );
     if (!rows[0]) throw AppError.notFound('The article');
-    return rawToEntity(manager, Article, rows[0]);
+    return {
+      article: rawToEntity(manager, Article, rows[0]),
+      settings: this.settings.fromRow(rows[0].settings_row as Record<string, unknown>),
+    };
   }
 
   /** Tells live readers what the thread's header now says (closing, reopening, disclaimer). */

@@ -224,8 +224,7 @@ export class CommentsService {
           if (replay) return replay;
         }
         this.users.assertNotBanned(user);
-        const article = await this.articles.lock(manager, articleId);
-        const settings = await this.settings.current(manager);
+        const { article, settings } = await this.articles.lock(manager, articleId);
         this.assertOpen(article, settings);
         const body = this.cleanBody(input.body, settings);
         if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
@@ -282,14 +281,13 @@ export class CommentsService {
     return this.transactions.run(
       async (manager) => {
         const user = await this.users.see(manager, editor);
-        const { row, article } = await this.lockComment(manager, id, articleId);
+        const { row, article, settings } = await this.lockComment(manager, id, articleId);
         if (row.author_id !== editor.id) {
           if (!canSee(row, editor)) throw AppError.notFound('The comment');
           throw AppError.forbidden('Only its author may edit a comment');
         }
         if (row.deleted_at) throw AppError.notFound('The comment');
         this.users.assertNotBanned(user);
-        const settings = await this.settings.current(manager);
         this.assertOpen(article, settings);
         if (row.status === 'rejected') throw AppError.conflict('A rejected comment cannot be edited');
         if (Date.now() > new Date(row.created_at).getTime() + settings.editWindowSeconds * 1000) {
@@ -374,11 +372,11 @@ export class CommentsService {
     manager: EntityManager,
     id: string,
     articleId: string,
-  ): Promise<{ row: CommentRow; article: Article }> {
-    const article = await this.articles.lock(manager, articleId);
+  ): Promise<{ row: CommentRow; article: Article; settings: ModerationSettings }> {
+    const { article, settings } = await this.articles.lock(manager, articleId);
     const row = await this.findRow(manager, id, true);
     if (!row || row.article_id !== articleId) throw AppError.notFound('The comment');
-    return { row, article };
+    return { row, article, settings };
   }
 
   /** `from` (a replica, for anonymous readers' pages) counts only outside a transaction. */

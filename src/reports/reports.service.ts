@@ -11,7 +11,6 @@ import { AppError } from '../errors/app-error';
 import { recordCommentChange } from '../comments/comment-events';
 import { ThreadEvents } from '../live/thread-events.service';
 import { ModerationLog } from '../moderation/moderation-log.service';
-import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { CreateReportDto } from './dto/create-report.dto';
 import { ReportRow, ReportView, toReportView } from './report.view';
@@ -22,7 +21,6 @@ export class ReportsService {
     private readonly transactions: Transactions,
     private readonly comments: CommentsService,
     private readonly users: UsersService,
-    private readonly settings: SettingsService,
     private readonly log: ModerationLog,
     private readonly events: ThreadEvents,
   ) {}
@@ -36,7 +34,7 @@ export class ReportsService {
     return this.transactions.run(
       async (manager) => {
         await this.users.see(manager, reporter);
-        const { row, article } = await this.comments.lockComment(manager, commentId, articleId);
+        const { row, article, settings } = await this.comments.lockComment(manager, commentId, articleId);
         if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
         if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
         let report: ReportRow;
@@ -54,7 +52,6 @@ export class ReportsService {
           throw error;
         }
         const openReports = row.open_report_count + 1;
-        const settings = await this.settings.current(manager);
         const withhold =
           row.status !== 'pending' && row.status !== 'rejected' && openReports >= settings.reportThreshold;
         const reason = `${openReports} open reports (threshold ${settings.reportThreshold})`;

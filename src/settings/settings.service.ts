@@ -27,6 +27,13 @@ export class SettingsService {
     return rawToEntity(this.dataSource.manager, ModerationSettings, rows[0]);
   }
 
+  /** The settings from their row as JSON (to_jsonb), as read along with an article's lock. */
+  fromRow(row: Record<string, unknown>): ModerationSettings {
+    const settings = rawToEntity(this.dataSource.manager, ModerationSettings, row);
+    settings.updatedAt = new Date(row.updated_at as string);
+    return settings;
+  }
+
   /**
    * The settings as of at most a second ago: for checks on every request (rate limits), where
    * a read per request would cost more than a moment's delay in applying a change.
