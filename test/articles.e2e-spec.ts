@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { ClosingSweeper } from '../src/articles/closing-sweeper';
 import { createTestApp, Role, TestApp } from './support/test-app';
+import { DEFAULT_CLOSED_MESSAGE, expectProblem } from './support/expect';
 
 /**
  * Articles, per /work/shared/API.md: creating, reading, listing, changing, closing and reopening,
@@ -10,7 +11,6 @@ import { createTestApp, Role, TestApp } from './support/test-app';
  */
 
 const DEFAULT_DISCLAIMER = 'The comments below have not been moderated.';
-const DEFAULT_CLOSED_MESSAGE = 'We are no longer accepting comments on this article.';
 const COUNT_KEYS = ['approved', 'pending', 'published', 'rejected', 'reported', 'visible'];
 const ARTICLE_KEYS = [
   'closeAt',
@@ -40,20 +40,6 @@ function call(method: 'get' | 'post' | 'patch' | 'put', path: string, who: Who =
   let req = t.http()[method](path);
   if (who !== 'anonymous') req = req.set('Authorization', `Bearer ${t.token(USER_IDS[who], who)}`);
   return body === undefined ? req : req.send(body);
-}
-
-function expectProblem(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toEqual(
-    expect.objectContaining({
-      type: expect.any(String),
-      title: expect.any(String),
-      status,
-      detail: expect.any(String),
-      code,
-    }),
-  );
 }
 
 function expectValidationError(res: Response, field: string) {

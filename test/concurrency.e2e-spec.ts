@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Transactions } from '../src/database/transactions';
 import { storedAndRecountedArticleCounts, storedAndRecountedReplyCounts } from './support/recount';
 import { createTestApp, TestApp } from './support/test-app';
+import { expectProblem, expectStatus, until } from './support/expect';
 
 /**
  * Real parallel HTTP requests against PostgreSQL: the locks, retries and counters of the service
@@ -23,29 +24,6 @@ function prng(seed: number) {
     x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function expectStatus(res: Response, ...statuses: number[]) {
-  if (!statuses.includes(res.status)) {
-    throw new Error(`expected ${statuses.join(' or ')}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  return res.body;
-}
-
-function expectProblem(res: Response, status: number, code: string) {
-  if (res.status !== status || res.body?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-}
-
-/** Polls `check` until it holds, or fails after `ms`. */
-async function until(label: string, ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${label}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** A promise that resolves once `n` parties have arrived. */

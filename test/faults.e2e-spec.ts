@@ -13,7 +13,8 @@ import type { EmbeddedPostgresHandle } from '../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { databaseUrl } from './support/database-url';
 import { storedAndRecountedArticleCounts } from './support/recount';
-import { freePort, startPostgresProcess, until } from './support/postgres-servers';
+import { expectProblem, until } from './support/expect';
+import { freePort, startPostgresProcess } from './support/postgres-servers';
 import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
 /** What happens when the world misbehaves: the database goes away, the process is told to stop, instances boot together. */
@@ -67,13 +68,6 @@ function httpCall(
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, error: error.code ?? String(error) }));
     req.end(payload);
   });
-}
-
-function expectProblem(res: Response, status: number, code: string) {
-  if (res.status !== status || res.body?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
 }
 
 describe('faults', () => {

@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createTestApp, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
 import { appRoutes, Method, ROUTES } from './support/routes';
+import { DEFAULT_SETTINGS } from './support/expect';
 
 /**
  * Property-based (fast-check) tests over every endpoint of /work/shared/API.md: random and hostile
@@ -84,19 +85,6 @@ const CURSOR_LISTS = [
   'log',
   ...QUEUES.map((q) => `queue:${q}`),
 ];
-const DEFAULT_SETTINGS = {
-  defaultModerationMode: 'post',
-  bannedWords: [],
-  suspectWords: [],
-  premodNewCommenters: 0,
-  maxLinks: 5,
-  reportThreshold: 3,
-  autoCloseAfterDays: null,
-  editWindowSeconds: 600,
-  maxCommentLength: 5000,
-  defaultDisclaimerText: 'The comments below have not been moderated.',
-  defaultClosedMessage: 'We are no longer accepting comments on this article.',
-};
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const runs = (n: number): fc.Parameters<unknown> => ({

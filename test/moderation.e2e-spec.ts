@@ -18,22 +18,9 @@ import {
   uid,
 } from './support/moderation-helpers';
 import { createTestApp, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { DEFAULT_SETTINGS } from './support/expect';
 
 const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
-
-const DEFAULT_SETTINGS = {
-  defaultModerationMode: 'post',
-  bannedWords: [],
-  suspectWords: [],
-  premodNewCommenters: 0,
-  maxLinks: 5,
-  reportThreshold: 3,
-  autoCloseAfterDays: null,
-  editWindowSeconds: 600,
-  maxCommentLength: 5000,
-  defaultDisclaimerText: 'The comments below have not been moderated.',
-  defaultClosedMessage: 'We are no longer accepting comments on this article.',
-};
 
 describe('moderation (e2e)', () => {
   let t: TestApp;

@@ -5,6 +5,7 @@ import { dataSourceOptions } from '../src/database/data-source';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { createTestApp, createTestDatabase, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
 import { appRoutes, Level, ROUTES } from './support/routes';
+import { expectProblem } from './support/expect';
 
 const RANK: Record<Level, number> = { public: 0, user: 1, moderator: 2, admin: 3 };
 const ROLE_RANK: Record<Role, number> = { commenter: 1, moderator: 2, admin: 3 };
@@ -13,18 +14,6 @@ const concrete = (path: string) =>
   path
     .replace(':queue', 'pending')
     .replace(':id', path.includes('/users/') ? 'someone' : '00000000-0000-4000-8000-000000000000');
-
-function expectProblem(
-  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
-  status: number,
-  code: string,
-) {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toEqual(
-    expect.objectContaining({ type: expect.any(String), title: expect.any(String), detail: expect.any(String) }),
-  );
-}
 
 describe('the platform', () => {
   let t: TestApp;

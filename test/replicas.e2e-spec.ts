@@ -16,8 +16,8 @@ import {
   ServerProcess,
   startPostgresProcess,
   startStandby,
-  until,
 } from './support/postgres-servers';
+import { until } from './support/expect';
 import { signToken, TestApp, createTestApp } from './support/test-app';
 
 /**

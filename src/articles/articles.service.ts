@@ -12,7 +12,6 @@ import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { ThreadEvents } from '../live/thread-events.service';
 import { Article } from './article.entity';
-import { ThreadArticleView } from './article.view';
 import { closingState, scheduledCloseSql } from './closing';
 import { CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
 
@@ -135,7 +134,7 @@ export class ArticlesService {
           }
         }
         const saved = await manager.save(article);
-        await this.announce(manager, saved, settings);
+        await this.events.announceArticle(manager, saved, settings);
         return { article: saved, settings };
       },
       { article: id },
@@ -159,7 +158,7 @@ export class ArticlesService {
           articleId: id,
           reason: article.closedMessage,
         });
-        await this.announce(manager, saved, settings);
+        await this.events.announceArticle(manager, saved, settings);
         return { article: saved, settings };
       },
       { article: id },
@@ -178,7 +177,7 @@ export class ArticlesService {
         article.autoCloseExempt = true;
         const saved = await manager.save(article);
         await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
-        await this.announce(manager, saved, settings);
+        await this.events.announceArticle(manager, saved, settings);
         return { article: saved, settings };
       },
       { article: id },
@@ -203,17 +202,6 @@ export class ArticlesService {
       article: rawToEntity(manager, Article, rows[0]),
       settings: this.settings.fromRow(rows[0].settings_row as Record<string, unknown>),
     };
-  }
-
-  /** Tells live readers what the thread's header now says (closing, reopening, disclaimer). */
-  private announce(manager: EntityManager, article: Article, settings: ModerationSettings): Promise<void> {
-    return this.events.record(
-      manager,
-      article.id,
-      article.threadVersion,
-      'article.updated',
-      ThreadArticleView.of(article, settings),
-    );
   }
 
   /**

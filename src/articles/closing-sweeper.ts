@@ -7,7 +7,6 @@ import { rawToEntity } from '../database/raw-entity';
 import { sql } from '../database/sql';
 import { ThreadEvents } from '../live/thread-events.service';
 import { Article } from './article.entity';
-import { ThreadArticleView } from './article.view';
 
 const SWEEP_EVERY_MS = 30_000;
 const SWEEP_LOCK_KEY = 7_305_118_343;
@@ -59,14 +58,7 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
         [settings.autoCloseAfterDays],
       );
       for (const row of rows) {
-        const article = rawToEntity(manager, Article, row);
-        await this.events.record(
-          manager,
-          article.id,
-          article.threadVersion,
-          'article.updated',
-          ThreadArticleView.of(article, settings),
-        );
+        await this.events.announceArticle(manager, rawToEntity(manager, Article, row), settings);
         await this.log.record(manager, {
           action: 'close',
           actor: null,

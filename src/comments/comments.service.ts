@@ -107,14 +107,7 @@ export class CommentsService {
         ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})`
         : '';
       const own = this.ownHeldClause(viewer, params);
-      const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${LISTED} ${cursorSql}
-        ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2`;
-      const text = own
-        ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-            WHERE c.article_id = $1 AND c.parent_id IS NULL AND ${own} ${cursorSql}
-            ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2)) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`
-        : visible;
+      const text = listingSql('c.article_id = $1 AND c.parent_id IS NULL', cursorSql, dir, own);
       const rows = (await sql<CommentRow>(this.dataSource, text, params, from)).rows;
       const page = toPage(list, rows.map(withPosition), query.limit);
       const replies = await this.replyPreviews(
@@ -150,13 +143,7 @@ export class CommentsService {
         ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})`
         : '';
       const own = this.ownHeldClause(viewer, params);
-      const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE c.parent_id = $1 AND ${LISTED} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2`;
-      const text = own
-        ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-            WHERE c.parent_id = $1 AND ${own} ${cursorSql} ORDER BY c.created_at, c.id LIMIT $2)) t
-            ORDER BY created_at, id LIMIT $2`
-        : visible;
+      const text = listingSql('c.parent_id = $1', cursorSql, 'ASC', own);
       const rows = (await sql<CommentRow>(this.dataSource, text, params, from)).rows;
       const page = toPage('replies', rows.map(withPosition), query.limit);
       return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
@@ -449,13 +436,7 @@ export class CommentsService {
     const byParent = new Map<string, CommentRow[]>();
     if (parentIds.length === 0) return byParent;
     const params: unknown[] = [parentIds, REPLY_PREVIEW_COUNT];
-    const own = this.ownHeldClause(viewer, params);
-    const visible = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-      WHERE c.parent_id = p.id AND ${LISTED} ORDER BY c.created_at, c.id LIMIT $2`;
-    const inner = own
-      ? `SELECT * FROM ((${visible}) UNION ALL (SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-          WHERE c.parent_id = p.id AND ${own} ORDER BY c.created_at, c.id LIMIT $2)) t ORDER BY created_at, id LIMIT $2`
-      : visible;
+    const inner = listingSql('c.parent_id = p.id', '', 'ASC', this.ownHeldClause(viewer, params));
     const { rows } = await sql<CommentRow>(
       this.dataSource,
       `SELECT r.* FROM unnest($1::uuid[]) AS p(id) CROSS JOIN LATERAL (${inner}) r`,
@@ -526,6 +507,18 @@ export class CommentsService {
       throw AppError.conflict('A request with this Idempotency-Key is still being processed');
     return { status: stored.response_status, body: stored.response_body };
   }
+}
+
+/**
+ * Listed comments matching `where`, in (created_at, id) order, at most $2 of them; with `own`, a
+ * signed-in reader's held comments are merged in. Two index scans rather than an OR, which would
+ * keep PostgreSQL from reading the partial index over listed comments.
+ */
+function listingSql(where: string, cursorSql: string, dir: 'ASC' | 'DESC', own: string | null): string {
+  const select = (filter: string) => `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+    WHERE ${where} AND ${filter} ${cursorSql} ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT $2`;
+  if (!own) return select(LISTED);
+  return `SELECT * FROM ((${select(LISTED)}) UNION ALL (${select(own)})) t ORDER BY created_at ${dir}, id ${dir} LIMIT $2`;
 }
 
 /** Whose view of a thread this is: everyone's, a moderator's, or one signed-in reader's (with their held comments). */

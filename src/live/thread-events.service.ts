@@ -2,8 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Client, Notification } from 'pg';
 import { Observable, Subject } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Article } from '../articles/article.entity';
+import { ThreadArticleView } from '../articles/article.view';
 import { Environment } from '../config/environment';
 import { sql } from '../database/sql';
+import type { ModerationSettings } from '../settings/moderation-settings.entity';
 
 export const THREAD_EVENT_TYPES = [
   'comment.created',
@@ -59,6 +62,17 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
       `WITH event AS (INSERT INTO thread_events (article_id, version, type, payload) VALUES ($1, $2, $3, $4))
        SELECT pg_notify('${CHANNEL}', $1::text)`,
       [articleId, version, type, JSON.stringify(data)],
+    );
+  }
+
+  /** Tells live readers what the thread's header now says (closing, reopening, disclaimer). */
+  announceArticle(manager: EntityManager, article: Article, settings: ModerationSettings): Promise<void> {
+    return this.record(
+      manager,
+      article.id,
+      article.threadVersion,
+      'article.updated',
+      ThreadArticleView.of(article, settings),
     );
   }
 

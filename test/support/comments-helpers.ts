@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { TestApp } from './test-app';
+import { DEFAULT_CLOSED_MESSAGE, expectProblem, expectStatus } from './expect';
+
+export { DEFAULT_CLOSED_MESSAGE, expectProblem, expectStatus };
 
 /** Small, readable wrappers around the HTTP contract of /work/shared/API.md, for the comment tests. */
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 export const DEFAULT_DISCLAIMER = 'The comments below have not been moderated.';
-export const DEFAULT_CLOSED_MESSAGE = 'We are no longer accepting comments on this article.';
 
 let counter = 0;
 /** A user id / url fragment that no other test uses. */
@@ -29,23 +30,6 @@ export interface CommentJson {
   createdAt: string;
   editedAt: string | null;
   deleted: boolean;
-}
-
-/** The problem+json answer the contract promises for every error. */
-export function expectProblem(res: Response, status: number, code: string): void {
-  if (res.status !== status) {
-    throw new Error(`expected ${status} ${code}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code });
-  expect(typeof res.body.title).toBe('string');
-  expect(typeof res.body.detail).toBe('string');
-  expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack trace
-}
-
-/** Fails with the response body, which says more than a bare status mismatch. */
-export function expectStatus(res: Response, status: number): void {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
 }
 
 export class Api {

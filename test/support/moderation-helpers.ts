@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import type { Response } from 'supertest';
 import type { TestApp } from './test-app';
+import { expectProblem, expectStatus } from './expect';
+
+export { expectProblem, expectStatus };
 
 /** Small helpers for the moderation end-to-end tests: calls, fixtures, and recounts. */
 
@@ -15,26 +18,6 @@ export function call(t: TestApp, method: Method, path: string, token?: string, b
   let req = t.http()[method](path);
   if (token) req = req.set('Authorization', `Bearer ${token}`);
   return body === undefined ? req : req.send(body as object);
-}
-
-/** Asserts an RFC 9457 problem with its stable code; returns the body for further checks. */
-export function expectProblem(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({
-    status,
-    code,
-    type: expect.any(String),
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-  return res.body;
-}
-
-/** Asserts a success status, showing the body when it is not. */
-export function expectStatus(res: Response, status: number) {
-  expect({ status: res.status, body: res.status === status ? 'ok' : res.body }).toEqual({ status, body: 'ok' });
-  return res.body;
 }
 
 export async function createArticle(

