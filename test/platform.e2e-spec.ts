@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
@@ -88,6 +90,21 @@ describe('the platform', () => {
       );
     });
 
+    it('accepts the tokens that npm run token prints', async () => {
+      const token = execFileSync(process.execPath, ['scripts/token.mjs', '--sub', 'cli-mod', '--role', 'moderator'], {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET },
+      })
+        .toString()
+        .trim();
+      const res = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ url: 'https://e.example/cli', title: 'From the CLI' });
+      expect(res.status).toBe(201);
+    });
+
     it('ignores a role smuggled in a body field', async () => {
       const res = await t
         .http()
@@ -150,43 +167,25 @@ describe('the platform', () => {
   });
 
   describe('errors', () => {
-    const mod = () => `Bearer ${t.token('mod', 'moderator')}`;
+    const postArticle = (raw: string) =>
+      t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${t.token('mod', 'moderator')}`)
+        .set('Content-Type', 'application/json')
+        .send(raw);
     it('answers unknown routes and methods with 404 problem+json', async () => {
       expectProblem(await t.http().get('/api/nothing-here'), 404, 'NOT_FOUND');
       expectProblem(await t.http().get('/elsewhere'), 404, 'NOT_FOUND');
     });
     it('answers malformed JSON with 400 and an oversized body with 413', async () => {
-      expectProblem(
-        await t
-          .http()
-          .post('/api/articles')
-          .set('Authorization', mod())
-          .set('Content-Type', 'application/json')
-          .send('{"url":'),
-        400,
-        'VALIDATION_FAILED',
-      );
+      expectProblem(await postArticle('{"url":'), 400, 'VALIDATION_FAILED');
       const huge = JSON.stringify({ url: 'https://e.example/big', title: 'x'.repeat(2 * 1024 * 1024) });
-      expectProblem(
-        await t
-          .http()
-          .post('/api/articles')
-          .set('Authorization', mod())
-          .set('Content-Type', 'application/json')
-          .send(huge),
-        413,
-        'PAYLOAD_TOO_LARGE',
-      );
+      expectProblem(await postArticle(huge), 413, 'PAYLOAD_TOO_LARGE');
     });
     it('answers a JSON body that is not an object with 400', async () => {
       for (const body of ['[]', '"text"', '42', 'null']) {
-        const res = await t
-          .http()
-          .post('/api/articles')
-          .set('Authorization', mod())
-          .set('Content-Type', 'application/json')
-          .send(body);
-        expect(res.status).toBe(400);
+        expectProblem(await postArticle(body), 400, 'VALIDATION_FAILED');
       }
     });
     it('answers a bad UUID in the path with 400', async () => {
