@@ -62,9 +62,12 @@ export class ArticlesService {
     });
   }
 
-  /** `from: { replica: true }` for anonymous readers only: everyone else reads their writes on the primary. */
+  /**
+   * `from: { replica: true }` for anonymous readers only: everyone else reads their writes on the
+   * primary. Reads take the settings (closing message, automatic closing) from the short cache.
+   */
   async findById(id: string, from: SqlOptions = {}): Promise<ArticleWithSettings> {
-    const [article, settings] = await Promise.all([this.read(id, from), this.settings.current()]);
+    const [article, settings] = await Promise.all([this.read(id, from), this.settings.cached()]);
     if (!article) throw AppError.notFound('The article');
     return { article, settings };
   }
@@ -73,7 +76,7 @@ export class ArticlesService {
   async findByUrl(url: string, from: SqlOptions = {}): Promise<{ articles: Article[]; settings: ModerationSettings }> {
     const [{ rows }, settings] = await Promise.all([
       sql(this.dataSource, 'SELECT * FROM articles WHERE url = $1 LIMIT 1', [url], from),
-      this.settings.current(),
+      this.settings.cached(),
     ]);
     return { articles: rows.map((row) => rawToEntity(this.dataSource.manager, Article, row)), settings };
   }
