@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
-import { sql, SqlOptions } from '../database/sql';
+import { pickReplica, sql, SqlOptions } from '../database/sql';
+import { BatchedLookup } from '../database/batched-lookup';
 import { rawToEntity } from '../database/raw-entity';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -22,6 +24,9 @@ export interface ArticleWithSettings {
 
 @Injectable()
 export class ArticlesService {
+  /** Article reads outside transactions, batched per pool (the primary's, or a replica's). */
+  private readonly lookups = new Map<Pool | undefined, BatchedLookup<Article>>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -212,9 +217,20 @@ export class ArticlesService {
    * as a replica has it, for anonymous readers (`from`).
    */
   async read(id: string, from: SqlOptions = {}): Promise<Article | null> {
-    const {
-      rows: [row],
-    } = await sql(this.dataSource, 'SELECT * FROM articles WHERE id = $1', [id], from);
-    return row ? rawToEntity(this.dataSource.manager, Article, row) : null;
+    const replica = from.replica === true ? pickReplica(this.dataSource) : from.replica || undefined;
+    let lookup = this.lookups.get(replica?.pool);
+    if (!lookup) {
+      lookup = new BatchedLookup(async (ids) => {
+        const { rows } = await sql<{ id: string }>(
+          this.dataSource,
+          'SELECT * FROM articles WHERE id = ANY($1::uuid[])',
+          [ids],
+          { replica },
+        );
+        return new Map(rows.map((row) => [row.id, rawToEntity(this.dataSource.manager, Article, row)]));
+      });
+      this.lookups.set(replica?.pool, lookup);
+    }
+    return (await lookup.get(id)) ?? null;
   }
 }
