@@ -2,27 +2,30 @@ import 'reflect-metadata';
 import type { Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { Environment, validateEnvironment } from './config/environment';
 import { createLogger, PinoNestLogger } from './logging/logging';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 
 /** Starts the service on PORT; DATABASE_URL and JWT_SECRET (or JWT_PUBLIC_KEY) must be set. */
-export async function bootstrap(): Promise<NestExpressApplication> {
+export async function bootstrap(): Promise<NestFastifyApplication> {
   validateEnvironment(process.env); // fail with the names of bad variables, before anything starts
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
   const logger = createLogger(app.get(Environment).LOG_LEVEL);
   app.useLogger(new PinoNestLogger(logger));
-  configureApp(app, logger);
+  await configureApp(app, logger);
   // On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close the pool,
   // then exit 0 (Nest's default re-raises the signal, which ends the process "killed by SIGTERM").
   closeConnectionsOnShutdown(app.getHttpServer(), SHUTDOWN_SIGNALS);
   app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   const port = app.get(Environment).PORT;
-  await app.listen(port);
+  await app.listen(port, '0.0.0.0');
   new Logger('Bootstrap').log(`Comment Desk listening on http://localhost:${port}/api (docs at /api/docs)`);
   return app;
 }

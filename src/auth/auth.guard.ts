@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { ACCESS_KEY, AccessLevel, AuthUser } from './access.decorator';
 import { TokenVerifier } from './token-verifier.service';
 
-export type AuthenticatedRequest = Request & { user?: AuthUser };
+export type AuthenticatedRequest = FastifyRequest & { user?: AuthUser };
 
 /**
  * Global guard. A token, when sent, must be valid on every route (a bad one is 401, even where

@@ -7,7 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { PageQueryDto } from '../common/pagination';
@@ -21,12 +21,10 @@ import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/commen
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** Pages vary with who is asking; clients revalidate them with the ETag before each use. */
-function sendCached(res: Response, cached: CachedJson): void {
-  res.setHeader('ETag', cached.etag);
-  res.setHeader('Cache-Control', 'private, no-cache');
-  res.setHeader('Vary', 'Authorization');
-  if (cached.json === undefined) res.status(304).end();
-  else res.status(200).type('application/json').send(cached.json);
+function sendCached(reply: FastifyReply, cached: CachedJson): void {
+  reply.header('ETag', cached.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Authorization');
+  if (cached.json === undefined) reply.code(304).send();
+  else reply.code(200).type('application/json; charset=utf-8').send(cached.json);
 }
 
 @ApiTags('comments')
@@ -42,7 +40,7 @@ export class CommentsController {
     @Param('id', UuidParam()) articleId: string,
     @Query() query: ThreadQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<void> {
     sendCached(res, await this.comments.thread(articleId, query, viewer, ifNoneMatch));
@@ -80,7 +78,7 @@ export class CommentsController {
     @Param('id', UuidParam()) id: string,
     @Query() query: PageQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<void> {
     sendCached(res, await this.comments.replies(id, query, viewer, ifNoneMatch));

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isBadInput, isRetryable, isUnavailable, pgCode, PG } from '../database/pg-errors';
 import { AppError, ErrorCode } from './app-error';
 
@@ -39,6 +39,33 @@ export interface Problem {
   errors?: AppError['errors'];
 }
 
+/**
+ * Answers with the problem+json of an error; nosniff here too, as some errors are found before
+ * the hooks that set the security headers have run.
+ */
+export function sendProblem(request: FastifyRequest | undefined, reply: FastifyReply, error: AppError): void {
+  const problem: Problem = {
+    type: `urn:comment-desk:problem:${error.code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[error.code],
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    instance: request?.originalUrl?.split('?')[0],
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+  reply.header('X-Content-Type-Options', 'nosniff');
+  if (error.code === 'UNAVAILABLE') reply.header('Retry-After', '5');
+  reply.code(error.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(problem));
+}
+
+/**
+ * Errors of Fastify's router (a path that does not decode, a parameter over the length limit),
+ * found before any hook runs.
+ */
+export function answerRouterError(_error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(request, reply, AppError.validation('The request path could not be read'));
+}
+
 /** Turns every error into RFC 9457 problem+json with a stable code; nothing leaks a stack trace. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -46,40 +73,20 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const error = this.toAppError(exception);
     if (error.code === 'INTERNAL') this.logger.error(exception instanceof Error ? exception.stack : exception);
-    if (response.headersSent) return;
-    const problem: Problem = {
-      type: `urn:comment-desk:problem:${error.code.toLowerCase().replace(/_/g, '-')}`,
-      title: TITLES[error.code],
-      status: error.status,
-      detail: error.message,
-      code: error.code,
-      instance: request?.originalUrl?.split('?')[0],
-      ...(error.errors ? { errors: error.errors } : {}),
-    };
-    if (error.code === 'UNAVAILABLE') response.setHeader('Retry-After', '5');
-    response.status(error.status).type('application/problem+json').send(JSON.stringify(problem));
+    if (reply.sent || reply.raw.headersSent) return;
+    sendProblem(request, reply, error);
   }
 
   toAppError(exception: unknown): AppError {
     if (exception instanceof AppError) return exception;
     if (exception instanceof HttpException) return this.fromHttpException(exception);
-    const bodyParserError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
-    // body-parser's errors (and zlib's, for a body that does not decode) carry a client status.
-    if (
-      (typeof bodyParserError?.type === 'string' || bodyParserError?.expose === true) &&
-      typeof bodyParserError.status === 'number'
-    ) {
-      const status = bodyParserError.status;
-      if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
-      if (status >= 400 && status < 500)
-        return AppError.validation(
-          'The request body could not be read (its encoding or charset is not supported, or it is not JSON)',
-        );
-    }
+    // Reading the body (Fastify's own errors, the JSON parser's, zlib's) marks the client's faults.
+    const status = (exception as { statusCode?: unknown } | undefined)?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) return this.fromStatus(status);
     if (pgCode(exception) === PG.UNIQUE_VIOLATION) return AppError.conflict('This already exists');
     if (isBadInput(exception)) return AppError.validation('A value in the request is not valid');
     if (isUnavailable(exception) || isRetryable(exception)) {
@@ -92,8 +99,16 @@ export class ProblemFilter implements ExceptionFilter {
     return new AppError(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Something went wrong on our side');
   }
 
+  private fromStatus(status: number): AppError {
+    if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+    return AppError.validation(
+      'The request body could not be read (its type or encoding is not supported, or it is not JSON)',
+    );
+  }
+
   private fromHttpException(exception: HttpException): AppError {
     const status = exception.getStatus();
+    if (status === 413 || status === 415) return this.fromStatus(status); // Fastify, reading the body
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
     const body = exception.getResponse();
     let detail = exception.message;

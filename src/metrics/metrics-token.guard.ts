@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Environment } from '../config/environment';
 import { AppError } from '../errors/app-error';
@@ -19,7 +19,7 @@ export class MetricsTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const expected = this.env.METRICS_TOKEN;
     if (!expected) return true;
-    const given = context.switchToHttp().getRequest<Request>().headers[METRICS_TOKEN_HEADER];
+    const given = context.switchToHttp().getRequest<FastifyRequest>().headers[METRICS_TOKEN_HEADER];
     if (typeof given === 'string' && timingSafeEqual(digest(given), digest(expected))) return true;
     throw AppError.forbidden('The metrics need the right X-Metrics-Token header');
   }

@@ -1,18 +1,20 @@
-import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { databaseUrl } from './database-url';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough';
 export type Role = 'commenter' | 'moderator' | 'admin';
 
 export interface TestApp {
-  app: INestApplication;
+  app: NestFastifyApplication;
+  /** The routes the app serves, as "METHOD /path", HEAD routes left out. */
+  routes: string[];
   http: () => ReturnType<typeof request>;
   /** A direct connection to this file's database, for recounts and setting up states. */
   db: Client;
@@ -53,15 +55,27 @@ export async function createTestApp(env: Record<string, string> = {}, databaseUr
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
-  configureApp(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    bodyParser: false,
+    logger: ['error'],
+  });
+  const routes: string[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+    });
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const db = new Client({ connectionString: url });
   await db.connect();
   return {
     app,
     db,
     databaseUrl: url,
+    routes,
     http: () => request(app.getHttpServer()),
     token: signToken,
     close: async () => {

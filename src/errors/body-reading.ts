@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { AppError } from './app-error';
+
+export const BODY_LIMIT = 1024 * 1024;
+const MAX_DEPTH = 32;
+const MAX_NODES = 50_000;
+
+/** application/json and its structured-syntax relatives (merge-patch+json, vnd.api+json), any parameters. */
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/**
+ * How request bodies are read: JSON only, objects and arrays only (an empty body is no body),
+ * decoded from gzip, deflate or br with the 1 MB limit counted on the decoded bytes (a small
+ * bomb is refused with 413), and refused when nested deeper or larger than any request needs.
+ */
+export function readBodies(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (!error && (value === null || typeof value !== 'object')) {
+        return done(AppError.validation('The body must be a JSON object'), undefined);
+      }
+      done(error, value);
+    });
+  });
+  fastify.addHook('preParsing', decodeBody);
+  fastify.addHook('preValidation', limitBodyShape);
+}
+
+async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable) {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return payload;
+  const decoder = DECODERS[encoding];
+  if (!decoder) throw AppError.validation(`The Content-Encoding "${encoding.slice(0, 40)}" is not supported`);
+  const decoded = decoder() as NodeJS.ReadWriteStream & { receivedEncodedLength: number };
+  // Fastify checks Content-Length against the bytes received, not the decoded ones.
+  decoded.receivedEncodedLength = 0;
+  payload.on('data', (chunk: Buffer) => (decoded.receivedEncodedLength += chunk.length));
+  // Registered before Fastify's own listener: a body that does not decode is the client's error.
+  decoded.on('error', (error: Error & { statusCode?: number }) => (error.statusCode = 400));
+  return payload.pipe(decoded);
+}
+
+/**
+ * The validation layer recurses through bodies: a few KB of brackets would exhaust its stack,
+ * and a few hundred thousand array items would hold the event loop for seconds.
+ */
+async function limitBodyShape(request: FastifyRequest): Promise<void> {
+  const body: unknown = request.body;
+  if (body === null || typeof body !== 'object') return;
+  const pending: [unknown, number][] = [[body, 1]];
+  let nodes = 0;
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (++nodes > MAX_NODES) throw AppError.validation(`The body has more than ${MAX_NODES} values`);
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) throw AppError.validation(`The body is nested deeper than ${MAX_DEPTH} levels`);
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+}
