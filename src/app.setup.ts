@@ -14,6 +14,9 @@ export function createHttpAdapter(): FastifyAdapter {
     // Node's parser refuses some requests before any route sees them; they get problem+json too.
     clientErrorHandler: answerClientError,
     frameworkErrors: answerRouterError,
+    // While draining, requests already on open connections are served, told `Connection: close`
+    // (main.ts), rather than refused with Fastify's own 503 body.
+    return503OnClosing: false,
     // Users' ids (the publisher's `sub`) are up to 200 characters, past Fastify's default of 100.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
