@@ -1,15 +1,16 @@
 import helmet from '@fastify/helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Environment } from './config/environment';
+import { Environment, trustProxy } from './config/environment';
 import { answerClientError } from './errors/client-error';
 import { BODY_LIMIT, readBodies } from './errors/body-reading';
 import { answerRouterError } from './errors/problem.filter';
 import { createLogger, httpLogger } from './logging/logging';
 
 /** The HTTP server: Fastify, as tests and the real server both build it. */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(env: Pick<Environment, 'TRUST_PROXY'>): FastifyAdapter {
   return new FastifyAdapter({
+    trustProxy: trustProxy(env.TRUST_PROXY),
     bodyLimit: BODY_LIMIT,
     // Node's parser refuses some requests before any route sees them; they get problem+json too.
     clientErrorHandler: answerClientError,

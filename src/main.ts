@@ -12,8 +12,8 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 
 /** Starts the service on PORT; DATABASE_URL and JWT_SECRET (or JWT_PUBLIC_KEY) must be set. */
 export async function bootstrap(): Promise<NestFastifyApplication> {
-  validateEnvironment(process.env); // fail with the names of bad variables, before anything starts
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
+  const env = validateEnvironment(process.env); // fail with the names of bad variables, before anything starts
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(env), {
     bodyParser: false,
     bufferLogs: true,
   });

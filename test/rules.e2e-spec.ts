@@ -315,6 +315,26 @@ describe('rate limits (e2e)', () => {
       for (let i = 0; i < 8; i++) statuses.push((await own.http().get('/api/health')).status);
       expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
       expect(statuses.slice(5)).toEqual([429, 429, 429]);
+      // Without TRUST_PROXY, a forwarded address is not believed: still the same client.
+      expect((await own.http().get('/api/health').set('X-Forwarded-For', '198.51.100.7')).status).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('counts the clients behind a trusted proxy by their forwarded addresses', async () => {
+    const own = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'loopback' });
+    try {
+      await own.db.query(
+        `UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{address}', '{"limit": 3, "perSeconds": 60}')`,
+      );
+      const from = async (client: string) =>
+        (await own.http().get('/api/health').set('X-Forwarded-For', client)).status;
+      const first: number[] = [];
+      for (let i = 0; i < 4; i++) first.push(await from('198.51.100.7'));
+      expect(first).toEqual([200, 200, 200, 429]);
+      expect(await from('203.0.113.9')).toBe(200); // another reader behind the same proxy
+      expect(await from('203.0.113.9, 198.51.100.7')).toBe(429); // the proxy appends the address it saw
     } finally {
       await own.close();
     }

@@ -80,6 +80,17 @@ export class Environment {
   @Max(500)
   DATABASE_POOL_SIZE: number = 20;
 
+  /**
+   * Whose X-Forwarded-For to believe, so that the per-address limit counts clients, not the proxy:
+   * `true` (any), a number of hops, or addresses and CIDRs (or `loopback`, `uniquelocal`), comma-separated.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @Matches(/^(true|false|\d{1,3}|[\w:./]+(\s*,\s*[\w:./]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a number of hops, or addresses and CIDRs, comma-separated',
+  })
+  TRUST_PROXY?: string;
+
   /** When set, GET /api/metrics needs it in the X-Metrics-Token header; empty means unset. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))
@@ -94,4 +105,11 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) must be set');
   if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   return env;
+}
+
+/** TRUST_PROXY as Fastify takes it: unset trusts no one, so X-Forwarded-For is ignored. */
+export function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

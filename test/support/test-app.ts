@@ -55,7 +55,7 @@ export async function createTestApp(env: Record<string, string> = {}, databaseUr
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(process.env), {
     bodyParser: false,
     logger: ['error'],
   });
