@@ -1,3 +1,4 @@
+import { until } from './support/expect';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('thread caching and ETags', () => {
@@ -160,5 +161,33 @@ describe('thread caching and ETags', () => {
     const repliesAfter = await read(b, `/api/comments/${parent}/replies`, replies.headers.etag);
     expect(repliesAfter.status).toBe(200);
     expect(repliesAfter.body.items.map((c: { id: string }) => c.id)).toEqual([reply.id]);
+  });
+
+  it("shows an author's new name on every thread they wrote in, on every instance", async () => {
+    const [here, there] = [await article(), await article()];
+    const author = `renamed-${++seq}`;
+    await post(a, here, author);
+    await post(a, there, author);
+    const path = `/api/articles/${there}/comments`;
+    const cached = await read(b, path);
+    expect(cached.body.items[0].author.name).toBe(`${author} name`);
+
+    // The same name again changes nothing elsewhere: the other thread's page stays current.
+    await post(a, here, author);
+    expect((await read(b, path, cached.headers.etag)).status).toBe(304);
+
+    // A token with a new display name, on the first thread only.
+    const renamed = await a
+      .http()
+      .post(`/api/articles/${here}/comments`)
+      .set('Authorization', `Bearer ${a.token(author, 'commenter', { name: 'Ada Lovelace' })}`)
+      .send({ body: 'under my new name' });
+    expect(renamed.status).toBe(201);
+    const fresh = await until('the other thread to show the new name', 5_000, async () => {
+      const res = await read(b, path, cached.headers.etag);
+      return res.status === 200 && res;
+    });
+    expect(fresh.body.items.map((c: { author: { name: string } }) => c.author.name)).toEqual(['Ada Lovelace']);
+    expect(fresh.headers.etag).not.toBe(cached.headers.etag);
   });
 });

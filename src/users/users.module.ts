@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { RenamedAuthors } from './renamed-authors';
 import { UsersService } from './users.service';
 
 @Global()
-@Module({ providers: [UsersService], exports: [UsersService] })
+@Module({ providers: [UsersService, RenamedAuthors], exports: [UsersService] })
 export class UsersModule {}
