@@ -322,6 +322,28 @@ describe('rate limits (e2e)', () => {
     }
   });
 
+  it('lets exactly the limit through a burst of concurrent requests, across instances', async () => {
+    const one = await createTestApp({ RATE_LIMITS: 'on' });
+    const two = await createTestApp({ RATE_LIMITS: 'on' }, one.databaseUrl);
+    try {
+      await one.db.query(
+        `UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{address}', '{"limit": 5, "perSeconds": 3600}')`,
+      );
+      const burst = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).http().get('/api/health')),
+      );
+      const statuses = burst.map((res) => res.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(19);
+      for (const res of burst.filter((r) => r.status === 429)) {
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  });
+
   it('counts the clients behind a trusted proxy by their forwarded addresses', async () => {
     const own = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'loopback' });
     try {

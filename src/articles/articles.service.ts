@@ -220,14 +220,14 @@ export class ArticlesService {
     const replica = from.replica === true ? pickReplica(this.dataSource) : from.replica || undefined;
     let lookup = this.lookups.get(replica?.pool);
     if (!lookup) {
-      lookup = new BatchedLookup(async (ids) => {
+      lookup = new BatchedLookup(async (batch) => {
         const { rows } = await sql<{ id: string }>(
           this.dataSource,
           'SELECT * FROM articles WHERE id = ANY($1::uuid[])',
-          [ids],
+          [[...batch.keys()]],
           { replica },
         );
-        return new Map(rows.map((row) => [row.id, rawToEntity(this.dataSource.manager, Article, row)]));
+        return new Map(rows.map((row) => [row.id, [rawToEntity(this.dataSource.manager, Article, row)]]));
       });
       this.lookups.set(replica?.pool, lookup);
     }

@@ -2,14 +2,18 @@ import { BatchedLookup } from './batched-lookup';
 
 /** A fetch whose calls are held until the test releases them, recording the keys of each. */
 function heldFetch() {
-  const calls: { keys: string[]; release: (rows?: Map<string, string>, error?: Error) => void }[] = [];
-  const fetch = (keys: string[]) =>
-    new Promise<Map<string, string>>((resolve, reject) =>
+  const calls: { keys: string[]; counts: number[]; release: (rows?: Map<string, string[]>, error?: Error) => void }[] =
+    [];
+  const fetch = (batch: Map<string, number>) =>
+    new Promise<Map<string, string[]>>((resolve, reject) => {
+      const keys = [...batch.keys()];
       calls.push({
         keys,
-        release: (rows, error) => (error ? reject(error) : resolve(rows ?? new Map(keys.map((k) => [k, `row ${k}`])))),
-      }),
-    );
+        counts: [...batch.values()],
+        release: (rows, error) =>
+          error ? reject(error) : resolve(rows ?? new Map(keys.map((k) => [k, [`row ${k}`]]))),
+      });
+    });
   return { calls, fetch };
 }
 
@@ -22,8 +26,18 @@ describe('BatchedLookup', () => {
     const answers = Promise.all([lookup.get('a'), lookup.get('b'), lookup.get('a')]);
     await turn();
     expect(calls.map((c) => c.keys)).toEqual([['a', 'b']]);
-    calls[0].release(new Map([['a', 'row a']]));
+    expect(calls[0].counts).toEqual([2, 1]);
+    calls[0].release(new Map([['a', ['row a']]]));
     expect(await answers).toEqual(['row a', undefined, 'row a']);
+  });
+
+  it('gives each waiter on a key its own answer, in the order they came, when there is one each', async () => {
+    const { calls, fetch } = heldFetch();
+    const lookup = new BatchedLookup(fetch);
+    const answers = Promise.all([lookup.get('a'), lookup.get('a'), lookup.get('a')]);
+    await turn();
+    calls[0].release(new Map([['a', ['first', 'second', 'third']]]));
+    expect(await answers).toEqual(['first', 'second', 'third']);
   });
 
   it('never answers a request with a fetch that was sent before it arrived', async () => {
@@ -35,11 +49,11 @@ describe('BatchedLookup', () => {
     const third = lookup.get('b');
     await turn();
     expect(calls).toHaveLength(1);
-    calls[0].release(new Map([['a', 'old']]));
+    calls[0].release(new Map([['a', ['old']]]));
     expect(await first).toBe('old');
     await turn();
     expect(calls.map((c) => c.keys)).toEqual([['a'], ['a', 'b']]);
-    calls[1].release(new Map([['a', 'new']]));
+    calls[1].release(new Map([['a', ['new']]]));
     expect(await Promise.all([second, third])).toEqual(['new', undefined]);
   });
 

@@ -1,16 +1,21 @@
+type Waiter<T> = { resolve: (answer: T | undefined) => void; reject: (error: unknown) => void };
+
 /**
- * Looks rows up by key for many concurrent requests with one statement per batch. A request
- * joins the next batch to be sent, never one already in flight, so every answer was read after
- * it was asked for: a change committed before a request arrived is always seen. With a hot
- * article read by hundreds of requests a second, this is one primary-key query per round trip
- * instead of one per request.
+ * Answers many concurrent requests by key with one statement per batch. A request joins the next
+ * batch to be sent, never one already in flight, so every answer was read (or written) after it
+ * was asked for: a change committed before a request arrived is always seen. With a hot article
+ * read by hundreds of requests a second, this is one query per round trip instead of one per
+ * request.
+ *
+ * `fetch` gets each key with the number of requests waiting on it, and gives back the answers
+ * per key: one for each waiter in the order they came, or a single one for all of them.
  */
 export class BatchedLookup<T> {
-  private waiting = new Map<string, { resolve: (row: T | undefined) => void; reject: (error: unknown) => void }[]>();
+  private waiting = new Map<string, Waiter<T>[]>();
   private busy = false;
 
   constructor(
-    private readonly fetch: (keys: string[]) => Promise<Map<string, T>>,
+    private readonly fetch: (batch: Map<string, number>) => Promise<Map<string, T[]>>,
     private readonly maxKeys = 500,
   ) {}
 
@@ -28,15 +33,18 @@ export class BatchedLookup<T> {
   }
 
   private async flush(): Promise<void> {
-    const batch = new Map<string, { resolve: (row: T | undefined) => void; reject: (error: unknown) => void }[]>();
+    const batch = new Map<string, Waiter<T>[]>();
     for (const [key, waiters] of this.waiting) {
       if (batch.size === this.maxKeys) break;
       batch.set(key, waiters);
       this.waiting.delete(key);
     }
     try {
-      const rows = await this.fetch([...batch.keys()]);
-      for (const [key, waiters] of batch) waiters.forEach((w) => w.resolve(rows.get(key)));
+      const answers = await this.fetch(new Map([...batch].map(([key, waiters]) => [key, waiters.length])));
+      for (const [key, waiters] of batch) {
+        const mine = answers.get(key) ?? [];
+        waiters.forEach((w, i) => w.resolve(mine[Math.min(i, mine.length - 1)]));
+      }
     } catch (error) {
       for (const waiters of batch.values()) waiters.forEach((w) => w.reject(error));
     }

@@ -10,7 +10,11 @@ export class RateLimitBucket {
   @Column({ type: 'double precision' })
   tokens: number;
 
-  /** Whether the last request taken from this bucket was let through. */
+  /** How many requests the last batch taken from this bucket let through. */
+  @Column({ type: 'integer', default: 0 })
+  granted: number;
+
+  /** Whether the last batch let any through (what the previous release reads). */
   @Column({ type: 'boolean' })
   allowed: boolean;
 
