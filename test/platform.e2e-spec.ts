@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
@@ -187,6 +188,32 @@ describe('the platform', () => {
       for (const body of ['[]', '"text"', '42', 'null']) {
         expectProblem(await postArticle(body), 400, 'VALIDATION_FAILED');
       }
+    });
+    it('reads bodies sent gzip, deflate or br, and refuses other codings with 400', async () => {
+      const json = (n: number) => JSON.stringify({ url: `https://news.example/encoded-${n}`, title: 'Encoded' });
+      const encoders = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+      let n = 0;
+      for (const [coding, encode] of Object.entries(encoders)) {
+        const res = await t
+          .http()
+          .post('/api/articles')
+          .set('Authorization', `Bearer ${t.token('mod', 'moderator')}`)
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', coding)
+          .serialize((bytes) => bytes) // as they are: supertest would turn a Buffer into JSON
+          .send(encode(json(++n)));
+        expect({ coding, status: res.status, url: res.body.url }).toEqual({
+          coding,
+          status: 201,
+          url: `https://news.example/encoded-${n}`,
+        });
+      }
+      const unknown = await postArticle(json(++n)).set('Content-Encoding', 'compress');
+      expectProblem(unknown, 400, 'VALIDATION_FAILED');
+      const corrupt = await postArticle('not gzip at all').set('Content-Encoding', 'gzip');
+      expectProblem(corrupt, 400, 'VALIDATION_FAILED');
+      // A coding named on a request without a body changes nothing.
+      expect((await t.http().get('/api/health').set('Content-Encoding', 'compress')).status).toBe(200);
     });
     it('answers a bad UUID in the path with 400', async () => {
       expectProblem(await t.http().get('/api/articles/not-a-uuid'), 400, 'VALIDATION_FAILED');

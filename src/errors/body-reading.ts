@@ -40,7 +40,8 @@ export function readBodies(fastify: FastifyInstance): void {
 
 async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable) {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-  if (!encoding || encoding === 'identity') return payload;
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length']) > 0;
+  if (!encoding || encoding === 'identity' || !hasBody) return payload;
   const decoder = DECODERS[encoding];
   if (!decoder) throw AppError.validation(`The Content-Encoding "${encoding.slice(0, 40)}" is not supported`);
   const decoded = decoder() as NodeJS.ReadWriteStream & { receivedEncodedLength: number };
