@@ -1,4 +1,5 @@
-import { createTestApp, TestApp } from './support/test-app';
+import { Client } from 'pg';
+import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
 
 type Res = { status: number; body: any; headers: Record<string, string> };
 
@@ -305,12 +306,24 @@ describe('rate limits (e2e)', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
+  /**
+   * A database whose per-address limit is set before any instance starts: an instance caches the
+   * settings for a second, so a limit changed after its start may not apply to the first requests.
+   */
+  const withAddressLimit = async (limit: number, perSeconds: number) => {
+    const url = await createTestDatabase();
+    const setup = new Client({ connectionString: url });
+    await setup.connect();
+    await setup.query(`UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{address}', $1)`, [
+      { limit, perSeconds },
+    ]);
+    await setup.end();
+    return url;
+  };
+
   it('limits every request from one client address, with a higher ceiling', async () => {
-    const own = await createTestApp({ RATE_LIMITS: 'on' });
+    const own = await createTestApp({ RATE_LIMITS: 'on' }, await withAddressLimit(5, 60));
     try {
-      await own.db.query(
-        `UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{address}', '{"limit": 5, "perSeconds": 60}')`,
-      );
       const statuses: number[] = [];
       for (let i = 0; i < 8; i++) statuses.push((await own.http().get('/api/health')).status);
       expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
@@ -323,12 +336,10 @@ describe('rate limits (e2e)', () => {
   });
 
   it('lets exactly the limit through a burst of concurrent requests, across instances', async () => {
-    const one = await createTestApp({ RATE_LIMITS: 'on' });
-    const two = await createTestApp({ RATE_LIMITS: 'on' }, one.databaseUrl);
+    const url = await withAddressLimit(5, 3600);
+    const one = await createTestApp({ RATE_LIMITS: 'on' }, url);
+    const two = await createTestApp({ RATE_LIMITS: 'on' }, url);
     try {
-      await one.db.query(
-        `UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{address}', '{"limit": 5, "perSeconds": 3600}')`,
-      );
       const burst = await Promise.all(
         Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).http().get('/api/health')),
       );
@@ -345,11 +356,8 @@ describe('rate limits (e2e)', () => {
   });
 
   it('counts the clients behind a trusted proxy by their forwarded addresses', async () => {
-    const own = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'loopback' });
+    const own = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'loopback' }, await withAddressLimit(3, 60));
     try {
-      await own.db.query(
-        `UPDATE moderation_settings SET rate_limits = jsonb_set(rate_limits, '{address}', '{"limit": 3, "perSeconds": 60}')`,
-      );
       const from = async (client: string) =>
         (await own.http().get('/api/health').set('X-Forwarded-For', client)).status;
       const first: number[] = [];

@@ -46,6 +46,23 @@ export interface CountedComment {
 }
 
 /**
+ * The article's counters moved by one comment's change of state, as the terms of an
+ * `UPDATE articles SET`, their values numbered from `$first`; empty when nothing moves.
+ */
+export function articleCountSets(
+  before: CountedState | null,
+  after: CountedState | null,
+  first: number,
+): { sets: string; values: number[] } {
+  const deltas = countDeltas(before, after);
+  const changed = COUNT_COLUMNS.filter((c) => deltas[c] !== 0);
+  return {
+    sets: changed.map((c, i) => `count_${c} = count_${c} + $${first + i}`).join(', '),
+    values: changed.map((c) => deltas[c]),
+  };
+}
+
+/**
  * Moves the article's counts, and the reply counts up the comment's ancestors, by one comment's
  * change of state. Called in the transaction that makes the change, after the article row was
  * locked (which also serializes the ancestors' updates).
@@ -56,15 +73,18 @@ export async function applyCountChange(
   before: CountedState | null,
   after: CountedState | null,
 ): Promise<void> {
-  const deltas = countDeltas(before, after);
-  const changed = COUNT_COLUMNS.filter((c) => deltas[c] !== 0);
-  if (changed.length > 0) {
-    const sets = changed.map((c, i) => `count_${c} = count_${c} + $${i + 2}`).join(', ');
-    await sql(manager, `UPDATE articles SET ${sets} WHERE id = $1`, [
-      comment.articleId,
-      ...changed.map((c) => deltas[c]),
-    ]);
-  }
+  const { sets, values } = articleCountSets(before, after, 2);
+  if (sets) await sql(manager, `UPDATE articles SET ${sets} WHERE id = $1`, [comment.articleId, ...values]);
+  await applyReplyCountChange(manager, comment, before, after);
+}
+
+/** The reply counts up the comment's ancestors alone, for a change whose article counts moved already. */
+export async function applyReplyCountChange(
+  manager: EntityManager,
+  comment: CountedComment,
+  before: CountedState | null,
+  after: CountedState | null,
+): Promise<void> {
   let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
   let parentId = comment.parentId;
   // A tombstone that gains its first or loses its last listed reply appears or disappears in turn.
