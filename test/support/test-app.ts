@@ -1,3 +1,4 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -5,7 +6,6 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { databaseUrl } from './database-url';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough';
