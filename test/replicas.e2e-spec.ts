@@ -239,4 +239,28 @@ describe('read replicas', () => {
     const [onPrimary, onReplica] = await Promise.all([primaryDb!.query(count), replicaDb!.query(count)]);
     expect(onReplica.rows).toEqual(onPrimary.rows);
   });
+
+  // Last: it stops the replica.
+  it('serves anonymous readers from the primary while the replica is down', async () => {
+    const article = await api.createArticle(mod);
+    const url = `https://news.example/${unique('down')}`;
+    const other = await api.createArticle(mod, { url });
+    await replicaDb!.end();
+    replicaDb = undefined;
+    await replica!.stop();
+    replica = undefined;
+
+    const comment = await api.comment(reader, article.id, 'Posted with the replica down');
+    for (let i = 0; i < 3; i++) {
+      // The first read finds the replica gone and is redone on the primary; the next go there.
+      const thread = await api.thread(article.id);
+      expectStatus(thread, 200);
+      expect(ids(thread.body.items)).toEqual([comment.id]);
+      expectStatus(await t!.http().get(`/api/articles/${article.id}`), 200);
+      const byUrl = await t!.http().get('/api/articles').query({ url });
+      expectStatus(byUrl, 200);
+      expect(byUrl.body.items.map((a: { id: string }) => a.id)).toEqual([other.id]);
+      expectStatus(await api.replies(comment.id), 200);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
-import { pickReplica, sql, SqlOptions } from '../database/sql';
+import { pickReplica, readOnReplica, sql, SqlOptions } from '../database/sql';
 import { BatchedLookup } from '../database/batched-lookup';
 import { rawToEntity } from '../database/raw-entity';
 import { Transactions } from '../database/transactions';
@@ -72,6 +72,7 @@ export class ArticlesService {
    * primary. Reads take the settings (closing message, automatic closing) from the short cache.
    */
   async findById(id: string, from: SqlOptions = {}): Promise<ArticleWithSettings> {
+    if (from.replica === true) return readOnReplica(this.dataSource, (on) => this.findById(id, on));
     const [article, settings] = await Promise.all([this.read(id, from), this.settings.cached()]);
     if (!article) throw AppError.notFound('The article');
     return { article, settings };
@@ -79,6 +80,7 @@ export class ArticlesService {
 
   /** `from: { replica: true }` for anonymous readers only, as findById. */
   async findByUrl(url: string, from: SqlOptions = {}): Promise<{ articles: Article[]; settings: ModerationSettings }> {
+    if (from.replica === true) return readOnReplica(this.dataSource, (on) => this.findByUrl(url, on));
     const [{ rows }, settings] = await Promise.all([
       sql(this.dataSource, 'SELECT * FROM articles WHERE url = $1 LIMIT 1', [url], from),
       this.settings.cached(),

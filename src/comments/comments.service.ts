@@ -6,7 +6,7 @@ import { ArticlesService } from '../articles/articles.service';
 import { closingState } from '../articles/closing';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
-import { pickReplica, sql, SqlOptions } from '../database/sql';
+import { readOnReplica, sql, SqlOptions } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ThreadEvents } from '../live/thread-events.service';
@@ -64,6 +64,8 @@ export const countedState = (row: Pick<CommentRow, 'status' | 'deleted_at' | 'op
   reported: row.open_report_count > 0,
 });
 
+type PageQuery = { limit: number; cursor?: string };
+
 @Injectable()
 export class CommentsService {
   private readonly articleOfComment = new Map<string, string>();
@@ -84,11 +86,26 @@ export class CommentsService {
    * One page of top-level comments, each with its first replies; the viewer also sees their own
    * held ones. Answers from the cache, or only the ETag when the client's copy is current.
    */
-  async thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser, ifNoneMatch?: string): Promise<CachedJson> {
-    // Anonymous readers are served by a replica, one for the page and the version that keys it: a
-    // lagging replica gives an older version with an older page, never a current key on a stale
-    // page. Signed-in readers and moderators read the primary, and so see their own writes at once.
-    const from: SqlOptions = { replica: viewer ? false : pickReplica(this.dataSource) };
+  thread(articleId: string, query: ThreadQueryDto, viewer?: AuthUser, ifNoneMatch?: string): Promise<CachedJson> {
+    return this.readAs(viewer, (from) => this.threadFrom(from, articleId, query, viewer, ifNoneMatch));
+  }
+
+  /**
+   * Anonymous readers are served by a replica, one for the page and the version that keys it: a
+   * lagging replica gives an older version with an older page, never a current key on a stale
+   * page. Signed-in readers and moderators read the primary, and so see their own writes at once.
+   */
+  private readAs<T>(viewer: AuthUser | undefined, read: (from: SqlOptions) => Promise<T>): Promise<T> {
+    return viewer ? read({ replica: false }) : readOnReplica(this.dataSource, read);
+  }
+
+  private async threadFrom(
+    from: SqlOptions,
+    articleId: string,
+    query: ThreadQueryDto,
+    viewer: AuthUser | undefined,
+    ifNoneMatch: string | undefined,
+  ): Promise<CachedJson> {
     const [article, settings] = await Promise.all([this.articles.read(articleId, from), this.settings.cached()]);
     if (!article) throw AppError.notFound('The article');
     const head = ThreadArticleView.of(article, settings);
@@ -132,10 +149,18 @@ export class CommentsService {
     });
   }
 
-  /** The direct replies of a comment, oldest first; cached like thread pages. */
-  async replies(parentId: string, query: { limit: number; cursor?: string }, viewer?: AuthUser, ifNoneMatch?: string) {
-    // As in thread(): anonymous readers read one replica throughout, everyone else the primary.
-    const from: SqlOptions = { replica: viewer ? false : pickReplica(this.dataSource) };
+  /** The direct replies of a comment, oldest first; cached and read like thread pages. */
+  replies(parentId: string, query: PageQuery, viewer?: AuthUser, ifNoneMatch?: string): Promise<CachedJson> {
+    return this.readAs(viewer, (from) => this.repliesFrom(from, parentId, query, viewer, ifNoneMatch));
+  }
+
+  private async repliesFrom(
+    from: SqlOptions,
+    parentId: string,
+    query: PageQuery,
+    viewer: AuthUser | undefined,
+    ifNoneMatch: string | undefined,
+  ): Promise<CachedJson> {
     const article = await this.articles.read(await this.articleOf(parentId, from), from);
     // (A replica may not have the article yet when the comment's article is remembered from the primary.)
     if (!article) throw AppError.notFound('The comment');

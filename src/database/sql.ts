@@ -1,8 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { isUnavailable } from './pg-errors';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -42,13 +44,37 @@ export interface SqlOptions {
 }
 
 let turn = 0;
+/** A replica that could not be reached is left alone this long; its readers go elsewhere. */
+const REPLICA_REST_MS = 5_000;
+const restingUntil = new WeakMap<Pool, number>();
+const logger = new Logger('Replicas');
 
-/** The next replica in turn; undefined (meaning the primary) when there are none. */
+/** The next replica in turn that is not resting; undefined (meaning the primary) when there is none. */
 export function pickReplica(on: EntityManager | DataSource): Replica | undefined {
   const { slaves } = pools(on);
-  if (slaves.length === 0) return undefined;
-  turn = (turn + 1) % slaves.length;
-  return { pool: slaves[turn] };
+  for (let tried = 0; tried < slaves.length; tried++) {
+    turn = (turn + 1) % slaves.length;
+    if ((restingUntil.get(slaves[turn]) ?? 0) <= Date.now()) return { pool: slaves[turn] };
+  }
+  return undefined;
+}
+
+/**
+ * An anonymous reader's reads, all on one replica; when it cannot be reached, all of them again
+ * on the primary (redone whole, so that a page and the version that keys it come from one
+ * server), and the replica rests for a few seconds. A replica down costs readers nothing.
+ */
+export async function readOnReplica<T>(on: DataSource, work: (from: SqlOptions) => Promise<T>): Promise<T> {
+  const replica = pickReplica(on);
+  if (!replica) return work({ replica: false });
+  try {
+    return await work({ replica });
+  } catch (error) {
+    if (!isUnavailable(error)) throw error;
+    restingUntil.set(replica.pool, Date.now() + REPLICA_REST_MS);
+    logger.warn(`A read failed on a replica (${(error as Error).message}); redone on the primary`);
+    return work({ replica: false });
+  }
 }
 
 /**
