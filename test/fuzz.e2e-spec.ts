@@ -409,6 +409,13 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     return json;
   }
 
+  /** Throws, with the request and the answer, unless the answer is this problem. */
+  async function expectProblemAnswer(r: Req, status: number, code: string): Promise<void> {
+    const { res, json } = await call(r);
+    if (res.status !== status || json?.code !== code)
+      throw new Error(`expected ${status} ${code}, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`);
+  }
+
   async function resetSettings() {
     await expectStatus(jsonReq('PUT', '/api/moderation/settings', DEFAULT_SETTINGS, 'admin'), 200);
   }
@@ -1296,11 +1303,7 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
             query: twice ? `limit=10&limit=${encode(limit)}` : `limit=${encode(limit)}`,
             headers: l.role ? bearer(l.role) : {},
           };
-          const { res, json } = await call(r);
-          if (res.status !== 400 || json?.code !== 'VALIDATION_FAILED')
-            throw new Error(
-              `expected 400 VALIDATION_FAILED, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`,
-            );
+          await expectProblemAnswer(r, 400, 'VALIDATION_FAILED');
         }),
         runs(60),
       );
@@ -1323,11 +1326,7 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
               query: `${l.path().endsWith('/comments') ? sort : ''}cursor=${encode(cursor)}`,
               headers: l.role ? bearer(l.role) : {},
             };
-            const { res, json } = await call(r);
-            if (res.status !== 400 || json?.code !== 'VALIDATION_FAILED')
-              throw new Error(
-                `expected 400 VALIDATION_FAILED, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`,
-              );
+            await expectProblemAnswer(r, 400, 'VALIDATION_FAILED');
           },
         ),
         runs(60),
@@ -1376,12 +1375,7 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
               headers: { 'Content-Type': contentType, ...(role ? bearer(role) : {}) },
               body,
             };
-            const { res, json } = await call(r);
-            if (res.status !== 413 || json?.code !== 'PAYLOAD_TOO_LARGE') {
-              throw new Error(
-                `expected 413 PAYLOAD_TOO_LARGE, got ${res.status}\nrequest: ${describeReq(r)}\n  ${res.body}`,
-              );
-            }
+            await expectProblemAnswer(r, 413, 'PAYLOAD_TOO_LARGE');
           },
         ),
         runs(12),

@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { request as httpRequest, IncomingMessage } from 'node:http';
+import { Api } from './support/comments-helpers';
 import { createTestApp, TestApp } from './support/test-app';
 
 interface SseEvent {
@@ -79,7 +80,6 @@ describe('live thread updates (e2e)', () => {
   let b: TestApp;
   const readers: Reader[] = [];
   const mod = () => a.token('mod-live', 'moderator');
-  let seq = 0;
 
   beforeAll(async () => {
     a = await createTestApp();
@@ -98,14 +98,7 @@ describe('live thread updates (e2e)', () => {
     readers.push(reader);
     return reader;
   };
-  const article = async () =>
-    (
-      await a
-        .http()
-        .post('/api/articles')
-        .set('Authorization', `Bearer ${mod()}`)
-        .send({ url: `https://news.example/live${++seq}`, title: 'Live' })
-    ).body.id as string;
+  const article = async () => (await new Api(a).createArticle(mod())).id;
   const post = async (app: TestApp, articleId: string, user: string, body: string) => {
     const res = await app
       .http()

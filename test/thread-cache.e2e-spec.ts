@@ -1,4 +1,5 @@
 import { until } from './support/expect';
+import { Api } from './support/comments-helpers';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('thread caching and ETags', () => {
@@ -16,14 +17,7 @@ describe('thread caching and ETags', () => {
     await b.close();
   });
 
-  const article = async () =>
-    (
-      await a
-        .http()
-        .post('/api/articles')
-        .set('Authorization', `Bearer ${mod()}`)
-        .send({ url: `https://news.example/c${++seq}`, title: 'Cached' })
-    ).body.id as string;
+  const article = async () => (await new Api(a).createArticle(mod())).id;
   const post = async (app: TestApp, articleId: string, user = `reader-${++seq}`, extra: object = {}) => {
     const res = await app
       .http()
