@@ -11,9 +11,15 @@ import { sql } from '../database/sql';
  */
 const LIMIT = `(EXCLUDED.tokens + EXCLUDED.granted)`;
 const TTL = `EXTRACT(EPOCH FROM EXCLUDED.expires_at - now())`;
-/** Tokens after refilling at `limit` per `ttl` since the last take, capped at `limit`. */
-const REFILLED = `LEAST(${LIMIT}, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * ${LIMIT} / ${TTL})`;
-const TAKEN = `LEAST(EXCLUDED.granted, floor(${REFILLED}))`;
+/**
+ * Tokens after refilling at `limit` per `ttl` since the last take, capped at `limit`. now() is when
+ * this statement's transaction started, which can precede the take of a concurrent statement that
+ * held the row's lock and committed first: time never runs backwards here, or a negative refill
+ * would round down to -1 token "taken", giving one back.
+ */
+const ELAPSED = `GREATEST(0, EXTRACT(EPOCH FROM now() - b.updated_at))`;
+const REFILLED = `LEAST(${LIMIT}, b.tokens + ${ELAPSED} * ${LIMIT} / ${TTL})`;
+const TAKEN = `GREATEST(0, LEAST(EXCLUDED.granted, floor(${REFILLED})))`;
 
 /**
  * Takes `n` requests from each bucket: a token bucket per key, `limit` requests at once, then one
@@ -28,7 +34,7 @@ const TAKE = `
     granted = ${TAKEN},
     allowed = ${TAKEN} >= 1,
     tokens = ${REFILLED} - ${TAKEN},
-    updated_at = now(),
+    updated_at = GREATEST(b.updated_at, now()),
     expires_at = EXCLUDED.expires_at
   RETURNING key, tokens, granted`;
 
