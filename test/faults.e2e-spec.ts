@@ -14,6 +14,7 @@ import { runMigrationsLocked } from '../src/database/migrate';
 import { databaseUrl } from './support/database-url';
 import { storedAndRecountedArticleCounts } from './support/recount';
 import { expectProblem, until } from './support/expect';
+import { StreamReader } from './support/stream-reader';
 import { freePort, startPostgresProcess } from './support/postgres-servers';
 import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
@@ -324,6 +325,75 @@ describe('faults', () => {
         } finally {
           await Promise.all([db.end(), watcher.end()]);
         }
+      } finally {
+        agent.destroy();
+      }
+    }, 60_000);
+  });
+
+  // ----------------------------------------------------------------------------------------------
+  describe('SIGTERM with open event streams', () => {
+    let child: ChildProcess | undefined;
+    afterAll(() => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+
+    it('ends every stream, telling its client to reconnect (elsewhere), and still exits 0', async () => {
+      const port = await freePort();
+      let output = '';
+      child = spawn(process.execPath, ['dist/src/main'], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: await createTestDatabase(),
+          JWT_SECRET: TEST_JWT_SECRET,
+          PORT: String(port),
+          RATE_LIMITS: 'off',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      const agent = new Agent();
+      try {
+        await until(
+          'the service to listen',
+          20_000,
+          async () => (await httpCall(agent, port, 'GET', '/api/health', {})).status === 200,
+        );
+        const created = await httpCall(
+          agent,
+          port,
+          'POST',
+          '/api/articles',
+          { authorization: `Bearer ${signToken('mod-drain', 'moderator')}` },
+          {
+            url: `https://news.example/${id('drain')}`,
+            title: 'Draining',
+          },
+        );
+        const path = `/api/articles/${(created.body as { id: string }).id}/comments/stream`;
+        const streams = await Promise.all([
+          StreamReader.connect(port, path),
+          StreamReader.connect(port, path),
+          StreamReader.connect(port, '/api/moderation/stream', {
+            authorization: `Bearer ${signToken('mod-drain', 'moderator')}`,
+          }),
+        ]);
+        expect(streams.map((s) => s.status)).toEqual([200, 200, 200]);
+        child.kill('SIGTERM');
+        await until('every stream ended', 10_000, () => streams.every((s) => s.ended));
+        for (const s of streams) expect(s.retries).toHaveLength(1);
+        let timer: NodeJS.Timeout | undefined;
+        const code = await Promise.race([
+          exited,
+          new Promise<never>(
+            (_, reject) => (timer = setTimeout(() => reject(new Error(`no exit within 10 s:\n${output}`)), 10_000)),
+          ),
+        ]).finally(() => clearTimeout(timer));
+        expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
       } finally {
         agent.destroy();
       }

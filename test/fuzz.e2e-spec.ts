@@ -348,7 +348,7 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
         if (text !== '') found.push(`a ${res.status} with a body`);
       } else if (r.path.startsWith('/api/docs')) {
         // the interactive documentation: HTML, scripts and styles
-      } else if (/^\/api\/articles\/[^/]+\/comments\/stream$/.test(r.path)) {
+      } else if (/^\/api\/(articles\/[^/]+\/comments|moderation)\/stream$/.test(r.path)) {
         if (!/^text\/event-stream(;|$)/.test(type))
           found.push(`a stream of type ${JSON.stringify(type)}, not text/event-stream`);
       } else if (r.path === '/api/metrics') {

@@ -1,84 +1,16 @@
 import { AddressInfo } from 'node:net';
-import { request as httpRequest, IncomingMessage } from 'node:http';
 import { Api } from './support/comments-helpers';
+import { expectProblem, until } from './support/expect';
+import { StreamReader } from './support/stream-reader';
 import { createTestApp, TestApp } from './support/test-app';
 
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data: string;
-}
-
-/** A reader connected to one instance's stream, collecting events as they come. */
-class Reader {
-  readonly events: SseEvent[] = [];
-  private response?: IncomingMessage;
-  private buffer = '';
-
-  static async connect(app: TestApp, articleId: string, lastEventId?: string): Promise<Reader> {
-    const reader = new Reader();
-    const { port } = (app.app.getHttpServer().address() ?? {}) as AddressInfo;
-    await new Promise<void>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path: `/api/articles/${articleId}/comments/stream`,
-          headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {},
-        },
-        (res) => {
-          reader.response = res;
-          expect(res.statusCode).toBe(200);
-          expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => reader.take(chunk));
-          resolve();
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-    return reader;
-  }
-
-  private take(chunk: string): void {
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const event: SseEvent = { data: '' };
-      for (const line of block.split('\n')) {
-        const [field, ...rest] = line.split(':');
-        const value = rest.join(':').replace(/^ /, '');
-        if (field === 'id') event.id = value;
-        else if (field === 'event') event.event = value;
-        else if (field === 'data') event.data += value;
-      }
-      if (event.event !== 'heartbeat') this.events.push(event);
-    }
-  }
-
-  /** Polls until `count` events arrived, with a deadline. */
-  async waitFor(count: number, deadlineMs = 5000): Promise<SseEvent[]> {
-    const deadline = Date.now() + deadlineMs;
-    while (this.events.length < count) {
-      if (Date.now() > deadline)
-        throw new Error(`only ${this.events.length} of ${count} events: ${JSON.stringify(this.events)}`);
-      await new Promise((r) => setImmediate(r));
-    }
-    return this.events;
-  }
-
-  close(): void {
-    this.response?.destroy();
-  }
-}
+const portOf = (app: TestApp) => (app.app.getHttpServer().address() as AddressInfo).port;
+const threadPath = (articleId: string) => `/api/articles/${articleId}/comments/stream`;
 
 describe('live thread updates (e2e)', () => {
   let a: TestApp;
   let b: TestApp;
-  const readers: Reader[] = [];
+  const readers: StreamReader[] = [];
   const mod = () => a.token('mod-live', 'moderator');
 
   beforeAll(async () => {
@@ -93,9 +25,15 @@ describe('live thread updates (e2e)', () => {
     await b.close();
   });
 
-  const connect = async (app: TestApp, articleId: string, lastEventId?: string) => {
-    const reader = await Reader.connect(app, articleId, lastEventId);
+  const open = async (app: TestApp, path: string, headers: Record<string, string> = {}) => {
+    const reader = await StreamReader.connect(portOf(app), path, headers);
     readers.push(reader);
+    return reader;
+  };
+  const connect = async (app: TestApp, articleId: string, lastEventId?: string) => {
+    const reader = await open(app, threadPath(articleId), lastEventId ? { 'Last-Event-ID': lastEventId } : {});
+    expect(reader.status).toBe(200);
+    expect(reader.headers['content-type']).toMatch(/^text\/event-stream/);
     return reader;
   };
   const article = async () => (await new Api(a).createArticle(mod())).id;
@@ -201,5 +139,194 @@ describe('live thread updates (e2e)', () => {
     const res = await b.http().get('/api/articles/00000000-0000-4000-8000-000000000000/comments/stream');
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  /** Events written as a unit of work writes them (version under the article's lock, NOTIFY on commit), `kb` each. */
+  const writeEvents = async (app: TestApp, articleId: string, count: number, kb: number) => {
+    await app.db.query(
+      `WITH bumped AS (
+         UPDATE articles SET thread_version = thread_version + $2 WHERE id = $1 RETURNING thread_version - $2 AS first
+       ), events AS (
+         INSERT INTO thread_events (article_id, version, type, payload)
+         SELECT $1, first + n, 'comment.edited', jsonb_build_object('id', $1::text, 'n', n, 'body', repeat('x', $3 * 1024))
+         FROM bumped, generate_series(1, $2) AS n
+       )
+       SELECT pg_notify('thread_events', $1::text)`,
+      [articleId, count, kb],
+    );
+  };
+
+  it('drops a reader that stops reading, without holding up the others; it resumes from Last-Event-ID with nothing missed', async () => {
+    const id = await article();
+    const stalled = await connect(b, id);
+    const steady = await connect(b, id);
+    stalled.pause();
+    // Batch after batch, more than the socket buffers on both sides hold, until the server gives up on it.
+    let written = 0;
+    await until('the stalled reader dropped', 20_000, async () => {
+      await writeEvents(a, id, 20, 32);
+      written += 20;
+      const metrics = (await b.http().get('/api/metrics')).text;
+      return /^comment_desk_live_readers_dropped_slow_total 1$/m.test(metrics);
+    });
+    const all = await steady.waitFor(written, undefined, 15_000);
+    stalled.resume();
+    await until('the stalled stream to end', 10_000, () => stalled.ended);
+    const got = stalled.events.length;
+    expect(got).toBeLessThan(written);
+    // What it missed comes back after its last event.
+    const resumed = await connect(a, id, got > 0 ? stalled.events[got - 1].id : String(BigInt(all[0].id!) - 1n));
+    const rest = await resumed.waitFor(written - got, undefined, 15_000);
+    expect([...stalled.events, ...rest].map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect(steady.ended).toBe(false);
+  });
+
+  it('sends one stream per reader in order after a reconnect from far behind (read from the database)', async () => {
+    const id = await article();
+    const first = await connect(a, id);
+    await writeEvents(a, id, 300, 1); // more than an instance keeps in memory
+    const all = await first.waitFor(300);
+    const resumed = await connect(a, id, all[0].id);
+    const rest = await resumed.waitFor(299);
+    expect(rest.map((e) => e.id)).toEqual(all.slice(1).map((e) => e.id));
+  });
+
+  describe('moderation stream', () => {
+    const modStream = (app: TestApp, headers: Record<string, string> = {}) =>
+      open(app, '/api/moderation/stream', {
+        Authorization: `Bearer ${app.token('mod-watch', 'moderator')}`,
+        ...headers,
+      });
+
+    it('is refused to anonymous callers and to commenters, and takes no token from the URL', async () => {
+      const anonymous = await open(b, '/api/moderation/stream');
+      expectProblem(
+        { status: anonymous.status, headers: anonymous.headers, body: JSON.parse(anonymous.body) },
+        401,
+        'UNAUTHENTICATED',
+      );
+      const commenter = await open(b, '/api/moderation/stream', { Authorization: `Bearer ${b.token('nosy')}` });
+      expectProblem(
+        { status: commenter.status, headers: commenter.headers, body: JSON.parse(commenter.body) },
+        403,
+        'FORBIDDEN',
+      );
+      const inUrl = await open(b, `/api/moderation/stream?token=${b.token('mod-x', 'moderator')}`);
+      expect(inUrl.status).not.toBe(200);
+    });
+
+    it('carries held comments, reports and decisions taken on another instance, and the queue sizes', async () => {
+      const watcher = await modStream(b);
+      expect(watcher.status).toBe(200);
+      const id = await article();
+      await a
+        .http()
+        .patch(`/api/articles/${id}`)
+        .set('Authorization', `Bearer ${mod()}`)
+        .send({ moderationMode: 'pre' })
+        .expect(200);
+      const held = await post(a, id, 'gus', 'please look at me');
+      const [heldEvent] = await watcher.waitFor(1, 'comment.held');
+      expect(JSON.parse(heldEvent.data)).toMatchObject({
+        action: 'hold',
+        targetId: held.id,
+        articleId: id,
+        toStatus: 'pending',
+        actor: null,
+      });
+      await a
+        .http()
+        .post(`/api/moderation/comments/${held.id}/approve`)
+        .set('Authorization', `Bearer ${mod()}`)
+        .send({})
+        .expect(200);
+      const decision = await until('the approval', 5000, () =>
+        watcher.events.find((e) => e.event === 'decision' && JSON.parse(e.data).targetId === held.id),
+      );
+      expect(JSON.parse(decision.data)).toMatchObject({
+        action: 'approve',
+        targetId: held.id,
+        fromStatus: 'pending',
+        toStatus: 'approved',
+        actor: { id: 'mod-live' },
+      });
+      await a
+        .http()
+        .post(`/api/comments/${held.id}/reports`)
+        .set('Authorization', `Bearer ${a.token('hal')}`)
+        .send({ reason: 'spam', note: 'ads' })
+        .expect(201);
+      const [report] = await watcher.waitFor(1, 'comment.reported');
+      expect(JSON.parse(report.data)).toMatchObject({
+        commentId: held.id,
+        articleId: id,
+        reason: 'spam',
+        note: 'ads',
+        userId: 'hal',
+        openReportCount: 1,
+      });
+      // The sizes, as the queues hold them, within a second or so of the change.
+      await until('queue sizes with the report', 5000, () => {
+        const counts = watcher.events.filter((e) => e.event === 'queue.counts').map((e) => JSON.parse(e.data));
+        return counts.length > 0 && counts[counts.length - 1].reported >= 1;
+      });
+      const ids = watcher.events.filter((e) => e.id).map((e) => e.id!);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('resumes from Last-Event-ID without a gap', async () => {
+      const first = await modStream(a);
+      const id = await article();
+      await a
+        .http()
+        .patch(`/api/articles/${id}`)
+        .set('Authorization', `Bearer ${mod()}`)
+        .send({ moderationMode: 'pre' })
+        .expect(200);
+      const one = await post(a, id, 'ida', 'first held');
+      const [seen] = (await first.waitFor(1, 'comment.held')).filter((e) => JSON.parse(e.data).targetId === one.id);
+      first.close();
+      const two = await post(b, id, 'jon', 'second held');
+      const three = await post(a, id, 'kim', 'third held');
+      const resumed = await modStream(b, { 'Last-Event-ID': seen.id! });
+      const held = await resumed.waitFor(2, 'comment.held');
+      expect(held.map((e) => JSON.parse(e.data).targetId)).toEqual([two.id, three.id]);
+    });
+  });
+
+  describe('with a cap on streams', () => {
+    let small: TestApp;
+    beforeAll(async () => {
+      small = await createTestApp({ LIVE_MAX_CONNECTIONS: '2' }, a.databaseUrl);
+      await small.app.listen(0, '127.0.0.1');
+    });
+    afterAll(() => small.close());
+
+    it('refuses readers beyond the cap with 503 and Retry-After, keeps serving, and takes one again when a reader leaves', async () => {
+      const id = await article();
+      const [one] = [await open(small, threadPath(id)), await open(small, threadPath(id))];
+      const refused = await open(small, threadPath(id));
+      expectProblem(
+        { status: refused.status, headers: refused.headers, body: JSON.parse(refused.body) },
+        503,
+        'UNAVAILABLE',
+      );
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Everything else goes on: the thread reads (and is what a refused reader polls).
+      const page = await small.http().get(`/api/articles/${id}/comments`).expect(200);
+      await small.http().get(`/api/articles/${id}/comments`).set('If-None-Match', page.headers.etag).expect(304);
+      const metrics = (await small.http().get('/api/metrics')).text;
+      expect(metrics).toMatch(/^comment_desk_live_streams\{kind="thread"\} 2$/m);
+      expect(metrics).toMatch(/^comment_desk_live_connections_refused_total 1$/m);
+      expect(metrics).toMatch(/^comment_desk_live_max_connections 2$/m);
+      one.close();
+      const again = await until('a stream taken again', 5000, async () => {
+        const r = await open(small, threadPath(id));
+        return r.status === 200 ? r : undefined;
+      });
+      await post(a, id, 'lea', 'seen by the newcomer');
+      expect((await again.waitFor(1))[0].event).toBe('comment.created');
+      expect((await small.http().get('/api/metrics')).text).toMatch(/^comment_desk_live_events_sent_total [1-9]\d*$/m);
+    });
   });
 });

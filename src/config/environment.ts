@@ -91,6 +91,13 @@ export class Environment {
   })
   TRUST_PROXY?: string;
 
+  /** Event streams one instance holds open; beyond it, 503. Unset: what its heap and open-files limit allow. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'LIVE_MAX_CONNECTIONS must be a whole number' })
+  @Min(0)
+  LIVE_MAX_CONNECTIONS?: number;
+
   /** When set, GET /api/metrics needs it in the X-Metrics-Token header; empty means unset. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))

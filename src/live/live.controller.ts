@@ -1,20 +1,19 @@
-import { Controller, Headers, MessageEvent, Param, Sse } from '@nestjs/common';
-import { ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { interval, map, merge, Observable } from 'rxjs';
+import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ArticlesService } from '../articles/articles.service';
 import { Access } from '../auth/access.decorator';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
+import { EventStreams } from './event-streams.service';
 import { THREAD_EVENT_TYPES, ThreadEvents } from './thread-events.service';
-
-const HEARTBEAT_MS = 15_000;
-const VERSION = /^\d{1,18}$/;
 
 @ApiTags('comments')
 @Controller('articles/:id/comments/stream')
 export class LiveController {
   constructor(
     private readonly articles: ArticlesService,
+    private readonly streams: EventStreams,
     private readonly events: ThreadEvents,
   ) {}
 
@@ -22,11 +21,17 @@ export class LiveController {
    * Server-sent events of a thread: `comment.created`, `comment.edited`, `comment.published`,
    * `comment.hidden`, `comment.deleted` and `article.updated` (closing, reopening, mode and
    * disclaimer), each with the comment or article as readers see it; `heartbeat` every 15 s.
-   * Reconnecting with Last-Event-ID resumes without a gap.
+   * Reconnecting with Last-Event-ID resumes without a gap. When the instance has as many readers
+   * as it can hold (or is shutting down), 503 with Retry-After: poll the thread with its ETag
+   * meanwhile. A reader that stops reading is disconnected, and resumes with Last-Event-ID.
    */
-  @Sse()
+  @Get()
   @Access('public')
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiServiceUnavailableResponse({
+    description: 'Too many readers on this instance: retry after Retry-After, poll meanwhile',
+  })
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
@@ -34,13 +39,12 @@ export class LiveController {
   })
   async stream(
     @Param('id', UuidParam()) id: string,
-    @Headers('last-event-id') lastEventId?: string,
-  ): Promise<Observable<MessageEvent>> {
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (!(await this.articles.read(id))) throw AppError.notFound('The article');
-    const events = this.events
-      .stream(id, lastEventId !== undefined && VERSION.test(lastEventId) ? lastEventId : undefined)
-      .pipe(map((event): MessageEvent => ({ id: event.id, type: event.type, data: event.data as object })));
-    const heartbeats = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: '' })));
-    return merge(events, heartbeats);
+    const reader = this.streams.start(request, reply, 'thread', (r) => this.events.unfollow(id, r));
+    this.events.follow(id, reader, this.events.parseEventId(lastEventId)).catch(() => reader.destroy());
   }
 }

@@ -1,13 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
+import { EventStreams } from './event-streams.service';
 import { LiveController } from './live.controller';
+import { ModerationEvents } from './moderation-events.service';
+import { PgListener } from './pg-listener.service';
 import { ThreadEvents } from './thread-events.service';
 
 @Global()
 @Module({
   imports: [ArticlesModule],
   controllers: [LiveController],
-  providers: [ThreadEvents],
-  exports: [ThreadEvents],
+  providers: [EventStreams, PgListener, ThreadEvents, ModerationEvents],
+  exports: [EventStreams, ThreadEvents, ModerationEvents],
 })
 export class LiveModule {}

@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client, Notification } from 'pg';
-import { Observable, Subject } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { ThreadArticleView } from '../articles/article.view';
-import { Environment } from '../config/environment';
 import { sql } from '../database/sql';
 import type { ModerationSettings } from '../settings/moderation-settings.entity';
+import { EventStreams, StreamReader } from './event-streams.service';
+import { EventSource, LiveChannel, Position } from './live-channel';
+import { PgListener } from './pg-listener.service';
 
 export const THREAD_EVENT_TYPES = [
   'comment.created',
@@ -18,36 +18,35 @@ export const THREAD_EVENT_TYPES = [
 ] as const;
 export type ThreadEventType = (typeof THREAD_EVENT_TYPES)[number];
 
-export interface LiveEvent {
-  /** The article's thread_version when the change committed: the SSE event id. */
-  id: string;
-  type: ThreadEventType;
-  data: unknown;
-}
-
 const CHANNEL = 'thread_events';
 const RETENTION = '1 day';
-const RECONNECT_MS = 1000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+const VERSION = /^\d{1,18}$/;
 
 /**
  * Live thread changes across instances. A unit of work records its event in its own transaction
- * (with NOTIFY, delivered on commit); every instance LISTENs on one connection of its own and
- * reads the new events of the articles its readers follow, so a comment posted through one
- * instance reaches readers connected to another.
+ * (with NOTIFY, delivered on commit), numbered by the article's thread_version, which is taken
+ * under the article's lock: one article's events are in commit order, without gaps. Each instance
+ * LISTENs once, and keeps one channel per article that its readers follow.
  */
 @Injectable()
 export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ThreadEvents.name);
-  private readonly wakeups = new Map<string, Subject<void>>();
-  private listener?: Client;
-  private stopped = false;
+  private readonly channels = new Map<string, LiveChannel>();
+  private readonly wakeHandlers: (() => void)[] = [];
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly env: Environment,
-  ) {}
+    private readonly streams: EventStreams,
+    listener: PgListener,
+  ) {
+    listener.on(CHANNEL, (articleId) => {
+      if (articleId) this.channels.get(articleId)?.wake();
+      else for (const channel of this.channels.values()) channel.wake();
+      for (const handler of this.wakeHandlers) handler();
+    });
+  }
 
   /** Records what changed; `version` is the thread_version that ArticlesService.lock returned. */
   async record(
@@ -76,52 +75,43 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
     );
   }
 
-  /**
-   * The article's events after `lastEventId` (a reconnecting reader's Last-Event-ID), then every
-   * new one as it commits. Without lastEventId, only what happens from now on.
-   */
-  stream(articleId: string, lastEventId?: string): Observable<LiveEvent> {
-    return new Observable<LiveEvent>((subscriber) => {
-      let last: string | undefined = lastEventId;
-      let reading = Promise.resolve();
-      const readNew = () => {
-        reading = reading
-          .then(async () => {
-            if (last === undefined) {
-              const {
-                rows: [{ version }],
-              } = await sql<{ version: string }>(
-                this.dataSource,
-                `SELECT thread_version AS version FROM articles WHERE id = $1`,
-                [articleId],
-              );
-              last = version;
-              return;
-            }
-            const { rows } = await sql<{ version: string; type: ThreadEventType; payload: unknown }>(
-              this.dataSource,
-              `SELECT version, type, payload FROM thread_events WHERE article_id = $1 AND version > $2 ORDER BY version`,
-              [articleId, last],
-            );
-            for (const row of rows) {
-              subscriber.next({ id: row.version, type: row.type, data: row.payload });
-              last = row.version;
-            }
-          })
-          .catch((error: Error) => this.logger.warn(`reading events failed: ${error.message}`));
-      };
-      const wakeup = this.wakeupFor(articleId);
-      const subscription = wakeup.subscribe(readNew);
-      readNew();
-      return () => {
-        subscription.unsubscribe();
-        if (!wakeup.observed) this.wakeups.delete(articleId);
-      };
-    });
+  /** Runs after every thread change committed anywhere (the moderation stream's queue sizes move with them). */
+  onAnyChange(handler: () => void): void {
+    this.wakeHandlers.push(handler);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
+  /** `Last-Event-ID` as this stream numbers events, or undefined when it is not one of ours. */
+  parseEventId(lastEventId: string | undefined): Position | undefined {
+    return lastEventId !== undefined && VERSION.test(lastEventId) ? [BigInt(lastEventId), 0n] : undefined;
+  }
+
+  /**
+   * Adds a reader of the article: the events after `lastEventId` (a reconnecting reader's), then
+   * every new one as it commits. Without lastEventId, only what happens from now on.
+   */
+  follow(articleId: string, reader: StreamReader, lastEventId?: Position): Promise<void> {
+    let channel = this.channels.get(articleId);
+    if (!channel) {
+      channel = new LiveChannel(this.source(articleId), this.logger, (r, e) => this.streams.countSent(r, e));
+      this.channels.set(articleId, channel);
+    }
+    return channel.join(reader, lastEventId).finally(() => this.dropIfIdle(articleId));
+  }
+
+  unfollow(articleId: string, reader: StreamReader): void {
+    this.channels.get(articleId)?.leave(reader);
+    this.dropIfIdle(articleId);
+  }
+
+  private dropIfIdle(articleId: string): void {
+    const channel = this.channels.get(articleId);
+    if (channel?.idle) {
+      channel.close();
+      this.channels.delete(articleId);
+    }
+  }
+
+  onApplicationBootstrap(): void {
     this.pruneTimer = setInterval(
       () =>
         this.dataSource
@@ -132,45 +122,37 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
     this.pruneTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  onApplicationShutdown(): void {
     clearInterval(this.pruneTimer);
-    for (const wakeup of this.wakeups.values()) wakeup.complete();
-    await this.listener?.end().catch(() => undefined);
+    for (const channel of this.channels.values()) channel.close();
   }
 
-  private wakeupFor(articleId: string): Subject<void> {
-    let wakeup = this.wakeups.get(articleId);
-    if (!wakeup) {
-      wakeup = new Subject<void>();
-      this.wakeups.set(articleId, wakeup);
-    }
-    return wakeup;
-  }
-
-  /** One LISTEN connection per instance; after losing it, reconnect and wake every reader to catch up. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.env.DATABASE_URL });
-    const retry = () => {
-      if (this.listener !== client || this.stopped) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => this.listen(), RECONNECT_MS).unref();
+  private source(articleId: string): EventSource {
+    return {
+      current: async () => {
+        const { rows } = await sql<{ version: string }>(
+          this.dataSource,
+          `SELECT thread_version AS version FROM articles WHERE id = $1`,
+          [articleId],
+        );
+        return [BigInt(rows[0]?.version ?? 0), 0n];
+      },
+      readAfter: async ([version], limit) => {
+        const { rows } = await sql<{ version: string; type: ThreadEventType; payload: string }>(
+          this.dataSource,
+          `SELECT version, type, payload::text AS payload FROM thread_events
+           WHERE article_id = $1 AND version > $2 ORDER BY version LIMIT $3`,
+          [articleId, String(version), limit],
+        );
+        return {
+          events: rows.map((row) => ({
+            position: [BigInt(row.version), 0n] as const,
+            id: row.version,
+            type: row.type,
+            data: row.payload,
+          })),
+        };
+      },
     };
-    client.on('error', retry);
-    client.on('end', retry);
-    client.on('notification', (message: Notification) => {
-      if (message.payload) this.wakeups.get(message.payload)?.next();
-    });
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      for (const wakeup of this.wakeups.values()) wakeup.next();
-    } catch (error) {
-      this.logger.warn(`LISTEN failed, retrying: ${(error as Error).message}`);
-      retry();
-    }
   }
 }

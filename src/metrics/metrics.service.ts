@@ -2,18 +2,11 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { EventStreams } from '../live/event-streams.service';
 import { QUEUES, QueueName } from '../moderation/dto/moderation.dto';
+import { readQueueSizes } from '../moderation/queue-sizes';
 
 export type HttpLabel = 'method' | 'route' | 'status_code';
-
-/** The queues of /api/moderation/queue/:queue and the article counter that holds each one's size. */
-const QUEUE_COUNTERS: Record<QueueName, string> = {
-  pending: 'count_pending',
-  unmoderated: 'count_published',
-  approved: 'count_approved',
-  rejected: 'count_rejected',
-  reported: 'count_reported',
-};
 
 /**
  * The Prometheus registry of one application instance (never prom-client's global one, so that
@@ -45,8 +38,12 @@ export class MetricsService implements OnApplicationShutdown {
   /** The read of the queue sizes under way, shared by the metrics of one scrape (and by concurrent scrapes). */
   private queueRead?: Promise<Record<QueueName, number> | null>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    streams: EventStreams,
+  ) {
     collectDefaultMetrics({ register: this.registry });
+    this.liveMetrics(streams);
     // A scrape collects in this order. The pool is read (synchronously) before the queue query
     // takes a connection from it, so that the scrape does not see its own query.
     this.poolGauge(
@@ -98,6 +95,55 @@ export class MetricsService implements OnApplicationShutdown {
     this.registry.clear();
   }
 
+  private liveMetrics(streams: EventStreams): void {
+    const open: Gauge<'kind'> = new Gauge({
+      name: 'comment_desk_live_streams',
+      help: 'Event streams open on this instance, by kind (thread readers, moderators)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect: () => {
+        open.set({ kind: 'thread' }, streams.count('thread'));
+        open.set({ kind: 'moderation' }, streams.count('moderation'));
+      },
+    });
+    new Gauge({
+      name: 'comment_desk_live_max_connections',
+      help: 'Event streams this instance holds before refusing more (LIVE_MAX_CONNECTIONS)',
+      registers: [this.registry],
+      collect() {
+        this.set(streams.maxConnections);
+      },
+    });
+    const counters: [string, string, () => number][] = [
+      [
+        'comment_desk_live_events_sent_total',
+        'Events written to streams (one per event and reader)',
+        () => streams.stats.eventsSent,
+      ],
+      [
+        'comment_desk_live_readers_dropped_slow_total',
+        'Streams dropped because their reader stopped reading',
+        () => streams.stats.droppedSlow,
+      ],
+      [
+        'comment_desk_live_connections_refused_total',
+        'Streams refused with 503: the instance was full or draining',
+        () => streams.stats.refused,
+      ],
+    ];
+    for (const [name, help, read] of counters) {
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    }
+  }
+
   /** The pg Pool behind TypeORM, while the DataSource is connected. */
   private pool(): Pool | undefined {
     if (!this.dataSource.isInitialized) return undefined;
@@ -129,15 +175,12 @@ export class MetricsService implements OnApplicationShutdown {
   }
 
   /**
-   * One query over the articles' counters, which move in the same transaction as every comment
-   * (so they equal a recount): no scan of the comments. When the database does not answer, the
-   * queue sizes are left out of the scrape (and the failure counted) rather than failing it.
+   * When the database does not answer, the queue sizes are left out of the scrape (and the
+   * failure counted) rather than failing it.
    */
   private async queryQueues(): Promise<Record<QueueName, number> | null> {
-    const sums = QUEUES.map((q) => `COALESCE(sum(${QUEUE_COUNTERS[q]}), 0)::float8 AS ${q}`).join(', ');
     try {
-      const [row]: Record<QueueName, number>[] = await this.dataSource.query(`SELECT ${sums} FROM articles`);
-      return Object.fromEntries(QUEUES.map((q) => [q, Number(row[q])])) as Record<QueueName, number>;
+      return await readQueueSizes(this.dataSource);
     } catch (error) {
       this.queueFailures.inc();
       this.logger.warn(`Could not read the moderation queue sizes: ${(error as Error).message}`);

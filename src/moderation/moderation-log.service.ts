@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { sql } from '../database/sql';
+import { CURRENT_XACT, MODERATION_CHANNEL } from '../live/moderation-events.service';
 import { LogTargetType } from './moderation-log-entry.entity';
 
 export interface LogRecord {
@@ -16,14 +17,29 @@ export interface LogRecord {
   reason?: string | null;
 }
 
-/** Writes the moderation log; always given the manager of the transaction that makes the change. */
+/**
+ * Writes the moderation log; always given the manager of the transaction that makes the change.
+ * The same statement tells the moderators' live stream: a held comment, or a decision.
+ */
 @Injectable()
 export class ModerationLog {
   async record(manager: EntityManager, record: LogRecord): Promise<void> {
     await sql(
       manager,
-      `INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `WITH entry AS (
+         INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *
+       ), event AS (
+         INSERT INTO moderation_events (xact, type, payload)
+         SELECT ${CURRENT_XACT}, CASE WHEN to_status = 'pending' THEN 'comment.held' ELSE 'decision' END,
+           jsonb_build_object('id', id, 'action', action,
+             'actor', CASE WHEN actor_id IS NULL THEN NULL ELSE jsonb_build_object('id', actor_id, 'name', actor_name) END,
+             'targetType', target_type, 'targetId', target_id, 'articleId', article_id,
+             'fromStatus', from_status, 'toStatus', to_status, 'reason', reason,
+             'createdAt', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+         FROM entry
+       )
+       SELECT pg_notify('${MODERATION_CHANNEL}', '')`,
       [
         record.action,
         record.actor?.id ?? null,

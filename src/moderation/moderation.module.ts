@@ -3,10 +3,11 @@ import { CommentsModule } from '../comments/comments.module';
 import { ReportsModule } from '../reports/reports.module';
 import { ModerationController } from './moderation.controller';
 import { ModerationService } from './moderation.service';
+import { ModerationStreamController } from './moderation-stream.controller';
 
 @Module({
   imports: [CommentsModule, ReportsModule],
-  controllers: [ModerationController],
+  controllers: [ModerationController, ModerationStreamController],
   providers: [ModerationService],
 })
 export class ModerationModule {}

@@ -9,6 +9,7 @@ import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { recordCommentChange } from '../comments/comment-events';
+import { ModerationEvents } from '../live/moderation-events.service';
 import { ThreadEvents } from '../live/thread-events.service';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { UsersService } from '../users/users.service';
@@ -23,6 +24,7 @@ export class ReportsService {
     private readonly users: UsersService,
     private readonly log: ModerationLog,
     private readonly events: ThreadEvents,
+    private readonly moderationEvents: ModerationEvents,
   ) {}
 
   /**
@@ -87,6 +89,12 @@ export class ReportsService {
             reason,
           });
         }
+        await this.moderationEvents.record(manager, 'comment.reported', {
+          ...toReportView(report, true),
+          articleId: row.article_id,
+          openReportCount: openReports,
+          withheld: withhold,
+        });
         return toReportView(report, false);
       },
       { article: articleId },

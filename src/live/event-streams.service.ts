@@ -1,0 +1,175 @@
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
+import { Environment } from '../config/environment';
+import { AppError } from '../errors/app-error';
+import { END_OF_CHUNKS, Frame, HEARTBEAT } from './frames';
+
+const HEARTBEAT_MS = 15_000;
+/** A reader whose socket still holds more than this unsent at the next write is dropped: it reconnects with Last-Event-ID. */
+const SLOW_READER_BYTES = 256 * 1024;
+/** Moderators' streams may go this far past the cap, so that a crowd of readers never locks them out. */
+const MODERATOR_RESERVE = 100;
+/** Measured with `npm run bench -- --live`: the heap one open stream holds, sockets and HTTP objects included. */
+const HEAP_PER_STREAM = 5 * 1024;
+/** The service's own heap under load, before any stream. */
+const HEAP_BASE = 64 * 1024 * 1024;
+/** Files kept free for the database pools, the listener and ordinary requests. */
+const FILES_RESERVE = 1000;
+
+export type StreamKind = 'thread' | 'moderation';
+
+/** One open event stream: the socket and how its bytes are framed. */
+export class StreamReader {
+  closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly chunked: boolean,
+    private readonly onSlow: (reader: StreamReader) => void,
+  ) {}
+
+  /** A reader still holding more than the bound unsent from earlier writes is dropped instead. */
+  write(frame: Frame): void {
+    if (this.closed) return;
+    if (this.socket.writableLength > SLOW_READER_BYTES) return this.onSlow(this);
+    this.socket.write(this.chunked ? frame.chunked : frame.bytes);
+  }
+
+  /** Ends the response properly, after what is already queued, with a last frame (a retry delay). */
+  end(last?: Frame): void {
+    if (this.closed) return;
+    if (last) this.write(last);
+    if (this.chunked) this.socket.end(END_OF_CHUNKS);
+    else this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * The event streams open on this instance, whatever they carry: the cap beyond which new ones are
+ * refused (503, so that clients poll instead), heartbeats, dropping readers that stop reading, and
+ * ending every stream when the instance drains.
+ */
+@Injectable()
+export class EventStreams implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  readonly maxConnections: number;
+  readonly stats = { eventsSent: 0, droppedSlow: 0, refused: 0 };
+  private readonly open = new Map<StreamReader, StreamKind>();
+  private draining = false;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(env: Environment) {
+    this.maxConnections = env.LIVE_MAX_CONNECTIONS ?? defaultMaxConnections();
+  }
+
+  count(kind?: StreamKind): number {
+    if (!kind) return this.open.size;
+    let n = 0;
+    for (const k of this.open.values()) if (k === kind) n++;
+    return n;
+  }
+
+  /**
+   * Answers the request with an event stream (taking the response out of Fastify's hands), or
+   * refuses it with 503 and Retry-After when the instance is full or draining. `onClose` runs
+   * once, whenever and however the stream ends.
+   */
+  start(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: StreamKind,
+    onClose: (r: StreamReader) => void,
+  ): StreamReader {
+    const limit = kind === 'moderation' ? this.maxConnections + MODERATOR_RESERVE : this.maxConnections;
+    if (this.draining || this.open.size >= limit) {
+      this.stats.refused++;
+      reply.header('Retry-After', String(5 + Math.floor(Math.random() * 10)));
+      throw new AppError(
+        503,
+        'UNAVAILABLE',
+        this.draining
+          ? 'This instance is shutting down: reconnect'
+          : 'Too many live readers on this instance: poll the thread, and try the stream again later',
+      );
+    }
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    const socket = res.socket!;
+    socket.setNoDelay(true);
+    const reader = new StreamReader(socket, res.chunkedEncoding === true, (slow) => {
+      this.stats.droppedSlow++;
+      slow.destroy();
+    });
+    this.open.set(reader, kind);
+    socket.once('close', () => {
+      reader.closed = true;
+      this.open.delete(reader);
+      onClose(reader);
+    });
+    if (request.method === 'HEAD') reader.end();
+    return reader;
+  }
+
+  countSent(readers: number, events: number): void {
+    this.stats.eventsSent += readers * events;
+  }
+
+  onApplicationBootstrap(): void {
+    this.heartbeat = setInterval(() => {
+      for (const reader of this.open.keys()) reader.write(HEARTBEAT);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /**
+   * Before the server closes: refuse new streams and end the open ones, each telling its client
+   * to come back after a random delay of up to 5 s, so that they reconnect elsewhere, spread out.
+   */
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+    clearInterval(this.heartbeat);
+    for (const reader of this.open.keys()) reader.end(Frame.of(`retry: ${Math.floor(Math.random() * 5000)}\n\n`));
+  }
+
+  onApplicationShutdown(): void {
+    for (const reader of this.open.keys()) reader.destroy();
+  }
+}
+
+/**
+ * What this process can hold: its V8 heap (`--max-old-space-size`) less what the service needs
+ * besides, and its open-files limit less a reserve, so that readers never starve the database
+ * pool or ordinary requests of file descriptors.
+ */
+export function defaultMaxConnections(): number {
+  const byMemory = Math.floor((getHeapStatistics().heap_size_limit - HEAP_BASE) / HEAP_PER_STREAM);
+  const files = openFilesLimit();
+  const byFiles = files === undefined ? Infinity : files - FILES_RESERVE;
+  return Math.max(100, Math.min(byMemory, byFiles));
+}
+
+function openFilesLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft && /^\d+$/.test(soft) ? Number(soft) : undefined;
+  } catch {
+    return undefined; // not Linux: the memory bound alone
+  }
+}

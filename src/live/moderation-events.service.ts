@@ -1,0 +1,147 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { sql } from '../database/sql';
+import { readQueueSizes } from '../moderation/queue-sizes';
+import { EventStreams, StreamReader } from './event-streams.service';
+import { eventFrame, Frame } from './frames';
+import { EventSource, LiveChannel, Position } from './live-channel';
+import { PgListener } from './pg-listener.service';
+import { ThreadEvents } from './thread-events.service';
+
+export const MODERATION_EVENT_TYPES = ['comment.held', 'comment.reported', 'decision', 'queue.counts'] as const;
+export type ModerationEventType = (typeof MODERATION_EVENT_TYPES)[number];
+
+export const MODERATION_CHANNEL = 'moderation_events';
+/** The transaction's id as moderation_events.xact takes it. */
+export const CURRENT_XACT = `pg_current_xact_id()::text::bigint`;
+const SETTLED_XACT = `pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+const RETENTION = '1 day';
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** How soon to look again for events that wait behind a transaction still running. */
+const UNSETTLED_RETRY_MS = 50;
+/** Queue sizes are read at most this often, and only while a moderator is listening. */
+const QUEUE_SIZES_EVERY_MS = 1000;
+const EVENT_ID = /^(\d{1,18})-(\d{1,18})$/;
+
+/**
+ * The moderators' stream across all articles: comments newly held or reported and every decision
+ * (each a moderation log entry), written in the transaction of the change, and the queues' sizes,
+ * read on this instance when something changed. One channel per instance serves every moderator.
+ */
+@Injectable()
+export class ModerationEvents implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ModerationEvents.name);
+  private readonly channel: LiveChannel;
+  private queueSizes?: { json: string; frame: Frame };
+  private queueTimer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly streams: EventStreams,
+    listener: PgListener,
+    threads: ThreadEvents,
+  ) {
+    this.channel = new LiveChannel(
+      this.source(),
+      this.logger,
+      (r, e) => streams.countSent(r, e),
+      () => this.queueSizes?.frame,
+    );
+    listener.on(MODERATION_CHANNEL, () => {
+      this.channel.wake();
+      this.queuesChanged();
+    });
+    threads.onAnyChange(() => this.queuesChanged());
+  }
+
+  /** Records an event in the transaction of `manager` (decisions come with their log entries). */
+  async record(manager: EntityManager, type: ModerationEventType, data: unknown): Promise<void> {
+    await sql(
+      manager,
+      `WITH event AS (INSERT INTO moderation_events (xact, type, payload) VALUES (${CURRENT_XACT}, $1, $2))
+       SELECT pg_notify('${MODERATION_CHANNEL}', '')`,
+      [type, JSON.stringify(data)],
+    );
+  }
+
+  parseEventId(lastEventId: string | undefined): Position | undefined {
+    const match = lastEventId === undefined ? null : EVENT_ID.exec(lastEventId);
+    return match ? [BigInt(match[1]), BigInt(match[2])] : undefined;
+  }
+
+  /** Adds a moderator: what they missed after `lastEventId`, the queue sizes, then every new event. */
+  follow(reader: StreamReader, lastEventId?: Position): Promise<void> {
+    this.queuesChanged();
+    return this.channel.join(reader, lastEventId);
+  }
+
+  unfollow(reader: StreamReader): void {
+    this.channel.leave(reader);
+  }
+
+  onApplicationBootstrap(): void {
+    this.pruneTimer = setInterval(
+      () =>
+        this.dataSource
+          .query(`DELETE FROM moderation_events WHERE created_at < now() - interval '${RETENTION}'`)
+          .catch(() => undefined),
+      PRUNE_EVERY_MS,
+    );
+    this.pruneTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.pruneTimer);
+    clearTimeout(this.queueTimer);
+    this.channel.close();
+  }
+
+  /** Reads the queue sizes within a second, once for however many changes, if anyone listens. */
+  private queuesChanged(): void {
+    if (this.queueTimer || this.channel.idle) return;
+    this.queueTimer = setTimeout(async () => {
+      try {
+        const json = JSON.stringify(await readQueueSizes(this.dataSource));
+        if (json !== this.queueSizes?.json) {
+          this.queueSizes = { json, frame: eventFrame(undefined, 'queue.counts', json) };
+          this.channel.broadcast(this.queueSizes.frame);
+        }
+      } catch (error) {
+        this.logger.warn(`reading the queue sizes failed: ${(error as Error).message}`);
+      } finally {
+        this.queueTimer = undefined;
+      }
+    }, QUEUE_SIZES_EVERY_MS);
+    this.queueTimer.unref();
+  }
+
+  /**
+   * Events in the order of (transaction id, seq), delivered only once every transaction older than
+   * theirs has ended: a reader's position is then never passed by an event that commits later.
+   */
+  private source(): EventSource {
+    return {
+      current: async () => {
+        const [{ xmin }] = await this.dataSource.query(`SELECT ${SETTLED_XACT}::text AS xmin`);
+        return [BigInt(xmin), 0n];
+      },
+      readAfter: async ([xact, seq], limit) => {
+        const { rows } = await sql<{ xact: string; seq: string; type: string; payload: string; settled: boolean }>(
+          this.dataSource,
+          `SELECT xact, seq, type, payload::text AS payload, xact < ${SETTLED_XACT} AS settled
+           FROM moderation_events WHERE (xact, seq) > ($1, $2) ORDER BY xact, seq LIMIT $3`,
+          [String(xact), String(seq), limit],
+        );
+        const settled = rows.findIndex((row) => !row.settled);
+        const events = (settled < 0 ? rows : rows.slice(0, settled)).map((row) => ({
+          position: [BigInt(row.xact), BigInt(row.seq)] as const,
+          id: `${row.xact}-${row.seq}`,
+          type: row.type,
+          data: row.payload,
+        }));
+        return { events, retryInMs: settled < 0 ? undefined : UNSETTLED_RETRY_MS };
+      },
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access } from '../auth/access.decorator';
+import { EventStreams } from '../live/event-streams.service';
+import { MODERATION_EVENT_TYPES, ModerationEvents } from '../live/moderation-events.service';
+
+@ApiTags('moderation')
+@ApiBearerAuth()
+@Controller('moderation/stream')
+export class ModerationStreamController {
+  constructor(
+    private readonly streams: EventStreams,
+    private readonly events: ModerationEvents,
+  ) {}
+
+  /**
+   * Server-sent events for moderators, across all articles: `comment.held` and `decision` (each a
+   * moderation log entry, as `GET /api/moderation/log` shows it), `comment.reported` (the report,
+   * with the comment's open report count), `queue.counts` (every queue's size: on connecting, then
+   * within a second of a change) and `heartbeat`. The token goes in the Authorization header,
+   * never in the URL. Reconnecting with Last-Event-ID resumes without a gap.
+   */
+  @Get()
+  @Access('moderator')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiServiceUnavailableResponse({ description: 'The instance is full or shutting down: retry after Retry-After' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: `Resume after this event; types: ${MODERATION_EVENT_TYPES.join(', ')}`,
+  })
+  stream(
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): void {
+    const reader = this.streams.start(request, reply, 'moderation', (r) => this.events.unfollow(r));
+    this.events.follow(reader, this.events.parseEventId(lastEventId)).catch(() => reader.destroy());
+  }
+}
