@@ -52,6 +52,8 @@ const USAGE = `usage: npm run bench [-- options]
   --rate-limits         run the service with RATE_LIMITS=on (every request counted against its address,
                         posts against their user), the limits raised so that none is refused: what
                         counting costs in production
+  --live                the live-updates benchmark instead (bench/live.mjs): --readers N (19000),
+                        --articles N (500), --workers N (4), --rate N posts/s (20), --seconds S (20)
   --keep                keep the PostgreSQL data folder (embedded) or the databases (DATABASE_URL)
   --out FILE            also write the JSON there (always: bench/results/latest.json)`;
 
@@ -1222,10 +1224,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-main()
-  .then(() => cleanup())
-  .catch(async (error) => {
-    console.error(error.stack ?? error);
-    await cleanup();
-    process.exit(1);
-  });
+// `--live` is its own benchmark: readers holding event streams (bench/live.mjs).
+if (process.argv.includes('--live')) await import('./live.mjs');
+else
+  main()
+    .then(() => cleanup())
+    .catch(async (error) => {
+      console.error(error.stack ?? error);
+      await cleanup();
+      process.exit(1);
+    });

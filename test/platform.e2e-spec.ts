@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
@@ -37,6 +38,17 @@ describe('the platform', () => {
       const url = concrete(path);
       const call = (role?: Role) => {
         const req = t.http()[method.toLowerCase() as 'get'](url);
+        // An event stream never ends: its status and headers are the answer.
+        if (path.endsWith('/stream'))
+          req.buffer(true).parse((res, done) => {
+            let text = '';
+            if (/^text\/event-stream/.test(res.headers['content-type'] ?? '')) {
+              done(null, {});
+              return (res as unknown as IncomingMessage).destroy();
+            }
+            res.on('data', (chunk: Buffer) => (text += chunk));
+            res.on('end', () => done(null, text ? JSON.parse(text) : {}));
+          });
         return role ? req.set('Authorization', `Bearer ${t.token(`${role}-1`, role)}`) : req;
       };
       const anonymous = await call();

@@ -28,6 +28,8 @@ export interface EventSource {
 }
 
 const READ_LIMIT = 500;
+const CROWD = 1000;
+const CROWD_SPACING_MS = 100;
 /** Recent events kept in memory, so that readers who reconnect after a short gap need no read. */
 const RECENT_EVENTS = 256;
 
@@ -46,6 +48,7 @@ export class LiveChannel {
   private queue: Promise<void> = Promise.resolve();
   private wakePending = false;
   private joining = 0;
+  private lastRead = 0;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
 
@@ -90,10 +93,16 @@ export class LiveChannel {
   wake(): void {
     if (this.wakePending || this.closed) return;
     this.wakePending = true;
-    void this.enqueue(async () => {
-      this.wakePending = false;
-      await this.readNew();
-    });
+    const read = () =>
+      void this.enqueue(async () => {
+        this.wakePending = false;
+        this.lastRead = Date.now();
+        await this.readNew();
+      });
+    // A crowd's events go out at most every CROWD_SPACING_MS, several to a write: far fewer writes.
+    const wait = this.readers.size >= CROWD ? this.lastRead + CROWD_SPACING_MS - Date.now() : 0;
+    if (wait > 0) setTimeout(read, wait);
+    else read();
   }
 
   /** Writes to every reader as it is (a snapshot that takes no place in the order). */

@@ -86,6 +86,11 @@ export class StreamReader {
     this.response?.resume();
   }
 
+  /** A refusal, as expectProblem takes a response. */
+  get problem(): { status: number; headers: Record<string, string>; body: unknown } {
+    return { status: this.status, headers: this.headers as Record<string, string>, body: JSON.parse(this.body) };
+  }
+
   close(): void {
     this.response?.destroy();
   }
