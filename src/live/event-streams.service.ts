@@ -13,10 +13,13 @@ const HEARTBEAT_MS = 15_000;
 const SLOW_READER_BYTES = 256 * 1024;
 /** Moderators' streams may go this far past the cap, so that a crowd of readers never locks them out. */
 const MODERATOR_RESERVE = 100;
-/** Measured with `npm run bench -- --live`: the heap one open stream holds, sockets and HTTP objects included. */
-const HEAP_PER_STREAM = 5 * 1024;
-/** The service's own heap under load, before any stream. */
-const HEAP_BASE = 64 * 1024 * 1024;
+/**
+ * The heap one open stream holds, sockets and HTTP objects included: `npm run bench -- --live`
+ * ran out of a 160 MB heap at about 13,000 streams, so about 9 KiB each past the service's own.
+ */
+const HEAP_PER_STREAM = 11 * 1024;
+/** The young generation, and the service's own heap under load with room for a burst of requests. */
+const HEAP_BASE = 96 * 1024 * 1024;
 /** Files kept free for the database pools, the listener and ordinary requests. */
 const FILES_RESERVE = 1000;
 
