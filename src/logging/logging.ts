@@ -34,8 +34,13 @@ export function httpLogger(logger: Logger) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    // A stream refused by the cap is the instance shedding load as designed, not a failure.
+    customLogLevel: (req, res, error) =>
+      (error || res.statusCode >= 500) && !(res.statusCode === 503 && req.url?.split('?')[0].endsWith('/stream'))
+        ? 'error'
+        : res.statusCode >= 400
+          ? 'warn'
+          : 'info',
   });
 }
 
