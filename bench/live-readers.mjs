@@ -1,14 +1,19 @@
 // One process of readers for `npm run bench -- --live`: opens its share of event streams over raw
 // sockets (from its own loopback addresses, so that ports never run out), in waves. One reader in
-// `sample` keeps a histogram of delays from each comment's createdAt to its arrival; the others
-// only read, so that the load generator's CPU goes to reading. Talks to bench/live.mjs by IPC.
+// `sample` notes when each comment arrives (by the number in its body); the others
+// read what arrived once a second (the kernel keeps it meanwhile, far below what the service
+// counts as a slow reader), so that the generator's two cores go to the measured readers.
+// Talks to bench/live.mjs by IPC.
 import { connect } from 'node:net';
 
 const { port, paths, count, perSecond, sourceBase, sample } = JSON.parse(process.argv[2]);
-const histogram = new Uint32Array(30_001); // ms, the last bucket is 30 s or more
-const MARK = Buffer.from('"createdAt": "'); // as PostgreSQL writes jsonb out
+/** Arrival times of each post (by its number), over the measured readers. */
+let arrivals = new Map();
+const MARK = Buffer.from('"body": "Live update '); // as PostgreSQL writes jsonb out
 let connected = 0;
 let sampled = 0;
+/** Measured readers connected, per followed path. */
+const sampledPerPath = new Array(paths.length).fill(0);
 let refused = 0;
 let closed = 0;
 let events = 0;
@@ -36,20 +41,30 @@ function open(i) {
         return;
       }
       connected++;
-      if (measured) sampled++;
+      if (measured) {
+        sampled++;
+        sampledPerPath[i % paths.length]++;
+      }
     }
-    if (!measured) return;
-    // A timestamp cut between two chunks is joined with the next one.
+    if (!measured) {
+      socket.pause();
+      setTimeout(() => socket.resume(), 1000);
+      return;
+    }
+    // A mark cut between two chunks is joined with the next one.
     const text = carry ? carry + chunk.toString('latin1') : null;
     const buf = text === null ? chunk : Buffer.from(text, 'latin1');
     let at = buf.indexOf(MARK);
     while (at >= 0) {
       const start = at + MARK.length;
-      if (start + 24 > buf.length) break;
-      const delay = now - Date.parse(buf.toString('latin1', start, start + 24));
-      histogram[Math.max(0, Math.min(30_000, delay))]++;
+      const end = buf.indexOf(58, start); // ':' after the number
+      if (end < 0) break;
+      const k = Number(buf.toString('latin1', start, end));
+      let times = arrivals.get(k);
+      if (!times) arrivals.set(k, (times = []));
+      times.push(now);
       events++;
-      at = buf.indexOf(MARK, start);
+      at = buf.indexOf(MARK, end);
     }
     carry = at >= 0 ? buf.toString('latin1', at) : '';
   });
@@ -64,11 +79,18 @@ const wave = setInterval(() => {
 }, 100);
 
 process.on('message', (m) => {
-  if (m === 'report') {
-    process.send({ connected, sampled, refused, closed, events, histogram: Array.from(histogram) });
-    histogram.fill(0);
+  if (m.report) {
+    // Delays from each post's answer (which the poster saw) to its arrival here.
+    const histogram = new Array(30_001).fill(0); // ms, the last bucket is 30 s or more
+    for (const [k, times] of arrivals) {
+      const answered = m.answers[k];
+      if (answered === undefined) continue;
+      for (const t of times) histogram[Math.max(0, Math.min(30_000, t - answered))]++;
+    }
+    process.send({ connected, sampled, sampledPerPath, refused, closed, events, histogram });
+    arrivals = new Map();
     events = 0;
   }
-  if (m === 'exit') process.exit(0);
+  if (m.exit) process.exit(0);
 });
 setInterval(() => process.send({ progress: { connected, refused, closed } }), 1000);

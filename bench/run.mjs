@@ -53,6 +53,7 @@ const USAGE = `usage: npm run bench [-- options]
                         posts against their user), the limits raised so that none is refused: what
                         counting costs in production
   --live                the live-updates benchmark instead (bench/live.mjs): --readers N (19000),
+                        --only one|spread, --sample N (1 reader in N measures delays: 10),
                         --articles N (500), --workers N (4), --rate N posts/s (20), --seconds S (20)
   --keep                keep the PostgreSQL data folder (embedded) or the databases (DATABASE_URL)
   --out FILE            also write the JSON there (always: bench/results/latest.json)`;
