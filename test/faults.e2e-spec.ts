@@ -71,6 +71,29 @@ function httpCall(
   });
 }
 
+/** The built service (dist/src/main) on its own port and database, as `npm run start:prod` runs it. */
+function startBuiltService(dbUrl: string, port: number) {
+  const child = spawn(process.execPath, ['dist/src/main'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      PORT: String(port),
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, output: () => output };
+}
+
 describe('faults', () => {
   // The SIGTERM test runs the built service.
   beforeAll(() => {
@@ -222,7 +245,6 @@ describe('faults', () => {
   // ----------------------------------------------------------------------------------------------
   describe('SIGTERM', () => {
     let child: ChildProcess | undefined;
-    let output = '';
 
     afterAll(() => {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -231,23 +253,9 @@ describe('faults', () => {
     it('finishes the requests in flight, refuses new connections, closes its pool and exits 0', async () => {
       const dbUrl = await createTestDatabase();
       const port = await freePort();
-      child = spawn(process.execPath, ['dist/src/main'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: dbUrl,
-          JWT_SECRET: TEST_JWT_SECRET,
-          PORT: String(port),
-          RATE_LIMITS: 'off',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (d) => (output += d));
-      child.stderr!.on('data', (d) => (output += d));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child!.once('exit', (code, signal) => resolve({ code, signal })),
-      );
+      const service = startBuiltService(dbUrl, port);
+      child = service.child;
+      const { exited } = service;
       // Keep-alive connections, as a load balancer in front of the service keeps them.
       const agent = new Agent({ keepAlive: true });
       const call = (method: string, path: string, token?: string, body?: unknown) =>
@@ -303,12 +311,19 @@ describe('faults', () => {
             exited,
             new Promise<never>(
               (_, reject) =>
-                (timer = setTimeout(() => reject(new Error(`no exit within 15 s; output:\n${output}`)), 15_000)),
+                (timer = setTimeout(
+                  () => reject(new Error(`no exit within 15 s; output:\n${service.output()}`)),
+                  15_000,
+                )),
             ),
           ]).finally(() => clearTimeout(timer));
-          expect({ code, signal, output: code === 0 ? '' : output }).toEqual({ code: 0, signal: null, output: '' });
+          expect({ code, signal, output: code === 0 ? '' : service.output() }).toEqual({
+            code: 0,
+            signal: null,
+            output: '',
+          });
           expect(Date.now() - answeredAt).toBeLessThan(3_000); // not held open by idle keep-alive connections
-          expect(output).not.toMatch(/"level":(50|60)/); // no error on the way out (closing the pool included)
+          expect(service.output()).not.toMatch(/"level":(50|60)/); // no error on the way out (closing the pool included)
 
           // Its sessions end with it, and everything that was answered 201 is stored.
           await until("the service's sessions to end", 5_000, async () => {
@@ -340,22 +355,9 @@ describe('faults', () => {
 
     it('ends every stream, telling its client to reconnect (elsewhere), and still exits 0', async () => {
       const port = await freePort();
-      let output = '';
-      child = spawn(process.execPath, ['dist/src/main'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: await createTestDatabase(),
-          JWT_SECRET: TEST_JWT_SECRET,
-          PORT: String(port),
-          RATE_LIMITS: 'off',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (d) => (output += d));
-      child.stderr!.on('data', (d) => (output += d));
-      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      const service = startBuiltService(await createTestDatabase(), port);
+      child = service.child;
+      const exited = service.exited.then(({ code }) => code);
       const agent = new Agent();
       try {
         await until(
@@ -390,10 +392,11 @@ describe('faults', () => {
         const code = await Promise.race([
           exited,
           new Promise<never>(
-            (_, reject) => (timer = setTimeout(() => reject(new Error(`no exit within 10 s:\n${output}`)), 10_000)),
+            (_, reject) =>
+              (timer = setTimeout(() => reject(new Error(`no exit within 10 s:\n${service.output()}`)), 10_000)),
           ),
         ]).finally(() => clearTimeout(timer));
-        expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+        expect({ code, output: code === 0 ? '' : service.output() }).toEqual({ code: 0, output: '' });
       } finally {
         agent.destroy();
       }

@@ -37,6 +37,17 @@ describe('live thread updates (e2e)', () => {
     return reader;
   };
   const article = async () => (await new Api(a).createArticle(mod())).id;
+  /** Every comment posted there is held, which the moderators' stream tells. */
+  const preModeratedArticle = async () => {
+    const id = await article();
+    await a
+      .http()
+      .patch(`/api/articles/${id}`)
+      .set('Authorization', `Bearer ${mod()}`)
+      .send({ moderationMode: 'pre' })
+      .expect(200);
+    return id;
+  };
   const post = async (app: TestApp, articleId: string, user: string, body: string) => {
     const res = await app
       .http()
@@ -210,13 +221,7 @@ describe('live thread updates (e2e)', () => {
     it('carries held comments, reports and decisions taken on another instance, and the queue sizes', async () => {
       const watcher = await modStream(b);
       expect(watcher.status).toBe(200);
-      const id = await article();
-      await a
-        .http()
-        .patch(`/api/articles/${id}`)
-        .set('Authorization', `Bearer ${mod()}`)
-        .send({ moderationMode: 'pre' })
-        .expect(200);
+      const id = await preModeratedArticle();
       const held = await post(a, id, 'gus', 'please look at me');
       const [heldEvent] = await watcher.waitFor(1, 'comment.held');
       expect(JSON.parse(heldEvent.data)).toMatchObject({
@@ -268,13 +273,7 @@ describe('live thread updates (e2e)', () => {
 
     it('resumes from Last-Event-ID without a gap', async () => {
       const first = await modStream(a);
-      const id = await article();
-      await a
-        .http()
-        .patch(`/api/articles/${id}`)
-        .set('Authorization', `Bearer ${mod()}`)
-        .send({ moderationMode: 'pre' })
-        .expect(200);
+      const id = await preModeratedArticle();
       const one = await post(a, id, 'ida', 'first held');
       const [seen] = (await first.waitFor(1, 'comment.held')).filter((e) => JSON.parse(e.data).targetId === one.id);
       first.close();
