@@ -1,8 +1,9 @@
 import { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { Api } from './support/comments-helpers';
 import { expectProblem, until } from './support/expect';
 import { StreamReader } from './support/stream-reader';
-import { createTestApp, TestApp } from './support/test-app';
+import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
 
 const portOf = (app: TestApp) => (app.app.getHttpServer().address() as AddressInfo).port;
 const threadPath = (articleId: string) => `/api/articles/${articleId}/comments/stream`;
@@ -269,6 +270,45 @@ describe('live thread updates (e2e)', () => {
       });
       const ids = watcher.events.filter((e) => e.id).map((e) => e.id!);
       expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('delivers an event of an older transaction that commits later before the newer one, never skipping it', async () => {
+      const watcher = await modStream(b);
+      const older = new Client({ connectionString: a.databaseUrl });
+      await older.connect();
+      try {
+        const event = (n: number) =>
+          `INSERT INTO moderation_events (xact, type, payload)
+           VALUES (pg_current_xact_id()::text::bigint, 'decision', '{"n": ${n}}'); SELECT pg_notify('moderation_events', '')`;
+        await older.query('BEGIN');
+        await older.query(event(1)); // takes the lower transaction id, commits last
+        await a.db.query(event(2));
+        // Time for the stream to see the newer event's notification (and, wrongly, deliver it).
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(watcher.events.filter((e) => e.event === 'decision')).toEqual([]);
+        await older.query('COMMIT');
+        const delivered = await watcher.waitFor(2, 'decision');
+        expect(delivered.map((e) => JSON.parse(e.data).n)).toEqual([1, 2]);
+      } finally {
+        await older.end();
+      }
+    });
+
+    it('is not held up by a long transaction in another database on the same server', async () => {
+      const watcher = await modStream(b);
+      const elsewhere = new Client({ connectionString: await createTestDatabase() });
+      await elsewhere.connect();
+      try {
+        await elsewhere.query('BEGIN');
+        await elsewhere.query('SELECT pg_current_xact_id()'); // holds a transaction id, as a writer does
+        const id = await preModeratedArticle();
+        const held = await post(a, id, 'ned', 'while someone else works');
+        const [event] = await watcher.waitFor(1, 'comment.held');
+        expect(JSON.parse(event.data).targetId).toBe(held.id);
+      } finally {
+        await elsewhere.query('ROLLBACK');
+        await elsewhere.end();
+      }
     });
 
     it('resumes from Last-Event-ID without a gap', async () => {

@@ -14,7 +14,17 @@ export type ModerationEventType = (typeof MODERATION_EVENT_TYPES)[number];
 export const MODERATION_CHANNEL = 'moderation_events';
 /** The transaction's id as moderation_events.xact takes it. */
 export const CURRENT_XACT = `pg_current_xact_id()::text::bigint`;
-const SETTLED_XACT = `pg_snapshot_xmin(pg_current_snapshot())::text::bigint`;
+/**
+ * The oldest transaction that may still add an event: in this statement's snapshot, the oldest
+ * still running, leaving out those known to be in another database (which cannot write this
+ * table), so that a long transaction elsewhere on the server holds nothing up. One that ended
+ * since the snapshot is no longer listed anywhere, so it stays in: its events are not visible
+ * yet, and the stream must wait for them.
+ */
+const SETTLED_XACT = `COALESCE(
+  (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+    WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = xid(x) AND a.datname <> current_database())),
+  pg_snapshot_xmax(pg_current_snapshot())::text::bigint)`;
 const RETENTION = '1 day';
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** How soon to look again for events that wait behind a transaction still running. */
@@ -117,8 +127,9 @@ export class ModerationEvents implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Events in the order of (transaction id, seq), delivered only once every transaction older than
-   * theirs has ended: a reader's position is then never passed by an event that commits later.
+   * Events in the order of (transaction id, seq), delivered only once every transaction of this
+   * database older than theirs has ended: a reader's position is then never passed by an event
+   * that commits later.
    */
   private source(): EventSource {
     return {
@@ -129,8 +140,9 @@ export class ModerationEvents implements OnApplicationBootstrap, OnApplicationSh
       readAfter: async ([xact, seq], limit) => {
         const { rows } = await sql<{ xact: string; seq: string; type: string; payload: string; settled: boolean }>(
           this.dataSource,
-          `SELECT xact, seq, type, payload::text AS payload, xact < ${SETTLED_XACT} AS settled
-           FROM moderation_events WHERE (xact, seq) > ($1, $2) ORDER BY xact, seq LIMIT $3`,
+          `WITH horizon AS (SELECT ${SETTLED_XACT} AS xact)
+           SELECT e.xact, e.seq, e.type, e.payload::text AS payload, e.xact < horizon.xact AS settled
+           FROM moderation_events e, horizon WHERE (e.xact, e.seq) > ($1, $2) ORDER BY e.xact, e.seq LIMIT $3`,
           [String(xact), String(seq), limit],
         );
         const settled = rows.findIndex((row) => !row.settled);
