@@ -246,7 +246,7 @@ describe('live thread updates (e2e)', () => {
         targetId: held.id,
         fromStatus: 'pending',
         toStatus: 'approved',
-        actor: { id: 'mod-live' },
+        actor: { id: 'mod-live', name: 'mod-live name' },
       });
       await a
         .http()
@@ -259,10 +259,10 @@ describe('live thread updates (e2e)', () => {
         commentId: held.id,
         articleId: id,
         reason: 'spam',
-        note: 'ads',
         userId: 'hal',
         openReportCount: 1,
       });
+      expect(JSON.parse(report.data)).not.toHaveProperty('note');
       // The sizes, as the queues hold them, within a second or so of the change.
       await until('queue sizes with the report', 5000, () => {
         const counts = watcher.events.filter((e) => e.event === 'queue.counts').map((e) => JSON.parse(e.data));

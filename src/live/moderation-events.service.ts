@@ -141,8 +141,11 @@ export class ModerationEvents implements OnApplicationBootstrap, OnApplicationSh
         const { rows } = await sql<{ xact: string; seq: string; type: string; payload: string; settled: boolean }>(
           this.dataSource,
           `WITH horizon AS (SELECT ${SETTLED_XACT} AS xact)
-           SELECT e.xact, e.seq, e.type, e.payload::text AS payload, e.xact < horizon.xact AS settled
-           FROM moderation_events e, horizon WHERE (e.xact, e.seq) > ($1, $2) ORDER BY e.xact, e.seq LIMIT $3`,
+           SELECT e.xact, e.seq, e.type, e.xact < horizon.xact AS settled,
+             (CASE WHEN u.id IS NULL THEN e.payload
+                   ELSE jsonb_set(e.payload, '{actor,name}', COALESCE(to_jsonb(u.name), 'null')) END)::text AS payload
+           FROM moderation_events e CROSS JOIN horizon LEFT JOIN users u ON u.id = e.payload->'actor'->>'id'
+           WHERE (e.xact, e.seq) > ($1, $2) ORDER BY e.xact, e.seq LIMIT $3`,
           [String(xact), String(seq), limit],
         );
         const settled = rows.findIndex((row) => !row.settled);

@@ -19,7 +19,8 @@ export interface LogRecord {
 
 /**
  * Writes the moderation log; always given the manager of the transaction that makes the change.
- * The same statement tells the moderators' live stream: a held comment, or a decision.
+ * The same statement tells the moderators' live stream: a held comment, or a decision (naming
+ * its actor by id: the stream adds the name as it reads, so that no copy outlives an erasure).
  */
 @Injectable()
 export class ModerationLog {
@@ -33,7 +34,7 @@ export class ModerationLog {
          INSERT INTO moderation_events (xact, type, payload)
          SELECT ${CURRENT_XACT}, CASE WHEN to_status = 'pending' THEN 'comment.held' ELSE 'decision' END,
            jsonb_build_object('id', id, 'action', action,
-             'actor', CASE WHEN actor_id IS NULL THEN NULL ELSE jsonb_build_object('id', actor_id, 'name', actor_name) END,
+             'actor', CASE WHEN actor_id IS NULL THEN NULL ELSE jsonb_build_object('id', actor_id) END,
              'targetType', target_type, 'targetId', target_id, 'articleId', article_id,
              'fromStatus', from_status, 'toStatus', to_status, 'reason', reason,
              'createdAt', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))

@@ -89,8 +89,10 @@ export class ReportsService {
             reason,
           });
         }
+        // Without the reporter's note: the stream keeps no text of a reader's own (the queue shows it).
+        const { note: _note, ...reported } = toReportView(report, true);
         await this.moderationEvents.record(manager, 'comment.reported', {
-          ...toReportView(report, true),
+          ...reported,
           articleId: row.article_id,
           openReportCount: openReports,
           withheld: withhold,
