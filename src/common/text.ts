@@ -15,3 +15,6 @@ export function IsStorableText(options?: ValidationOptions) {
       validator: { validate: (value: unknown) => isStorableText(value) },
     });
 }
+
+/** Text matched literally inside a LIKE pattern (backslash is LIKE's default escape). */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);

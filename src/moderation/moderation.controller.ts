@@ -14,6 +14,7 @@ import {
   QueueName,
   QUEUES,
   QueueQueryDto,
+  SearchCommentsQueryDto,
 } from './dto/moderation.dto';
 import { ModerationService } from './moderation.service';
 import { BulkResponseView, LogPageView, ModeratedUserView, QueuePageView } from './moderation.views';
@@ -41,6 +42,12 @@ export class ModerationController {
   @ApiParam({ name: 'queue', enum: QUEUES })
   queue(@Param('queue', queuePipe) queue: QueueName, @Query() query: QueueQueryDto): Promise<QueuePageView> {
     return this.moderation.queue(queue, query);
+  }
+
+  /** Every article and status, newest first: by words or a fragment of the text, author, article, status, time. */
+  @Get('comments')
+  search(@Query() query: SearchCommentsQueryDto): Promise<QueuePageView> {
+    return this.moderation.search(query);
   }
 
   @Post('comments/:id/approve')

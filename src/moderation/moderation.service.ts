@@ -6,6 +6,7 @@ import { CommentStatus } from '../comments/comment.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, OWN_COLUMNS, toCommentView } from '../comments/comment.view';
 import { CommentsService, countedComment, countedState } from '../comments/comments.service';
 import { decodeCursor, toPage } from '../common/pagination';
+import { escapeLike } from '../common/text';
 import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
@@ -14,10 +15,18 @@ import { ThreadEvents } from '../live/thread-events.service';
 import { ReportsService } from '../reports/reports.service';
 import { User } from '../users/user.entity';
 import { isBanned, UsersService } from '../users/users.service';
-import { BanDto, BulkDecisionDto, DecisionDto, LogQueryDto, QueueName, QueueQueryDto } from './dto/moderation.dto';
+import {
+  BanDto,
+  BulkDecisionDto,
+  DecisionDto,
+  LogQueryDto,
+  QueueName,
+  QueueQueryDto,
+  SearchCommentsQueryDto,
+} from './dto/moderation.dto';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
 import { ModerationLog } from './moderation-log.service';
-import { BulkResponseView, LogEntryView, ModeratedUserView, QueueItemView } from './moderation.views';
+import { BulkResponseView, LogEntryView, ModeratedUserView, QueueItemView, QueuePageView } from './moderation.views';
 
 const QUEUE_FILTER: Record<QueueName, string> = {
   pending: `c.status = 'pending'`,
@@ -62,17 +71,65 @@ export class ModerationService {
       rows.map((r) => Object.assign(r, { createdAt: r.created_at })),
       query.limit,
     );
+    return { items: await this.toItems(page.items), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Comments of every article and status (deleted ones left out), newest first: by words of their
+   * text (full-text, any language's words as they are) or a fragment of it, by author (id, or a
+   * fragment of the name), article, status and time.
+   */
+  async search(query: SearchCommentsQueryDto): Promise<QueuePageView> {
+    const list = 'search';
+    const after = decodeCursor(list, query.cursor);
+    const params: unknown[] = [query.limit + 1];
+    const where = ['c.deleted_at IS NULL'];
+    if (query.q !== undefined) {
+      const q = params.push(query.q);
+      const fragment = params.push(`%${escapeLike(query.q)}%`);
+      where.push(
+        `(to_tsvector('simple', c.body) @@ websearch_to_tsquery('simple', $${q}) OR (length($${q}) >= 3 AND c.body ILIKE $${fragment}))`,
+      );
+    }
+    if (query.author !== undefined) {
+      const id = params.push(query.author);
+      const name = params.push(`%${escapeLike(query.author)}%`);
+      where.push(`(c.author_id = $${id} OR (length($${id}) >= 3 AND u.name ILIKE $${name}))`);
+    }
+    if (query.articleId) where.push(`c.article_id = $${params.push(query.articleId)}`);
+    if (query.status) where.push(`c.status = $${params.push(query.status)}`);
+    if (query.from) where.push(`c.created_at >= $${params.push(query.from)}`);
+    if (query.to) where.push(`c.created_at < $${params.push(query.to)}`);
+    if (after) where.push(`(c.created_at, c.id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})`);
+    const { rows } = await sql<CommentRow & { article_title: string; article_url: string }>(
+      this.dataSource,
+      `SELECT ${COMMENT_COLUMNS}, a.title AS article_title, a.url AS article_url
+       FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
+       WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
+      params,
+    );
+    const page = toPage(
+      list,
+      rows.map((r) => Object.assign(r, { createdAt: r.created_at })),
+      query.limit,
+    );
+    return { items: await this.toItems(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** Comments as moderators' cards show them: with their article and open reports. */
+  private async toItems(
+    rows: (CommentRow & { article_title: string; article_url: string })[],
+  ): Promise<QueueItemView[]> {
     const reports = await this.reports.openReports(
       this.dataSource.manager,
-      page.items.filter((r) => r.open_report_count > 0).map((r) => r.id),
+      rows.filter((r) => r.open_report_count > 0).map((r) => r.id),
     );
-    const items: QueueItemView[] = page.items.map((row) => ({
+    return rows.map((row) => ({
       ...toCommentView(row, { id: '', name: null, role: 'moderator' }),
       article: { id: row.article_id, title: row.article_title, url: row.article_url },
       openReportCount: row.open_report_count,
       reports: reports.get(row.id) ?? [],
     }));
-    return { items, nextCursor: page.nextCursor };
   }
 
   /**

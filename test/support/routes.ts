@@ -30,6 +30,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/bulk', 'moderator'],
   ['GET', '/api/moderation/log', 'moderator'],
   ['GET', '/api/moderation/stream', 'moderator'],
+  ['GET', '/api/moderation/comments', 'moderator'],
   ['GET', '/api/moderation/settings', 'moderator'],
   ['PUT', '/api/moderation/settings', 'admin'],
   ['GET', '/api/moderation/users/:id', 'moderator'],

@@ -92,3 +92,44 @@ export class PremodDto {
   @IsBoolean()
   enabled: boolean;
 }
+
+const isoDate = ({ value }: { value: unknown }) => (typeof value === 'string' ? new Date(value) : value);
+
+export class SearchCommentsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Words of the text (web search syntax: "a phrase", -word, or), or a fragment of at least 3 characters',
+  })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 200)
+  @IsStorableText()
+  q?: string;
+
+  @ApiPropertyOptional({ description: "The author's user id, or a fragment of their display name" })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 200)
+  @IsStorableText()
+  author?: string;
+
+  @IsOmittable()
+  @IsUUID()
+  articleId?: string;
+
+  @ApiPropertyOptional({ enum: COMMENT_STATUSES })
+  @IsOmittable()
+  @IsIn(COMMENT_STATUSES)
+  status?: CommentStatus;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Posted at or after' })
+  @IsOmittable()
+  @Transform(isoDate)
+  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  from?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Posted before' })
+  @IsOmittable()
+  @Transform(isoDate)
+  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  to?: Date;
+}
