@@ -3,6 +3,7 @@ import { CommentRevision } from '../comments/comment-revision.entity';
 import { Comment } from '../comments/comment.entity';
 import { IdempotencyKey } from '../comments/idempotency-key.entity';
 import { ModerationLogEntry } from '../moderation/moderation-log-entry.entity';
+import { UserNote } from '../moderation/user-note.entity';
 import { ModerationEvent } from '../live/moderation-event.entity';
 import { ThreadEvent } from '../live/thread-event.entity';
 import { RateLimitBucket } from '../rate-limits/rate-limit-bucket.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   RateLimitBucket,
   ThreadEvent,
   ModerationEvent,
+  UserNote,
 ];

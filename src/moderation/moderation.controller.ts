@@ -3,11 +3,13 @@ import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CommentView } from '../comments/comment.view';
+import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
 import {
   BanDto,
   BulkDecisionDto,
+  CreateUserNoteDto,
   DecisionDto,
   LogQueryDto,
   PremodDto,
@@ -17,7 +19,14 @@ import {
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
 import { ModerationService } from './moderation.service';
-import { BulkResponseView, LogPageView, ModeratedUserView, QueuePageView } from './moderation.views';
+import {
+  BulkResponseView,
+  LogPageView,
+  ModeratedUserView,
+  QueuePageView,
+  UserNotePageView,
+  UserNoteView,
+} from './moderation.views';
 
 const USER_ID = /^[^\u0000]{1,200}$/u;
 
@@ -86,6 +95,22 @@ export class ModerationController {
   @Get('users/:id')
   user(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
     return this.moderation.user(userIdParam(id), user);
+  }
+
+  /** Moderators' notes about the user, newest first (visible to moderators only). */
+  @Get('users/:id/notes')
+  notes(@Param('id') id: string, @Query() query: PageQueryDto): Promise<UserNotePageView> {
+    return this.moderation.notes(userIdParam(id), query);
+  }
+
+  /** Appends a note about the user; notes are never edited. */
+  @Post('users/:id/notes')
+  addNote(
+    @Param('id') id: string,
+    @Body() dto: CreateUserNoteDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<UserNoteView> {
+    return this.moderation.addNote(userIdParam(id), dto, user);
   }
 
   @Post('users/:id/ban')

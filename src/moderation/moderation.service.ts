@@ -5,7 +5,7 @@ import { applyCountChange } from '../comments/comment-counters';
 import { CommentStatus } from '../comments/comment.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, OWN_COLUMNS, toCommentView } from '../comments/comment.view';
 import { CommentsService, countedComment, countedState } from '../comments/comments.service';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, PageQueryDto, toPage } from '../common/pagination';
 import { escapeLike } from '../common/text';
 import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
@@ -22,11 +22,20 @@ import {
   LogQueryDto,
   QueueName,
   QueueQueryDto,
+  CreateUserNoteDto,
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
 import { ModerationLog } from './moderation-log.service';
-import { BulkResponseView, LogEntryView, ModeratedUserView, QueueItemView, QueuePageView } from './moderation.views';
+import {
+  BulkResponseView,
+  LogEntryView,
+  ModeratedUserView,
+  QueueItemView,
+  QueuePageView,
+  UserNotePageView,
+  UserNoteView,
+} from './moderation.views';
 
 const QUEUE_FILTER: Record<QueueName, string> = {
   pending: `c.status = 'pending'`,
@@ -242,6 +251,67 @@ export class ModerationService {
       counts: byStatus,
       recentComments: recent.map((r) => toCommentView(r, moderator)),
       createdAt: user.createdAt,
+    };
+  }
+
+  /** Appends a note about a known user, with its log entry (which records the note, not its text). */
+  async addNote(userId: string, dto: CreateUserNoteDto, moderator: AuthUser): Promise<UserNoteView> {
+    return this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      const { rows } = await sql<{ id: string; created_at: Date }>(
+        manager,
+        `INSERT INTO user_notes (user_id, author_id, body) SELECT id, $2, $3 FROM users WHERE id = $1
+         RETURNING id, created_at`,
+        [userId, moderator.id, dto.body],
+      );
+      if (rows.length === 0) throw AppError.notFound('The user');
+      await this.log.record(manager, {
+        action: 'note',
+        actor: moderator,
+        targetType: 'user',
+        targetId: userId,
+        reason: `note ${rows[0].id}`,
+      });
+      return {
+        id: rows[0].id,
+        userId,
+        author: { id: moderator.id, name: moderator.name },
+        body: dto.body,
+        createdAt: rows[0].created_at,
+      };
+    });
+  }
+
+  /** A user's notes, newest first. */
+  async notes(userId: string, query: PageQueryDto): Promise<UserNotePageView> {
+    const list = `notes:${userId}`;
+    const after = decodeCursor(list, query.cursor);
+    if (!(await this.dataSource.manager.existsBy(User, { id: userId }))) throw AppError.notFound('The user');
+    const params: unknown[] = [userId, query.limit + 1];
+    const { rows } = await sql<{
+      id: string;
+      author_id: string;
+      author_name: string | null;
+      body: string;
+      created_at: Date;
+    }>(
+      this.dataSource,
+      `SELECT n.id, n.author_id, a.name AS author_name, n.body, n.created_at
+       FROM user_notes n JOIN users a ON a.id = n.author_id
+       WHERE n.user_id = $1 ${after ? `AND (n.created_at, n.id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})` : ''}
+       ORDER BY n.created_at DESC, n.id DESC LIMIT $2`,
+      params,
+    );
+    const page = toPage(list, rows, query.limit, (r) => ({ createdAt: r.created_at, id: r.id }));
+    return {
+      items: page.items.map((r) => ({
+        id: r.id,
+        userId,
+        author: { id: r.author_id, name: r.author_name },
+        body: r.body,
+        createdAt: r.created_at,
+      })),
+      nextCursor: page.nextCursor,
     };
   }
 

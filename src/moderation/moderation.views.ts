@@ -87,3 +87,16 @@ export class ModeratedUserView {
   recentComments: CommentView[];
   createdAt: Date;
 }
+
+export class UserNoteView {
+  id: string;
+  userId: string;
+  author: LogActorView;
+  body: string;
+  createdAt: Date;
+}
+
+export class UserNotePageView {
+  items: UserNoteView[];
+  nextCursor: string | null;
+}

@@ -37,6 +37,8 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/users/:id/ban', 'moderator'],
   ['POST', '/api/moderation/users/:id/unban', 'moderator'],
   ['POST', '/api/moderation/users/:id/premod', 'moderator'],
+  ['GET', '/api/moderation/users/:id/notes', 'moderator'],
+  ['POST', '/api/moderation/users/:id/notes', 'moderator'],
 ];
 
 /** The routes the app serves, as "METHOD /path" (without the docs and CORS preflights). */

@@ -133,3 +133,11 @@ export class SearchCommentsQueryDto extends PageQueryDto {
   @IsDate({ message: 'to must be an ISO 8601 date-time' })
   to?: Date;
 }
+
+export class CreateUserNoteDto {
+  @IsString()
+  @Length(1, 2000)
+  @IsStorableText()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  body: string;
+}
