@@ -84,6 +84,27 @@ describe("moderators' search (e2e)", () => {
     expectProblem(await search({ cursor: 'nonsense' }), 400, 'VALIDATION_FAILED');
   });
 
+  it('finds articles by a fragment of their title or url, for moderators', async () => {
+    const list = (q: string) =>
+      t.http().get('/api/articles').query({ q }).set('Authorization', `Bearer ${mod()}`).expect(200);
+    const titled = await api.createArticle(mod(), {
+      title: `Harbour ${tag} works`,
+      url: `https://news.example/${tag}/port`,
+    });
+    expect((await list(`bour ${tag}`)).body.items.map((a: { id: string }) => a.id)).toEqual([titled.id]);
+    expect((await list(`${tag}/po`)).body.items.map((a: { id: string }) => a.id)).toEqual([titled.id]);
+    expect((await list(`${tag}%`)).body.items).toEqual([]);
+    expectProblem(
+      await t
+        .http()
+        .get('/api/articles')
+        .query({ q: 'bour' })
+        .set('Authorization', `Bearer ${t.token('reader')}`),
+      403,
+      'FORBIDDEN',
+    );
+  });
+
   it('has indexes that its conditions can use', async () => {
     // The planner prefers a scan on this small table; with scans priced out, it shows what it can use.
     const plan = async (where: string, params: unknown[]) => {
@@ -102,6 +123,9 @@ describe("moderators' search (e2e)", () => {
     expect(await plan(`c.body ILIKE $1`, [`%oof dec%`])).toMatch(/IDX_comments_body_trgm/);
     expect(await plan(`c.author_id IN (SELECT id FROM users WHERE name ILIKE $1)`, ['%uilde%'])).toMatch(
       /IDX_users_name_trgm/,
+    );
+    expect(await plan(`c.article_id IN (SELECT id FROM articles WHERE title ILIKE $1)`, ['%bour%'])).toMatch(
+      /IDX_articles_title_trgm/,
     );
   });
 });

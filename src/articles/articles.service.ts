@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
+import { escapeLike } from '../common/text';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
 import { pickReplica, readOnReplica, sql, SqlOptions } from '../database/sql';
@@ -94,6 +95,9 @@ export class ArticlesService {
     const qb = this.dataSource.manager.createQueryBuilder(Article, 'a');
     const after = decodeCursor('articles', query.cursor);
     if (after) qb.andWhere('(a.created_at, a.id) < (:t, :id)', { t: after.createdAt, id: after.id });
+    if (query.q !== undefined) {
+      qb.andWhere('(a.title ILIKE :fragment OR a.url ILIKE :fragment)', { fragment: `%${escapeLike(query.q)}%` });
+    }
     if (query.closed !== undefined) {
       const closedSql = `(a.closed_at IS NOT NULL OR COALESCE(${scheduledCloseSql('a', ':days')} <= now(), false))`;
       qb.andWhere(query.closed === 'true' ? closedSql : `NOT ${closedSql}`, { days: settings.autoCloseAfterDays });

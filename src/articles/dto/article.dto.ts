@@ -105,4 +105,11 @@ export class ListArticlesQueryDto extends PageQueryDto {
   @IsOmittable()
   @IsIn(['true', 'false'])
   closed?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'Moderators: a fragment of the title or the url' })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 200)
+  @IsStorableText()
+  q?: string;
 }
