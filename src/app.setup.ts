@@ -1,11 +1,12 @@
 import helmet from '@fastify/helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Environment, trustProxy } from './config/environment';
 import { answerClientError } from './errors/client-error';
 import { BODY_LIMIT, readBodies } from './errors/body-reading';
 import { answerRouterError } from './errors/problem.filter';
 import { createLogger, httpLogger } from './logging/logging';
+import { createOpenApiDocument } from './openapi/openapi-document';
 
 /** The HTTP server: Fastify, as tests and the real server both build it. */
 export function createHttpAdapter(env: Pick<Environment, 'TRUST_PROXY'>): FastifyAdapter {
@@ -52,16 +53,6 @@ export async function configureApp(
     });
   }
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Comment Desk')
-      .setDescription(
-        'Comment threads and their moderation for news publishers. Errors are RFC 9457 problem+json with a stable `code`.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -1,6 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,19 +95,7 @@ function startBuiltService(dbUrl: string, port: number) {
 }
 
 describe('faults', () => {
-  // The SIGTERM test runs the built service.
-  beforeAll(() => {
-    // Build once, unless dist is newer than every source file.
-    const newest = (path: string): number =>
-      statSync(path).isDirectory()
-        ? Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))))
-        : statSync(path).mtimeMs;
-    const main = join(ROOT, 'dist', 'src', 'main.js');
-    const fresh =
-      existsSync(main) &&
-      statSync(main).mtimeMs > Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'migrations')));
-    if (!fresh) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
-  }, 130_000);
+  // The SIGTERM tests run the built service (global-setup builds dist/ when it is stale).
 
   // ----------------------------------------------------------------------------------------------
   describe('PostgreSQL stops in the middle of a load', () => {

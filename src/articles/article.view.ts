@@ -83,3 +83,8 @@ export class ThreadArticleView {
     return { id: article.id, closed, closedMessage, disclaimer: DisclaimerView.of(article) };
   }
 }
+
+export class ArticlePageView {
+  items: ArticleView[];
+  nextCursor?: string | null;
+}

@@ -4,20 +4,16 @@ import { Access, AuthUser, isModerator } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
-import { ArticleView } from './article.view';
+import { ArticlePageView, ArticleView } from './article.view';
 import { ArticlesService } from './articles.service';
 import { CloseArticleDto, CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
-
-export class ArticlePageView {
-  items: ArticleView[];
-  nextCursor?: string | null;
-}
 
 @ApiTags('articles')
 @Controller('articles')
 export class ArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 
+  /** Creates an article's thread; a url or externalId already known is a 409. */
   @Post()
   @Access('moderator')
   @ApiBearerAuth()
@@ -45,6 +41,7 @@ export class ArticlesController {
     return { items: items.map((a) => ArticleView.of(a, settings, true)), nextCursor };
   }
 
+  /** The article, with its counts (moderators see them per status). */
   @Get(':id')
   @Access('public')
   async findOne(@Param('id', UuidParam()) id: string, @CurrentUser() user?: AuthUser): Promise<ArticleView> {
@@ -52,6 +49,7 @@ export class ArticlesController {
     return ArticleView.of(article, settings, isModerator(user));
   }
 
+  /** Changes the title, moderation mode, scheduled close or disclaimer; each change is logged. */
   @Patch(':id')
   @Access('moderator')
   @ApiBearerAuth()
@@ -78,6 +76,7 @@ export class ArticlesController {
     return ArticleView.of(article, settings, true);
   }
 
+  /** Reopens a closed article to comments. */
   @Post(':id/reopen')
   @HttpCode(200)
   @Access('moderator')

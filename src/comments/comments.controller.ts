@@ -46,6 +46,7 @@ export class CommentsController {
     sendCached(res, await this.comments.thread(articleId, query, viewer, ifNoneMatch));
   }
 
+  /** Posts a comment or a reply; the rules decide its status. A retry with the same Idempotency-Key creates nothing. */
   @Post('articles/:id/comments')
   @Access('user')
   @RateLimit('post')
@@ -84,6 +85,7 @@ export class CommentsController {
     sendCached(res, await this.comments.replies(id, query, viewer, ifNoneMatch));
   }
 
+  /** A visible comment, or one of the caller's own, or any for a moderator. */
   @Get('comments/:id')
   @Access('public')
   findOne(@Param('id', UuidParam()) id: string, @CurrentUser() viewer?: AuthUser): Promise<CommentView> {
@@ -99,6 +101,7 @@ export class CommentsController {
     return this.comments.edit(id, dto.body, user);
   }
 
+  /** Its author or a moderator deletes; with replies it stays in the thread as a tombstone. */
   @Delete('comments/:id')
   @Access('user')
   @ApiBearerAuth()

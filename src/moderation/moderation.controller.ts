@@ -59,6 +59,7 @@ export class ModerationController {
     return this.moderation.search(query);
   }
 
+  /** Approves a comment and resolves its open reports; with expectedStatus, a stale decision is a 409. */
   @Post('comments/:id/approve')
   @HttpCode(200)
   approve(
@@ -69,6 +70,7 @@ export class ModerationController {
     return this.moderation.decide(id, 'approve', dto, user);
   }
 
+  /** Rejects a comment and resolves its open reports; with expectedStatus, a stale decision is a 409. */
   @Post('comments/:id/reject')
   @HttpCode(200)
   reject(
@@ -92,6 +94,7 @@ export class ModerationController {
     return this.moderation.logEntries(query);
   }
 
+  /** The user: ban and pre-moderation state, comments by status, recent comments. */
   @Get('users/:id')
   user(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
     return this.moderation.user(userIdParam(id), user);
@@ -113,12 +116,14 @@ export class ModerationController {
     return this.moderation.addNote(userIdParam(id), dto, user);
   }
 
+  /** Bans the user from posting, until a date or until unbanned. */
   @Post('users/:id/ban')
   @HttpCode(200)
   ban(@Param('id') id: string, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
     return this.moderation.ban(userIdParam(id), dto, user);
   }
 
+  /** Lifts the user's ban. */
   @Post('users/:id/unban')
   @HttpCode(200)
   unban(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {

@@ -12,6 +12,7 @@ import { SettingsView } from './settings.view';
 export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
+  /** The moderation settings in force (rules, limits, defaults). */
   @Get()
   @Access('moderator')
   async get(): Promise<SettingsView> {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../../src/database/migrate';
+import { buildDistIfStale } from './build-dist';
 import { databaseUrl } from './database-url';
 
 /**
@@ -13,6 +14,7 @@ import { databaseUrl } from './database-url';
  * database; each test file copies the template into a database of its own.
  */
 export default async function globalSetup(): Promise<void> {
+  buildDistIfStale();
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'comment-desk-test-'));

@@ -1,0 +1,127 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject, ParameterObject, ResponsesObject } from '@nestjs/swagger';
+
+const PROBLEM = { $ref: '#/components/schemas/Problem' };
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+/**
+ * The OpenAPI document of the API, as `/api/docs-json` serves it and `docs/openapi.json` keeps it:
+ * what NestJS generates from the code, completed with what holds for every operation alike (its
+ * problem+json answers, who may call it, a summary), so that a client generated from it is right.
+ */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Comment Desk')
+      .setDescription(
+        'Comment threads and their moderation for news publishers. Errors are RFC 9457 problem+json with a stable `code`.',
+      )
+      .setVersion('0.1.0')
+      .setLicense('Proprietary', 'https://news.example/comment-desk/license')
+      .addServer('/', 'This service')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (operation) complete(operation, path);
+    }
+  }
+  return document;
+}
+
+function complete(operation: OperationObject, path: string): void {
+  // The build's plugin puts a handler's whole comment in `summary`: a summary is its first sentence.
+  if (operation.summary && !operation.description) {
+    const first = firstSentence(operation.summary);
+    if (first !== operation.summary.trim()) [operation.description, operation.summary] = [operation.summary, first];
+  }
+  operation.summary ??= summaryOf(operation);
+  operation.parameters = withoutRepeatedHeaders(operation.parameters as ParameterObject[] | undefined);
+  const signedIn = operation.security !== undefined && operation.security.length > 0;
+  // Public operations take a token too (a signed-in reader sees their own held comments).
+  if (!signedIn) operation.security = [{}, { bearer: [] }];
+  const answers: [string, string][] = [];
+  if ((operation.parameters?.length ?? 0) > 0 || operation.requestBody) answers.push(['400', 'VALIDATION_FAILED']);
+  answers.push(['401', 'UNAUTHENTICATED: a token was given and is not valid, or one is needed']);
+  if (signedIn) answers.push(['403', 'FORBIDDEN, or USER_BANNED: the token does not allow this']);
+  if (path.includes('{')) answers.push(['404', 'NOT_FOUND']);
+  answers.push(['429', 'RATE_LIMITED, with Retry-After']);
+  answers.push(['503', 'UNAVAILABLE: the database is not answering, or the instance is full or draining']);
+  const responses: ResponsesObject = operation.responses;
+  for (const [status, description] of answers) {
+    responses[status] ??= { description, content: { 'application/problem+json': { schema: PROBLEM } } };
+  }
+}
+
+const firstSentence = (text: string): string => {
+  const sentence = text
+    .split(/(?<=\.)\s/)[0]
+    .replace(/\s+/g, ' ')
+    .trim();
+  return sentence.length <= 100 ? sentence : `${sentence.slice(0, 97)}...`;
+};
+
+/** For an operation without a comment: its controller and method. */
+function summaryOf(operation: OperationObject): string {
+  const [controller, method] = (operation.operationId ?? '').split('_');
+  return `${controller.replace(/Controller$/, '').replace(/([a-z])([A-Z])/g, '$1 $2')}: ${method}`;
+}
+
+/**
+ * A header read with @Headers() and also documented with @ApiHeader() appears twice (once as
+ * required): keep the documented one.
+ */
+function withoutRepeatedHeaders(parameters: ParameterObject[] | undefined): ParameterObject[] | undefined {
+  if (!parameters) return parameters;
+  const documented = new Set(
+    parameters.filter((p) => p.in === 'header' && p.description).map((p) => p.name.toLowerCase()),
+  );
+  return parameters.filter((p) => p.in !== 'header' || p.description || !documented.has(p.name.toLowerCase()));
+}
+
+const PROBLEM_SCHEMA = {
+  type: 'object' as const,
+  description: 'An RFC 9457 problem',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' as const, example: 'urn:comment-desk:problem:validation-failed' },
+    title: { type: 'string' as const },
+    status: { type: 'integer' as const },
+    detail: { type: 'string' as const },
+    code: {
+      type: 'string' as const,
+      enum: [
+        'VALIDATION_FAILED',
+        'UNAUTHENTICATED',
+        'FORBIDDEN',
+        'USER_BANNED',
+        'NOT_FOUND',
+        'ARTICLE_CLOSED',
+        'CONFLICT',
+        'PAYLOAD_TOO_LARGE',
+        'RATE_LIMITED',
+        'UNAVAILABLE',
+      ],
+    },
+    errors: {
+      type: 'array' as const,
+      description: 'With VALIDATION_FAILED: what is wrong with each field',
+      items: {
+        type: 'object' as const,
+        required: ['field', 'messages'],
+        properties: {
+          field: { type: 'string' as const },
+          messages: { type: 'array' as const, items: { type: 'string' as const } },
+        },
+      },
+    },
+  },
+};
