@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
@@ -29,6 +30,7 @@ import { UsersModule } from './users/users.module';
     CommentsModule,
     ReportsModule,
     ModerationModule,
+    ImportsModule,
     HealthModule,
     MetricsModule,
   ],

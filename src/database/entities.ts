@@ -2,6 +2,7 @@ import { Article } from '../articles/article.entity';
 import { CommentRevision } from '../comments/comment-revision.entity';
 import { Comment } from '../comments/comment.entity';
 import { IdempotencyKey } from '../comments/idempotency-key.entity';
+import { ImportJob } from '../imports/import-job.entity';
 import { ModerationLogEntry } from '../moderation/moderation-log-entry.entity';
 import { ThreadEvent } from '../live/thread-event.entity';
 import { RateLimitBucket } from '../rate-limits/rate-limit-bucket.entity';
@@ -20,4 +21,5 @@ export const ENTITIES = [
   IdempotencyKey,
   RateLimitBucket,
   ThreadEvent,
+  ImportJob,
 ];

@@ -1,11 +1,11 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings'] as const;
+export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings', 'import'] as const;
 export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
 
 /** Append-only: a trigger in the migration refuses UPDATE and DELETE. */
 @Entity('moderation_log')
-@Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings')`)
+@Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings', 'import')`)
 @Index('UQ_moderation_log_seq', ['seq'], { unique: true })
 @Index('IDX_moderation_log_target', ['targetId', 'seq'])
 @Index('IDX_moderation_log_article', ['articleId', 'seq'])

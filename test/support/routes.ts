@@ -35,6 +35,8 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/users/:id/ban', 'moderator'],
   ['POST', '/api/moderation/users/:id/unban', 'moderator'],
   ['POST', '/api/moderation/users/:id/premod', 'moderator'],
+  ['POST', '/api/admin/imports', 'admin'],
+  ['GET', '/api/admin/imports/:id', 'admin'],
 ];
 
 /** The routes the app serves, as "METHOD /path" (without the docs and CORS preflights). */

@@ -1,0 +1,517 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthUser } from '../auth/access.decorator';
+import { sql } from '../database/sql';
+import { Transactions } from '../database/transactions';
+import { ModerationLog } from '../moderation/moderation-log.service';
+import { disqusReader } from './formats/disqus';
+import { FormatReader, ImportSink, ReaderOptions, SourceComment, SourceThread } from './formats/records';
+import { wordpressReader } from './formats/wordpress';
+import { describeImport, emptyCounts, ImportCounts } from './import-counts';
+import { ImportFormat, ImportStatus } from './import-job.entity';
+
+export const READERS: Partial<Record<ImportFormat, (sink: ImportSink, options: ReaderOptions) => FormatReader>> = {
+  disqus: disqusReader,
+  wordpress: wordpressReader,
+};
+
+const MAX_PROBLEMS = 100;
+const ARTICLES_PER_RECOUNT = 200;
+
+export interface ImportProblem {
+  line?: number;
+  message: string;
+}
+
+export interface ImportState {
+  status: ImportStatus;
+  bytesRead: number;
+  counts: ImportCounts;
+  problems: ImportProblem[];
+  error: string | null;
+}
+
+export interface ImportOptions {
+  format: ImportFormat;
+  fileName: string;
+  skipSpam?: boolean;
+  dryRun?: boolean;
+  urlPrefix?: string;
+  /** Rows per batch (each batch is a transaction of its own). */
+  batchSize?: number;
+  /** Who asked: an admin through the API; null from the command line (the system). */
+  actor?: AuthUser | null;
+  /** The job row to keep up to date (the CLI's dry runs have none). */
+  jobId?: string;
+  /** Stops the import between two batches. */
+  signal?: AbortSignal;
+  onProgress?: (state: ImportState) => void;
+}
+
+/** A unit of work: its own transaction, or, in a dry run, a part of the one transaction rolled back at the end. */
+type Units = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+
+/**
+ * Imports one export file. It is read as a stream into staging tables (bounded memory, one
+ * transaction per batch); only once the whole file is read are articles matched or created,
+ * users recorded and comments inserted, parents before replies, one batch per transaction.
+ * Each comment is inserted under its unique (source, source_id), so that a re-run, or a run
+ * resumed after a stop, creates nothing twice. Then every affected article is recounted under
+ * its lock, and one entry in the moderation log records the import.
+ */
+export async function runImport(dataSource: DataSource, input: Readable, options: ImportOptions): Promise<ImportState> {
+  const read = READERS[options.format];
+  if (!read) throw new Error(`The ${options.format} format cannot be imported yet`);
+  const state: ImportState = { status: 'reading', bytesRead: 0, counts: emptyCounts(), problems: [], error: null };
+  const stagingId = options.jobId ?? randomUUID();
+  const batchSize = options.batchSize ?? 2000;
+  const progress = new ProgressReporter(dataSource, options, state);
+  const transactions = new Transactions(dataSource);
+  const dryRunner = options.dryRun ? dataSource.createQueryRunner() : undefined;
+  const units: Units = dryRunner ? (work) => work(dryRunner.manager) : (work) => transactions.run(work);
+  try {
+    if (dryRunner) {
+      await dryRunner.connect();
+      await dryRunner.startTransaction();
+    } else {
+      await clearStaleJobs(dataSource);
+    }
+    const staging = new Staging(stagingId, state, options);
+    const reader = read(staging, { skipSpam: options.skipSpam ?? false, urlPrefix: options.urlPrefix });
+    const decoder = new StringDecoder('utf8');
+    for await (const chunk of input) {
+      const bytes = chunk as Buffer;
+      state.bytesRead += bytes.length;
+      reader.write(decoder.write(bytes));
+      if (staging.pending >= batchSize) {
+        await units((m) => staging.flush(m));
+        options.signal?.throwIfAborted();
+        await progress.report();
+      }
+    }
+    reader.write(decoder.end());
+    reader.end();
+    await units((m) => staging.flush(m));
+    options.signal?.throwIfAborted();
+
+    state.status = 'importing';
+    await progress.report(true);
+    const writer = new ImportWriter(stagingId, options.format, state, units, batchSize);
+    await writer.prepare();
+    await progress.report();
+    while (await writer.insertBatch()) {
+      options.signal?.throwIfAborted();
+      await progress.report();
+    }
+    if (!options.dryRun) {
+      const articleIds = await writer.affectedArticles();
+      for (let i = 0; i < articleIds.length; i += ARTICLES_PER_RECOUNT) {
+        await units((m) => recountArticles(m, articleIds.slice(i, i + ARTICLES_PER_RECOUNT)));
+        options.signal?.throwIfAborted();
+      }
+    }
+    state.status = 'succeeded';
+    if (dryRunner) await dryRunner.rollbackTransaction();
+    else
+      await units(async (manager) => {
+        await new ModerationLog().record(manager, {
+          action: 'import',
+          actor: options.actor ?? null,
+          targetType: 'import',
+          targetId: stagingId,
+          reason: describeImport(options.format, options.fileName, state.counts),
+        });
+        await progress.save(manager);
+      });
+    if (dryRunner) await progress.report(true);
+    return state;
+  } catch (error) {
+    state.status = 'failed';
+    state.error = error instanceof Error ? error.message : String(error);
+    if (dryRunner?.isTransactionActive) await dryRunner.rollbackTransaction().catch(() => undefined);
+    await progress.report(true).catch(() => undefined);
+    throw error;
+  } finally {
+    await dryRunner?.release();
+    if (!options.dryRun) await removeStaging(dataSource, stagingId).catch(() => undefined);
+  }
+}
+
+/** Records a job about to run; its id is also the target of its entry in the moderation log. */
+export async function createJob(
+  dataSource: DataSource,
+  format: ImportFormat,
+  fileName: string,
+  job: { dryRun: boolean; options: object; actorId: string | null; bytesTotal: number | null },
+): Promise<string> {
+  const {
+    rows: [{ id }],
+  } = await sql<{ id: string }>(
+    dataSource,
+    `INSERT INTO import_jobs (format, file_name, status, dry_run, options, actor_id, bytes_total)
+     VALUES ($1, $2, 'reading', $3, $4, $5, $6) RETURNING id`,
+    [format, fileName, job.dryRun, JSON.stringify(job.options), job.actorId, job.bytesTotal],
+  );
+  return id;
+}
+
+/** Jobs whose process stopped (no progress for ten minutes) are marked failed and their staging removed. */
+async function clearStaleJobs(dataSource: DataSource): Promise<void> {
+  const { rows } = await sql<{ id: string }>(
+    dataSource,
+    `UPDATE import_jobs SET status = 'failed', error = 'interrupted: the process running it stopped', finished_at = now()
+     WHERE status IN ('reading', 'importing') AND updated_at < now() - interval '10 minutes' RETURNING id`,
+  );
+  for (const { id } of rows) await removeStaging(dataSource, id);
+}
+
+async function removeStaging(dataSource: DataSource, jobId: string): Promise<void> {
+  await sql(dataSource, `DELETE FROM import_staged_comments WHERE job_id = $1`, [jobId]);
+  await sql(dataSource, `DELETE FROM import_staged_threads WHERE job_id = $1`, [jobId]);
+}
+
+/** Keeps the job row (and the CLI's progress bar) up to date, a few times a second at most. */
+class ProgressReporter {
+  private last = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: ImportOptions,
+    private readonly state: ImportState,
+  ) {}
+
+  async report(force = false): Promise<void> {
+    this.options.onProgress?.(this.state);
+    if (!force && Date.now() - this.last < 250) return;
+    this.last = Date.now();
+    await this.save(this.dataSource.manager);
+  }
+
+  async save(manager: EntityManager): Promise<void> {
+    if (!this.options.jobId) return;
+    const done = this.state.status === 'succeeded' || this.state.status === 'failed';
+    await sql(
+      manager,
+      `UPDATE import_jobs SET status = $2, bytes_read = $3, counts = $4, problems = $5, error = $6, updated_at = now(),
+         finished_at = CASE WHEN $7 THEN now() END WHERE id = $1`,
+      [
+        this.options.jobId,
+        this.state.status,
+        this.state.bytesRead,
+        JSON.stringify(this.state.counts),
+        JSON.stringify(this.state.problems),
+        this.state.error,
+        done,
+      ],
+    );
+  }
+}
+
+/** What the format's reader finds, buffered, then written to the staging tables one batch at a time. */
+class Staging implements ImportSink {
+  private threads: SourceThread[] = [];
+  private comments: SourceComment[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly jobId: string,
+    private readonly state: ImportState,
+    private readonly options: ImportOptions,
+  ) {}
+
+  get pending(): number {
+    return this.threads.length + this.comments.length;
+  }
+
+  thread(thread: SourceThread): void {
+    this.state.counts.threads.read++;
+    if (thread.skip === 'deleted') this.state.counts.threads.skippedDeleted++;
+    if (thread.skip === 'no_url') this.state.counts.threads.skippedNoUrl++;
+    this.threads.push(thread);
+  }
+
+  comment(comment: SourceComment): void {
+    this.state.counts.comments.read++;
+    this.comments.push(comment);
+  }
+
+  skipped(reason: keyof ImportCounts['comments']['skipped']): void {
+    this.state.counts.comments.read++;
+    this.state.counts.comments.skipped[reason]++;
+  }
+
+  problem(line: number, message: string): void {
+    addProblem(this.state, { line, message });
+  }
+
+  async flush(manager: EntityManager): Promise<void> {
+    const threads = this.threads;
+    const comments = this.comments;
+    this.threads = [];
+    this.comments = [];
+    if (threads.length > 0) {
+      await sql(
+        manager,
+        `INSERT INTO import_staged_threads (job_id, seq, source_id, url, title, created_at, closed, skip)
+         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean[], $8::text[])
+         ON CONFLICT (job_id, source_id) DO NOTHING`,
+        [
+          this.jobId,
+          threads.map(() => ++this.seq),
+          threads.map((t) => t.sourceId),
+          threads.map((t) => t.url),
+          threads.map((t) => t.title),
+          threads.map((t) => t.createdAt?.toISOString() ?? null),
+          threads.map((t) => t.closed),
+          threads.map((t) => t.skip),
+        ],
+      );
+    }
+    if (comments.length > 0) {
+      const { rowCount } = await sql(
+        manager,
+        `INSERT INTO import_staged_comments (job_id, seq, source_id, thread_source_id, parent_source_id, author_id,
+           author_name, body, status, deleted, created_at, line)
+         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::boolean[], $11::timestamptz[], $12::int[])
+         ON CONFLICT (job_id, source_id) DO NOTHING`,
+        [
+          this.jobId,
+          comments.map(() => ++this.seq),
+          comments.map((c) => c.sourceId),
+          comments.map((c) => c.threadSourceId),
+          comments.map((c) => c.parentSourceId),
+          comments.map((c) => c.authorId),
+          comments.map((c) => c.authorName),
+          comments.map((c) => c.body),
+          comments.map((c) => c.status),
+          comments.map((c) => c.deleted),
+          comments.map((c) => c.createdAt.toISOString()),
+          comments.map((c) => c.line),
+        ],
+      );
+      const duplicates = comments.length - rowCount;
+      if (duplicates > 0) {
+        this.state.counts.comments.skipped.duplicate += duplicates;
+        addProblem(this.state, { message: `${duplicates} comments repeat an id seen earlier in the file` });
+      }
+    }
+  }
+}
+
+function addProblem(state: ImportState, problem: ImportProblem): void {
+  if (state.problems.length < MAX_PROBLEMS) state.problems.push(problem);
+}
+
+/** From the staging tables to articles, users and comments. */
+class ImportWriter {
+  constructor(
+    private readonly jobId: string,
+    private readonly source: ImportFormat,
+    private readonly state: ImportState,
+    private readonly units: Units,
+    private readonly batchSize: number,
+  ) {}
+
+  /**
+   * Articles matched or created by URL, comments given their article, tombstones chosen, users
+   * recorded; what will not be inserted is marked done, so that only insertable rows remain.
+   */
+  async prepare(): Promise<void> {
+    const counts = this.state.counts;
+    await this.units(async (m) => {
+      const created = await sql(
+        m,
+        `WITH wanted AS (
+           SELECT DISTINCT ON (t.url) t.url, t.title, t.created_at, t.closed FROM import_staged_threads t
+           WHERE t.job_id = $1 AND t.skip IS NULL
+             AND t.source_id IN (SELECT thread_source_id FROM import_staged_comments WHERE job_id = $1)
+           ORDER BY t.url, t.seq)
+         INSERT INTO articles (url, title, moderation_mode, disclaimer_text, created_at, closed_at, closed_message)
+         SELECT w.url, COALESCE(NULLIF(w.title, ''), w.url), s.default_moderation_mode, s.default_disclaimer_text,
+                COALESCE(w.created_at, now()), CASE WHEN w.closed THEN now() END,
+                CASE WHEN w.closed THEN s.default_closed_message END
+         FROM wanted w CROSS JOIN moderation_settings s WHERE s.id = 1
+         ON CONFLICT (url) DO NOTHING`,
+        [this.jobId],
+      );
+      counts.threads.articlesCreated = created.rowCount;
+      await sql(
+        m,
+        `UPDATE import_staged_threads t SET article_id = a.id FROM articles a
+         WHERE t.job_id = $1 AND t.skip IS NULL AND a.url = t.url`,
+        [this.jobId],
+      );
+    });
+    await this.units(async (m) => {
+      await sql(
+        m,
+        `UPDATE import_staged_comments c SET article_id = t.article_id FROM import_staged_threads t
+         WHERE c.job_id = $1 AND t.job_id = $1 AND t.source_id = c.thread_source_id AND t.article_id IS NOT NULL`,
+        [this.jobId],
+      );
+      const {
+        rows: [articles],
+      } = await sql<{ n: number }>(
+        m,
+        `SELECT count(DISTINCT article_id)::int AS n FROM import_staged_comments WHERE job_id = $1`,
+        [this.jobId],
+      );
+      counts.threads.articlesMatched = articles.n - counts.threads.articlesCreated;
+      const already = await sql(
+        m,
+        `UPDATE import_staged_comments c SET done = true FROM comments x
+         WHERE c.job_id = $1 AND x.source = $2 AND x.source_id = c.source_id`,
+        [this.jobId, this.source],
+      );
+      counts.comments.alreadyImported = already.rowCount;
+      // A deleted comment stays, as a tombstone, while something under it is imported.
+      for (;;) {
+        const kept = await sql(
+          m,
+          `UPDATE import_staged_comments d SET keep = true
+           WHERE d.job_id = $1 AND d.deleted AND NOT d.keep AND NOT d.done AND d.article_id IS NOT NULL
+             AND EXISTS (SELECT 1 FROM import_staged_comments c WHERE c.job_id = $1 AND c.parent_source_id = d.source_id
+                           AND c.article_id = d.article_id AND (NOT c.deleted OR c.keep))`,
+          [this.jobId],
+        );
+        if (kept.rowCount === 0) break;
+      }
+      const { rows: left } = await sql<{ why: string; n: number }>(
+        m,
+        `WITH skipped AS (
+           UPDATE import_staged_comments SET done = true
+           WHERE job_id = $1 AND NOT done AND (article_id IS NULL OR (deleted AND NOT keep))
+           RETURNING article_id IS NULL AS no_thread)
+         SELECT CASE WHEN no_thread THEN 'threadSkipped' ELSE 'deleted' END AS why, count(*)::int AS n
+         FROM skipped GROUP BY 1`,
+        [this.jobId],
+      );
+      for (const { why, n } of left) counts.comments.skipped[why as 'deleted' | 'threadSkipped'] += n;
+      const users = await sql(
+        m,
+        `INSERT INTO users (id, name)
+         SELECT DISTINCT ON (author_id) author_id, author_name FROM import_staged_comments
+         WHERE job_id = $1 AND NOT done ORDER BY author_id, seq DESC
+         ON CONFLICT (id) DO NOTHING`,
+        [this.jobId],
+      );
+      counts.users.created = users.rowCount;
+    });
+  }
+
+  /**
+   * Inserts the next batch of comments whose parent is in place (inserted, or not to be): parents
+   * always go before their replies. A reply whose parent never comes is inserted top-level. When
+   * only cycles remain (each the other's parent), they go in top-level too.
+   */
+  async insertBatch(): Promise<boolean> {
+    let inserted = await this.units((m) => this.insertReady(m, false));
+    if (inserted === 0) inserted = await this.units((m) => this.insertReady(m, true));
+    return inserted > 0;
+  }
+
+  private async insertReady(manager: EntityManager, anyParent: boolean): Promise<number> {
+    const {
+      rows: [r],
+    } = await sql<{
+      marked: number;
+      inserted: number;
+      approved: number;
+      pending: number;
+      rejected: number;
+      tombstones: number;
+      top_level: number;
+    }>(
+      manager,
+      `WITH ready AS (
+         SELECT c.source_id FROM import_staged_comments c
+         WHERE c.job_id = $1 AND NOT c.done
+           AND ($4 OR c.parent_source_id IS NULL OR NOT EXISTS (
+             SELECT 1 FROM import_staged_comments q WHERE q.job_id = $1 AND q.source_id = c.parent_source_id AND NOT q.done))
+         ORDER BY c.seq LIMIT $3),
+       marked AS (
+         UPDATE import_staged_comments c SET done = true FROM ready r WHERE c.job_id = $1 AND c.source_id = r.source_id
+         RETURNING c.*),
+       inserted AS (
+         INSERT INTO comments (article_id, parent_id, author_id, body, status, created_at, deleted_at, source, source_id)
+         SELECT m.article_id, p.id, m.author_id, m.body, m.status, m.created_at,
+                CASE WHEN m.deleted THEN m.created_at END, $2, m.source_id
+         FROM marked m LEFT JOIN comments p ON p.source = $2 AND p.source_id = m.parent_source_id AND p.article_id = m.article_id
+         ORDER BY m.seq
+         ON CONFLICT (source, source_id) DO NOTHING
+         RETURNING source_id, status, parent_id, deleted_at)
+       SELECT (SELECT count(*) FROM marked)::int AS marked,
+              count(i.source_id)::int AS inserted,
+              count(*) FILTER (WHERE i.deleted_at IS NULL AND i.status = 'approved')::int AS approved,
+              count(*) FILTER (WHERE i.deleted_at IS NULL AND i.status = 'pending')::int AS pending,
+              count(*) FILTER (WHERE i.deleted_at IS NULL AND i.status = 'rejected')::int AS rejected,
+              count(*) FILTER (WHERE i.deleted_at IS NOT NULL)::int AS tombstones,
+              count(*) FILTER (WHERE i.parent_id IS NULL AND m.parent_source_id IS NOT NULL)::int AS top_level
+       FROM inserted i JOIN marked m ON m.source_id = i.source_id`,
+      [this.jobId, this.source, this.batchSize, anyParent],
+    );
+    const c = this.state.counts.comments;
+    c.imported += r.inserted;
+    c.alreadyImported += r.marked - r.inserted;
+    c.approved += r.approved;
+    c.pending += r.pending;
+    c.rejected += r.rejected;
+    c.tombstones += r.tombstones;
+    c.madeTopLevel += r.top_level;
+    return r.marked;
+  }
+
+  /** Every article the file's comments belong to, those imported earlier included (a resumed run recounts them). */
+  async affectedArticles(): Promise<string[]> {
+    const { rows } = await this.units((m) =>
+      sql<{ article_id: string }>(
+        m,
+        `SELECT DISTINCT article_id FROM import_staged_comments WHERE job_id = $1 AND article_id IS NOT NULL ORDER BY 1`,
+        [this.jobId],
+      ),
+    );
+    return rows.map((r) => r.article_id);
+  }
+}
+
+/**
+ * Sets the articles' counts and their comments' reply counts to a recount, under the articles'
+ * locks (taken in id order), and bumps their thread versions so that no cached page survives.
+ * Reply counts count listed replies, and a tombstone is listed while it has some: repeated until
+ * nothing changes, as deep as tombstones are nested.
+ */
+export async function recountArticles(manager: EntityManager, articleIds: string[]): Promise<void> {
+  await sql(manager, `SELECT id FROM articles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [articleIds]);
+  for (;;) {
+    const { rowCount } = await sql(
+      manager,
+      `WITH listed AS (
+         SELECT p.id, count(c.id) FILTER (WHERE c.deleted_at IS NULL OR c.reply_count > 0)::int AS n
+         FROM comments p LEFT JOIN comments c ON c.parent_id = p.id AND c.status IN ('published', 'approved')
+         WHERE p.article_id = ANY($1::uuid[]) GROUP BY p.id)
+       UPDATE comments p SET reply_count = l.n FROM listed l WHERE p.id = l.id AND p.reply_count <> l.n`,
+      [articleIds],
+    );
+    if (rowCount === 0) break;
+  }
+  await sql(
+    manager,
+    `UPDATE articles a SET count_visible = r.visible, count_pending = r.pending, count_published = r.published,
+       count_approved = r.approved, count_rejected = r.rejected, count_reported = r.reported,
+       thread_version = a.thread_version + 1
+     FROM (SELECT a2.id,
+             count(c.id) FILTER (WHERE c.status IN ('published', 'approved')) AS visible,
+             count(c.id) FILTER (WHERE c.status = 'pending') AS pending,
+             count(c.id) FILTER (WHERE c.status = 'published') AS published,
+             count(c.id) FILTER (WHERE c.status = 'approved') AS approved,
+             count(c.id) FILTER (WHERE c.status = 'rejected') AS rejected,
+             count(c.id) FILTER (WHERE c.open_report_count > 0) AS reported
+           FROM articles a2 LEFT JOIN comments c ON c.article_id = a2.id AND c.deleted_at IS NULL
+           WHERE a2.id = ANY($1::uuid[]) GROUP BY a2.id) r
+     WHERE a.id = r.id`,
+    [articleIds],
+  );
+}
