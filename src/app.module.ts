@@ -12,6 +12,7 @@ import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
@@ -31,6 +32,7 @@ import { UsersModule } from './users/users.module';
     ReportsModule,
     ModerationModule,
     ImportsModule,
+    PersonalDataModule,
     HealthModule,
     MetricsModule,
   ],

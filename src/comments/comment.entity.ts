@@ -15,6 +15,7 @@ export const VISIBLE_STATUSES: readonly CommentStatus[] = ['published', 'approve
 @Index('IDX_comments_thread', ['articleId', 'createdAt', 'id'], {
   where: `"parent_id" IS NULL AND "status" IN ('published', 'approved')`,
 })
+@Index('IDX_comments_parent', ['parentId'], { where: `"parent_id" IS NOT NULL` })
 @Index('IDX_comments_replies', ['parentId', 'createdAt', 'id'], { where: `"status" IN ('published', 'approved')` })
 @Index('IDX_comments_queue', ['status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
 @Index('IDX_comments_article_queue', ['articleId', 'status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })

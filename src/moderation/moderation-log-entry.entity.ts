@@ -21,12 +21,12 @@ export class ModerationLogEntry {
   @Column({ type: 'varchar', length: 32 })
   action: string;
 
-  /** null: the system decided. */
+  /**
+   * null: the system decided. People are named by id only (their names are in `users`), so that
+   * erasing a reader removes their name without rewriting this append-only log.
+   */
   @Column({ name: 'actor_id', type: 'text', nullable: true })
   actorId: string | null;
-
-  @Column({ name: 'actor_name', type: 'text', nullable: true })
-  actorName: string | null;
 
   @Column({ name: 'target_type', type: 'varchar', length: 16 })
   targetType: LogTargetType;

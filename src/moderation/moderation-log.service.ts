@@ -16,14 +16,20 @@ export interface LogRecord {
   reason?: string | null;
 }
 
-/** Writes the moderation log; always given the manager of the transaction that makes the change. */
+/**
+ * Writes the moderation log; always given the manager of the transaction that makes the change.
+ * The actor is named by id; one seen for the first time is recorded in `users` with their name
+ * (kept current there, and erasable, unlike a copy in the append-only log).
+ */
 @Injectable()
 export class ModerationLog {
   async record(manager: EntityManager, record: LogRecord): Promise<void> {
     await sql(
       manager,
-      `INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `WITH actor AS (INSERT INTO users (id, name) SELECT $2::text, $3::text WHERE $2::text IS NOT NULL
+                      ON CONFLICT (id) DO NOTHING)
+       INSERT INTO moderation_log (action, actor_id, target_type, target_id, article_id, from_status, to_status, reason)
+       VALUES ($1, $2, $4, $5, $6, $7, $8, $9)`,
       [
         record.action,
         record.actor?.id ?? null,

@@ -35,6 +35,9 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/users/:id/ban', 'moderator'],
   ['POST', '/api/moderation/users/:id/unban', 'moderator'],
   ['POST', '/api/moderation/users/:id/premod', 'moderator'],
+  ['POST', '/api/moderation/users/:id/erase', 'admin'],
+  ['GET', '/api/me/data', 'user'],
+  ['DELETE', '/api/me', 'user'],
   ['POST', '/api/admin/imports', 'admin'],
   ['GET', '/api/admin/imports/:id', 'admin'],
 ];
