@@ -7,6 +7,7 @@ import { EnvironmentModule } from './config/environment.module';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
@@ -32,6 +33,7 @@ import { UsersModule } from './users/users.module';
     ReportsModule,
     ModerationModule,
     ImportsModule,
+    ExportsModule,
     PersonalDataModule,
     HealthModule,
     MetricsModule,

@@ -10,10 +10,10 @@ import { devDatabase } from '../database/dev-database';
 import { runMigrationsLocked } from '../database/migrate';
 import { ImportCounts, skippedTotal } from './import-counts';
 import { ImportFormat } from './import-job.entity';
-import { createJob, ImportState, READERS, runImport } from './import-runner';
+import { createJob, IMPORTABLE, ImportState, runImport } from './import-runner';
 
 const USAGE = `Usage: npm run import -- --format FORMAT [--dry-run] [--skip-spam] [--url-prefix URL] FILE
-  FORMAT: ${Object.keys(READERS).join(', ')}
+  FORMAT: ${IMPORTABLE.join(', ')}
   With DATABASE_URL, imports into that database; without, into the embedded one of npm start.`;
 
 export interface CliOutput {
@@ -47,8 +47,8 @@ export async function importCli(argv: string[], io: CliOutput = { out: process.s
     return 0;
   }
   const format = values.format as ImportFormat | undefined;
-  if (!format || !READERS[format] || positionals.length !== 1) {
-    io.err.write(`${format && !READERS[format] ? `Unknown format "${format}".\n` : ''}${USAGE}\n`);
+  if (!format || !IMPORTABLE.includes(format) || positionals.length !== 1) {
+    io.err.write(`${format && !IMPORTABLE.includes(format) ? `Unknown format "${format}".\n` : ''}${USAGE}\n`);
     return 2;
   }
   const file = positionals[0];
@@ -125,6 +125,7 @@ function summary(state: ImportState, run: { dryRun: boolean; seconds: number; jo
     ['articles matched by URL', threads.articlesMatched],
     ['comments read', comments.read],
     [run.dryRun ? 'comments to import' : 'comments imported', comments.imported],
+    ...(comments.published !== undefined ? [['  published', comments.published] as [string, number]] : []),
     ['  approved', comments.approved],
     ['  pending', comments.pending],
     ['  rejected (spam)', comments.rejected],
@@ -134,6 +135,7 @@ function summary(state: ImportState, run: { dryRun: boolean; seconds: number; jo
     ['comments skipped', skippedTotal(state.counts)],
     ...Object.entries(comments.skipped).map(([why, n]): [string, number] => [`  ${why}`, n]),
     ['users created', users.created],
+    ...Object.entries(state.counts.other ?? {}).map(([what, n]): [string, number] => [`${what} imported`, n]),
     ['comments per second', Math.round(comments.read / Math.max(run.seconds, 0.001))],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -14,6 +14,8 @@ export interface ImportCounts {
     imported: number;
     alreadyImported: number;
     approved: number;
+    /** Only from comment-desk exports: the other formats know no unreviewed visible state. */
+    published?: number;
     pending: number;
     rejected: number;
     tombstones: number;
@@ -22,6 +24,8 @@ export interface ImportCounts {
     skipped: Record<SkipReason | 'deleted' | 'threadSkipped' | 'duplicate', number>;
   };
   users: { created: number };
+  /** Only from comment-desk exports. */
+  other?: { settings: number; revisions: number; reports: number; logEntries: number };
 }
 
 export function emptyCounts(): ImportCounts {

@@ -7,6 +7,7 @@ import { recountArticles } from '../comments/recount';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { ModerationLog } from '../moderation/moderation-log.service';
+import { CommentDeskImport, tableColumns } from './formats/comment-desk';
 import { disqusReader } from './formats/disqus';
 import { FormatReader, ImportSink, ReaderOptions, SourceComment, SourceThread } from './formats/records';
 import { wordpressReader } from './formats/wordpress';
@@ -17,6 +18,9 @@ export const READERS: Partial<Record<ImportFormat, (sink: ImportSink, options: R
   disqus: disqusReader,
   wordpress: wordpressReader,
 };
+
+/** The formats that can be imported: the XML ones through staging, our own export directly. */
+export const IMPORTABLE: ImportFormat[] = [...(Object.keys(READERS) as ImportFormat[]), 'comment-desk'];
 
 const MAX_PROBLEMS = 100;
 const ARTICLES_PER_RECOUNT = 200;
@@ -63,8 +67,7 @@ type Units = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
  * its lock, and one entry in the moderation log records the import.
  */
 export async function runImport(dataSource: DataSource, input: Readable, options: ImportOptions): Promise<ImportState> {
-  const read = READERS[options.format];
-  if (!read) throw new Error(`The ${options.format} format cannot be imported yet`);
+  if (!IMPORTABLE.includes(options.format)) throw new Error(`The ${options.format} format cannot be imported yet`);
   const state: ImportState = { status: 'reading', bytesRead: 0, counts: emptyCounts(), problems: [], error: null };
   const stagingId = options.jobId ?? randomUUID();
   const batchSize = options.batchSize ?? 2000;
@@ -72,6 +75,39 @@ export async function runImport(dataSource: DataSource, input: Readable, options
   const transactions = new Transactions(dataSource);
   const dryRunner = options.dryRun ? dataSource.createQueryRunner() : undefined;
   const units: Units = dryRunner ? (work) => work(dryRunner.manager) : (work) => transactions.run(work);
+  /** The articles to recount once the comments are in; also after a failure, for what went in before it. */
+  let touched: () => Promise<string[]> = async () => [];
+  const recount = async () => {
+    const articleIds = await touched();
+    for (let i = 0; i < articleIds.length; i += ARTICLES_PER_RECOUNT) {
+      await units((m) => recountArticles(m, articleIds.slice(i, i + ARTICLES_PER_RECOUNT)));
+      options.signal?.throwIfAborted();
+    }
+  };
+  const read = async (writer: {
+    write(text: string): void;
+    end(): void;
+    pending: number;
+    flush(m: EntityManager): Promise<void>;
+  }) => {
+    const decoder = new StringDecoder('utf8');
+    for await (const chunk of input) {
+      const bytes = chunk as Buffer;
+      state.bytesRead += bytes.length;
+      writer.write(decoder.write(bytes));
+      if (writer.pending >= batchSize) {
+        await units((m) => writer.flush(m));
+        options.signal?.throwIfAborted();
+        await progress.report();
+      }
+    }
+    writer.write(decoder.end());
+    writer.end();
+    await units((m) => writer.flush(m));
+    options.signal?.throwIfAborted();
+    state.status = 'importing';
+    await progress.report(true);
+  };
   try {
     if (dryRunner) {
       await dryRunner.connect();
@@ -79,40 +115,46 @@ export async function runImport(dataSource: DataSource, input: Readable, options
     } else {
       await clearStaleJobs(dataSource);
     }
-    const staging = new Staging(stagingId, state, options);
-    const reader = read(staging, { skipSpam: options.skipSpam ?? false, urlPrefix: options.urlPrefix });
-    const decoder = new StringDecoder('utf8');
-    for await (const chunk of input) {
-      const bytes = chunk as Buffer;
-      state.bytesRead += bytes.length;
-      reader.write(decoder.write(bytes));
-      if (staging.pending >= batchSize) {
-        await units((m) => staging.flush(m));
+    if (options.format === 'comment-desk') {
+      const { columns, logIsEmpty } = await units(async (m) => ({
+        columns: await tableColumns(m),
+        logIsEmpty: (await sql(m, `SELECT 1 FROM moderation_log LIMIT 1`)).rowCount === 0,
+      }));
+      const native = new CommentDeskImport(state.counts, columns, logIsEmpty);
+      touched = async () => [...native.articleIds].sort();
+      await read({
+        write: (text) => native.write(text),
+        end: () => native.end(),
+        get pending() {
+          return native.pending;
+        },
+        flush: (m) => native.flush(m),
+      });
+      await units((m) => native.finish(m));
+    } else {
+      const staging = new Staging(stagingId, state, options);
+      const reader = READERS[options.format]!(staging, {
+        skipSpam: options.skipSpam ?? false,
+        urlPrefix: options.urlPrefix,
+      });
+      await read({
+        write: (text) => reader.write(text),
+        end: () => reader.end(),
+        get pending() {
+          return staging.pending;
+        },
+        flush: (m) => staging.flush(m),
+      });
+      const writer = new ImportWriter(stagingId, options.format, state, units, batchSize);
+      await writer.prepare();
+      await progress.report();
+      touched = () => writer.affectedArticles();
+      while (await writer.insertBatch()) {
         options.signal?.throwIfAborted();
         await progress.report();
       }
     }
-    reader.write(decoder.end());
-    reader.end();
-    await units((m) => staging.flush(m));
-    options.signal?.throwIfAborted();
-
-    state.status = 'importing';
-    await progress.report(true);
-    const writer = new ImportWriter(stagingId, options.format, state, units, batchSize);
-    await writer.prepare();
-    await progress.report();
-    while (await writer.insertBatch()) {
-      options.signal?.throwIfAborted();
-      await progress.report();
-    }
-    if (!options.dryRun) {
-      const articleIds = await writer.affectedArticles();
-      for (let i = 0; i < articleIds.length; i += ARTICLES_PER_RECOUNT) {
-        await units((m) => recountArticles(m, articleIds.slice(i, i + ARTICLES_PER_RECOUNT)));
-        options.signal?.throwIfAborted();
-      }
-    }
+    if (!options.dryRun) await recount();
     state.status = 'succeeded';
     if (dryRunner) await dryRunner.rollbackTransaction();
     else
@@ -132,6 +174,8 @@ export async function runImport(dataSource: DataSource, input: Readable, options
     state.status = 'failed';
     state.error = error instanceof Error ? error.message : String(error);
     if (dryRunner?.isTransactionActive) await dryRunner.rollbackTransaction().catch(() => undefined);
+    // What went in before the failure (comment-desk files are written as they are read) is recounted.
+    if (!options.dryRun && options.format === 'comment-desk') await recount().catch(() => undefined);
     await progress.report(true).catch(() => undefined);
     throw error;
   } finally {

@@ -38,6 +38,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/users/:id/erase', 'admin'],
   ['GET', '/api/me/data', 'user'],
   ['DELETE', '/api/me', 'user'],
+  ['GET', '/api/admin/export', 'admin'],
   ['POST', '/api/admin/imports', 'admin'],
   ['GET', '/api/admin/imports/:id', 'admin'],
 ];

@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUrl, Length, MaxLength } from 'class-validator';
 import { IsOmittable } from '../../common/omittable';
 import { IsStorableText } from '../../common/text';
-import { READERS } from '../import-runner';
+import { IMPORTABLE } from '../import-runner';
 import { ImportJob } from '../import-job.entity';
 
-export const IMPORTABLE_FORMATS = Object.keys(READERS);
+export const IMPORTABLE_FORMATS: string[] = IMPORTABLE;
 
 /** The options of an upload; the file itself is the request body. */
 export class StartImportQueryDto {
