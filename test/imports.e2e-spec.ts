@@ -305,6 +305,94 @@ describe('imports (e2e)', () => {
     });
   });
 
+  describe('Commento and Remark42 exports', () => {
+    let t: TestApp;
+    let admin: string;
+
+    beforeAll(async () => {
+      t = await createTestApp();
+      admin = t.token('import-admin', 'admin');
+    });
+    afterAll(() => t.close());
+
+    it('imports a Commento export sent as JSON, its paths under --url-prefix, names from its commenters', async () => {
+      const res = await uploadImport(
+        t,
+        admin,
+        'commento.json',
+        { format: 'commento', urlPrefix: 'https://www.blog.example/' },
+        'application/json',
+      );
+      const job = await finishedJob(t, admin, expectStatus(res, 202).id);
+      expect(job.status).toBe('succeeded');
+      expect(job.counts.comments).toMatchObject({
+        read: 5,
+        imported: 5,
+        approved: 2,
+        pending: 2,
+        tombstones: 1,
+        madeTopLevel: 0,
+      });
+      expect(job.counts.users.created).toBe(3);
+      const gardens = await articleByUrl(t, 'https://www.blog.example/2020/05/gardens');
+      expect(gardens.title).toBe('https://www.blog.example/2020/05/gardens');
+      const thread = await threadOldestFirst(t, gardens.id);
+      expect(thread.map((c: any) => [c.body, c.author.name])).toEqual([
+        ['Lovely gardens & a map (https://parks.example/map)', 'Mia Gardener'],
+      ]);
+      expect(thread[0].replies.map((c: any) => [c.body, c.author.name, c.createdAt])).toEqual([
+        ['A reply, listed before the comment it answers.', 'Noah Builder', '2020-05-02T10:00:00.123Z'],
+      ]);
+      const bySource = await commentsBySource(t, 'commento');
+      expect(bySource['b0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf']).toMatchObject({
+        status: 'pending',
+        author_id: 'commento:anonymous',
+      });
+      expect(bySource['d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef']).toMatchObject({
+        deleted: true,
+        body: '',
+      });
+      expect(bySource['e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff'].status).toBe('pending');
+      const dump = await databaseDump(t);
+      expect(dump).not.toContain('mia@mail.example');
+      expect(dump).not.toContain('[deleted]');
+      await expectCountsRecounted(t);
+    });
+
+    it('imports a Remark42 backup: metadata line, one comment a line, read-only posts closed', async () => {
+      const { code, stdout, stderr } = await runImportCli(t, ['--format', 'remark42', fixture('remark42.ndjson')]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/comments imported\s+4\n/);
+      const lateNight = await articleByUrl(t, 'https://radio.example/shows/late-night');
+      expect(lateNight).toMatchObject({ title: 'Late Night Show', closed: true });
+      expect((await articleByUrl(t, 'https://radio.example/shows/morning')).closed).toBe(false);
+      const bySource = await commentsBySource(t, 'remark42');
+      const reply = bySource['7f3c1e2a-0b4d-4e5f-8a9b-1c2d3e4f5a6b'];
+      expect(reply).toMatchObject({
+        parent_source_id: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+        author_id: 'remark42:google_a1b2c3',
+        author_name: 'Olga',
+        status: 'approved',
+        body: 'Reply first, parent second — the playlist (https://radio.example/playlist)',
+      });
+      expect(reply.created_at.toISOString()).toBe('2021-01-10T21:05:00.000Z');
+      expect(bySource['1a2b3c4d-0000-4000-8000-000000000001']).toMatchObject({ deleted: true, body: '' });
+      expect(bySource['1a2b3c4d-0000-4000-8000-000000000002'].parent_source_id).toBe(
+        '1a2b3c4d-0000-4000-8000-000000000001',
+      );
+      expect(await databaseDump(t)).not.toContain('5a2f0c9b8e7d');
+      await expectCountsRecounted(t);
+    });
+
+    it('names the line and column of a Commento export that is not JSON', async () => {
+      const res = await uploadImport(t, admin, 'disqus.xml', { format: 'commento' }, 'application/json');
+      const job = await finishedJob(t, admin, expectStatus(res, 202).id);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/^line 1, column 1: Unexpected "<"/);
+    });
+  });
+
   describe('rules of a run', () => {
     let t: TestApp;
 
@@ -405,7 +493,7 @@ describe('imports (e2e)', () => {
       expectProblem(await uploadImport(t, admin, 'disqus.xml', { format: 'livefyre' }), 400, 'VALIDATION_FAILED');
       expectProblem(await uploadImport(t, admin, 'disqus.xml', {}), 400, 'VALIDATION_FAILED');
       expectProblem(
-        await uploadImport(t, admin, 'disqus.xml', { format: 'disqus' }, 'application/json'),
+        await uploadImport(t, admin, 'disqus.xml', { format: 'disqus' }, 'text/plain'),
         400,
         'VALIDATION_FAILED',
       );

@@ -38,14 +38,21 @@ export function readBodies(fastify: FastifyInstance): void {
       done(error, value);
     });
   });
+  // An upload that is JSON (Commento's export) is a file to stream like the others, not a body to parse.
+  fastify.addHook('onRequest', async (request) => {
+    if (isUpload(request) && JSON_TYPE.test(request.headers['content-type'] ?? ''))
+      request.headers['content-type'] = 'application/octet-stream';
+  });
   fastify.addContentTypeParser(UPLOAD_TYPE, (request, payload, done) => {
-    if (UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) return done(null, payload);
+    if (isUpload(request)) return done(null, payload);
     // What Fastify answers for a type it has no parser for.
     done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
   });
   fastify.addHook('preParsing', decodeBody);
   fastify.addHook('preValidation', limitBodyShape);
 }
+
+const isUpload = (request: FastifyRequest) => UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
 
 async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable) {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();

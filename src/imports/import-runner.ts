@@ -8,7 +8,9 @@ import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { ModerationLog } from '../moderation/moderation-log.service';
 import { CommentDeskImport, tableColumns } from './formats/comment-desk';
+import { commentoReader } from './formats/commento';
 import { disqusReader } from './formats/disqus';
+import { remark42Reader } from './formats/remark42';
 import { FormatReader, ImportSink, ReaderOptions, SourceComment, SourceThread } from './formats/records';
 import { wordpressReader } from './formats/wordpress';
 import { describeImport, emptyCounts, ImportCounts } from './import-counts';
@@ -17,6 +19,8 @@ import { ImportFormat, ImportStatus } from './import-job.entity';
 export const READERS: Partial<Record<ImportFormat, (sink: ImportSink, options: ReaderOptions) => FormatReader>> = {
   disqus: disqusReader,
   wordpress: wordpressReader,
+  commento: commentoReader,
+  remark42: remark42Reader,
 };
 
 /** The formats that can be imported: the XML ones through staging, our own export directly. */
@@ -145,6 +149,7 @@ export async function runImport(dataSource: DataSource, input: Readable, options
         },
         flush: (m) => staging.flush(m),
       });
+      await units((m) => staging.applyNames(m));
       const writer = new ImportWriter(stagingId, options.format, state, units, batchSize);
       await writer.prepare();
       await progress.report();
@@ -288,7 +293,28 @@ class Staging implements ImportSink {
   }
 
   problem(line: number, message: string): void {
-    addProblem(this.state, { line, message });
+    addProblem(this.state, line > 0 ? { line, message } : { message });
+  }
+
+  private names = new Map<string, string>();
+
+  author(id: string, name: string): void {
+    this.names.set(id, name);
+  }
+
+  /** The names that came apart from the comments, given to their staged comments. */
+  async applyNames(manager: EntityManager): Promise<void> {
+    const names = [...this.names];
+    this.names.clear();
+    for (let i = 0; i < names.length; i += 5000) {
+      const part = names.slice(i, i + 5000);
+      await sql(
+        manager,
+        `UPDATE import_staged_comments c SET author_name = x.name FROM unnest($2::text[], $3::text[]) AS x(id, name)
+         WHERE c.job_id = $1 AND c.author_id = x.id`,
+        [this.jobId, part.map(([id]) => id), part.map(([, name]) => name)],
+      );
+    }
   }
 
   async flush(manager: EntityManager): Promise<void> {

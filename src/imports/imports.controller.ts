@@ -20,7 +20,7 @@ export class ImportsController {
    */
   @Post()
   @HttpCode(202)
-  @ApiConsumes('application/xml', 'text/xml', 'application/x-ndjson', 'application/octet-stream')
+  @ApiConsumes('application/xml', 'text/xml', 'application/json', 'application/x-ndjson', 'application/octet-stream')
   @ApiBody({ description: 'The export file', schema: { type: 'string', format: 'binary' } })
   @ApiAcceptedResponse({ type: ImportJobView, description: 'The job; follow it with GET /api/admin/imports/{id}' })
   start(

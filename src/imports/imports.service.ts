@@ -27,7 +27,7 @@ export class ImportsService implements OnApplicationShutdown {
   async start(query: StartImportQueryDto, upload: unknown, actor: AuthUser): Promise<ImportJobView> {
     if (!(upload instanceof Readable)) {
       throw AppError.validation(
-        'The request body must be the export file, sent as application/xml, text/xml, application/x-ndjson or application/octet-stream',
+        'The request body must be the export file, sent as application/xml, text/xml, application/json, application/x-ndjson or application/octet-stream',
       );
     }
     const dir = await mkdtemp(join(tmpdir(), 'comment-desk-import-'));

@@ -23,7 +23,7 @@ export function uploadImport(
     .query(query)
     .set('Authorization', `Bearer ${token}`)
     .set('Content-Type', contentType)
-    .send(readFileSync(fixture(name)));
+    .send(readFileSync(fixture(name), 'utf8')); // (a Buffer, superagent would encode as JSON for a JSON type)
 }
 
 /** Polls the job until it has succeeded or failed; returns it. */

@@ -37,6 +37,8 @@ export interface ImportSink {
   comment(comment: SourceComment): void;
   skipped(reason: SkipReason): void;
   problem(line: number, message: string): void;
+  /** A name that comes apart from the comments (Commento's commenters): applied once the file is read. */
+  author?(id: string, name: string): void;
 }
 
 /** A format's reader: fed the file as text, in pieces, in order. */
