@@ -9,17 +9,22 @@ import { sql } from '../database/sql';
  */
 export async function recountArticles(manager: EntityManager, articleIds: string[]): Promise<void> {
   await sql(manager, `SELECT id FROM articles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [articleIds]);
-  for (;;) {
+  // Every reply count once; then again only those of tombstones' parents, which is where a count
+  // can still move (a tombstone is listed while it has listed replies), until none does.
+  for (let onlyOverTombstones = false; ; onlyOverTombstones = true) {
     const { rowCount } = await sql(
       manager,
       `WITH listed AS (
          SELECT p.id, count(c.id) FILTER (WHERE c.deleted_at IS NULL OR c.reply_count > 0)::int AS n
          FROM comments p LEFT JOIN comments c ON c.parent_id = p.id AND c.status IN ('published', 'approved')
-         WHERE p.article_id = ANY($1::uuid[]) GROUP BY p.id)
+         WHERE p.article_id = ANY($1::uuid[])
+           AND (NOT $2 OR p.id IN (SELECT t.parent_id FROM comments t
+                                   WHERE t.article_id = ANY($1::uuid[]) AND t.deleted_at IS NOT NULL AND t.parent_id IS NOT NULL))
+         GROUP BY p.id)
        UPDATE comments p SET reply_count = l.n FROM listed l WHERE p.id = l.id AND p.reply_count <> l.n`,
-      [articleIds],
+      [articleIds, onlyOverTombstones],
     );
-    if (rowCount === 0) break;
+    if (rowCount === 0 && onlyOverTombstones) break;
   }
   await sql(
     manager,

@@ -19,6 +19,8 @@ export interface HtmlToTextOptions {
  * entities are decoded, and every other element is dropped, keeping its text.
  */
 export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
+  // Most bodies are plain text already: no element, no entity, nothing to parse.
+  if (!/[<&]/.test(html)) return normalize(options.keepNewlines ? html : html.replace(/\s+/g, ' '));
   let out = '';
   let dropping = 0;
   const links: { href: string | null; start: number }[] = [];
@@ -63,6 +65,10 @@ export function htmlToText(html: string, options: HtmlToTextOptions = {}): strin
   );
   parser.write(html);
   parser.end();
+  return normalize(out);
+}
+
+function normalize(out: string): string {
   return out
     .replace(/\u00a0/g, ' ')
     .split('\n')

@@ -137,6 +137,9 @@ function summary(state: ImportState, run: { dryRun: boolean; seconds: number; jo
     ['users created', users.created],
     ...Object.entries(state.counts.other ?? {}).map(([what, n]): [string, number] => [`${what} imported`, n]),
     ['comments per second', Math.round(comments.read / Math.max(run.seconds, 0.001))],
+    ['seconds reading the file', state.seconds.reading.toFixed(1)],
+    ['seconds writing comments', state.seconds.writing.toFixed(1)],
+    ['seconds recounting', state.seconds.counting.toFixed(1)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${String(value).padStart(10)}`);

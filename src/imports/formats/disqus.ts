@@ -18,8 +18,11 @@ interface Element {
 export function disqusReader(sink: ImportSink, options: ReaderOptions): FormatReader {
   let element: Element | null = null;
   let rootSeen = false;
+  /** The field that text goes to: the path below the thread or post, dotted (`author.name`). */
+  let field: string | null = null;
   return xmlReader({
     open(tag, path, line) {
+      field = element && path.length >= 3 ? path.slice(2).join('.') : null;
       if (path.length === 1) {
         if (tag.local !== 'disqus') throw new Error(`this is not a Disqus export: its root element is <${tag.name}>`);
         rootSeen = true;
@@ -29,12 +32,12 @@ export function disqusReader(sink: ImportSink, options: ReaderOptions): FormatRe
         element.refs.set(tag.local, attribute(tag, 'id'));
       }
     },
-    text(text, path) {
-      if (!element || path.length < 3) return;
-      const key = path.slice(2).join('.');
-      element.fields.set(key, (element.fields.get(key) ?? '') + text);
+    text(text) {
+      if (!element || field === null) return;
+      element.fields.set(field, (element.fields.get(field) ?? '') + text);
     },
     close(tag, path) {
+      field = null;
       if (path.length !== 2 || !element) return;
       if (tag.local === 'thread') thread(element);
       else if (tag.local === 'post') post(element);
