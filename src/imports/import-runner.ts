@@ -27,7 +27,8 @@ export const READERS: Partial<Record<ImportFormat, (sink: ImportSink, options: R
 export const IMPORTABLE: ImportFormat[] = [...(Object.keys(READERS) as ImportFormat[]), 'comment-desk'];
 
 const MAX_PROBLEMS = 100;
-const ARTICLES_PER_RECOUNT = 200;
+/** Articles recounted per transaction: every batch reads the comments table once (no index covers all of an article's comments, tombstones included). */
+const ARTICLES_PER_RECOUNT = 2000;
 
 export interface ImportProblem {
   line?: number;
@@ -59,6 +60,12 @@ export interface ImportOptions {
   /** Stops the import between two batches. */
   signal?: AbortSignal;
   onProgress?: (state: ImportState) => void;
+}
+
+/** What the file is fed to: text in, batches out. */
+interface BatchWriter extends FormatReader {
+  readonly pending: number;
+  flush(manager: EntityManager): Promise<void>;
 }
 
 /** A unit of work: its own transaction, or, in a dry run, a part of the one transaction rolled back at the end. */
@@ -102,12 +109,8 @@ export async function runImport(dataSource: DataSource, input: Readable, options
       options.signal?.throwIfAborted();
     }
   };
-  const read = async (writer: {
-    write(text: string): void;
-    end(): void;
-    pending: number;
-    flush(m: EntityManager): Promise<void>;
-  }) => {
+  /** Feeds the file to a format's reader, writing what it buffered whenever a batch is full. */
+  const read = async (writer: BatchWriter) => {
     const decoder = new StringDecoder('utf8');
     for await (const chunk of input) {
       const bytes = chunk as Buffer;
@@ -141,14 +144,7 @@ export async function runImport(dataSource: DataSource, input: Readable, options
       }));
       const native = new CommentDeskImport(state.counts, columns, logIsEmpty);
       touched = async () => [...native.articleIds].sort();
-      await read({
-        write: (text) => native.write(text),
-        end: () => native.end(),
-        get pending() {
-          return native.pending;
-        },
-        flush: (m) => native.flush(m),
-      });
+      await read(native);
       await units((m) => native.finish(m));
     } else {
       const staging = new Staging(stagingId, state, options);
