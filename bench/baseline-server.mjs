@@ -161,8 +161,10 @@ const COUNTS_SQL = `UPDATE articles SET count_visible = count_visible + $2, coun
   WHERE id = $1`;
 const REPLY_COUNT_SQL = `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1
   RETURNING status, deleted_at IS NOT NULL AS deleted, reply_count, parent_id`;
-const LOG_SQL = `INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason)
-  VALUES ($1, $2, $3, 'comment', $4, $5, $6, $7, $8)`;
+const LOG_SQL = `WITH actor AS (INSERT INTO users (id, name) SELECT $2::text, $3::text WHERE $2::text IS NOT NULL
+                  ON CONFLICT (id) DO NOTHING)
+  INSERT INTO moderation_log (action, actor_id, target_type, target_id, article_id, from_status, to_status, reason)
+  VALUES ($1, $2, 'comment', $4, $5, $6, $7, $8)`;
 const COMMENT_ARTICLE_SQL = `SELECT article_id FROM comments WHERE id = $1`;
 const LOCK_ARTICLE_ONLY_SQL = `SELECT id FROM articles WHERE id = $1 FOR NO KEY UPDATE`;
 const LOCK_COMMENT_SQL = `SELECT c.id, c.article_id, c.parent_id, c.status, c.reply_count, c.open_report_count,

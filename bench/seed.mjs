@@ -243,9 +243,9 @@ export async function seedDatabase(url, { articles, comments, hot, seed = 1, log
     // 7. The moderation log: one entry per decision the data implies.
     await step('moderation log', () =>
       db.query(
-        `INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason, created_at)
+        `INSERT INTO moderation_log (action, actor_id, target_type, target_id, article_id, from_status, to_status, reason, created_at)
          SELECT CASE c.status WHEN 'approved' THEN 'approve' WHEN 'rejected' THEN 'reject' ELSE 'hold' END,
-                m.id, m.name, 'comment', c.id::text, c.article_id,
+                m.id, 'comment', c.id::text, c.article_id,
                 CASE WHEN m.id IS NULL THEN NULL ELSE 'published' END, c.status,
                 NULLIF(array_to_string(c.moderation_reasons, '; '), ''),
                 c.created_at + interval '10 minutes'

@@ -7,10 +7,13 @@ import { EnvironmentModule } from './config/environment.module';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
@@ -29,6 +32,9 @@ import { UsersModule } from './users/users.module';
     CommentsModule,
     ReportsModule,
     ModerationModule,
+    ImportsModule,
+    ExportsModule,
+    PersonalDataModule,
     HealthModule,
     MetricsModule,
   ],

@@ -609,8 +609,8 @@ describe('moderation (e2e)', () => {
       const written: string[] = [];
       for (let i = 0; i < 5; i++) {
         const { rows } = await t.db.query(
-          `INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, created_at)
-           VALUES ('close', 'mod-1', 'mod-1 name', 'article', $1::text, $1::uuid, '2025-01-01T00:00:00.000Z') RETURNING id`,
+          `INSERT INTO moderation_log (action, actor_id, target_type, target_id, article_id, created_at)
+           VALUES ('close', 'mod-1', 'article', $1::text, $1::uuid, '2025-01-01T00:00:00.000Z') RETURNING id`,
           [articleId],
         );
         written.push(rows[0].id);

@@ -10,9 +10,12 @@ export const VISIBLE_STATUSES: readonly CommentStatus[] = ['published', 'approve
 @Check('CHK_comments_status', `"status" IN ('published', 'pending', 'approved', 'rejected')`)
 @Check('CHK_comments_counts', `"reply_count" >= 0 AND "open_report_count" >= 0`)
 @Check('CHK_comments_not_own_parent', `"parent_id" IS NULL OR "parent_id" <> "id"`)
+@Check('CHK_comments_source', `("source" IS NULL) = ("source_id" IS NULL)`)
+@Index('UQ_comments_source', ['source', 'sourceId'], { unique: true })
 @Index('IDX_comments_thread', ['articleId', 'createdAt', 'id'], {
   where: `"parent_id" IS NULL AND "status" IN ('published', 'approved')`,
 })
+@Index('IDX_comments_parent', ['parentId'], { where: `"parent_id" IS NOT NULL` })
 @Index('IDX_comments_replies', ['parentId', 'createdAt', 'id'], { where: `"status" IN ('published', 'approved')` })
 @Index('IDX_comments_queue', ['status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
 @Index('IDX_comments_article_queue', ['articleId', 'status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
@@ -73,4 +76,11 @@ export class Comment {
 
   @Column({ name: 'deleted_at', type: 'timestamptz', precision: 3, nullable: true })
   deletedAt: Date | null;
+
+  /** Imported comments: the system they came from (`disqus`, `wordpress`, …) and their id there. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  source: string | null;
+
+  @Column({ name: 'source_id', type: 'text', nullable: true })
+  sourceId: string | null;
 }

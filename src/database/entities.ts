@@ -2,6 +2,7 @@ import { Article } from '../articles/article.entity';
 import { CommentRevision } from '../comments/comment-revision.entity';
 import { Comment } from '../comments/comment.entity';
 import { IdempotencyKey } from '../comments/idempotency-key.entity';
+import { ImportJob } from '../imports/import-job.entity';
 import { ModerationLogEntry } from '../moderation/moderation-log-entry.entity';
 import { UserNote } from '../moderation/user-note.entity';
 import { ModerationEvent } from '../live/moderation-event.entity';
@@ -24,4 +25,5 @@ export const ENTITIES = [
   ThreadEvent,
   ModerationEvent,
   UserNote,
+  ImportJob,
 ];

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from './app-error';
 
@@ -10,6 +10,10 @@ const MAX_NODES = 50_000;
 /** application/json and its structured-syntax relatives (merge-patch+json, vnd.api+json), any parameters. */
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
+/** The export files of imports: streamed to their route, refused on every other one. */
+const UPLOAD_TYPE = /^(?:application\/(?:xml|x-ndjson|octet-stream)|text\/xml)\s*(?:;|$)/i;
+export const UPLOAD_ROUTES = new Set(['POST /api/admin/imports']);
+
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
@@ -18,7 +22,7 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
 };
 
 /**
- * How request bodies are read: JSON only, objects and arrays only (an empty body is no body),
+ * How request bodies are read: JSON only (but for the uploads of UPLOAD_ROUTES, streamed as they come), objects and arrays only (an empty body is no body),
  * decoded from gzip, deflate or br with the 1 MB limit counted on the decoded bytes (a small
  * bomb is refused with 413), and refused when nested deeper or larger than any request needs.
  */
@@ -34,9 +38,21 @@ export function readBodies(fastify: FastifyInstance): void {
       done(error, value);
     });
   });
+  // An upload that is JSON (Commento's export) is a file to stream like the others, not a body to parse.
+  fastify.addHook('onRequest', async (request) => {
+    if (isUpload(request) && JSON_TYPE.test(request.headers['content-type'] ?? ''))
+      request.headers['content-type'] = 'application/octet-stream';
+  });
+  fastify.addContentTypeParser(UPLOAD_TYPE, (request, payload, done) => {
+    if (isUpload(request)) return done(null, payload);
+    // What Fastify answers for a type it has no parser for.
+    done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+  });
   fastify.addHook('preParsing', decodeBody);
   fastify.addHook('preValidation', limitBodyShape);
 }
+
+const isUpload = (request: FastifyRequest) => UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
 
 async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable) {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();
@@ -59,7 +75,7 @@ async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload
  */
 async function limitBodyShape(request: FastifyRequest): Promise<void> {
   const body: unknown = request.body;
-  if (body === null || typeof body !== 'object') return;
+  if (body === null || typeof body !== 'object' || body instanceof Readable) return;
   const pending: [unknown, number][] = [[body, 1]];
   let nodes = 0;
   while (pending.length > 0) {

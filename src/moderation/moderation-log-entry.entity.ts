@@ -1,11 +1,11 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings'] as const;
+export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings', 'import'] as const;
 export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
 
 /** Append-only: a trigger in the migration refuses UPDATE and DELETE. */
 @Entity('moderation_log')
-@Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings')`)
+@Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings', 'import')`)
 @Index('UQ_moderation_log_seq', ['seq'], { unique: true })
 @Index('IDX_moderation_log_target', ['targetId', 'seq'])
 @Index('IDX_moderation_log_article', ['articleId', 'seq'])
@@ -21,12 +21,12 @@ export class ModerationLogEntry {
   @Column({ type: 'varchar', length: 32 })
   action: string;
 
-  /** null: the system decided. */
+  /**
+   * null: the system decided. People are named by id only (their names are in `users`), so that
+   * erasing a reader removes their name without rewriting this append-only log.
+   */
   @Column({ name: 'actor_id', type: 'text', nullable: true })
   actorId: string | null;
-
-  @Column({ name: 'actor_name', type: 'text', nullable: true })
-  actorName: string | null;
 
   @Column({ name: 'target_type', type: 'varchar', length: 16 })
   targetType: LogTargetType;

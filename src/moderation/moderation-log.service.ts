@@ -19,17 +19,21 @@ export interface LogRecord {
 
 /**
  * Writes the moderation log; always given the manager of the transaction that makes the change.
+ * The actor is named by id; one seen for the first time is recorded in `users` with their name
+ * (kept current there, and erasable, unlike a copy in the append-only log).
  * The same statement tells the moderators' live stream: a held comment, or a decision (naming
- * its actor by id: the stream adds the name as it reads, so that no copy outlives an erasure).
+ * its actor by id: the stream adds the name as it reads).
  */
 @Injectable()
 export class ModerationLog {
   async record(manager: EntityManager, record: LogRecord): Promise<void> {
     await sql(
       manager,
-      `WITH entry AS (
-         INSERT INTO moderation_log (action, actor_id, actor_name, target_type, target_id, article_id, from_status, to_status, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *
+      `WITH actor AS (INSERT INTO users (id, name) SELECT $2::text, $3::text WHERE $2::text IS NOT NULL
+                      ON CONFLICT (id) DO NOTHING),
+       entry AS (
+         INSERT INTO moderation_log (action, actor_id, target_type, target_id, article_id, from_status, to_status, reason)
+         VALUES ($1, $2, $4, $5, $6, $7, $8, $9) RETURNING *
        ), event AS (
          INSERT INTO moderation_events (xact, type, payload)
          SELECT ${CURRENT_XACT}, CASE WHEN to_status = 'pending' THEN 'comment.held' ELSE 'decision' END,

@@ -217,7 +217,14 @@ export class ModerationService {
       .take(query.limit + 1)
       .getMany();
     const page = toPage('log', rows, query.limit, (r) => ({ createdAt: r.createdAt, id: r.seq }));
-    return { items: page.items.map(LogEntryView.of), nextCursor: page.nextCursor };
+    const actorIds = [...new Set(page.items.map((e) => e.actorId).filter((id) => id !== null))];
+    const { rows: names } = await sql<{ id: string; name: string | null }>(
+      this.dataSource,
+      `SELECT id, name FROM users WHERE id = ANY($1::text[])`,
+      [actorIds],
+    );
+    const byId = new Map(names.map((u) => [u.id, u.name]));
+    return { items: page.items.map((e) => LogEntryView.of(e, byId)), nextCursor: page.nextCursor };
   }
 
   async user(id: string, moderator: AuthUser): Promise<ModeratedUserView> {

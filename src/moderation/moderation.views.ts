@@ -49,11 +49,12 @@ export class LogEntryView {
   reason: string | null;
   createdAt: Date;
 
-  static of(e: ModerationLogEntry): LogEntryView {
+  /** `names`: the actors' names as `users` has them now (null once erased). */
+  static of(e: ModerationLogEntry, names: Map<string, string | null>): LogEntryView {
     return {
       id: e.id,
       action: e.action,
-      actor: e.actorId === null ? null : { id: e.actorId, name: e.actorName },
+      actor: e.actorId === null ? null : { id: e.actorId, name: names.get(e.actorId) ?? null },
       targetType: e.targetType,
       targetId: e.targetId,
       articleId: e.articleId,

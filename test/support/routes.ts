@@ -39,6 +39,12 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/users/:id/premod', 'moderator'],
   ['GET', '/api/moderation/users/:id/notes', 'moderator'],
   ['POST', '/api/moderation/users/:id/notes', 'moderator'],
+  ['POST', '/api/moderation/users/:id/erase', 'admin'],
+  ['GET', '/api/me/data', 'user'],
+  ['DELETE', '/api/me', 'user'],
+  ['GET', '/api/admin/export', 'admin'],
+  ['POST', '/api/admin/imports', 'admin'],
+  ['GET', '/api/admin/imports/:id', 'admin'],
 ];
 
 /** The routes the app serves, as "METHOD /path" (without the docs and CORS preflights). */

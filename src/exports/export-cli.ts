@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../database/data-source';
+import { devDatabase } from '../database/dev-database';
+import { runMigrationsLocked } from '../database/migrate';
+import { ExportProgress, exportLines } from './export-stream';
+
+const USAGE = `Usage: npm run export -- FILE     (NDJSON; "-" writes to standard output)
+  With DATABASE_URL, exports that database; without, the embedded one of npm start.`;
+
+/** `npm run export`; resolves with the exit code. */
+export async function exportCli(
+  argv: string[],
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr },
+): Promise<number> {
+  if (argv.length !== 1 || argv[0] === '--help') {
+    io.err.write(`${USAGE}\n`);
+    return argv[0] === '--help' ? 0 : 2;
+  }
+  const file = argv[0];
+  const dev = process.env.DATABASE_URL ? null : await devDatabase();
+  const dataSource = new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? dev!.url, { extra: { max: 2 } }));
+  const started = Date.now();
+  const progress: ExportProgress = { comments: 0 };
+  try {
+    await dataSource.initialize();
+    await runMigrationsLocked(dataSource);
+    const target = file === '-' ? io.out : createWriteStream(file);
+    await pipeline(Readable.from(exportLines(dataSource, progress)), target, { end: file !== '-' });
+    const seconds = (Date.now() - started) / 1000;
+    io.err.write(
+      `Exported ${progress.comments} comments${file === '-' ? '' : ` to ${file}`} in ${seconds.toFixed(1)} s ` +
+        `(${Math.round(progress.comments / Math.max(seconds, 0.001))} comments a second)\n`,
+    );
+    return 0;
+  } catch (error) {
+    io.err.write(`Export failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await dev?.stop();
+  }
+}
+
+if (require.main === module) {
+  exportCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
+}

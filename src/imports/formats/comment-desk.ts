@@ -1,0 +1,272 @@
+import { EntityManager } from 'typeorm';
+import { sql } from '../../database/sql';
+import { EXPORT_FORMAT_VERSION } from '../../exports/export-stream';
+import { ImportCounts } from '../import-counts';
+import { MalformedFileError } from './xml';
+
+/** The tables of an export's line types, in the order a batch is written. */
+const TABLES = {
+  settings: 'moderation_settings',
+  user: 'users',
+  article: 'articles',
+  comment: 'comments',
+  revision: 'comment_revisions',
+  report: 'reports',
+  log: 'moderation_log',
+} as const;
+type LineType = keyof typeof TABLES;
+type Row = Record<string, unknown>;
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The columns of each table, read once: a line's fields that the schema lacks are ignored. */
+export async function tableColumns(manager: EntityManager): Promise<Map<string, Set<string>>> {
+  const { rows } = await sql<{ table_name: string; column_name: string }>(
+    manager,
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = ANY($1::text[])`,
+    [Object.values(TABLES)],
+  );
+  const columns = new Map<string, Set<string>>();
+  for (const r of rows) columns.set(r.table_name, (columns.get(r.table_name) ?? new Set()).add(r.column_name));
+  return columns;
+}
+
+/**
+ * Our own export (NDJSON from `npm run export`), read back with every id, date and state as it
+ * was, so that the same read endpoints give the same answers. Rows go in as they come, one batch
+ * per transaction, each under its primary key (a re-run creates nothing twice); a reply whose
+ * parent comes later in the file is linked at the end. The log keeps its order (and its `seq`,
+ * when the log it goes into is empty).
+ */
+export class CommentDeskImport {
+  readonly articleIds = new Set<string>();
+  private batch: Record<LineType, Row[]> = emptyBatch();
+  private pendingRows = 0;
+  private rest = '';
+  private line = 0;
+  private unlinked: { id: string; parentId: string }[] = [];
+
+  constructor(
+    private readonly counts: ImportCounts,
+    private readonly columns: Map<string, Set<string>>,
+    private readonly keepLogSeq: boolean,
+  ) {}
+
+  get pending(): number {
+    return this.pendingRows;
+  }
+
+  write(text: string): void {
+    const lines = (this.rest + text).split('\n');
+    this.rest = lines.pop()!;
+    for (const line of lines) this.readLine(line);
+  }
+
+  end(): void {
+    if (this.rest.trim() !== '') this.readLine(this.rest);
+    this.rest = '';
+    if (this.line === 0) throw new MalformedFileError(1, 1, 'the file is empty');
+  }
+
+  private readLine(text: string): void {
+    this.line++;
+    if (text.trim() === '') return;
+    let value: { type?: unknown; data?: unknown; revisions?: unknown; format?: unknown; version?: unknown };
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const position = /position (\d+)/.exec((error as Error).message);
+      throw new MalformedFileError(this.line, position ? Number(position[1]) + 1 : 1, 'not a JSON object');
+    }
+    if (this.line === 1) {
+      if (value?.type !== 'header' || value.format !== 'comment-desk')
+        throw new MalformedFileError(1, 1, 'this is not a Comment Desk export: it has no header line');
+      if (value.version !== EXPORT_FORMAT_VERSION)
+        throw new MalformedFileError(1, 1, `version ${String(value.version)} of the format cannot be read`);
+      return;
+    }
+    const type = value?.type as LineType;
+    const data = value?.data as Row | undefined;
+    if (!(type in TABLES) || type === 'revision' || typeof data !== 'object' || data === null) {
+      throw new MalformedFileError(this.line, 1, 'each line must be { "type", "data" } of a known type');
+    }
+    this.batch[type].push(data);
+    this.pendingRows++;
+    if (type === 'article') this.counts.threads.read++;
+    if (type === 'comment') {
+      this.counts.comments.read++;
+      this.articleIds.add(String(data.article_id));
+      for (const revision of Array.isArray(value.revisions) ? (value.revisions as Row[]) : []) {
+        this.batch.revision.push(revision);
+      }
+    }
+  }
+
+  async flush(m: EntityManager): Promise<void> {
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    this.pendingRows = 0;
+    const other = (this.counts.other ??= { settings: 0, revisions: 0, reports: 0, logEntries: 0 });
+    for (const settings of batch.settings) {
+      const cols = this.columnsOf('settings', [settings]).filter((c) => c !== 'id');
+      await sql(
+        m,
+        `UPDATE moderation_settings SET (${cols.map(quote).join(', ')}) =
+           (SELECT ${cols.map((c) => `r.${quote(c)}`).join(', ')} FROM jsonb_populate_record(NULL::moderation_settings, $1::jsonb) r)
+         WHERE id = 1`,
+        [JSON.stringify(settings)],
+      );
+      other.settings++;
+    }
+    if (batch.user.length > 0) this.counts.users.created += await this.insert(m, 'user', batch.user);
+    if (batch.article.length > 0) {
+      for (const a of batch.article) this.articleIds.add(String(a.id));
+      const created = await this.insert(m, 'article', batch.article);
+      this.counts.threads.articlesCreated += created;
+      this.counts.threads.articlesMatched += batch.article.length - created;
+    }
+    if (batch.comment.length > 0) await this.insertComments(m, batch.comment);
+    if (batch.revision.length > 0)
+      other.revisions += await this.insert(
+        m,
+        'revision',
+        batch.revision,
+        `EXISTS (SELECT 1 FROM comments c WHERE c.id = r.comment_id)`,
+      );
+    if (batch.report.length > 0)
+      other.reports += await this.insert(
+        m,
+        'report',
+        batch.report,
+        `EXISTS (SELECT 1 FROM comments c WHERE c.id = r.comment_id) AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)`,
+      );
+    if (batch.log.length > 0) other.logEntries += await this.insert(m, 'log', batch.log);
+  }
+
+  /** Links the replies whose parents came after them; then the log's numbering goes on from the imported one. */
+  async finish(m: EntityManager): Promise<void> {
+    const left = await this.link(m, this.unlinked);
+    this.counts.comments.madeTopLevel += left.length;
+    this.unlinked = [];
+    if (this.keepLogSeq) {
+      await sql(
+        m,
+        `SELECT setval(pg_get_serial_sequence('moderation_log', 'seq'), GREATEST((SELECT max(seq) FROM moderation_log), 1))`,
+      );
+    }
+  }
+
+  /** Sets the parents that are now there; returns the links still waiting for theirs. */
+  private async link(
+    m: EntityManager,
+    links: { id: string; parentId: string }[],
+  ): Promise<{ id: string; parentId: string }[]> {
+    const left: { id: string; parentId: string }[] = [];
+    for (let i = 0; i < links.length; i += 5000) {
+      const part = links.slice(i, i + 5000);
+      const { rows } = await sql<{ id: string }>(
+        m,
+        `WITH linked AS (
+           UPDATE comments c SET parent_id = x.parent_id FROM unnest($1::uuid[], $2::uuid[]) AS x(id, parent_id)
+           WHERE c.id = x.id AND c.parent_id IS NULL
+             AND EXISTS (SELECT 1 FROM comments p WHERE p.id = x.parent_id AND p.article_id = c.article_id)
+           RETURNING c.id)
+         SELECT x.id FROM unnest($1::uuid[]) AS x(id)
+         WHERE NOT EXISTS (SELECT 1 FROM linked l WHERE l.id = x.id)
+           AND NOT EXISTS (SELECT 1 FROM comments c JOIN unnest($1::uuid[], $2::uuid[]) AS y(id, parent_id) ON y.id = c.id
+                           WHERE c.id = x.id AND c.parent_id = y.parent_id)`,
+        [part.map((u) => u.id), part.map((u) => u.parentId)],
+      );
+      const waiting = new Set(rows.map((r) => r.id));
+      left.push(...part.filter((u) => waiting.has(u.id)));
+    }
+    return left;
+  }
+
+  private columnsOf(type: LineType, rows: Row[]): string[] {
+    const known = this.columns.get(TABLES[type]) ?? new Set();
+    const keys = new Set<string>();
+    for (const row of rows) for (const key of Object.keys(row)) if (known.has(key)) keys.add(key);
+    if (type === 'log' && !this.keepLogSeq) keys.delete('seq');
+    return [...keys].sort();
+  }
+
+  private async insert(m: EntityManager, type: LineType, rows: Row[], where = 'true'): Promise<number> {
+    const table = TABLES[type];
+    const cols = this.columnsOf(type, rows);
+    const overriding = type === 'log' && cols.includes('seq') ? 'OVERRIDING SYSTEM VALUE' : '';
+    const { rowCount } = await sql(
+      m,
+      `INSERT INTO ${table} (${cols.map(quote).join(', ')}) ${overriding}
+       SELECT ${cols.map((c) => `r.${quote(c)}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) r
+       WHERE ${where} ON CONFLICT DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+    return rowCount;
+  }
+
+  /**
+   * Comments of articles and authors that are there; a parent that is not there yet is linked in
+   * finish(). Rows already there (a re-run) are counted, and linked too if the run that wrote
+   * them stopped before linking them.
+   */
+  private async insertComments(m: EntityManager, rows: Row[]): Promise<void> {
+    const cols = this.columnsOf('comment', rows);
+    const select = cols.map((c) =>
+      c === 'parent_id'
+        ? `CASE WHEN EXISTS (SELECT 1 FROM comments p WHERE p.id = r.parent_id AND p.article_id = r.article_id) THEN r.parent_id END`
+        : `r.${quote(c)}`,
+    );
+    const {
+      rows: [result],
+    } = await sql<{
+      placeable: number;
+      inserted: number;
+      approved: number;
+      published: number;
+      pending: number;
+      rejected: number;
+      tombstones: number;
+      unlinked: { id: string; parentId: string }[];
+    }>(
+      m,
+      `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::comments, $1::jsonb)),
+       ins AS (
+         INSERT INTO comments (${cols.map(quote).join(', ')})
+         SELECT ${select.join(', ')} FROM r
+         WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id) AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id)
+         ON CONFLICT DO NOTHING
+         RETURNING status, deleted_at)
+       SELECT
+         (SELECT count(*) FROM r WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id)
+                                   AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id))::int AS placeable,
+         (SELECT count(*) FROM ins)::int AS inserted,
+         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'approved')::int AS approved,
+         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'published')::int AS published,
+         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'pending')::int AS pending,
+         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'rejected')::int AS rejected,
+         (SELECT count(*) FROM ins WHERE deleted_at IS NOT NULL)::int AS tombstones,
+         (SELECT COALESCE(json_agg(json_build_object('id', r.id, 'parentId', r.parent_id)), '[]')
+          FROM r WHERE r.parent_id IS NOT NULL
+            AND NOT (EXISTS (SELECT 1 FROM comments p WHERE p.id = r.parent_id AND p.article_id = r.article_id)
+                     AND COALESCE((SELECT c.parent_id = r.parent_id FROM comments c WHERE c.id = r.id), true))) AS unlinked`,
+      [JSON.stringify(rows)],
+    );
+    const c = this.counts.comments;
+    c.imported += result.inserted;
+    c.alreadyImported += result.placeable - result.inserted;
+    c.skipped.threadSkipped += rows.length - result.placeable;
+    c.approved += result.approved;
+    c.published = (c.published ?? 0) + result.published;
+    c.pending += result.pending;
+    c.rejected += result.rejected;
+    c.tombstones += result.tombstones;
+    // Parents in this same batch are there now.
+    this.unlinked.push(...(await this.link(m, result.unlinked)));
+  }
+}
+
+function emptyBatch(): Record<LineType, Row[]> {
+  return { settings: [], user: [], article: [], comment: [], revision: [], report: [], log: [] };
+}

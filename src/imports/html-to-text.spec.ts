@@ -1,0 +1,42 @@
+import { htmlToText } from './html-to-text';
+
+describe('htmlToText', () => {
+  it('makes blank lines of paragraphs and new lines of line breaks', () => {
+    expect(htmlToText('<p>First  paragraph,\nwrapped.</p><p>Second<br>line two</p>')).toBe(
+      'First paragraph, wrapped.\n\nSecond\nline two',
+    );
+  });
+
+  it('decodes entities, named, decimal and hexadecimal', () => {
+    expect(htmlToText('<p>Caf&eacute; &amp; bar&nbsp;&#8212; &#x201C;ok&#x201D; &lt;b&gt;</p>')).toBe(
+      'Café & bar — “ok” <b>',
+    );
+  });
+
+  it('keeps the address of links after their text, once', () => {
+    expect(htmlToText('See <a href="https://example.com/a?b=1&amp;c=2">the report</a>.')).toBe(
+      'See the report (https://example.com/a?b=1&c=2).',
+    );
+    expect(htmlToText('<a href="https://example.com/x">https://example.com/x</a>')).toBe('https://example.com/x');
+    expect(htmlToText('<a href="https://example.com/a-long-path">https://example.com/a-lo…</a>')).toBe(
+      'https://example.com/a-long-path',
+    );
+    expect(htmlToText('<a href="javascript:alert(1)">click</a>')).toBe('click');
+  });
+
+  it('drops every other element and what scripts and styles hold', () => {
+    expect(htmlToText('<b>bold</b> <i>it</i><script>alert(1)</script><style>p{}</style><img src="x.png">!')).toBe(
+      'bold it!',
+    );
+  });
+
+  it('keeps typed line breaks when asked (WordPress)', () => {
+    expect(htmlToText('One\nTwo\n\n\n\nThree &amp; <em>four</em>', { keepNewlines: true })).toBe(
+      'One\nTwo\n\nThree & four',
+    );
+  });
+
+  it('makes lines of list items', () => {
+    expect(htmlToText('<ul><li>a</li><li>b</li></ul>after')).toBe('a\nb\n\nafter');
+  });
+});

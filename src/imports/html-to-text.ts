@@ -1,0 +1,79 @@
+import { Parser } from 'htmlparser2';
+
+const PARAGRAPHS = new Set(['p', 'div', 'blockquote', 'pre', 'ul', 'ol', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const LINES = new Set(['li', 'tr', 'dt', 'dd']);
+const DROPPED = new Set(['script', 'style', 'head', 'title', 'template']);
+const LINK_SCHEMES = /^(?:https?:|mailto:)/i;
+
+export interface HtmlToTextOptions {
+  /**
+   * WordPress stores comments with their line breaks as typed (wpautop makes paragraphs of blank
+   * lines when showing them); in Disqus's HTML, line breaks in the source mean nothing.
+   */
+  keepNewlines?: boolean;
+}
+
+/**
+ * An export's HTML body as Comment Desk's plain text: paragraphs become blank lines, line breaks
+ * new lines, links keep their address (after their text, unless the text is the address),
+ * entities are decoded, and every other element is dropped, keeping its text.
+ */
+export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
+  // Most bodies are plain text already: no element, no entity, nothing to parse.
+  if (!/[<&]/.test(html)) return normalize(options.keepNewlines ? html : html.replace(/\s+/g, ' '));
+  let out = '';
+  let dropping = 0;
+  const links: { href: string | null; start: number }[] = [];
+  const breakLines = (n: number) => {
+    const trailing = /\n*$/.exec(out)![0].length;
+    if (out.length > 0 && trailing < n) out += '\n'.repeat(n - trailing);
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (DROPPED.has(name)) dropping++;
+        else if (name === 'br') out += '\n';
+        else if (PARAGRAPHS.has(name)) breakLines(2);
+        else if (LINES.has(name)) breakLines(1);
+        else if (name === 'a') {
+          const href = attributes.href?.trim() ?? '';
+          links.push({ href: LINK_SCHEMES.test(href) ? href : null, start: out.length });
+        }
+      },
+      ontext(text) {
+        if (dropping > 0) return;
+        const spaced = options.keepNewlines ? text.replace(/[ \t\f\r]+/g, ' ') : text.replace(/\s+/g, ' ');
+        out += /[ \n]$/.test(out) || out.length === 0 ? spaced.replace(/^ /, '') : spaced;
+      },
+      onclosetag(name) {
+        if (DROPPED.has(name)) dropping = Math.max(0, dropping - 1);
+        else if (PARAGRAPHS.has(name)) breakLines(2);
+        else if (LINES.has(name)) breakLines(1);
+        else if (name === 'a') {
+          const link = links.pop();
+          if (!link?.href) return;
+          const text = out.slice(link.start).trim();
+          const href = link.href.replace(/^mailto:/i, '');
+          if (text === '') out += link.href;
+          else if (text !== href && text !== link.href && !href.startsWith(text.replace(/…$|\.\.\.$/, '')))
+            out += ` (${link.href})`;
+          else if (text !== link.href && text !== href) out = out.slice(0, link.start) + link.href;
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  return normalize(out);
+}
+
+function normalize(out: string): string {
+  return out
+    .replace(/\u00a0/g, ' ')
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
