@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -83,7 +83,7 @@ describe('exports (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     exported = res.text;
-    file = join(mkdtempSync(join(tmpdir(), 'comment-desk-export-')), 'export.ndjson');
+    file = join(folder(), 'export.ndjson');
     writeFileSync(file, exported);
 
     // Into an empty database, before the app there has answered anything.
@@ -93,9 +93,16 @@ describe('exports (e2e)', () => {
     expect(imported.code).toBe(0);
     importJobId = /^Import ([0-9a-f-]{36}) succeeded/.exec(imported.stdout)![1];
   });
+  const folders: string[] = [];
+  /** A temporary folder, removed after the tests. */
+  const folder = () => {
+    folders.push(mkdtempSync(join(tmpdir(), 'comment-desk-export-')));
+    return folders[folders.length - 1];
+  };
   afterAll(async () => {
     await source?.close();
     await target?.close();
+    for (const f of folders) rmSync(f, { recursive: true, force: true });
   });
 
   it('streams NDJSON: a header, then settings, users, articles, comments with revisions, reports and the log', () => {
@@ -113,7 +120,7 @@ describe('exports (e2e)', () => {
   });
 
   it('npm run export writes the same lines to a file', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'comment-desk-export-')), 'cli.ndjson');
+    const out = join(folder(), 'cli.ndjson');
     const { code, stderr } = await exportTo(source, out);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^Exported 20 comments to .*cli\.ndjson in [\d.]+ s/);
@@ -197,7 +204,7 @@ describe('exports (e2e)', () => {
   });
 
   it('refuses a file that is not one of its exports, naming the line', async () => {
-    const bad = join(mkdtempSync(join(tmpdir(), 'comment-desk-export-')), 'bad.ndjson');
+    const bad = join(folder(), 'bad.ndjson');
     writeFileSync(bad, `${exported.split('\n')[0]}\n{"type":"user","data":{"id":"x"}}\n{"type": "user", oops}\n`);
     const res = await runImportCli(target, ['--format', 'comment-desk', bad]);
     expect(res.code).toBe(1);

@@ -107,6 +107,8 @@ export async function runImport(dataSource: DataSource, input: Readable, options
     for (let i = 0; i < articleIds.length; i += ARTICLES_PER_RECOUNT) {
       await units((m) => recountArticles(m, articleIds.slice(i, i + ARTICLES_PER_RECOUNT)));
       options.signal?.throwIfAborted();
+      // Also the job's heartbeat: a job silent for ten minutes is taken for one whose process died.
+      await progress.report();
     }
   };
   /** Feeds the file to a format's reader, writing what it buffered whenever a batch is full. */
