@@ -69,4 +69,15 @@ describe("moderators' notes about users (e2e)", () => {
   it('never lets a note be edited, even by a statement sent directly', async () => {
     await expect(t.db.query(`UPDATE user_notes SET body = 'rewritten'`)).rejects.toThrow(/append-only/);
   });
+  it("goes with the user's erasure", async () => {
+    await note('troll-9', 'Lives in Flat 4, said so twice.').expect(201);
+    await t
+      .http()
+      .post('/api/moderation/users/troll-9/erase')
+      .set('Authorization', `Bearer ${t.token('adm-notes', 'admin')}`)
+      .expect(200);
+    expect((await notesOf('troll-9').expect(200)).body.items).toEqual([]);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM user_notes WHERE body LIKE '%Flat 4%'`);
+    expect(rows[0].n).toBe(0);
+  });
 });
