@@ -6,6 +6,7 @@ import { answerClientError } from './errors/client-error';
 import { BODY_LIMIT, readBodies } from './errors/body-reading';
 import { answerRouterError } from './errors/problem.filter';
 import { createLogger, httpLogger } from './logging/logging';
+import { serveWebAssets } from './web/web-assets';
 
 /** The HTTP server: Fastify, as tests and the real server both build it. */
 export function createHttpAdapter(env: Pick<Environment, 'TRUST_PROXY'>): FastifyAdapter {
@@ -39,6 +40,7 @@ export async function configureApp(
   await app.register(helmet, { contentSecurityPolicy: false });
   fastify.decorateRequest('user', undefined);
   readBodies(fastify);
+  await serveWebAssets(fastify);
   app.setGlobalPrefix('api');
   const origins = (app.get(Environment).CORS_ORIGINS ?? '')
     .split(',')
@@ -47,7 +49,10 @@ export async function configureApp(
   if (origins.length > 0) {
     app.enableCors({
       origin: origins,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      // If-None-Match: the embed revalidates thread pages; Last-Event-ID: EventSource resumes a stream.
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'Last-Event-ID'],
+      exposedHeaders: ['ETag', 'Retry-After'],
       maxAge: 600,
     });
   }
