@@ -342,6 +342,25 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await screenshot(page, 'embed-keyboard');
   }, 60_000);
 
+  it('creates a missing article on the first read where the publisher allows it, and says so where not', async () => {
+    expectStatus(await api.putSettings(admin, { articleAutoCreatePrefixes: ['https://news.example/auto/'] }), 200);
+    try {
+      const url = `https://news.example/auto/${unique('new')}`;
+      await page.goto(host.page({ articleUrl: url, title: 'A brand new article' }));
+      await pw(thread().getByRole('heading', { name: '0 comments' })).toBeVisible();
+      await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+      const found = await t.http().get('/api/articles').query({ url });
+      expect(found.body.items).toEqual([expect.objectContaining({ url, title: 'A brand new article' })]);
+
+      await page.goto(host.page({ articleUrl: `https://news.example/elsewhere/${unique('x')}`, title: 'Not here' }));
+      await pw(thread().getByText('Comments are not available on this article.')).toBeVisible();
+      await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toHaveCount(0);
+      await screenshot(page, 'embed-unavailable');
+    } finally {
+      expectStatus(await api.putSettings(admin, { articleAutoCreatePrefixes: [] }), 200);
+    }
+  });
+
   it('has no axe violation on the demo pages, open and signed in, and closed', async () => {
     const open = await api.createArticle(mod, {
       url: 'https://news.example/demo/budget',

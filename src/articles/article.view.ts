@@ -77,7 +77,7 @@ export class ThreadArticleView {
   closed: boolean;
   closedMessage: string | null;
   disclaimer: DisclaimerView;
-  @ApiProperty({ description: "How long after posting an author may edit: the embed offers Edit for that long" })
+  @ApiProperty({ description: 'How long after posting an author may edit: the embed offers Edit for that long' })
   editWindowSeconds: number;
 
   static of(article: Article, settings: ModerationSettings): ThreadArticleView {

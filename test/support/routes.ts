@@ -11,6 +11,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/health', 'public'],
   ['GET', '/api/metrics', 'public'],
   ['POST', '/api/articles', 'moderator'],
+  ['POST', '/api/articles/resolve', 'public'],
   ['GET', '/api/articles', 'moderator'],
   ['GET', '/api/articles/:id', 'public'],
   ['PATCH', '/api/articles/:id', 'moderator'],
