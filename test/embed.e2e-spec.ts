@@ -342,6 +342,18 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await screenshot(page, 'embed-keyboard');
   }, 60_000);
 
+  it('takes a token that the page set before embed.js defined the element, and signs out when it is removed', async () => {
+    const article = await newArticle();
+    await page.goto(host.page({ articleUrl: article.url, earlyUser: 'early-bird' }));
+    await pw(thread().getByText('Signed in as Early Reader')).toBeVisible();
+    await pw(thread().getByRole('textbox', { name: 'Your comment' })).toBeVisible();
+    await page.evaluate(() => {
+      (document.querySelector('comment-desk-thread') as HTMLElement & { token: string | null }).token = null;
+    });
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+    await pw(thread().getByRole('textbox', { name: 'Your comment' })).toHaveCount(0);
+  });
+
   it('creates a missing article on the first read where the publisher allows it, and says so where not', async () => {
     expectStatus(await api.putSettings(admin, { articleAutoCreatePrefixes: ['https://news.example/auto/'] }), 200);
     try {

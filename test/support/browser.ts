@@ -41,6 +41,8 @@ export interface ThreadOptions {
   dir?: 'rtl' | 'ltr';
   sort?: string;
   pollSeconds?: number;
+  /** Signs this user in with a token set before embed.js runs. */
+  earlyUser?: string;
 }
 
 /**
@@ -60,6 +62,14 @@ export class HostSite {
       if (url.pathname === '/host.js') {
         res.writeHead(200, { 'Content-Type': 'text/javascript' });
         return res.end(HOST_SCRIPT);
+      }
+      if (url.pathname === '/early.js') {
+        // Sets the token before embed.js has defined the element (a deferred script before it).
+        const token = signToken(url.searchParams.get('user') ?? 'reader', 'commenter', {
+          name: url.searchParams.get('name') ?? 'Early Reader',
+        });
+        res.writeHead(200, { 'Content-Type': 'text/javascript' });
+        return res.end(`document.querySelector('comment-desk-thread').token = ${JSON.stringify(token)};`);
       }
       if (url.pathname === '/login') {
         const sub = url.searchParams.get('user') ?? 'reader';
@@ -84,6 +94,7 @@ export class HostSite {
 <html lang="${escapeAttr(q.get('lang') ?? 'en')}"${attr('dir', q.get('dir'))}>
 <head><meta charset="utf-8"><title>A news page</title>
 <script src="/host.js"></script>
+${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('early')!)}" defer></script>` : ''}
 <script src="${this.api()}/embed.js" defer></script>
 </head>
 <body>
@@ -110,6 +121,7 @@ export class HostSite {
     if (options.dir) q.set('dir', options.dir);
     if (options.sort) q.set('sort', options.sort);
     if (options.pollSeconds) q.set('poll', String(options.pollSeconds));
+    if (options.earlyUser) q.set('early', options.earlyUser);
     return `${this.origin}/article?${q}`;
   }
 

@@ -7,14 +7,23 @@ import { defineConfig, type Plugin } from 'vite';
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = resolve(here, '../../dist/embed');
 
-/** embed.js.gz and embed.js.br beside embed.js: the service sends them to browsers that accept them. */
+/** The size budget of embed.js with its styles, gzipped (issue 12): the build fails past it. */
+const BUDGET_GZIP_BYTES = 25_000;
+
+/**
+ * embed.js.gz and embed.js.br beside embed.js: the service sends them to browsers that accept
+ * them. Checks the budget on the way, so that it cannot drift.
+ */
 function precompress(): Plugin {
   return {
     name: 'comment-desk-precompress',
     closeBundle() {
       const file = resolve(outDir, 'embed.js');
       const code = readFileSync(file);
-      writeFileSync(`${file}.gz`, gzipSync(code, { level: 9 }));
+      const gzipped = gzipSync(code, { level: 9 });
+      if (gzipped.length > BUDGET_GZIP_BYTES)
+        throw new Error(`embed.js is ${gzipped.length} bytes gzipped, over its budget of ${BUDGET_GZIP_BYTES}`);
+      writeFileSync(`${file}.gz`, gzipped);
       writeFileSync(`${file}.br`, brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
     },
   };

@@ -22,6 +22,8 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, 
   return el;
 }
 
+// For bench/embed.mjs: from the script's start to the first page drawn.
+performance.mark?.('comment-desk:start');
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 const DEFAULT_API = scriptSrc ? new URL(scriptSrc).origin : location.origin;
 const PAGE = 20;
@@ -90,9 +92,20 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
+// Intl formatters are slow to build: one of each per language, not one per comment.
+const formats = new Map<string, [Intl.RelativeTimeFormat, Intl.DateTimeFormat]>();
+function formatsFor(lang: string): [Intl.RelativeTimeFormat, Intl.DateTimeFormat] {
+  let pair = formats.get(lang);
+  if (!pair) {
+    pair = [new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }), new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' })];
+    formats.set(lang, pair);
+  }
+  return pair;
+}
+
 function relativeTime(iso: string, lang: string): string {
   const seconds = (Date.parse(iso) - Date.now()) / 1000;
-  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const format = formatsFor(lang)[0];
   for (const [unit, size] of UNITS)
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   return format.format(0, 'second');
@@ -165,6 +178,13 @@ class CommentDeskThread extends HTMLElement {
   }
 
   connectedCallback(): void {
+    // A page may set .token before embed.js defines the element: that own property would hide
+    // the accessor, so take its value through the accessor instead.
+    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
+      const token = (this as { token: string | null }).token;
+      delete (this as { token?: string | null }).token;
+      this.token = token;
+    }
     if (!this.built) {
       this.built = true;
       void this.load();
@@ -302,6 +322,7 @@ class CommentDeskThread extends HTMLElement {
     this.toolbar.hidden = false;
     this.renderCount();
     this.renderFresh();
+    performance.mark?.('comment-desk:drawn');
     if (this.focusComposerOnSignIn && this.draft) {
       this.focusComposerOnSignIn = false;
       this.draft.text.focus();
@@ -552,7 +573,7 @@ class CommentDeskThread extends HTMLElement {
       h('span', { class: 'author', id: nameId, dir: 'auto', text: name }),
       h('time', {
         datetime: c.createdAt,
-        title: new Date(c.createdAt).toLocaleString(this.locale),
+        title: formatsFor(this.locale)[1].format(new Date(c.createdAt)),
         text: relativeTime(c.createdAt, this.locale),
       }),
       c.editedAt && h('span', { class: 'muted', text: `· ${t.edited}` }),
