@@ -471,6 +471,24 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await screenshot(page, 'embed-rtl');
   });
 
+  it('has no axe violation in the dark theme either, signed in with a held comment and a report form open', async () => {
+    const article = await newArticle();
+    await api.comment(t.token('bob', 'commenter', { name: 'Bob Builder' }), article.id, 'Something to report.');
+    await page.goto(host.page({ articleUrl: article.url, theme: 'dark', user: 'dana', userName: 'Dana Dark' }));
+    await thread().getByRole('button', { name: 'Sign in to comment' }).click();
+    expectStatus(await api.putSettings(admin, { suspectWords: ['mango'] }), 200);
+    try {
+      await thread().getByRole('textbox', { name: 'Your comment' }).fill('Mango season again.');
+      await thread().getByRole('button', { name: 'Post comment' }).click();
+      await pw(thread().getByText('Awaiting moderation: only you can see this comment for now.')).toBeVisible();
+    } finally {
+      expectStatus(await api.putSettings(admin, { suspectWords: [] }), 200);
+    }
+    await comment('Something to report.').getByRole('button', { name: 'Report' }).click();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'embed-dark');
+  });
+
   it('has no axe violation on the demo pages, open and signed in, and closed', async () => {
     const open = await api.createArticle(mod, {
       url: 'https://news.example/demo/budget',

@@ -41,6 +41,7 @@ export interface ThreadOptions {
   dir?: 'rtl' | 'ltr';
   sort?: string;
   pollSeconds?: number;
+  theme?: 'light' | 'dark';
   /** Signs this user in with a token set before embed.js runs. */
   earlyUser?: string;
 }
@@ -101,7 +102,7 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
 <main>
 <h1>A news page</h1>
 <p>The article's text, then the comments.</p>
-<comment-desk-thread${attr('article-url', q.get('url'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
+<comment-desk-thread${attr('article-url', q.get('url'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
 </main>
 </body>
 </html>`);
@@ -122,6 +123,7 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
     if (options.sort) q.set('sort', options.sort);
     if (options.pollSeconds) q.set('poll', String(options.pollSeconds));
     if (options.earlyUser) q.set('early', options.earlyUser);
+    if (options.theme) q.set('theme', options.theme);
     return `${this.origin}/article?${q}`;
   }
 

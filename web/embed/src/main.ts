@@ -97,7 +97,10 @@ const formats = new Map<string, [Intl.RelativeTimeFormat, Intl.DateTimeFormat]>(
 function formatsFor(lang: string): [Intl.RelativeTimeFormat, Intl.DateTimeFormat] {
   let pair = formats.get(lang);
   if (!pair) {
-    pair = [new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }), new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' })];
+    pair = [
+      new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }),
+      new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' }),
+    ];
     formats.set(lang, pair);
   }
   return pair;
@@ -174,7 +177,7 @@ class CommentDeskThread extends HTMLElement {
     if (token === this._token) return;
     this._token = token;
     this.me = decodeToken(token);
-    if (this.built && this.articleId) void this.reloadList();
+    if (this.built && this.articleId) this.refresh();
   }
 
   connectedCallback(): void {
@@ -202,7 +205,7 @@ class CommentDeskThread extends HTMLElement {
     if (name === 'token') return void (this.token = value);
     if (name === 'sort') {
       this.sort = value === 'oldest' ? 'oldest' : 'newest';
-      if (this.built && this.articleId) void this.reloadList();
+      if (this.built && this.articleId) this.refresh();
       return;
     }
     if (name === 'poll-seconds' || name === 'article-title') return;
@@ -245,7 +248,7 @@ class CommentDeskThread extends HTMLElement {
   private build(): void {
     const t = this.t;
     const headingId = `cd-h-${++uid}`;
-    this.heading = h('h2', { id: headingId, tabindex: -1, text: t.heading });
+    this.heading = h('h2', { id: headingId, tabindex: -1, part: 'heading', text: t.heading });
     this.notices = h('div');
     this.composer = h('div');
     this.sortSelect = h(
@@ -262,6 +265,7 @@ class CommentDeskThread extends HTMLElement {
     this.freshButton = h('button', {
       type: 'button',
       class: 'fresh primary',
+      part: 'button primary',
       hidden: true,
       onclick: () => this.revealFresh(),
     });
@@ -357,7 +361,12 @@ class CommentDeskThread extends HTMLElement {
 
   private changeSort(): void {
     this.sort = this.sortSelect.value === 'oldest' ? 'oldest' : 'newest';
-    void this.reloadList();
+    this.refresh();
+  }
+
+  /** reloadList outside load(): a failure is said, and the list stays as it was. */
+  private refresh(): void {
+    this.reloadList().catch((error) => this.announce(this.errorText(error)));
   }
 
   // ---- the article's header: count, notices, composer ---------------------------------------
@@ -372,8 +381,12 @@ class CommentDeskThread extends HTMLElement {
     this.head = head;
     if (!changed) return;
     const notices: Node[] = [];
-    if (head.disclaimer.show) notices.push(h('p', { class: 'notice', text: head.disclaimer.text }));
-    if (head.closed) notices.push(h('p', { class: 'notice closed', text: head.closedMessage || this.t.errors.closed }));
+    if (head.disclaimer.show)
+      notices.push(h('p', { class: 'notice', part: 'notice disclaimer', text: head.disclaimer.text }));
+    if (head.closed)
+      notices.push(
+        h('p', { class: 'notice closed', part: 'notice closed', text: head.closedMessage || this.t.errors.closed }),
+      );
     this.notices.replaceChildren(...notices);
     this.renderComposer();
     for (const entry of this.entries.values()) this.renderActions(entry);
@@ -405,7 +418,13 @@ class CommentDeskThread extends HTMLElement {
         h(
           'p',
           { class: 'signin' },
-          h('button', { type: 'button', class: 'primary', text: t.signIn, onclick: () => this.requestLogin() }),
+          h('button', {
+            type: 'button',
+            class: 'primary',
+            part: 'button primary',
+            text: t.signIn,
+            onclick: () => this.requestLogin(),
+          }),
         ),
       );
       return;
@@ -432,7 +451,7 @@ class CommentDeskThread extends HTMLElement {
     const text = h('textarea', { id, name: 'body', 'aria-describedby': `${id}-e` });
     text.value = initial;
     const error = h('p', { id: `${id}-e`, class: 'error', role: 'alert' });
-    const submit = h('button', { type: 'submit', class: 'primary', text: submitText });
+    const submit = h('button', { type: 'submit', class: 'primary', part: 'button primary', text: submitText });
     let sent: { body: string; key: string } | undefined;
     const form = h(
       'form',
@@ -549,7 +568,7 @@ class CommentDeskThread extends HTMLElement {
     const entry: Entry = {
       c,
       li,
-      art: h('article', { tabindex: -1 }),
+      art: h('article', { tabindex: -1, part: 'comment' }),
       slot: h('div'),
       replies: h('ol', { class: 'replies' }),
       more: h('button', { type: 'button', class: 'link', onclick: () => this.moreReplies(entry) }),
@@ -570,7 +589,7 @@ class CommentDeskThread extends HTMLElement {
     const meta = h(
       'p',
       { class: 'meta' },
-      h('span', { class: 'author', id: nameId, dir: 'auto', text: name }),
+      h('span', { class: 'author', part: 'author', id: nameId, dir: 'auto', text: name }),
       h('time', {
         datetime: c.createdAt,
         title: formatsFor(this.locale)[1].format(new Date(c.createdAt)),
@@ -588,7 +607,7 @@ class CommentDeskThread extends HTMLElement {
     const body =
       c.deleted || c.body === null
         ? h('p', { class: 'body muted', text: t.deleted })
-        : h('p', { class: 'body', dir: 'auto', text: c.body });
+        : h('p', { class: 'body', part: 'body', dir: 'auto', text: c.body });
     entry.art.setAttribute('aria-labelledby', nameId);
     entry.art.replaceChildren(meta, status ?? '', body, h('div', { class: 'row' }), entry.slot);
     this.renderActions(entry);
@@ -725,7 +744,7 @@ class CommentDeskThread extends HTMLElement {
     );
     const note = h('textarea', { id: `${id}-n`, maxlength: 1000 });
     const error = h('p', { class: 'error', role: 'alert' });
-    const send = h('button', { type: 'submit', class: 'primary', text: t.sendReport });
+    const send = h('button', { type: 'submit', class: 'primary', part: 'button primary', text: t.sendReport });
     const form = h(
       'form',
       {
