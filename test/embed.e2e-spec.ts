@@ -178,6 +178,36 @@ describe('the <comment-desk-thread> embed (browser)', () => {
       await thread().getByRole('button', { name: 'Post comment' }).click();
       await pw(comment('Durian is the best fruit.').getByText(/^Rejected by moderation \(.*durian.*\)/)).toBeVisible();
 
+      // Rate limited: the words say how long to wait, from Retry-After (exposed by CORS).
+      await page.route('**/comments', (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({
+              status: 429,
+              headers: {
+                'Content-Type': 'application/problem+json',
+                'Retry-After': '7',
+                'Access-Control-Allow-Origin': host.origin,
+                'Access-Control-Expose-Headers': 'ETag, Retry-After',
+              },
+              body: JSON.stringify({ status: 429, code: 'RATE_LIMITED', title: 'Too many', detail: 'Slow down' }),
+            })
+          : route.continue(),
+      );
+      await box.fill('Quick, another one.');
+      await thread().getByRole('button', { name: 'Post comment' }).click();
+      await pw(thread().getByRole('alert')).toHaveText(
+        'You are commenting too quickly. Please wait 7 seconds and try again.',
+      );
+      await pw(box).toHaveValue('Quick, another one.');
+      await page.unroute('**/comments');
+
+      // Banned, by a moderator, for real.
+      expectStatus(await api.ban(mod, 'cleo', { reason: 'Spam' }), 200, 201);
+      await thread().getByRole('button', { name: 'Post comment' }).click();
+      await pw(thread().getByRole('alert')).toHaveText('You can no longer comment on this site.');
+      await pw(box).toHaveValue('Quick, another one.');
+      expectStatus(await api.unban(mod, 'cleo'), 200, 201);
+
       // Closed meanwhile (the stream is cut off here, so only the API's answer tells).
       await page.route('**/comments/stream', (route) => route.abort());
       await page.reload(); // the token was in memory only: signed out again
@@ -273,6 +303,44 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
     await pw(thread().getByText('We are no longer accepting comments on this article.')).toHaveCount(0);
   }, 60_000);
+
+  it('resumes the stream with Last-Event-ID when the server ends it, missing nothing', async () => {
+    const article = await newArticle();
+    const bob = t.token('bob', 'commenter', { name: 'Bob Builder' });
+    const streams: Promise<string | undefined>[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes('/comments/stream')) streams.push(req.allHeaders().then((h) => h['last-event-id']));
+    });
+    const caughtUp = page.waitForResponse(
+      (res) => res.url().includes('/comments?') && !!res.request().headers()['if-none-match'],
+    );
+    await page.goto(host.page({ articleUrl: article.url }));
+    await caughtUp;
+    await api.comment(bob, article.id, 'Before the cut.');
+    await pw(thread().getByRole('button', { name: '1 new comment' })).toBeVisible();
+
+    // The server ends every connection (as an instance does when it shuts down), and a comment
+    // is posted before the browser is back.
+    t.app.getHttpServer().closeAllConnections();
+    await api.comment(bob, article.id, 'During the cut.');
+    await pw(thread().getByRole('button', { name: '2 new comments' }), { timeout: 10_000 }).toBeVisible();
+    const sent = await Promise.all(streams);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(sent[0]).toBeUndefined();
+    // The browser resent the version of the last event it had: the server resumed after it.
+    expect(sent[1]).toBe(
+      String(
+        (
+          await t.db.query('SELECT version FROM thread_events WHERE article_id = $1 ORDER BY version LIMIT 1', [
+            article.id,
+          ])
+        ).rows[0].version,
+      ),
+    );
+    await thread().getByRole('button', { name: '2 new comments' }).click();
+    await pw(comment('During the cut.')).toBeVisible();
+    await pw(comment('Before the cut.')).toBeVisible();
+  }, 30_000);
 
   it('falls back to polling with ETag when the stream is refused, and still shows new comments', async () => {
     const article = await newArticle();
