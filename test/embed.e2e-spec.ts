@@ -394,6 +394,13 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     expect(await focused(page)).toBe('button: Post comment');
 
     // Reply with the keyboard: the reply box takes the focus, and the new reply after posting.
+    // Escape leaves the reply box, and the focus goes back to the comment.
+    await tabTo(page, 'button: Reply');
+    await page.keyboard.press('Enter');
+    await pw.poll(() => focused(page)).toBe('textarea: Your reply');
+    await page.keyboard.press('Escape');
+    await pw(thread().getByRole('textbox', { name: 'Your reply' })).toHaveCount(0);
+    await pw(comment('Typed without a mouse.')).toBeFocused();
     await tabTo(page, 'button: Reply');
     await page.keyboard.press('Enter');
     await pw.poll(() => focused(page)).toBe('textarea: Your reply');

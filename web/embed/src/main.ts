@@ -448,7 +448,15 @@ class CommentDeskThread extends HTMLElement {
     cancel?: () => void,
   ) {
     const id = `cd-f-${++uid}`;
-    const text = h('textarea', { id, name: 'body', 'aria-describedby': `${id}-e` });
+    const text = h('textarea', {
+      id,
+      name: 'body',
+      'aria-describedby': `${id}-e`,
+      // Escape leaves an inline form (reply, edit) as its Cancel button does.
+      onkeydown: (event: Event) => {
+        if ((event as KeyboardEvent).key === 'Escape' && cancel) cancel();
+      },
+    });
     text.value = initial;
     const error = h('p', { id: `${id}-e`, class: 'error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'primary', part: 'button primary', text: submitText });
@@ -876,7 +884,7 @@ class CommentDeskThread extends HTMLElement {
 
   /** The first page, revalidated with its ETag: 304 costs the server a version read. */
   private async poll(): Promise<void> {
-    if (!this.articleId) return;
+    if (!this.articleId || document.hidden) return; // a background tab waits for the next poll
     try {
       const page = await this.api.thread(this.articleId, this.sort, PAGE, undefined, this.firstPageEtag);
       if (!page.body) return;
