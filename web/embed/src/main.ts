@@ -589,7 +589,26 @@ class CommentDeskThread extends HTMLElement {
     return entry;
   }
 
+  /**
+   * Redraws part of a comment without taking the focus from under the reader: back on the same
+   * element if it is still there, else on the button of the same name, else on the comment.
+   */
+  private keepFocus(entry: Entry, redraw: () => void): void {
+    const active = this.shadow.activeElement as HTMLElement | null;
+    const inside = active && entry.art.contains(active) ? active : null;
+    const label = inside?.textContent;
+    redraw();
+    if (!inside || this.shadow.activeElement === inside) return;
+    if (inside.isConnected && entry.art.contains(inside)) return inside.focus();
+    const same = Array.from(entry.art.querySelectorAll('button')).find((b) => b.textContent === label);
+    (same ?? entry.art).focus();
+  }
+
   private renderBody(entry: Entry): void {
+    this.keepFocus(entry, () => this.drawBody(entry));
+  }
+
+  private drawBody(entry: Entry): void {
     const { c } = entry;
     const t = this.t;
     const nameId = `cd-n-${++uid}`;
@@ -618,10 +637,14 @@ class CommentDeskThread extends HTMLElement {
         : h('p', { class: 'body', part: 'body', dir: 'auto', text: c.body });
     entry.art.setAttribute('aria-labelledby', nameId);
     entry.art.replaceChildren(meta, status ?? '', body, h('div', { class: 'row' }), entry.slot);
-    this.renderActions(entry);
+    this.drawActions(entry);
   }
 
   private renderActions(entry: Entry): void {
+    this.keepFocus(entry, () => this.drawActions(entry));
+  }
+
+  private drawActions(entry: Entry): void {
     const { c } = entry;
     const t = this.t;
     const row = entry.art.querySelector('.row');
@@ -912,6 +935,7 @@ class CommentDeskThread extends HTMLElement {
         if (type === 'comment.created' || (!entry && !this.isMine(data))) this.count++;
         this.renderCount();
         if (entry) {
+          if (entry.c.status === data.status) return; // the reader's own post, drawn already
           entry.c = { ...entry.c, status: data.status };
           return this.renderBody(entry);
         }
