@@ -429,6 +429,28 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByRole('textbox', { name: 'Your comment' })).toHaveCount(0);
   });
 
+  it('finds the thread by article-id with the article and its first page read at once', async () => {
+    const article = await newArticle();
+    await api.comment(t.token('bob'), article.id, 'Found by id.');
+    const requests: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes('/api/')) requests.push(new URL(req.url()).pathname);
+    });
+    await page.goto(host.page({ articleId: article.id }));
+    await pw(comment('Found by id.')).toBeVisible();
+    await pw(thread().getByRole('heading', { name: '1 comment' })).toBeVisible();
+    expect(requests.slice(0, 2).sort()).toEqual([
+      `/api/articles/${article.id}`,
+      `/api/articles/${article.id}/comments`,
+    ]);
+
+    for (const id of ['00000000-0000-4000-8000-000000000000', '../moderation/settings']) {
+      await page.goto(host.page({ articleId: id }));
+      await pw(thread().getByText('Comments are not available on this article.')).toBeVisible();
+    }
+    expect(requests.some((p) => p.includes('moderation'))).toBe(false);
+  });
+
   it('creates a missing article on the first read where the publisher allows it, and says so where not', async () => {
     expectStatus(await api.putSettings(admin, { articleAutoCreatePrefixes: ['https://news.example/auto/'] }), 200);
     try {

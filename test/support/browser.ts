@@ -32,7 +32,8 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 }
 
 export interface ThreadOptions {
-  articleUrl: string;
+  articleUrl?: string;
+  articleId?: string;
   title?: string;
   /** Who the publisher's login signs in when the thread asks for it. */
   user?: string;
@@ -102,7 +103,7 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
 <main>
 <h1>A news page</h1>
 <p>The article's text, then the comments.</p>
-<comment-desk-thread${attr('article-url', q.get('url'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
+<comment-desk-thread${attr('article-url', q.get('url'))}${attr('article-id', q.get('id'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
 </main>
 </body>
 </html>`);
@@ -114,7 +115,9 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
   }
 
   page(options: ThreadOptions): string {
-    const q = new URLSearchParams({ url: options.articleUrl });
+    const q = new URLSearchParams();
+    if (options.articleUrl) q.set('url', options.articleUrl);
+    if (options.articleId) q.set('id', options.articleId);
     if (options.title) q.set('title', options.title);
     if (options.user) q.set('user', options.user);
     if (options.userName) q.set('name', options.userName);

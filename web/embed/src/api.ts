@@ -104,6 +104,16 @@ export class Api {
     }
   }
 
+  /** The article by its id; null when there is none (or the id is not one). */
+  async article(id: string): Promise<Article | null> {
+    try {
+      return (await this.call<Article>('GET', `/api/articles/${encodeURIComponent(id)}`)).body;
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'VALIDATION_FAILED')) return null;
+      throw error;
+    }
+  }
+
   thread(articleId: string, sort: string, limit: number, cursor?: string, etag?: string | null) {
     const query = `sort=${sort}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     return this.call<ThreadPage>(

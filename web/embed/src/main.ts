@@ -27,6 +27,7 @@ performance.mark?.('comment-desk:start');
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 const DEFAULT_API = scriptSrc ? new URL(scriptSrc).origin : location.origin;
 const PAGE = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REPLIES_PAGE = 20;
 const STREAM_ERRORS_BEFORE_POLLING = 3;
 const STREAM_RETRY_MS = [30_000, 60_000, 120_000, 300_000];
@@ -115,7 +116,16 @@ function relativeTime(iso: string, lang: string): string {
 }
 
 class CommentDeskThread extends HTMLElement {
-  static observedAttributes = ['article-url', 'article-title', 'token', 'lang', 'sort', 'api', 'poll-seconds'];
+  static observedAttributes = [
+    'article-url',
+    'article-id',
+    'article-title',
+    'token',
+    'lang',
+    'sort',
+    'api',
+    'poll-seconds',
+  ];
 
   private shadow: ShadowRoot;
   private t!: Strings;
@@ -231,13 +241,23 @@ class CommentDeskThread extends HTMLElement {
     this.head = null;
     this.build();
     const url = this.getAttribute('article-url');
+    const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
     try {
-      const article = url ? await this.api.findArticle(url, this.getAttribute('article-title')) : null;
+      // With the article's id, the article and its first page are read at once; by URL, one
+      // after the other.
+      const first = id ? this.api.thread(id, this.sort, PAGE).catch(() => null) : undefined;
+      const article = id
+        ? await this.api.article(id)
+        : this.hasAttribute('article-id')
+          ? null
+          : url
+            ? await this.api.findArticle(url, this.getAttribute('article-title'))
+            : null;
       if (generation !== this.generation) return;
       if (!article) return this.showMessage(this.t.unavailable);
       this.articleId = article.id;
       this.count = article.counts.visible;
-      await this.reloadList();
+      await this.reloadList((await first) ?? undefined);
       this.connectLive();
     } catch (error) {
       if (generation !== this.generation) return;
@@ -309,10 +329,10 @@ class CommentDeskThread extends HTMLElement {
   }
 
   /** The first page again (sign-in, sort): the reader's own held comments come with it. */
-  private async reloadList(): Promise<void> {
+  private async reloadList(prefetched?: Awaited<ReturnType<Api['thread']>>): Promise<void> {
     if (!this.articleId) return;
     const generation = this.generation;
-    const page = await this.api.thread(this.articleId, this.sort, PAGE);
+    const page = prefetched ?? (await this.api.thread(this.articleId, this.sort, PAGE));
     if (generation !== this.generation || !page.body) return;
     this.firstPageEtag = page.etag;
     this.entries.clear();
