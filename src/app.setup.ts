@@ -7,6 +7,7 @@ import { BODY_LIMIT, readBodies } from './errors/body-reading';
 import { answerRouterError } from './errors/problem.filter';
 import { createLogger, httpLogger } from './logging/logging';
 import { createOpenApiDocument } from './openapi/openapi-document';
+import { serveWebAssets } from './web/web-assets';
 
 /** The HTTP server: Fastify, as tests and the real server both build it. */
 export function createHttpAdapter(env: Pick<Environment, 'TRUST_PROXY'>): FastifyAdapter {
@@ -40,6 +41,7 @@ export async function configureApp(
   await app.register(helmet, { contentSecurityPolicy: false });
   fastify.decorateRequest('user', undefined);
   readBodies(fastify);
+  await serveWebAssets(fastify);
   app.setGlobalPrefix('api');
   const origins = (app.get(Environment).CORS_ORIGINS ?? '')
     .split(',')
@@ -48,7 +50,10 @@ export async function configureApp(
   if (origins.length > 0) {
     app.enableCors({
       origin: origins,
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      // If-None-Match: the embed revalidates thread pages; Last-Event-ID: EventSource resumes a stream.
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'Last-Event-ID'],
+      exposedHeaders: ['ETag', 'Retry-After'],
       maxAge: 600,
     });
   }

@@ -32,7 +32,12 @@ async function main(): Promise<void> {
   }
   // Loaded only now: the application reads the environment set above.
   const { bootstrap } = require('./main') as typeof import('./main');
-  await bootstrap();
+  const app = await bootstrap();
+  const { Environment } = require('./config/environment') as typeof import('./config/environment');
+  if (process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
+    const { ensureDemoArticles } = require('./web/demo-articles') as typeof import('./web/demo-articles');
+    await ensureDemoArticles(`http://127.0.0.1:${app.get(Environment).PORT}`, process.env.JWT_SECRET);
+  }
 }
 
 main().catch((error: Error) => {

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { createTestApp, createTestDatabase, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
-import { appRoutes, Level, ROUTES } from './support/routes';
+import { appRoutes, Level, ROUTES, WEB_ROUTES, webRoutes } from './support/routes';
 import { expectProblem } from './support/expect';
 
 const RANK: Record<Level, number> = { public: 0, user: 1, moderator: 2, admin: 3 };
@@ -176,6 +176,56 @@ describe('the platform', () => {
         401,
         'UNAUTHENTICATED',
       );
+    });
+  });
+
+  describe('the embed and the demo pages', () => {
+    it('serves the built embed and the demo pages beside the API, and nothing else outside /api', () => {
+      expect(webRoutes(t).sort()).toEqual([...WEB_ROUTES].sort());
+    });
+
+    it("serves embed.js to other sites, compressed when the browser accepts it, with helmet's headers", async () => {
+      const res = await t.http().get('/embed.js').set('Accept-Encoding', 'br');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^(application|text)\/javascript/);
+      expect(res.headers['content-encoding']).toBe('br');
+      expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cache-control']).toBe('public, max-age=300');
+      const plain = await t.http().get('/embed.js').set('Accept-Encoding', 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.text).toContain('comment-desk-thread');
+    });
+
+    it('serves the demo pages under a strict CSP: no inline script, no eval', async () => {
+      for (const path of ['/demo', '/demo/', '/demo/index.html', '/demo/closed.html']) {
+        const res = await t.http().get(path);
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).not.toMatch(/unsafe-(inline|eval)/);
+        expect(res.text).toContain('<comment-desk-thread');
+        expect(res.text).not.toMatch(/<script>|<script [^>]*>[^<]|<style|style=|\son\w+=/);
+      }
+      expectProblem(await t.http().get('/demo/nothing.html'), 404, 'NOT_FOUND');
+    });
+
+    it("lets the publishers' origins write, revalidate and read ETag and Retry-After across origins", async () => {
+      const preflight = await t
+        .http()
+        .options('/api/comments/00000000-0000-4000-8000-000000000000')
+        .set('Origin', 'https://news.example')
+        .set('Access-Control-Request-Method', 'PATCH')
+        .set('Access-Control-Request-Headers', 'authorization, content-type, if-none-match, last-event-id');
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-methods']).toMatch(/PATCH/);
+      expect(preflight.headers['access-control-allow-methods']).toMatch(/DELETE/);
+      expect(preflight.headers['access-control-allow-headers']).toMatch(/If-None-Match/i);
+      expect(preflight.headers['access-control-allow-headers']).toMatch(/Last-Event-ID/i);
+      const read = await t.http().get('/api/health').set('Origin', 'https://news.example');
+      expect(read.headers['access-control-expose-headers']).toMatch(/ETag/);
+      expect(read.headers['access-control-expose-headers']).toMatch(/Retry-After/);
     });
   });
 

@@ -77,10 +77,18 @@ export class ThreadArticleView {
   closed: boolean;
   closedMessage: string | null;
   disclaimer: DisclaimerView;
+  @ApiProperty({ description: 'How long after posting an author may edit: the embed offers Edit for that long' })
+  editWindowSeconds: number;
 
   static of(article: Article, settings: ModerationSettings): ThreadArticleView {
     const { closed, closedMessage } = closingState(article, settings);
-    return { id: article.id, closed, closedMessage, disclaimer: DisclaimerView.of(article) };
+    return {
+      id: article.id,
+      closed,
+      closedMessage,
+      disclaimer: DisclaimerView.of(article),
+      editWindowSeconds: settings.editWindowSeconds,
+    };
   }
 }
 

@@ -1,12 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { Access, AuthUser, isModerator } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
 import { ArticlePageView, ArticleView } from './article.view';
 import { ArticlesService } from './articles.service';
-import { CloseArticleDto, CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
+import {
+  CloseArticleDto,
+  CreateArticleDto,
+  ListArticlesQueryDto,
+  ResolveArticleDto,
+  UpdateArticleDto,
+} from './dto/article.dto';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -20,6 +28,26 @@ export class ArticlesController {
   async create(@Body() dto: CreateArticleDto, @CurrentUser() user: AuthUser): Promise<ArticleView> {
     const { article, settings } = await this.articles.create(dto, user);
     return ArticleView.of(article, settings, true);
+  }
+
+  /**
+   * How an embed finds its thread on a first read: the article at `url` (200), or, when the
+   * settings' articleAutoCreatePrefixes has a prefix of `url`, a new one with `title` (201); 404
+   * NOT_FOUND otherwise. Anyone may call it; creations are limited per client address.
+   */
+  @Post('resolve')
+  @Access('public')
+  @RateLimit('createArticle')
+  @ApiOkResponse({ type: ArticleView, description: 'The article that exists at this url' })
+  @ApiCreatedResponse({ type: ArticleView, description: 'Created now' })
+  async resolve(
+    @Body() dto: ResolveArticleDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentUser() user?: AuthUser,
+  ): Promise<ArticleView> {
+    const { article, settings, created } = await this.articles.findOrCreateByUrl(dto);
+    reply.code(created ? 201 : 200);
+    return ArticleView.of(article, settings, isModerator(user));
   }
 
   /**

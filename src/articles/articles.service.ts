@@ -16,7 +16,7 @@ import { SettingsService } from '../settings/settings.service';
 import { ThreadEvents } from '../live/thread-events.service';
 import { Article } from './article.entity';
 import { closingState, scheduledCloseSql } from './closing';
-import { CreateArticleDto, ListArticlesQueryDto, UpdateArticleDto } from './dto/article.dto';
+import { CreateArticleDto, ListArticlesQueryDto, ResolveArticleDto, UpdateArticleDto } from './dto/article.dto';
 
 export interface ArticleWithSettings {
   article: Article;
@@ -87,6 +87,43 @@ export class ArticlesService {
       this.settings.cached(),
     ]);
     return { articles: rows.map((row) => rawToEntity(this.dataSource.manager, Article, row)), settings };
+  }
+
+  /**
+   * The article at `url`, or a new one when the settings allow automatic creation under a prefix
+   * of it: one article per URL whatever the number of first readers at once (the unique url and
+   * ON CONFLICT DO NOTHING), logged as created by the system.
+   */
+  async findOrCreateByUrl(dto: ResolveArticleDto): Promise<ArticleWithSettings & { created: boolean }> {
+    const found = await this.findByUrl(dto.url);
+    if (found.articles[0]) return { article: found.articles[0], settings: found.settings, created: false };
+    if (!found.settings.articleAutoCreatePrefixes.some((prefix) => dto.url.startsWith(prefix)))
+      throw AppError.notFound('The article');
+    return this.transactions.run(async (manager) => {
+      const settings = await this.settings.current(manager);
+      if (!settings.articleAutoCreatePrefixes.some((prefix) => dto.url.startsWith(prefix)))
+        throw AppError.notFound('The article');
+      const inserted = await sql(
+        manager,
+        `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (url) DO NOTHING RETURNING *`,
+        [dto.url, dto.title, settings.defaultModerationMode, settings.defaultDisclaimerText],
+      );
+      if (inserted.rows[0]) {
+        const article = rawToEntity(manager, Article, inserted.rows[0]);
+        await this.log.record(manager, {
+          action: 'create_article',
+          actor: null,
+          targetType: 'article',
+          targetId: article.id,
+          articleId: article.id,
+          reason: 'created by the embed on its first read (articleAutoCreatePrefixes)',
+        });
+        return { article, settings, created: true };
+      }
+      const { rows } = await sql(manager, 'SELECT * FROM articles WHERE url = $1', [dto.url]);
+      return { article: rawToEntity(manager, Article, rows[0]), settings, created: false };
+    });
   }
 
   /** Moderators' list, newest first; `closed` filters on the effective state, schedules included. */

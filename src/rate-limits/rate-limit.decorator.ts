@@ -6,8 +6,12 @@ export type UserLimit = (typeof USER_LIMITS)[number];
 
 const RATE_LIMIT_KEY = 'rate-limit';
 
-/** Counts calls of this route against the signed-in user's `limit` bucket. */
-export const RateLimit = (limit: UserLimit) => SetMetadata(RATE_LIMIT_KEY, limit);
+/** Limits counted per client address, on the routes that name them. */
+export const ADDRESS_LIMITS = ['createArticle'] as const;
+export type AddressLimit = (typeof ADDRESS_LIMITS)[number];
 
-export const routeLimit = (context: ExecutionContext): UserLimit | undefined =>
+/** Counts calls of this route against the signed-in user's `limit` bucket (per address: ADDRESS_LIMITS). */
+export const RateLimit = (limit: UserLimit | AddressLimit) => SetMetadata(RATE_LIMIT_KEY, limit);
+
+export const routeLimit = (context: ExecutionContext): UserLimit | AddressLimit | undefined =>
   Reflect.getMetadata(RATE_LIMIT_KEY, context.getHandler());

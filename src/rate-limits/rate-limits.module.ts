@@ -6,7 +6,7 @@ import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { Environment } from '../config/environment';
 import { SettingsService } from '../settings/settings.service';
 import { PostgresThrottlerStorage } from './postgres-throttler.storage';
-import { routeLimit, USER_LIMITS } from './rate-limit.decorator';
+import { ADDRESS_LIMITS, routeLimit, USER_LIMITS } from './rate-limit.decorator';
 import { RateLimitGuard } from './rate-limit.guard';
 
 const PRUNE_EVERY_MS = 60_000;
@@ -32,6 +32,13 @@ const PRUNE_EVERY_MS = 60_000;
           getTracker: (req) => (req as AuthenticatedRequest).user?.id ?? `anonymous:${req.ip}`,
           generateKey: (_context, tracker) => `${name}:${tracker}`,
         }));
+        const perAddress: ThrottlerOptions[] = ADDRESS_LIMITS.map((name) => ({
+          name,
+          limit: async () => (await limits())[name].limit,
+          ttl: async () => (await limits())[name].perSeconds * 1000,
+          skipIf: (context) => off || routeLimit(context) !== name,
+          generateKey: (_context, tracker) => `${name}:${tracker}`,
+        }));
         return {
           storage: new PostgresThrottlerStorage(dataSource),
           skipIf: () => off,
@@ -44,6 +51,7 @@ const PRUNE_EVERY_MS = 60_000;
               generateKey: (_context, tracker) => `address:${tracker}`,
             },
             ...perUser,
+            ...perAddress,
           ],
         };
       },

@@ -11,6 +11,8 @@ export interface RateLimits {
   post: RateLimit;
   edit: RateLimit;
   report: RateLimit;
+  /** Articles created by embeds on a first read (articleAutoCreatePrefixes), per client address. */
+  createArticle: RateLimit;
   /** Every request from one client address. */
   address: RateLimit;
 }
@@ -63,6 +65,13 @@ export class ModerationSettings {
 
   @Column({ name: 'max_comment_length', type: 'int', default: 5000 })
   maxCommentLength: number;
+
+  /**
+   * URL prefixes (scheme, host and the path's first slash at least) under which an embed's first
+   * read of a missing article creates it; empty: articles are created by moderators only.
+   */
+  @Column({ name: 'article_auto_create_prefixes', type: 'text', array: true, default: () => "'{}'" })
+  articleAutoCreatePrefixes: string[];
 
   /** Per-user and per-address request limits; see RateLimits. Set by the migration. */
   @Column({ name: 'rate_limits', type: 'jsonb' })

@@ -52,6 +52,12 @@ export class SettingsService {
         where: { id: SETTINGS_ID },
         lock: { mode: 'pessimistic_write' },
       });
+      // A client that does not know the createArticle limit keeps it as it is.
+      if (patch.rateLimits)
+        patch.rateLimits = {
+          ...patch.rateLimits,
+          createArticle: patch.rateLimits.createArticle ?? settings.rateLimits.createArticle,
+        };
       // Fields left out of the request are own properties holding undefined: take only the others.
       const sent = Object.entries(patch).filter(([, value]) => value !== undefined);
       const changed = sent

@@ -13,6 +13,7 @@ export class SettingsView {
   autoCloseAfterDays: number | null;
   editWindowSeconds: number;
   maxCommentLength: number;
+  articleAutoCreatePrefixes: string[];
   rateLimits: RateLimits;
   version: number;
   updatedAt: Date;

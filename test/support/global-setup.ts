@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
@@ -15,6 +16,7 @@ import { databaseUrl } from './database-url';
  */
 export default async function globalSetup(): Promise<void> {
   buildDistIfStale();
+  buildEmbed();
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'comment-desk-test-'));
@@ -49,4 +51,15 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_TEMPLATE_DB = template;
   process.env.TEST_RUN_ID = String(process.pid);
+}
+
+/** The browser tests load the embed as the service serves it: built from web/embed/ first. */
+function buildEmbed(): void {
+  const root = resolve(__dirname, '../..');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'web/embed/vite.config.mts'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`Building the embed failed:\n${result.stdout}\n${result.stderr}`);
 }

@@ -11,6 +11,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/health', 'public'],
   ['GET', '/api/metrics', 'public'],
   ['POST', '/api/articles', 'moderator'],
+  ['POST', '/api/articles/resolve', 'public'],
   ['GET', '/api/articles', 'moderator'],
   ['GET', '/api/articles/:id', 'public'],
   ['PATCH', '/api/articles/:id', 'moderator'],
@@ -47,7 +48,20 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/admin/imports/:id', 'admin'],
 ];
 
-/** The routes the app serves, as "METHOD /path" (without the docs and CORS preflights). */
+/**
+ * The built front ends' files, served beside the API (src/web/web-assets.ts): static, public, no
+ * guard, so not in ROUTES (whose every route answers a bad token with 401).
+ */
+export const WEB_ROUTES = ['GET /embed.js', 'GET /demo', 'GET /demo/*'];
+
+/** The routes the app serves, as "METHOD /path" (without the docs, the front ends' files and CORS preflights). */
 export function appRoutes(t: TestApp): string[] {
-  return t.routes.filter((route) => !route.includes('/api/docs') && !route.startsWith('OPTIONS '));
+  return t.routes.filter(
+    (route) => !route.includes('/api/docs') && !route.startsWith('OPTIONS ') && !WEB_ROUTES.includes(route),
+  );
+}
+
+/** The front ends' routes the app serves. */
+export function webRoutes(t: TestApp): string[] {
+  return t.routes.filter((route) => WEB_ROUTES.includes(route));
 }

@@ -47,6 +47,18 @@ export class CreateArticleDto {
   closeAt?: Date;
 }
 
+/** An embed's first read: the article at `url`, created with `title` when the settings allow it. */
+export class ResolveArticleDto {
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  url: string;
+
+  @IsString()
+  @Length(1, 500)
+  @IsStorableText()
+  title: string;
+}
+
 export class DisclaimerPatchDto {
   @ApiPropertyOptional({ nullable: true, description: 'null: shown while the article is in post mode' })
   @IsOptional()

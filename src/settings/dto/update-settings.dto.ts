@@ -9,7 +9,9 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -47,7 +49,18 @@ export class RateLimitsDto {
   @ValidateNested()
   @Type(() => RateLimitDto)
   address: RateLimitDto;
+
+  @ApiPropertyOptional({
+    description: 'Articles created by embeds on a first read, per client address; left out: kept as it is',
+  })
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  createArticle?: RateLimitDto;
 }
+
+/** An absolute http(s) URL up to its path's first slash at least: "https://news.example" would also match "https://news.example.evil/". */
+export const URL_PREFIX = /^https?:\/\/[^/?#\s]+\/\S*$/;
 
 /** Every field is optional: the ones given are changed, the rest kept. */
 export class UpdateSettingsDto {
@@ -125,4 +138,20 @@ export class UpdateSettingsDto {
   @ValidateNested()
   @Type(() => RateLimitsDto)
   rateLimits?: RateLimitsDto;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'URL prefixes under which an embed creates a missing article on its first read, e.g. "https://news.example/"; empty: never',
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  @Matches(URL_PREFIX, {
+    each: true,
+    message: 'each of articleAutoCreatePrefixes must be an http(s) URL with at least the slash after its host',
+  })
+  articleAutoCreatePrefixes?: string[];
 }

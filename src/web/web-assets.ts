@@ -1,0 +1,69 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createReadStream, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The checkout (or image) root: above src/ when run by ts-jest, above dist/src/ when compiled. */
+function projectRoot(): string {
+  const candidates = [resolve(__dirname, '../..'), resolve(__dirname, '../../..')];
+  return candidates.find((dir) => existsSync(join(dir, 'package.json'))) ?? process.cwd();
+}
+
+export const EMBED_DIR = join(projectRoot(), 'dist', 'embed');
+export const DEMO_DIR = join(projectRoot(), 'web', 'demo');
+
+/**
+ * The demo pages hold no inline script or style: they run under the strict policy that a careful
+ * publisher would set, so that the embed is proven to work under it.
+ */
+export const DEMO_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * `GET /embed.js` (the built embed, loaded by publishers' pages from their own origins) and
+ * `GET /demo/*` (the demo news pages). Registered outside the API: no guard, no /api prefix.
+ */
+export async function serveWebAssets(fastify: FastifyInstance): Promise<void> {
+  if (existsSync(join(EMBED_DIR, 'embed.js'))) {
+    await fastify.register(fastifyStatic, {
+      root: EMBED_DIR,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      decorateReply: false,
+      globIgnore: ['**/*.br', '**/*.gz'], // served in place of embed.js, never at their own paths
+      allowedPath: (path) => path === '/embed.js',
+      preCompressed: true, // embed.js.br and .gz, written by the build
+      // Not fingerprinted: caches keep it briefly and revalidate (ETag, Last-Modified) after that.
+      setHeaders: (reply: FastifyReply) => {
+        reply.header('Cache-Control', 'public, max-age=300');
+        // Helmet says same-origin; a script that other sites load needs cross-origin.
+        reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+      },
+    });
+  }
+  if (existsSync(DEMO_DIR)) {
+    const demoHeaders = (reply: FastifyReply) =>
+      reply.header('Content-Security-Policy', DEMO_CSP).header('Cache-Control', 'no-cache');
+    await fastify.register(fastifyStatic, {
+      root: DEMO_DIR,
+      prefix: '/demo/',
+      decorateReply: false,
+      setHeaders: demoHeaders,
+    });
+    // The router ignores trailing slashes, so /demo/ arrives here rather than at the index.
+    fastify.get('/demo', (_request, reply) => {
+      demoHeaders(reply)
+        .type('text/html; charset=utf-8')
+        .send(createReadStream(join(DEMO_DIR, 'index.html')));
+    });
+  }
+}

@@ -1,0 +1,161 @@
+/** The few calls the embed makes, typed after the service's OpenAPI document (GET /api/docs-json). */
+
+export type Status = 'published' | 'pending' | 'approved' | 'rejected';
+
+export interface Comment {
+  id: string;
+  articleId: string;
+  parentId: string | null;
+  author: { id: string; name: string | null } | null;
+  body: string | null;
+  status: Status;
+  moderationReasons: string[];
+  replyCount: number;
+  replies?: Comment[];
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+export interface Head {
+  id: string;
+  closed: boolean;
+  closedMessage: string | null;
+  disclaimer: { show: boolean; text: string };
+  editWindowSeconds?: number;
+}
+
+export interface ThreadPage {
+  article: Head;
+  items: Comment[];
+  nextCursor: string | null;
+}
+
+export interface Article {
+  id: string;
+  counts: { visible: number };
+}
+
+/** A problem+json answer (or NETWORK when there was no answer). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string | null,
+    readonly retryAfter: number | null,
+    readonly fields: string[],
+  ) {
+    super(code);
+  }
+}
+
+export class Api {
+  constructor(
+    private readonly base: string,
+    private readonly token: () => string | null,
+  ) {}
+
+  streamUrl(articleId: string): string {
+    return `${this.base}/api/articles/${articleId}/comments/stream`;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const token = this.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', null, null, []);
+    }
+    if (res.status === 304) return { body: null, etag: res.headers.get('ETag'), status: 304 };
+    if (res.ok)
+      return {
+        body: (res.status === 204 ? null : await res.json()) as T,
+        etag: res.headers.get('ETag'),
+        status: res.status,
+      };
+    const problem = await res.json().catch(() => ({}));
+    const retryAfter = Number(res.headers.get('Retry-After'));
+    throw new ApiError(
+      res.status,
+      String(problem.code ?? 'HTTP_' + res.status),
+      typeof problem.detail === 'string' ? problem.detail : null,
+      retryAfter > 0 ? Math.ceil(retryAfter) : null,
+      Array.isArray(problem.errors) ? problem.errors.map((e: { field?: string }) => String(e.field)) : [],
+    );
+  }
+
+  /** The article at this URL; created there and then when the publisher allows it for the URL (with a title). */
+  async findArticle(url: string, title: string | null): Promise<Article | null> {
+    const found = await this.call<{ items: Article[] }>('GET', `/api/articles?url=${encodeURIComponent(url)}`);
+    if (found.body!.items[0] || !title) return found.body!.items[0] ?? null;
+    try {
+      return (await this.call<Article>('POST', '/api/articles/resolve', { url, title })).body;
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.status === 404)) return null;
+      throw error;
+    }
+  }
+
+  /** The article by its id; null when there is none (or the id is not one). */
+  async article(id: string): Promise<Article | null> {
+    try {
+      return (await this.call<Article>('GET', `/api/articles/${encodeURIComponent(id)}`)).body;
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'VALIDATION_FAILED')) return null;
+      throw error;
+    }
+  }
+
+  thread(articleId: string, sort: string, limit: number, cursor?: string, etag?: string | null) {
+    const query = `sort=${sort}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    return this.call<ThreadPage>(
+      'GET',
+      `/api/articles/${articleId}/comments?${query}`,
+      undefined,
+      etag ? { 'If-None-Match': etag } : {},
+    );
+  }
+
+  async replies(commentId: string, limit: number, cursor?: string) {
+    const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    return (
+      await this.call<{ items: Comment[]; nextCursor: string | null }>(
+        'GET',
+        `/api/comments/${commentId}/replies?${query}`,
+      )
+    ).body!;
+  }
+
+  async comment(id: string): Promise<Comment> {
+    return (await this.call<Comment>('GET', `/api/comments/${id}`)).body!;
+  }
+
+  async post(articleId: string, body: string, parentId: string | null, idempotencyKey: string): Promise<Comment> {
+    const payload = parentId ? { body, parentId } : { body };
+    return (
+      await this.call<Comment>('POST', `/api/articles/${articleId}/comments`, payload, {
+        'Idempotency-Key': idempotencyKey,
+      })
+    ).body!;
+  }
+
+  async edit(id: string, body: string): Promise<Comment> {
+    return (await this.call<Comment>('PATCH', `/api/comments/${id}`, { body })).body!;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.call('DELETE', `/api/comments/${id}`);
+  }
+
+  async report(id: string, reason: string, note?: string): Promise<void> {
+    await this.call('POST', `/api/comments/${id}/reports`, note ? { reason, note } : { reason });
+  }
+}
