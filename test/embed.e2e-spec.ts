@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
+import { EventStreams } from '../src/live/event-streams.service';
 import { Api, DEFAULT_DISCLAIMER, expectStatus, unique } from './support/comments-helpers';
 import { axeViolations, focused, HostSite, launchChromium, pw, screenshot } from './support/browser';
 import { createTestApp, TestApp } from './support/test-app';
@@ -319,9 +320,9 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await api.comment(bob, article.id, 'Before the cut.');
     await pw(thread().getByRole('button', { name: '1 new comment' })).toBeVisible();
 
-    // The server ends every connection (as an instance does when it shuts down), and a comment
-    // is posted before the browser is back.
-    t.app.getHttpServer().closeAllConnections();
+    // The server ends every stream (as an instance does when it shuts down), and a comment is
+    // posted before the browser is back.
+    t.app.get(EventStreams).endAll();
     await api.comment(bob, article.id, 'During the cut.');
     await pw(thread().getByRole('button', { name: '2 new comments' }), { timeout: 10_000 }).toBeVisible();
     const sent = await Promise.all(streams);
@@ -529,7 +530,7 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await screenshot(page, 'embed-naughty-strings', false);
   }, 90_000);
 
-  it('speaks French with lang="fr", and lays out right-to-left text and pages', async () => {
+  it('speaks French and Arabic, and lays out right-to-left text and pages', async () => {
     const article = await newArticle();
     await api.comment(
       t.token('amal', 'commenter', { name: 'أمل' }),
@@ -551,20 +552,42 @@ describe('the <comment-desk-thread> embed (browser)', () => {
         .evaluate((p) => getComputedStyle(p).direction),
     ).toBe('ltr');
 
-    // A right-to-left page: the element follows it, its text starts at the right.
+    // Arabic, on a right-to-left page: the element's words, and their order, run from the right.
+    const headingSides = () =>
+      page.evaluate(() => {
+        const host = document.querySelector('comment-desk-thread')!;
+        const box = host.getBoundingClientRect();
+        const heading = host.shadowRoot!.querySelector('h2')!;
+        const range = document.createRange();
+        range.selectNodeContents(heading);
+        const text = range.getBoundingClientRect();
+        return { rightGap: box.right - text.right, leftGap: text.left - box.left };
+      });
     await page.goto(host.page({ articleUrl: article.url, lang: 'ar', dir: 'rtl' }));
-    await pw(thread().getByRole('heading', { name: '2 comments' })).toBeVisible(); // no Arabic table: English
-    const sides = await page.evaluate(() => {
-      const host = document.querySelector('comment-desk-thread')!;
-      const box = host.getBoundingClientRect();
-      const heading = host.shadowRoot!.querySelector('h2')!;
-      const range = document.createRange();
-      range.selectNodeContents(heading);
-      const text = range.getBoundingClientRect();
-      return { rightGap: box.right - text.right, leftGap: text.left - box.left };
-    });
-    expect(sides.rightGap).toBeLessThan(2);
-    expect(sides.leftGap).toBeGreaterThan(100);
+    await pw(thread().getByRole('heading', { name: 'تعليقان' })).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'سجّل الدخول للتعليق' })).toBeVisible();
+    const arabicSides = await headingSides();
+    expect(arabicSides.rightGap).toBeLessThan(2);
+    expect(arabicSides.leftGap).toBeGreaterThan(100);
+    expect(
+      await thread()
+        .locator('section')
+        .evaluate((s) => getComputedStyle(s).direction),
+    ).toBe('rtl');
+    // A language without a table (Hebrew) falls back to English, which stays left-to-right on a right-to-left page.
+    await page.goto(host.page({ articleUrl: article.url, lang: 'he', dir: 'rtl' }));
+    await pw(thread().getByRole('heading', { name: '2 comments' })).toBeVisible();
+    const englishSides = await headingSides();
+    expect(englishSides.leftGap).toBeLessThan(2);
+    expect(
+      await thread()
+        .locator('section')
+        .evaluate((s) => getComputedStyle(s).direction),
+    ).toBe('ltr');
+    // The reader's Arabic text keeps its own direction in an English thread.
+    expect(await arabic.locator('p[dir="auto"]').evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
+    await page.goto(host.page({ articleUrl: article.url, lang: 'ar', dir: 'rtl' }));
+    await pw(thread().getByRole('heading', { name: 'تعليقان' })).toBeVisible();
     await screenshot(page, 'embed-rtl');
   });
 

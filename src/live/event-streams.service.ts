@@ -141,13 +141,18 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
     this.heartbeat.unref();
   }
 
-  /**
-   * Before the server closes: refuse new streams and end the open ones, each telling its client
-   * to come back after a random delay of up to 5 s, so that they reconnect elsewhere, spread out.
-   */
+  /** Before the server closes: refuse new streams and end the open ones, so that their clients reconnect elsewhere, spread out. */
   beforeApplicationShutdown(): void {
     this.draining = true;
     clearInterval(this.heartbeat);
+    this.endAll();
+  }
+
+  /**
+   * Ends every open stream, each telling its client to come back after a random delay of up to
+   * 5 s. (Streams are detached from node:http, so its closeAllConnections() does not reach them.)
+   */
+  endAll(): void {
     for (const reader of this.open.keys()) reader.end(Frame.of(`retry: ${Math.floor(Math.random() * 5000)}\n\n`));
   }
 

@@ -191,10 +191,110 @@ const fr: Strings = {
   },
 };
 
-const TABLES: Record<string, Strings> = { en, fr };
+/** Arabic counts have six plural forms; `#` is the number. */
+const arPlural = new Intl.PluralRules('ar');
+const arCount = (n: number, forms: Record<Intl.LDMLPluralRule, string>): string =>
+  forms[arPlural.select(n)].replace('#', String(n));
+/** Readers' names and reasons kept apart from the Arabic around them (first strong isolate). */
+const isolate = (text: string): string => `\u2068${text}\u2069`;
 
-/** The table for a BCP 47 tag ("fr-CA" → fr), English when none matches. */
-export function stringsFor(lang: string | null | undefined): { lang: string; t: Strings } {
+const ar: Strings = {
+  heading: 'التعليقات',
+  count: (n) =>
+    arCount(n, {
+      zero: 'لا تعليقات',
+      one: 'تعليق واحد',
+      two: 'تعليقان',
+      few: '# تعليقات',
+      many: '# تعليقًا',
+      other: '# تعليق',
+    }),
+  loading: 'جارٍ تحميل التعليقات…',
+  unavailable: 'التعليقات غير متاحة على هذا المقال.',
+  loadFailed: 'تعذّر تحميل التعليقات.',
+  retry: 'أعد المحاولة',
+  signIn: 'سجّل الدخول للتعليق',
+  signedInAs: (name) => `تم تسجيل الدخول باسم ${isolate(name)}`,
+  yourComment: 'تعليقك',
+  post: 'انشر التعليق',
+  yourReply: 'ردّك',
+  postReply: 'انشر الردّ',
+  cancel: 'إلغاء',
+  sort: 'ترتيب التعليقات',
+  newest: 'الأحدث أولًا',
+  oldest: 'الأقدم أولًا',
+  showMore: 'عرض المزيد من التعليقات',
+  moreReplies: (n) =>
+    arCount(n, {
+      zero: 'لا ردود أخرى',
+      one: 'عرض ردّ آخر',
+      two: 'عرض ردّين آخرين',
+      few: 'عرض # ردود أخرى',
+      many: 'عرض # ردًّا آخر',
+      other: 'عرض # ردّ آخر',
+    }),
+  newComments: (n) =>
+    arCount(n, {
+      zero: 'لا تعليقات جديدة',
+      one: 'تعليق جديد واحد',
+      two: 'تعليقان جديدان',
+      few: '# تعليقات جديدة',
+      many: '# تعليقًا جديدًا',
+      other: '# تعليق جديد',
+    }),
+  reply: 'ردّ',
+  edit: 'تعديل',
+  save: 'حفظ',
+  editComment: 'عدّل تعليقك',
+  del: 'حذف',
+  confirmDelete: 'هل تريد حذف هذا التعليق؟ لا يمكن التراجع عن ذلك.',
+  report: 'إبلاغ',
+  reportComment: 'أبلغ عن هذا التعليق',
+  reason: 'السبب',
+  reasons: { spam: 'رسائل مزعجة', abuse: 'إساءة أو تحرّش', off_topic: 'خارج الموضوع', other: 'سبب آخر' },
+  note: 'ملاحظة (اختيارية)',
+  sendReport: 'أرسل البلاغ',
+  reported: 'شكرًا لك. سيراجع أحد المشرفين هذا التعليق.',
+  alreadyReported: 'لقد أبلغت عن هذا التعليق من قبل.',
+  awaiting: 'بانتظار المراجعة: لا يرى هذا التعليق أحد غيرك حاليًا.',
+  rejected: 'رفضه المشرفون: لا يرى هذا التعليق أحد غيرك.',
+  rejectedWhy: (reasons) => `رفضه المشرفون (${isolate(reasons)}): لا يرى هذا التعليق أحد غيرك.`,
+  deleted: 'حُذف هذا التعليق.',
+  edited: 'معدَّل',
+  anonymous: 'مجهول',
+  you: 'أنت',
+  posted: 'نُشر تعليقك.',
+  postedHeld: 'أُرسل تعليقك وهو بانتظار المراجعة.',
+  commentDeleted: 'حُذف تعليقك.',
+  saved: 'حُفظت تعديلاتك.',
+  closedNow: 'أُغلق باب التعليقات الآن.',
+  reopenedNow: 'أُعيد فتح باب التعليقات.',
+  errors: {
+    closed: 'لم نعد نقبل التعليقات على هذا المقال.',
+    banned: 'لم يعد بإمكانك التعليق على هذا الموقع.',
+    rateLimited: (s) =>
+      s ? `أنت تعلّق بسرعة كبيرة. انتظر ${s} ثانية ثم أعد المحاولة.` : 'أنت تعلّق بسرعة كبيرة. انتظر قليلًا.',
+    tooLong: 'تعليقك طويل جدًا. يُرجى اختصاره.',
+    empty: 'اكتب شيئًا أولًا.',
+    signInAgain: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى.',
+    forbidden: 'لا يمكنك القيام بذلك.',
+    notFound: 'هذا التعليق لم يعد موجودًا.',
+    duplicate: 'لقد نشرت هذا من قبل.',
+    network: 'فشل الاتصال. نصّك محفوظ: أعد المحاولة.',
+    other: 'حدث خطأ ما. نصّك محفوظ: أعد المحاولة.',
+  },
+};
+
+const TABLES: Record<string, Strings> = { en, fr, ar };
+const RIGHT_TO_LEFT = new Set(['ar']);
+
+/**
+ * The table for a BCP 47 tag ("fr-CA" → fr), English when none matches, and the direction its
+ * words are written in: the element lays itself out in its own language's direction, whatever the
+ * page's (English strings on a right-to-left page stay left-to-right).
+ */
+export function stringsFor(lang: string | null | undefined): { lang: string; t: Strings; dir: 'ltr' | 'rtl' } {
   const base = (lang ?? '').toLowerCase().split('-')[0];
-  return TABLES[base] ? { lang: lang!, t: TABLES[base] } : { lang: 'en', t: en };
+  if (!TABLES[base]) return { lang: 'en', t: en, dir: 'ltr' };
+  return { lang: lang!, t: TABLES[base], dir: RIGHT_TO_LEFT.has(base) ? 'rtl' : 'ltr' };
 }

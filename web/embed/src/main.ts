@@ -130,6 +130,7 @@ class CommentDeskThread extends HTMLElement {
   private shadow: ShadowRoot;
   private t!: Strings;
   private locale = 'en';
+  private textDirection: 'ltr' | 'rtl' = 'ltr';
   private _token: string | null = null;
   private me: Me | null = null;
   private api!: Api;
@@ -232,9 +233,11 @@ class CommentDeskThread extends HTMLElement {
   private async load(): Promise<void> {
     const generation = ++this.generation;
     this.stopLive();
-    ({ lang: this.locale, t: this.t } = stringsFor(
-      this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'),
-    ));
+    ({
+      lang: this.locale,
+      t: this.t,
+      dir: this.textDirection,
+    } = stringsFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang')));
     this.api = new Api(this.getAttribute('api') || DEFAULT_API, () => this._token);
     this.sort = this.getAttribute('sort') === 'oldest' ? 'oldest' : 'newest';
     this.articleId = null;
@@ -302,7 +305,7 @@ class CommentDeskThread extends HTMLElement {
     this.shadow.replaceChildren(
       h(
         'section',
-        { 'aria-labelledby': headingId, lang: this.locale },
+        { 'aria-labelledby': headingId, lang: this.locale, dir: this.textDirection },
         this.heading,
         this.notices,
         this.composer,
@@ -402,10 +405,16 @@ class CommentDeskThread extends HTMLElement {
     if (!changed) return;
     const notices: Node[] = [];
     if (head.disclaimer.show)
-      notices.push(h('p', { class: 'notice', part: 'notice disclaimer', text: head.disclaimer.text }));
+      // The publisher's own words, in their own direction.
+      notices.push(h('p', { class: 'notice', part: 'notice disclaimer', dir: 'auto', text: head.disclaimer.text }));
     if (head.closed)
       notices.push(
-        h('p', { class: 'notice closed', part: 'notice closed', text: head.closedMessage || this.t.errors.closed }),
+        h('p', {
+          class: 'notice closed',
+          part: 'notice closed',
+          dir: head.closedMessage ? 'auto' : this.textDirection,
+          text: head.closedMessage || this.t.errors.closed,
+        }),
       );
     this.notices.replaceChildren(...notices);
     this.renderComposer();
