@@ -261,7 +261,7 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     }
     await pw(more).toBeHidden();
     await pw(topLevel.last()).toContainText('Comment number 1');
-    const texts = await thread().locator('p[dir="auto"]').allTextContents();
+    const texts = await thread().locator('p[part="body"]').allTextContents();
     const numbers = texts.filter((s) => s.startsWith('Comment number')).map((s) => Number(s.split(' ')[2]));
     expect(numbers).toEqual(Array.from({ length: total }, (_, i) => total - i)); // no gap, no repeat
 
@@ -502,7 +502,7 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     }
     await pw(topLevel).toHaveCount(posted.length);
 
-    const rendered = await thread().locator('p[dir="auto"]').allTextContents();
+    const rendered = await thread().locator('p[part="body"]').allTextContents();
     expect(rendered.sort()).toEqual([...posted].sort());
     const layout = await page.evaluate(() => {
       const host = document.querySelector('comment-desk-thread')!;
@@ -545,10 +545,10 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByRole('combobox', { name: 'Trier les commentaires' })).toBeVisible();
     await pw(thread().getByText('Les commentaires ci-dessous', { exact: false })).toHaveCount(0); // the disclaimer is the article's own text
     const arabic = comment('هذا تعليق');
-    expect(await arabic.locator('p[dir="auto"]').evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
+    expect(await arabic.locator('p[part="body"]').evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
     expect(
       await comment('Un commentaire')
-        .locator('p[dir="auto"]')
+        .locator('p[part="body"]')
         .evaluate((p) => getComputedStyle(p).direction),
     ).toBe('ltr');
 
@@ -585,7 +585,7 @@ describe('the <comment-desk-thread> embed (browser)', () => {
         .evaluate((s) => getComputedStyle(s).direction),
     ).toBe('ltr');
     // The reader's Arabic text keeps its own direction in an English thread.
-    expect(await arabic.locator('p[dir="auto"]').evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
+    expect(await arabic.locator('p[part="body"]').evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
     await page.goto(host.page({ articleUrl: article.url, lang: 'ar', dir: 'rtl' }));
     await pw(thread().getByRole('heading', { name: 'تعليقان' })).toBeVisible();
     await screenshot(page, 'embed-rtl');
