@@ -108,7 +108,7 @@ export class LiveChannel {
       });
     const spacing = this.readers.size >= SLICE ? Math.max(MIN_SPACING_MS, 2 * this.lastSendMs) : 0;
     const wait = this.lastRead + spacing - Date.now();
-    if (wait > 0) setTimeout(read, wait);
+    if (wait > 0) setTimeout(read, wait).unref();
     else read();
   }
 
@@ -142,6 +142,7 @@ export class LiveChannel {
       if (retryInMs !== undefined && !this.closed) {
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => this.wake(), retryInMs);
+        this.retryTimer.unref();
       }
       if (events.length < READ_LIMIT) return;
     }
