@@ -364,6 +364,7 @@ describe('faults', () => {
             title: 'Draining',
           },
         );
+        expect({ status: created.status, error: created.error }).toEqual({ status: 201, error: undefined });
         const path = `/api/articles/${(created.body as { id: string }).id}/comments/stream`;
         const streams = await Promise.all([
           StreamReader.connect(port, path),
