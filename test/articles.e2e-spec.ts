@@ -5,7 +5,7 @@ import { createTestApp, Role, TestApp } from './support/test-app';
 import { DEFAULT_CLOSED_MESSAGE, expectProblem } from './support/expect';
 
 /**
- * Articles, per /work/shared/API.md: creating, reading, listing, changing, closing and reopening,
+ * Articles, per the HTTP contract (docs/openapi.json): creating, reading, listing, changing, closing and reopening,
  * closing by schedule (closeAt, autoCloseAfterDays) and the closing sweep.
  * All tests share one app and one database; each creates the articles it looks at.
  */

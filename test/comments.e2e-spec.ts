@@ -20,7 +20,7 @@ import {
 } from './support/comments-helpers';
 import { createTestApp, TestApp } from './support/test-app';
 
-/** End-to-end tests of comments, per /work/shared/API.md (which wins where the code disagrees). */
+/** End-to-end tests of comments, per the HTTP contract (docs/openapi.json and the README). */
 describe('comments (e2e)', () => {
   let t: TestApp;
   let api: Api;

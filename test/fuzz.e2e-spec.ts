@@ -10,7 +10,7 @@ import { appRoutes, Method, ROUTES } from './support/routes';
 import { DEFAULT_SETTINGS } from './support/expect';
 
 /**
- * Property-based (fast-check) tests over every endpoint of /work/shared/API.md: random and hostile
+ * Property-based (fast-check) tests over every endpoint of the HTTP contract (docs/openapi.json): random and hostile
  * path parameters, query strings, bodies, content types and headers, sent anonymously and as each
  * role. Whatever is sent, the answer is never a 5xx; every error is problem+json with one of the
  * contract's codes, at the status that code has; every answer carries nosniff; successes are JSON

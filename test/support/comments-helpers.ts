@@ -4,7 +4,7 @@ import { DEFAULT_CLOSED_MESSAGE, expectProblem, expectStatus } from './expect';
 
 export { DEFAULT_CLOSED_MESSAGE, expectProblem, expectStatus };
 
-/** Small, readable wrappers around the HTTP contract of /work/shared/API.md, for the comment tests. */
+/** Small, readable wrappers around the HTTP contract (docs/openapi.json), for the comment tests. */
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
