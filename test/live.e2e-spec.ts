@@ -37,16 +37,12 @@ describe('live thread updates (e2e)', () => {
     expect(reader.headers['content-type']).toMatch(/^text\/event-stream/);
     return reader;
   };
-  const article = async () => (await new Api(a).createArticle(mod())).id;
+  const api = () => new Api(a);
+  const article = async () => (await api().createArticle(mod())).id;
   /** Every comment posted there is held, which the moderators' stream tells. */
   const preModeratedArticle = async () => {
     const id = await article();
-    await a
-      .http()
-      .patch(`/api/articles/${id}`)
-      .set('Authorization', `Bearer ${mod()}`)
-      .send({ moderationMode: 'pre' })
-      .expect(200);
+    await api().patchArticle(mod(), id, { moderationMode: 'pre' }).expect(200);
     return id;
   };
   const post = async (app: TestApp, articleId: string, user: string, body: string) => {
@@ -232,12 +228,7 @@ describe('live thread updates (e2e)', () => {
         toStatus: 'pending',
         actor: null,
       });
-      await a
-        .http()
-        .post(`/api/moderation/comments/${held.id}/approve`)
-        .set('Authorization', `Bearer ${mod()}`)
-        .send({})
-        .expect(200);
+      await api().approve(mod(), held.id).expect(200);
       const decision = await until('the approval', 5000, () =>
         watcher.events.find((e) => e.event === 'decision' && JSON.parse(e.data).targetId === held.id),
       );
@@ -248,12 +239,7 @@ describe('live thread updates (e2e)', () => {
         toStatus: 'approved',
         actor: { id: 'mod-live', name: 'mod-live name' },
       });
-      await a
-        .http()
-        .post(`/api/comments/${held.id}/reports`)
-        .set('Authorization', `Bearer ${a.token('hal')}`)
-        .send({ reason: 'spam', note: 'ads' })
-        .expect(201);
+      await api().report(a.token('hal'), held.id, 'spam', 'ads').expect(201);
       const [report] = await watcher.waitFor(1, 'comment.reported');
       expect(JSON.parse(report.data)).toMatchObject({
         commentId: held.id,

@@ -88,6 +88,10 @@ async function revisionsOf(
     [rows.map((r) => r.data.id)],
   );
   const byComment = new Map<string, unknown[]>();
-  for (const r of found) byComment.set(r.comment_id, [...(byComment.get(r.comment_id) ?? []), r.data]);
+  for (const r of found) {
+    const revisions = byComment.get(r.comment_id);
+    if (revisions) revisions.push(r.data);
+    else byComment.set(r.comment_id, [r.data]);
+  }
   return byComment;
 }

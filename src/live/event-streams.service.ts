@@ -26,6 +26,12 @@ const FILES_RESERVE = 1000;
 
 export type StreamKind = 'thread' | 'moderation';
 
+/** What a stream follows: joined once its headers are sent, left when it ends. */
+export interface Follow {
+  join(reader: StreamReader): Promise<void>;
+  leave(reader: StreamReader): void;
+}
+
 /** One open event stream: the socket and how its bytes are framed. */
 export class StreamReader {
   closed = false;
@@ -82,15 +88,10 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
 
   /**
    * Answers the request with an event stream (taking the response out of Fastify's hands), or
-   * refuses it with 503 and Retry-After when the instance is full or draining. `onClose` runs
-   * once, whenever and however the stream ends.
+   * refuses it with 503 and Retry-After when the instance is full or draining. The reader joins
+   * what it follows, and leaves it once, whenever and however the stream ends.
    */
-  start(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    kind: StreamKind,
-    onClose: (r: StreamReader) => void,
-  ): StreamReader {
+  start(request: FastifyRequest, reply: FastifyReply, kind: StreamKind, follow: Follow): void {
     const limit = kind === 'moderation' ? this.maxConnections + MODERATOR_RESERVE : this.maxConnections;
     if (this.draining || this.open.size >= limit) {
       this.stats.refused++;
@@ -124,10 +125,11 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
     socket.once('close', () => {
       reader.closed = true;
       this.open.delete(reader);
-      onClose(reader);
+      follow.leave(reader);
     });
-    if (request.method === 'HEAD') reader.end();
-    return reader;
+    if (request.method === 'HEAD') return reader.end();
+    // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
+    follow.join(reader).catch(() => reader.destroy());
   }
 
   countSent(readers: number, events: number): void {

@@ -44,7 +44,10 @@ export class LiveController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!(await this.articles.read(id))) throw AppError.notFound('The article');
-    const reader = this.streams.start(request, reply, 'thread', (r) => this.events.unfollow(id, r));
-    this.events.follow(id, reader, this.events.parseEventId(lastEventId)).catch(() => reader.destroy());
+    const after = this.events.parseEventId(lastEventId);
+    this.streams.start(request, reply, 'thread', {
+      join: (reader) => this.events.follow(id, reader, after),
+      leave: (reader) => this.events.unfollow(id, reader),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
+import { EventRetention } from './event-retention';
 import { EventStreams } from './event-streams.service';
 import { LiveController } from './live.controller';
 import { ModerationEvents } from './moderation-events.service';
@@ -10,7 +11,7 @@ import { ThreadEvents } from './thread-events.service';
 @Module({
   imports: [ArticlesModule],
   controllers: [LiveController],
-  providers: [EventStreams, PgListener, ThreadEvents, ModerationEvents],
+  providers: [EventStreams, PgListener, ThreadEvents, ModerationEvents, EventRetention],
   exports: [EventStreams, ThreadEvents, ModerationEvents],
 })
 export class LiveModule {}

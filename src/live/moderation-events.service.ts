@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 import { readQueueSizes } from '../moderation/queue-sizes';
@@ -25,8 +25,6 @@ const SETTLED_XACT = `COALESCE(
   (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
     WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = xid(x) AND a.datname <> current_database())),
   pg_snapshot_xmax(pg_current_snapshot())::text::bigint)`;
-const RETENTION = '1 day';
-const PRUNE_EVERY_MS = 10 * 60_000;
 /** How soon to look again for events that wait behind a transaction still running. */
 const UNSETTLED_RETRY_MS = 50;
 /** Queue sizes are read at most this often, and only while a moderator is listening. */
@@ -39,12 +37,11 @@ const EVENT_ID = /^(\d{1,18})-(\d{1,18})$/;
  * read on this instance when something changed. One channel per instance serves every moderator.
  */
 @Injectable()
-export class ModerationEvents implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ModerationEvents implements OnApplicationShutdown {
   private readonly logger = new Logger(ModerationEvents.name);
   private readonly channel: LiveChannel;
   private queueSizes?: { json: string; frame: Frame };
   private queueTimer?: NodeJS.Timeout;
-  private pruneTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -90,19 +87,7 @@ export class ModerationEvents implements OnApplicationBootstrap, OnApplicationSh
     this.channel.leave(reader);
   }
 
-  onApplicationBootstrap(): void {
-    this.pruneTimer = setInterval(
-      () =>
-        this.dataSource
-          .query(`DELETE FROM moderation_events WHERE created_at < now() - interval '${RETENTION}'`)
-          .catch(() => undefined),
-      PRUNE_EVERY_MS,
-    );
-    this.pruneTimer.unref();
-  }
-
   onApplicationShutdown(): void {
-    clearInterval(this.pruneTimer);
     clearTimeout(this.queueTimer);
     this.channel.close();
   }

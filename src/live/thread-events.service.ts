@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { ThreadArticleView } from '../articles/article.view';
@@ -19,8 +19,6 @@ export const THREAD_EVENT_TYPES = [
 export type ThreadEventType = (typeof THREAD_EVENT_TYPES)[number];
 
 const CHANNEL = 'thread_events';
-const RETENTION = '1 day';
-const PRUNE_EVERY_MS = 10 * 60_000;
 const VERSION = /^\d{1,18}$/;
 
 /**
@@ -30,11 +28,10 @@ const VERSION = /^\d{1,18}$/;
  * LISTENs once, and keeps one channel per article that its readers follow.
  */
 @Injectable()
-export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ThreadEvents implements OnApplicationShutdown {
   private readonly logger = new Logger(ThreadEvents.name);
   private readonly channels = new Map<string, LiveChannel>();
   private readonly wakeHandlers: (() => void)[] = [];
-  private pruneTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -111,19 +108,7 @@ export class ThreadEvents implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  onApplicationBootstrap(): void {
-    this.pruneTimer = setInterval(
-      () =>
-        this.dataSource
-          .query(`DELETE FROM thread_events WHERE created_at < now() - interval '${RETENTION}'`)
-          .catch(() => undefined),
-      PRUNE_EVERY_MS,
-    );
-    this.pruneTimer.unref();
-  }
-
   onApplicationShutdown(): void {
-    clearInterval(this.pruneTimer);
     for (const channel of this.channels.values()) channel.close();
   }
 

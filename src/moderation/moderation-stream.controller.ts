@@ -43,7 +43,10 @@ export class ModerationStreamController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): void {
-    const reader = this.streams.start(request, reply, 'moderation', (r) => this.events.unfollow(r));
-    this.events.follow(reader, this.events.parseEventId(lastEventId)).catch(() => reader.destroy());
+    const after = this.events.parseEventId(lastEventId);
+    this.streams.start(request, reply, 'moderation', {
+      join: (reader) => this.events.follow(reader, after),
+      leave: (reader) => this.events.unfollow(reader),
+    });
   }
 }

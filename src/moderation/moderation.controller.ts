@@ -4,6 +4,7 @@ import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { CommentView } from '../comments/comment.view';
 import { PageQueryDto } from '../common/pagination';
+import { userIdParam } from '../common/user-id';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
 import {
@@ -28,16 +29,9 @@ import {
   UserNoteView,
 } from './moderation.views';
 
-const USER_ID = /^[^\u0000]{1,200}$/u;
-
 const queuePipe = new ParseEnumPipe(Object.fromEntries(QUEUES.map((q) => [q, q])), {
   exceptionFactory: () => AppError.notFound('The queue'),
 });
-
-function userIdParam(id: string): string {
-  if (!USER_ID.test(id) || !id.isWellFormed()) throw AppError.validation('user id is not valid');
-  return id;
-}
 
 @ApiTags('moderation')
 @ApiBearerAuth()

@@ -2,11 +2,10 @@ import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { userIdParam } from '../common/user-id';
 import { AppError } from '../errors/app-error';
 import { ErasureView, PersonalDataView } from './personal-data.views';
 import { PersonalDataService } from './personal-data.service';
-
-const USER_ID = /^[^\u0000]{1,200}$/u;
 
 /** Readers' rights to their data (GDPR articles 15, 17 and 20). */
 @ApiTags('personal data')
@@ -42,7 +41,6 @@ export class PersonalDataController {
   @HttpCode(200)
   @ApiOkResponse({ type: ErasureView })
   erase(@Param('id') id: string, @CurrentUser() admin: AuthUser): Promise<ErasureView> {
-    if (!USER_ID.test(id) || !id.isWellFormed()) throw AppError.validation('user id is not valid');
-    return this.personalData.erase(id, admin);
+    return this.personalData.erase(userIdParam(id), admin);
   }
 }

@@ -98,8 +98,11 @@ export class Api {
     return this.as(this.t.http().delete(`/api/comments/${id}`), token);
   }
 
-  report(token: string, id: string, reason = 'spam') {
-    return this.as(this.t.http().post(`/api/comments/${id}/reports`), token).send({ reason });
+  report(token: string, id: string, reason = 'spam', note?: string) {
+    return this.as(this.t.http().post(`/api/comments/${id}/reports`), token).send({
+      reason,
+      ...(note ? { note } : {}),
+    });
   }
 
   /** Every page of a thread; fails on a non-200 page. */

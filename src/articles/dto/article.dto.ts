@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -48,16 +48,7 @@ export class CreateArticleDto {
 }
 
 /** An embed's first read: the article at `url`, created with `title` when the settings allow it. */
-export class ResolveArticleDto {
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
-  @MaxLength(2048)
-  url: string;
-
-  @IsString()
-  @Length(1, 500)
-  @IsStorableText()
-  title: string;
-}
+export class ResolveArticleDto extends PickType(CreateArticleDto, ['url', 'title'] as const) {}
 
 export class DisclaimerPatchDto {
   @ApiPropertyOptional({ nullable: true, description: 'null: shown while the article is in post mode' })
