@@ -215,6 +215,18 @@ describe('live thread updates (e2e)', () => {
       expect(inUrl.status).not.toBe(200);
     });
 
+    it('tells a moderator the queue sizes on connecting, with nothing changing', async () => {
+      const watcher = await modStream(b);
+      const [counts] = await watcher.waitFor(1, 'queue.counts');
+      expect(Object.keys(JSON.parse(counts.data)).sort()).toEqual([
+        'approved',
+        'pending',
+        'rejected',
+        'reported',
+        'unmoderated',
+      ]);
+    });
+
     it('carries held comments, reports and decisions taken on another instance, and the queue sizes', async () => {
       const watcher = await modStream(b);
       expect(watcher.status).toBe(200);

@@ -79,8 +79,9 @@ export class ModerationEvents implements OnApplicationShutdown {
 
   /** Adds a moderator: what they missed after `lastEventId`, the queue sizes, then every new event. */
   follow(reader: StreamReader, lastEventId?: Position): Promise<void> {
-    this.queuesChanged();
-    return this.channel.join(reader, lastEventId);
+    const joined = this.channel.join(reader, lastEventId);
+    this.queuesChanged(); // after joining: a channel with no one joining reads no sizes
+    return joined;
   }
 
   unfollow(reader: StreamReader): void {
