@@ -41,7 +41,7 @@ export async function configureApp(
   await app.register(helmet, { contentSecurityPolicy: false });
   fastify.decorateRequest('user', undefined);
   readBodies(fastify);
-  await serveWebAssets(fastify);
+  await serveWebAssets(fastify, { deskLoginUrl: app.get(Environment).DESK_LOGIN_URL });
   app.setGlobalPrefix('api');
   const origins = (app.get(Environment).CORS_ORIGINS ?? '')
     .split(',')

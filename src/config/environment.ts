@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  IsUrl,
   validateSync,
 } from 'class-validator';
 
@@ -97,6 +98,14 @@ export class Environment {
   @IsInt({ message: 'LIVE_MAX_CONNECTIONS must be a whole number' })
   @Min(0)
   LIVE_MAX_CONNECTIONS?: number;
+
+  /** Where the console's "Sign in" sends moderators (with `return_to`); the login comes back with `#token=`. */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, {
+    message: 'DESK_LOGIN_URL must be an http(s) URL',
+  })
+  DESK_LOGIN_URL?: string;
 
   /** When set, GET /api/metrics needs it in the X-Metrics-Token header; empty means unset. */
   @IsOptional()

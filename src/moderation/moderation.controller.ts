@@ -6,6 +6,7 @@ import { CommentView } from '../comments/comment.view';
 import { PageQueryDto } from '../common/pagination';
 import { userIdParam } from '../common/user-id';
 import { UuidParam } from '../common/uuid.pipe';
+import { ApiProblem } from '../openapi/openapi-document';
 import { AppError } from '../errors/app-error';
 import {
   BanDto,
@@ -17,6 +18,7 @@ import {
   QueueName,
   QUEUES,
   QueueQueryDto,
+  RestoreDto,
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
 import { ModerationService } from './moderation.service';
@@ -55,6 +57,7 @@ export class ModerationController {
 
   /** Approves a comment and resolves its open reports; with expectedStatus, a stale decision is a 409. */
   @Post('comments/:id/approve')
+  @ApiProblem(409, 'CONFLICT: the comment is no longer in expectedStatus (someone decided first)')
   @HttpCode(200)
   approve(
     @Param('id', UuidParam()) id: string,
@@ -66,6 +69,7 @@ export class ModerationController {
 
   /** Rejects a comment and resolves its open reports; with expectedStatus, a stale decision is a 409. */
   @Post('comments/:id/reject')
+  @ApiProblem(409, 'CONFLICT: the comment is no longer in expectedStatus (someone decided first)')
   @HttpCode(200)
   reject(
     @Param('id', UuidParam()) id: string,
@@ -73,6 +77,21 @@ export class ModerationController {
     @CurrentUser() user: AuthUser,
   ): Promise<CommentView> {
     return this.moderation.decide(id, 'reject', dto, user);
+  }
+
+  /**
+   * Undoes a decision: the comment goes back to `status` (pending or published), only while it is
+   * still `expectedStatus`, so that no one else's later decision is undone. Reports it resolved stay resolved.
+   */
+  @Post('comments/:id/restore')
+  @ApiProblem(409, 'CONFLICT: the comment is no longer in expectedStatus (someone decided first)')
+  @HttpCode(200)
+  restore(
+    @Param('id', UuidParam()) id: string,
+    @Body() dto: RestoreDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<CommentView> {
+    return this.moderation.restore(id, dto, user);
   }
 
   /** Up to 100 comments; each is decided on its own and reported in `results`. */

@@ -23,6 +23,7 @@ import {
   QueueName,
   QueueQueryDto,
   CreateUserNoteDto,
+  RestoreDto,
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
 import { ModerationLogEntry } from './moderation-log-entry.entity';
@@ -45,8 +46,8 @@ const QUEUE_FILTER: Record<QueueName, string> = {
   reported: `c.open_report_count > 0`,
 };
 
-export type Decision = 'approve' | 'reject';
-const STATUS_OF: Record<Decision, CommentStatus> = { approve: 'approved', reject: 'rejected' };
+export type Decision = 'approve' | 'reject' | 'restore';
+const STATUS_OF: Record<Exclude<Decision, 'restore'>, CommentStatus> = { approve: 'approved', reject: 'rejected' };
 
 @Injectable()
 export class ModerationService {
@@ -145,7 +146,27 @@ export class ModerationService {
    * Approves or rejects one comment under its locks; resolves its open reports and writes the log
    * entry in the same transaction. With expectedStatus, a status changed meanwhile is a 409.
    */
-  async decide(id: string, decision: Decision, dto: DecisionDto, moderator: AuthUser): Promise<CommentView> {
+  async decide(
+    id: string,
+    decision: Exclude<Decision, 'restore'>,
+    dto: DecisionDto,
+    moderator: AuthUser,
+  ): Promise<CommentView> {
+    return this.change(id, decision, STATUS_OF[decision], dto, moderator);
+  }
+
+  /** Takes a decision back: the comment returns to the queue it came from, if no one changed it since. */
+  restore(id: string, dto: RestoreDto, moderator: AuthUser): Promise<CommentView> {
+    return this.change(id, 'restore', dto.status, dto, moderator);
+  }
+
+  private async change(
+    id: string,
+    decision: Decision,
+    toStatus: CommentStatus,
+    dto: DecisionDto,
+    moderator: AuthUser,
+  ): Promise<CommentView> {
     const articleId = await this.comments.articleOf(id);
     return this.transactions.run(
       async (manager) => {
@@ -155,7 +176,6 @@ export class ModerationService {
         if (dto.expectedStatus && dto.expectedStatus !== row.status) {
           throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
         }
-        const toStatus = STATUS_OF[decision];
         if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
         const resolved = row.open_report_count > 0 ? await this.reports.resolveAll(manager, id, moderator) : 0;
         const {
@@ -210,6 +230,7 @@ export class ModerationService {
       qb.andWhere(`l.target_type = 'comment' AND l.target_id = :commentId`, { commentId: query.commentId });
     if (query.articleId) qb.andWhere('l.article_id = :articleId', { articleId: query.articleId });
     if (query.actorId) qb.andWhere('l.actor_id = :actorId', { actorId: query.actorId });
+    if (query.targetId) qb.andWhere('l.target_id = :targetId', { targetId: query.targetId });
     const after = decodeCursor('log', query.cursor);
     if (after) qb.andWhere('l.seq < :seq', { seq: after.id });
     const rows = await qb

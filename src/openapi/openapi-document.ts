@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, ResponsesObject } from '@nestjs/swagger';
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
@@ -125,3 +125,7 @@ const PROBLEM_SCHEMA = {
     },
   },
 };
+
+/** A problem+json answer that only some operations give (the common ones are added to every operation). */
+export const ApiProblem = (status: number, description: string) =>
+  ApiResponse({ status, description, content: { 'application/problem+json': { schema: PROBLEM } } });

@@ -11,6 +11,7 @@ function projectRoot(): string {
 
 export const EMBED_DIR = join(projectRoot(), 'dist', 'embed');
 export const DEMO_DIR = join(projectRoot(), 'web', 'demo');
+export const DESK_DIR = join(projectRoot(), 'dist', 'desk');
 
 /**
  * The demo pages hold no inline script or style: they run under the strict policy that a careful
@@ -27,11 +28,17 @@ export const DEMO_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+export interface WebAssetOptions {
+  /** The publisher's login page, for the console's "Sign in". */
+  deskLoginUrl?: string;
+}
+
 /**
- * `GET /embed.js` (the built embed, loaded by publishers' pages from their own origins) and
- * `GET /demo/*` (the demo news pages). Registered outside the API: no guard, no /api prefix.
+ * `GET /embed.js` (the built embed, loaded by publishers' pages from their own origins),
+ * `GET /demo/*` (the demo news pages) and `GET /desk/*` (the moderators' console). Registered
+ * outside the API: no guard, no /api prefix.
  */
-export async function serveWebAssets(fastify: FastifyInstance): Promise<void> {
+export async function serveWebAssets(fastify: FastifyInstance, options: WebAssetOptions = {}): Promise<void> {
   if (existsSync(join(EMBED_DIR, 'embed.js'))) {
     await fastify.register(fastifyStatic, {
       root: EMBED_DIR,
@@ -66,4 +73,37 @@ export async function serveWebAssets(fastify: FastifyInstance): Promise<void> {
         .send(createReadStream(join(DEMO_DIR, 'index.html')));
     });
   }
+  if (existsSync(join(DESK_DIR, 'index.html'))) await serveDesk(fastify, options);
+}
+
+/**
+ * The console: index.html revalidated on every load, its fingerprinted assets cached for good.
+ * The same strict policy as the demo pages: the console runs no inline script and calls only its own origin.
+ */
+async function serveDesk(fastify: FastifyInstance, options: WebAssetOptions): Promise<void> {
+  const pageHeaders = (reply: FastifyReply) =>
+    reply.header('Content-Security-Policy', DEMO_CSP).header('Cache-Control', 'no-cache');
+  await fastify.register(fastifyStatic, {
+    root: DESK_DIR,
+    prefix: '/desk/',
+    decorateReply: false,
+    index: false,
+    wildcard: false,
+    preCompressed: true,
+    globIgnore: ['**/*.br', '**/*.gz'],
+    setHeaders: (reply: FastifyReply, path: string) => {
+      if (path.includes('/assets/')) reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+      else pageHeaders(reply);
+    },
+  });
+  // Tells the console where "Sign in" goes; read at start, so no build bakes it in.
+  fastify.get('/desk/config.json', (_request, reply) => {
+    reply.header('Cache-Control', 'no-cache').send({ loginUrl: options.deskLoginUrl ?? null });
+  });
+  // The router ignores trailing slashes, so /desk/ arrives here too.
+  fastify.get('/desk', (_request, reply) => {
+    pageHeaders(reply)
+      .type('text/html; charset=utf-8')
+      .send(createReadStream(join(DESK_DIR, 'index.html')));
+  });
 }

@@ -40,6 +40,25 @@ export class DecisionDto {
   expectedStatus?: CommentStatus;
 }
 
+export class RestoreDto {
+  @ApiProperty({ enum: ['pending', 'published'], description: 'The status the comment had before the decision' })
+  @IsIn(['pending', 'published'])
+  status: 'pending' | 'published';
+
+  @ApiProperty({
+    enum: ['approved', 'rejected'],
+    description: 'The status that the decision being undone gave it: anything else is a 409',
+  })
+  @IsIn(['approved', 'rejected'])
+  expectedStatus: 'approved' | 'rejected';
+
+  @IsOmittable()
+  @IsString()
+  @Length(1, 1000)
+  @IsStorableText()
+  reason?: string;
+}
+
 export class BulkDecisionDto {
   @ApiProperty({ enum: ['approve', 'reject'] })
   @IsIn(['approve', 'reject'])
@@ -73,6 +92,13 @@ export class LogQueryDto extends PageQueryDto {
   @MaxLength(200)
   @IsStorableText()
   actorId?: string;
+
+  @ApiPropertyOptional({ description: 'What the entry is about: a comment, article or user id, or "settings"' })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(200)
+  @IsStorableText()
+  targetId?: string;
 }
 
 export class BanDto {

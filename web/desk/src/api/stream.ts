@@ -1,0 +1,86 @@
+import { fetchEventSource } from '@microsoft/fetch-event-source';
+import { effect, signal } from '@preact/signals';
+import type { LogEntry } from './client';
+import { reachable } from './client';
+import { token, tokenRefused } from '../session';
+
+export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+/** Every queue's size, as the moderators' stream last said it (null until it has). */
+export const queueCounts = signal<Record<QueueName, number> | null>(null);
+/** Whether the live stream is connected. */
+export const live = signal(false);
+
+export interface ReportedEvent {
+  id: string;
+  commentId: string;
+  articleId: string;
+  reason: string;
+  openReportCount: number;
+}
+
+export type ModerationEvent =
+  | { type: 'decision' | 'comment.held'; data: LogEntry }
+  | { type: 'comment.reported'; data: ReportedEvent };
+
+const listeners = new Set<(event: ModerationEvent) => void>();
+
+/** Calls `listener` with every decision, held comment and report from now on; returns how to stop. */
+export function onModerationEvent(listener: (event: ModerationEvent) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+class Refused extends Error {}
+
+/**
+ * Follows GET /api/moderation/stream with fetch (an EventSource cannot send the Authorization
+ * header, and tokens never go in URLs). fetch-event-source reconnects with Last-Event-ID, so no
+ * event is missed across a drop; a new token starts a new stream.
+ */
+export function followModerationStream(): () => void {
+  let controller: AbortController | undefined;
+  const stop = effect(() => {
+    controller?.abort();
+    controller = undefined;
+    live.value = false;
+    const current = token.value;
+    if (!current || tokenRefused.value) return;
+    const abort = (controller = new AbortController());
+    void fetchEventSource('/api/moderation/stream', {
+      headers: { Authorization: `Bearer ${current}` },
+      signal: abort.signal,
+      openWhenHidden: true,
+      async onopen(response) {
+        if (response.ok) {
+          live.value = true;
+          reachable.value = true;
+          return;
+        }
+        if (response.status === 401) tokenRefused.value = true;
+        if (response.status === 401 || response.status === 403) throw new Refused();
+        throw new Error(`stream: HTTP ${response.status}`); // 503 and others: retried
+      },
+      onmessage(message) {
+        if (!message.event || !message.data) return;
+        const data = JSON.parse(message.data);
+        if (message.event === 'queue.counts') queueCounts.value = data;
+        else for (const listener of listeners) listener({ type: message.event, data } as ModerationEvent);
+      },
+      onclose() {
+        live.value = false;
+        throw new Error('stream ended'); // draining instance: reconnect (elsewhere)
+      },
+      onerror(error) {
+        live.value = false;
+        if (error instanceof Refused) throw error; // stop: a new token starts a new stream
+        return 1000 + Math.random() * 2000;
+      },
+    }).catch(() => {});
+  });
+  return () => {
+    stop();
+    controller?.abort();
+  };
+}

@@ -1,0 +1,139 @@
+import { useSignal, useSignalEffect } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import { ApiError, reachable } from './api/client';
+import { followModerationStream, live } from './api/stream';
+import { href, route } from './router';
+import { claims, expired, setToken, token, tokenRefused } from './session';
+import { loadSettings, settings } from './settings-store';
+import { SignIn } from './views/sign-in';
+import { QueuePage } from './views/queue-page';
+import { SearchPage } from './views/search-page';
+import { UserPage } from './views/user-page';
+import { ArticlesPage } from './views/articles-page';
+import { SettingsPage } from './views/settings-page';
+import { LogPage } from './views/log-page';
+
+type Access = 'checking' | 'moderator' | 'forbidden';
+
+export function App() {
+  const access = useSignal<Access>('checking');
+  const loginUrl = useSignal<string | null>(null);
+
+  useEffect(() => {
+    fetch('/desk/config.json')
+      .then((r) => r.json())
+      .then((c: { loginUrl: string | null }) => (loginUrl.value = c.loginUrl))
+      .catch(() => {});
+  }, []);
+
+  // The settings both tell whether this token may moderate (403 for a commenter) and feed the highlights.
+  useSignalEffect(() => {
+    if (!token.value) return;
+    access.value = 'checking';
+    loadSettings().then(
+      () => (access.value = 'moderator'),
+      (error) => {
+        if (error instanceof ApiError && error.status === 403) access.value = 'forbidden';
+      },
+    );
+  });
+
+  useEffect(() => followModerationStream(), []);
+
+  // A token that runs out asks for a new one before the API has to refuse it.
+  useSignalEffect(() => {
+    const c = claims.value;
+    if (!c?.exp) return;
+    const timer = setTimeout(() => (tokenRefused.value = true), Math.max(0, c.exp * 1000 - Date.now()));
+    return () => clearTimeout(timer);
+  });
+
+  if (!token.value) return <SignIn loginUrl={loginUrl.value} />;
+  if (access.value === 'forbidden') return <Forbidden />;
+  return (
+    <>
+      <Header />
+      {!reachable.value && (
+        <p class="offline" role="alert">
+          The service cannot be reached. Retrying; nothing you typed is lost.
+        </p>
+      )}
+      <main id="main" tabIndex={-1}>{access.value === 'moderator' && settings.value ? <Page /> : <p class="loading">Loading…</p>}</main>
+      {(tokenRefused.value || expired(claims.value)) && (
+        <SignIn loginUrl={loginUrl.value} modal reason="Your session has expired. Sign in again to carry on where you were." />
+      )}
+    </>
+  );
+}
+
+function Page() {
+  switch (route.value.page) {
+    case 'search':
+      return <SearchPage />;
+    case 'users':
+      return <UserPage />;
+    case 'articles':
+      return <ArticlesPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'log':
+      return <LogPage />;
+    default:
+      return <QueuePage />;
+  }
+}
+
+const NAV: [string, string][] = [
+  ['queue', 'Queues'],
+  ['search', 'Search'],
+  ['articles', 'Articles'],
+  ['log', 'Log'],
+  ['settings', 'Settings'],
+];
+
+function Header() {
+  const page = route.value.page;
+  const isAdmin = claims.value?.role === 'admin';
+  return (
+    <header class="top">
+      <a class="skip" href="#main" onClick={skipToMain}>
+        Skip to content
+      </a>
+      <span class="brand">Comment Desk</span>
+      <nav aria-label="Sections">
+        {NAV.filter(([p]) => p !== 'settings' || isAdmin).map(([p, label]) => (
+          <a href={href(p)} aria-current={page === p ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <span class={live.value ? 'live on' : 'live'} role="status">
+        {live.value ? 'Live' : 'Connecting…'}
+      </span>
+      <span class="who">{claims.value?.name ?? claims.value?.sub}</span>
+      <button type="button" class="quiet" onClick={() => setToken(null)}>
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function skipToMain(event: Event) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+function Forbidden() {
+  return (
+    <main class="center">
+      <h1>This needs a moderator</h1>
+      <p>
+        You are signed in as <strong>{claims.value?.name ?? claims.value?.sub}</strong>, who may comment but not
+        moderate. Ask an administrator for moderator rights, or sign in as a moderator.
+      </p>
+      <button type="button" onClick={() => setToken(null)}>
+        Sign in as someone else
+      </button>
+    </main>
+  );
+}

@@ -1,0 +1,108 @@
+import { signal } from '@preact/signals';
+import { ApiError, api, call, type Comment, type LogEntry, type QueueItem } from './api/client';
+import { ACTION_LABEL } from './format';
+import { claims } from './session';
+
+export type Action = 'approve' | 'reject';
+
+/** What this moderator decided last: `u` takes it back. */
+export interface Decided {
+  item: QueueItem;
+  action: Action;
+  fromStatus: Comment['status'];
+}
+
+export const lastDecision = signal<Decided | null>(null);
+/** The latest word for the moderator (announced to screen readers too). */
+export const announcement = signal<{ text: string; undo?: boolean } | null>(null);
+
+/** A decision that lost the race: who decided what, instead of an error. */
+export class AlreadyDecided extends Error {
+  constructor(
+    readonly status: string,
+    readonly by: LogEntry | null,
+  ) {
+    super(decidedText(status, by));
+  }
+}
+
+export function decidedText(status: string, by: LogEntry | null): string {
+  if (!by) return `Already ${status} by someone else.`;
+  const who = by.actor ? (by.actor.name ?? by.actor.id) : 'the automatic rules';
+  return `Already ${ACTION_LABEL[by.action] ?? by.toStatus ?? status} by ${who}.`;
+}
+
+/** The latest log entry about a comment: who decided it last. */
+async function lastEntry(commentId: string): Promise<LogEntry | null> {
+  const page = await call(() => api.GET('/api/moderation/log', { params: { query: { commentId, limit: 1 } } }));
+  return page.items[0] ?? null;
+}
+
+/**
+ * Approves or rejects, refusing if someone changed the comment since the card was drawn
+ * (expectedStatus): then AlreadyDecided says who did what.
+ */
+export async function decide(item: QueueItem, action: Action, reason?: string): Promise<Comment> {
+  const path =
+    action === 'approve' ? '/api/moderation/comments/{id}/approve' : '/api/moderation/comments/{id}/reject';
+  try {
+    const comment = await call(() =>
+      api.POST(path, { params: { path: { id: item.id } }, body: { expectedStatus: item.status, reason } }),
+    );
+    lastDecision.value = { item, action, fromStatus: item.status };
+    return comment;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 409)) throw error;
+    const lost = await conflict(item.id);
+    // A retry after a lost answer finds its own decision taken: that is success, not a race.
+    const mine = lost.by?.actor?.id === claims.value?.sub && lost.by?.action === action;
+    if (!mine) throw lost;
+    lastDecision.value = { item, action, fromStatus: item.status };
+    return { ...item, status: lost.status as Comment['status'] };
+  }
+}
+
+async function conflict(commentId: string): Promise<AlreadyDecided> {
+  const [comment, by] = await Promise.all([
+    call(() => api.GET('/api/comments/{id}', { params: { path: { id: commentId } } })),
+    lastEntry(commentId),
+  ]);
+  return new AlreadyDecided(comment.status, by);
+}
+
+/**
+ * Takes back this moderator's last decision: the reverse decision, only while the comment still
+ * has the status this moderator gave it, so no one else's later decision is undone.
+ */
+export async function undo(decided: Decided): Promise<QueueItem> {
+  const { item, action, fromStatus } = decided;
+  const expectedStatus = action === 'approve' ? 'approved' : 'rejected';
+  try {
+    const comment =
+      fromStatus === 'pending' || fromStatus === 'published'
+        ? await call(() =>
+            api.POST('/api/moderation/comments/{id}/restore', {
+              params: { path: { id: item.id } },
+              body: { status: fromStatus, expectedStatus },
+            }),
+          )
+        : await call(() =>
+            api.POST(
+              fromStatus === 'approved'
+                ? '/api/moderation/comments/{id}/approve'
+                : '/api/moderation/comments/{id}/reject',
+              { params: { path: { id: item.id } }, body: { expectedStatus } },
+            ),
+          );
+    lastDecision.value = null;
+    return { ...item, status: comment.status };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) throw await conflict(item.id);
+    throw error;
+  }
+}
+
+export async function decideMany(ids: string[], action: Action): Promise<Map<string, string | null>> {
+  const { results } = await call(() => api.POST('/api/moderation/bulk', { body: { action, commentIds: ids } }));
+  return new Map(results.map((r) => [r.id, r.ok ? null : (r.code ?? 'failed')]));
+}

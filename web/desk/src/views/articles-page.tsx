@@ -1,0 +1,3 @@
+export function ArticlesPage() {
+  return <h1 tabIndex={-1}>ArticlesPage</h1>;
+}

@@ -1,0 +1,274 @@
+import { batch, useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { ApiError, api, call, type QueueItem } from '../api/client';
+import { onModerationEvent } from '../api/stream';
+import { AlreadyDecided, announcement, decide, decideMany, decidedText, lastDecision, undo, type Action } from '../decisions';
+import { Card, type CardNotice } from './card';
+import { BanDialog, HelpDialog, ReasonDialog } from './dialogs';
+
+export interface CardEntry {
+  item: QueueItem;
+  notice?: CardNotice;
+}
+
+interface Props {
+  entries: CardEntry[];
+  setEntries: (entries: CardEntry[]) => void;
+  /** Whether a comment with this status still belongs in the list (a queue drops what was decided). */
+  keeps: (status: QueueItem['status']) => boolean;
+  /** `t`: the next queue, when the list is a queue. */
+  onNextQueue?: () => void;
+  label: string;
+}
+
+type Dialog = { kind: 'ban' | 'reason'; item: QueueItem } | { kind: 'help' } | null;
+
+/**
+ * Cards worked by keyboard (Coral's keys) or mouse: decisions land at once on screen and the next
+ * card takes the focus; the request follows, and a refusal puts the card back with what happened.
+ */
+export function CardList(props: Props) {
+  const { entries } = props;
+  const focus = useSignal(0);
+  const focusTick = useSignal(0);
+  const selected = useSignal<Set<string>>(new Set());
+  const anchor = useRef<number | null>(null);
+  const single = useSignal(false);
+  const dialog = useSignal<Dialog>(null);
+  const cards = useRef(new Map<string, HTMLElement>());
+  const latest = useRef(props);
+  latest.current = props;
+
+  const focusCard = (index: number) => {
+    focus.value = Math.max(0, Math.min(index, latest.current.entries.length - 1));
+    focusTick.value++;
+  };
+  useLayoutEffect(() => {
+    const entry = latest.current.entries[focus.value];
+    if (entry && focusTick.value > 0) cards.current.get(entry.item.id)?.focus();
+  }, [focusTick.value]);
+
+  const update = (id: string, change: (e: CardEntry) => CardEntry | null) => {
+    const next: CardEntry[] = [];
+    for (const e of latest.current.entries) {
+      if (e.item.id !== id) next.push(e);
+      else {
+        const changed = change(e);
+        if (changed) next.push(changed);
+      }
+    }
+    latest.current.setEntries(next);
+  };
+
+  const putBack = (index: number, entry: CardEntry) => {
+    const next = latest.current.entries.filter((e) => e.item.id !== entry.item.id);
+    next.splice(Math.min(index, next.length), 0, entry);
+    latest.current.setEntries(next);
+  };
+
+  const failed = (index: number, entry: CardEntry, error: unknown) => {
+    const text =
+      error instanceof AlreadyDecided
+        ? error.message
+        : `That did not work: ${error instanceof ApiError ? error.message : String(error)}`;
+    putBack(index, { item: entry.item, notice: { kind: error instanceof AlreadyDecided ? 'decided' : 'error', text } });
+    announcement.value = { text };
+  };
+
+  const decideOne = (item: QueueItem, action: Action, reason?: string) => {
+    const index = latest.current.entries.findIndex((e) => e.item.id === item.id);
+    if (index < 0) return;
+    const entry = latest.current.entries[index];
+    const status = action === 'approve' ? 'approved' : 'rejected';
+    batch(() => {
+      if (latest.current.keeps(status)) update(item.id, (e) => ({ item: { ...e.item, status }, notice: undefined }));
+      else update(item.id, () => null);
+      focusCard(index);
+    });
+    const who = item.author?.name ?? 'someone';
+    decide(item, action, reason).then(
+      () => (announcement.value = { text: `${action === 'approve' ? 'Approved' : 'Rejected'} the comment by ${who}.`, undo: true }),
+      (error) => failed(index, entry, error),
+    );
+  };
+
+  const undoLast = () => {
+    const last = lastDecision.value;
+    if (!last) {
+      announcement.value = { text: 'Nothing to undo.' };
+      return;
+    }
+    undo(last).then(
+      (item) => {
+        const index = Math.min(focus.value, latest.current.entries.length);
+        if (latest.current.keeps(item.status)) putBack(index, { item });
+        else update(item.id, () => null);
+        focusCard(latest.current.entries.findIndex((e) => e.item.id === item.id));
+        announcement.value = { text: `Undone: the comment is ${item.status} again.` };
+      },
+      (error) => (announcement.value = { text: error instanceof Error ? error.message : String(error) }),
+    );
+  };
+
+  const decideSelected = async (action: Action) => {
+    const ids = [...selected.value];
+    if (ids.length === 0) return;
+    const status = action === 'approve' ? 'approved' : 'rejected';
+    const results = await decideMany(ids, action);
+    let done = 0;
+    batch(() => {
+      for (const [id, code] of results) {
+        if (code === null) {
+          done++;
+          if (latest.current.keeps(status)) update(id, (e) => ({ item: { ...e.item, status } }));
+          else update(id, () => null);
+        } else update(id, (e) => ({ ...e, notice: { kind: 'error', text: `Not ${status}: ${code}` } }));
+      }
+      selected.value = new Set();
+      focusCard(focus.value);
+    });
+    announcement.value = { text: `${action === 'approve' ? 'Approved' : 'Rejected'} ${done} of ${ids.length}.` };
+  };
+
+  const select = (index: number, range: boolean) => {
+    const set = new Set(selected.value);
+    const ids = latest.current.entries.map((e) => e.item.id);
+    if (range && anchor.current !== null) {
+      const [from, to] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
+      for (let i = from; i <= to; i++) set.add(ids[i]);
+    } else if (set.has(ids[index])) set.delete(ids[index]);
+    else set.add(ids[index]);
+    anchor.current = index;
+    selected.value = set;
+  };
+
+  const premod = async (item: QueueItem) => {
+    if (!item.author) return;
+    try {
+      await call(() =>
+        api.POST('/api/moderation/users/{id}/premod', { params: { path: { id: item.author!.id } }, body: { enabled: true } }),
+      );
+      announcement.value = { text: `${item.author.name ?? item.author.id}'s new comments will be held for review.` };
+    } catch (error) {
+      announcement.value = { text: `That did not work: ${(error as Error).message}` };
+    }
+  };
+
+  // Decisions by other moderators show on their cards as they happen.
+  useEffect(
+    () =>
+      onModerationEvent((event) => {
+        if (event.type !== 'decision' || event.data.targetType !== 'comment') return;
+        const entry = latest.current.entries.find((e) => e.item.id === event.data.targetId);
+        if (!entry || entry.item.status === event.data.toStatus) return;
+        update(entry.item.id, (e) => ({
+          item: { ...e.item, status: (event.data.toStatus ?? e.item.status) as QueueItem['status'] },
+          notice: { kind: 'decided', text: decidedText(event.data.toStatus ?? '', event.data) },
+        }));
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || dialog.value) return;
+      const target = event.target as HTMLElement;
+      if (target.closest('input, textarea, select, [contenteditable], dialog')) return;
+      const current = latest.current.entries[focus.value];
+      const key = event.key;
+      const act = (run: () => void) => {
+        event.preventDefault();
+        run();
+      };
+      if (key === 'j') act(() => focusCard(focus.value + 1));
+      else if (key === 'k') act(() => focusCard(focus.value - 1));
+      else if (key === 'f' && current && !current.notice) act(() => decideOne(current.item, 'approve'));
+      else if (key === 'd' && current && !current.notice) act(() => decideOne(current.item, 'reject'));
+      else if (key === 'b' && current?.item.author) act(() => (dialog.value = { kind: 'ban', item: current.item }));
+      else if (key === 'u') act(undoLast);
+      else if (key === 'x' && current) act(() => select(focus.value, false));
+      else if (key === 'z') act(() => ((single.value = !single.value), focusCard(focus.value)));
+      else if (key === 't' && latest.current.onNextQueue) act(latest.current.onNextQueue);
+      else if (key === '?') act(() => (dialog.value = { kind: 'help' }));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const count = selected.value.size;
+  const allSelected = entries.length > 0 && entries.every((e) => selected.value.has(e.item.id));
+  const shown = single.value ? entries.slice(focus.value, focus.value + 1) : entries;
+  const open = dialog.value;
+  return (
+    <section aria-label={props.label}>
+      <div class="toolbar">
+        <label class="inline">
+          <input
+            type="checkbox"
+            checked={allSelected}
+            disabled={entries.length === 0}
+            onChange={() => (selected.value = allSelected ? new Set() : new Set(entries.map((e) => e.item.id)))}
+          />
+          Select all on this page
+        </label>
+        {count > 0 && (
+          <>
+            <button type="button" class="approve" onClick={() => decideSelected('approve')}>
+              Approve {count} selected
+            </button>
+            <button type="button" class="reject" onClick={() => decideSelected('reject')}>
+              Reject {count} selected
+            </button>
+          </>
+        )}
+        <button type="button" class="quiet" onClick={() => (single.value = !single.value)} aria-pressed={single.value}>
+          One at a time
+        </button>
+        <button type="button" class="quiet" onClick={() => (dialog.value = { kind: 'help' })} aria-keyshortcuts="?">
+          Keyboard shortcuts
+        </button>
+      </div>
+      {shown.map((entry) => {
+        const index = entries.indexOf(entry);
+        return (
+          <Card
+            key={entry.item.id}
+            item={entry.item}
+            index={index}
+            notice={entry.notice}
+            selected={selected.value.has(entry.item.id)}
+            onSelect={select}
+            onDecide={decideOne}
+            onRejectWithReason={(item) => (dialog.value = { kind: 'reason', item })}
+            onBan={(item) => (dialog.value = { kind: 'ban', item })}
+            onPremod={premod}
+            onFocus={() => (focus.value = index)}
+            cardRef={(el: HTMLElement | null) => {
+              if (el) cards.current.set(entry.item.id, el);
+              else cards.current.delete(entry.item.id);
+            }}
+          />
+        );
+      })}
+      {open?.kind === 'help' && <HelpDialog onClose={() => (dialog.value = null)} />}
+      {open?.kind === 'reason' && (
+        <ReasonDialog
+          onClose={(result) => {
+            dialog.value = null;
+            if (result) decideOne(open.item, 'reject', result.reason);
+          }}
+        />
+      )}
+      {open?.kind === 'ban' && open.item.author && (
+        <BanDialog
+          userId={open.item.author.id}
+          name={open.item.author.name ?? open.item.author.id}
+          onClose={(user) => {
+            dialog.value = null;
+            if (user) announcement.value = { text: `Banned ${user.name ?? user.id}.` };
+          }}
+        />
+      )}
+    </section>
+  );
+}

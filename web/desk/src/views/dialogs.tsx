@@ -1,0 +1,145 @@
+import { useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError, api, call, type ModeratedUser } from '../api/client';
+
+/** A modal <dialog>: the browser traps focus in it, Escape closes it, focus returns where it was. */
+export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    ref.current?.showModal();
+    return () => opener?.focus();
+  }, []);
+  return (
+    <dialog ref={ref} aria-label={props.title} onClose={props.onClose}>
+      <h2>{props.title}</h2>
+      {props.children}
+    </dialog>
+  );
+}
+
+const DURATIONS: [string, number | null][] = [
+  ['1 day', 1],
+  ['7 days', 7],
+  ['30 days', 30],
+  ['Until unbanned', null],
+];
+
+/** Bans a user: for how long and why (the reason goes to the log). */
+export function BanDialog(props: { userId: string; name: string; onClose: (user?: ModeratedUser) => void }) {
+  const days = useSignal<string>('7');
+  const reason = useSignal('');
+  const problem = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    busy.value = true;
+    problem.value = null;
+    const until = days.value === '' ? undefined : new Date(Date.now() + Number(days.value) * 86_400_000).toISOString();
+    try {
+      const user = await call(() =>
+        api.POST('/api/moderation/users/{id}/ban', {
+          params: { path: { id: props.userId } },
+          body: { reason: reason.value, until },
+        }),
+      );
+      props.onClose(user);
+    } catch (error) {
+      problem.value = error instanceof ApiError ? error.message : String(error);
+      busy.value = false;
+    }
+  };
+  return (
+    <Modal title={`Ban ${props.name}`} onClose={() => props.onClose()}>
+      <form method="dialog" class="stack" onSubmit={submit}>
+        <fieldset>
+          <legend>For how long</legend>
+          {DURATIONS.map(([label, value]) => (
+            <label class="inline">
+              <input
+                type="radio"
+                name="ban-days"
+                value={value ?? ''}
+                checked={days.value === String(value ?? '')}
+                onChange={() => (days.value = String(value ?? ''))}
+              />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+        <label for="ban-reason">Reason (kept in the log)</label>
+        <input id="ban-reason" required maxLength={1000} value={reason.value} onInput={(e) => (reason.value = e.currentTarget.value)} />
+        {problem.value && <p class="error">{problem.value}</p>}
+        <div class="actions">
+          <button type="submit" class="reject" disabled={busy.value}>
+            Ban
+          </button>
+          <button type="button" class="quiet" onClick={() => props.onClose()}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** Asks for the optional reason of a rejection. */
+export function ReasonDialog(props: { onClose: (result: { reason?: string } | null) => void }) {
+  const reason = useSignal('');
+  return (
+    <Modal title="Reject with a reason" onClose={() => props.onClose(null)}>
+      <form
+        method="dialog"
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onClose({ reason: reason.value.trim() || undefined });
+        }}
+      >
+        <label for="reject-reason">Reason (kept in the log)</label>
+        <input id="reject-reason" maxLength={1000} value={reason.value} onInput={(e) => (reason.value = e.currentTarget.value)} />
+        <div class="actions">
+          <button type="submit" class="reject">
+            Reject
+          </button>
+          <button type="button" class="quiet" onClick={() => props.onClose(null)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export const KEYS: [string, string][] = [
+  ['j / k', 'Next / previous comment'],
+  ['f', 'Approve'],
+  ['d', 'Reject'],
+  ['b', 'Ban the author'],
+  ['u', 'Undo your last decision'],
+  ['x', 'Select the comment (shift-click a checkbox for a range)'],
+  ['t', 'Next queue'],
+  ['z', 'One comment at a time, or all'],
+  ['?', 'This list'],
+];
+
+export function HelpDialog(props: { onClose: () => void }) {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={props.onClose}>
+      <dl class="keys">
+        {KEYS.map(([key, what]) => (
+          <>
+            <dt>
+              <kbd>{key}</kbd>
+            </dt>
+            <dd>{what}</dd>
+          </>
+        ))}
+      </dl>
+      <form method="dialog">
+        <button type="submit">Close</button>
+      </form>
+    </Modal>
+  );
+}
