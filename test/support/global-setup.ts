@@ -17,6 +17,7 @@ import { databaseUrl } from './database-url';
 export default async function globalSetup(): Promise<void> {
   buildDistIfStale();
   buildEmbed();
+  buildDesk();
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'comment-desk-test-'));
@@ -53,13 +54,28 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_RUN_ID = String(process.pid);
 }
 
+const root = resolve(__dirname, '../..');
+const bin = (...path: string[]) => join(root, 'node_modules', ...path);
+
+function run(what: string, args: string[]): void {
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${what} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
 /** The browser tests load the embed as the service serves it: built from web/embed/ first. */
 function buildEmbed(): void {
-  const root = resolve(__dirname, '../..');
-  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'web/embed/vite.config.mts'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`Building the embed failed:\n${result.stdout}\n${result.stderr}`);
+  run('Building the embed', [bin('vite', 'bin', 'vite.js'), 'build', '--config', 'web/embed/vite.config.mts']);
+}
+
+/** The console, as `npm run build:desk` makes it: its API client generated from docs/openapi.json, type-checked, built. */
+function buildDesk(): void {
+  run("Generating the console's API types", [
+    bin('openapi-typescript', 'bin', 'cli.js'),
+    'docs/openapi.json',
+    '-o',
+    'web/desk/src/api/openapi.d.ts',
+    '--silent',
+  ]);
+  run('Type-checking the console', [bin('typescript', 'bin', 'tsc'), '-p', 'web/desk/tsconfig.json']);
+  run('Building the console', [bin('vite', 'bin', 'vite.js'), 'build', '--config', 'web/desk/vite.config.mts']);
 }

@@ -5,6 +5,7 @@ import { followModerationStream, live } from './api/stream';
 import { href, route } from './router';
 import { claims, expired, setToken, token, tokenRefused } from './session';
 import { loadSettings, settings } from './settings-store';
+import { announcement, lastDecision, requestUndo } from './decisions';
 import { SignIn } from './views/sign-in';
 import { QueuePage } from './views/queue-page';
 import { SearchPage } from './views/search-page';
@@ -58,9 +59,16 @@ export function App() {
           The service cannot be reached. Retrying; nothing you typed is lost.
         </p>
       )}
-      <main id="main" tabIndex={-1}>{access.value === 'moderator' && settings.value ? <Page /> : <p class="loading">Loading…</p>}</main>
+      <main id="main" tabIndex={-1}>
+        {access.value === 'moderator' && settings.value ? <Page /> : <p class="loading">Loading…</p>}
+      </main>
+      <Announcer />
       {(tokenRefused.value || expired(claims.value)) && (
-        <SignIn loginUrl={loginUrl.value} modal reason="Your session has expired. Sign in again to carry on where you were." />
+        <SignIn
+          loginUrl={loginUrl.value}
+          modal
+          reason="Your session has expired. Sign in again to carry on where you were."
+        />
       )}
     </>
   );
@@ -121,6 +129,26 @@ function Header() {
 function skipToMain(event: Event) {
   event.preventDefault();
   document.getElementById('main')?.focus();
+}
+
+/** The latest outcome, read out by screen readers; after a decision, its Undo (also `u`). */
+function Announcer() {
+  const said = announcement.value;
+  useEffect(() => {
+    if (!said) return;
+    const timer = setTimeout(() => announcement.value === said && (announcement.value = null), 8000);
+    return () => clearTimeout(timer);
+  }, [said]);
+  return (
+    <div class="announcement" role="status" aria-live="polite">
+      {said?.text}
+      {said?.undo && lastDecision.value && (
+        <button type="button" onClick={requestUndo}>
+          Undo
+        </button>
+      )}
+    </div>
+  );
 }
 
 function Forbidden() {

@@ -16,6 +16,18 @@ export const lastDecision = signal<Decided | null>(null);
 /** The latest word for the moderator (announced to screen readers too). */
 export const announcement = signal<{ text: string; undo?: boolean } | null>(null);
 
+let undoer: (() => void) | null = null;
+
+/** The list on screen takes back the last decision (it knows where the card goes back). */
+export function handleUndo(run: (() => void) | null): void {
+  undoer = run;
+}
+
+/** The announcement's Undo button: the same as `u`. */
+export function requestUndo(): void {
+  undoer?.();
+}
+
 /** A decision that lost the race: who decided what, instead of an error. */
 export class AlreadyDecided extends Error {
   constructor(
@@ -43,8 +55,7 @@ async function lastEntry(commentId: string): Promise<LogEntry | null> {
  * (expectedStatus): then AlreadyDecided says who did what.
  */
 export async function decide(item: QueueItem, action: Action, reason?: string): Promise<Comment> {
-  const path =
-    action === 'approve' ? '/api/moderation/comments/{id}/approve' : '/api/moderation/comments/{id}/reject';
+  const path = action === 'approve' ? '/api/moderation/comments/{id}/approve' : '/api/moderation/comments/{id}/reject';
   try {
     const comment = await call(() =>
       api.POST(path, { params: { path: { id: item.id } }, body: { expectedStatus: item.status, reason } }),

@@ -21,8 +21,7 @@ export interface ReportedEvent {
 }
 
 export type ModerationEvent =
-  | { type: 'decision' | 'comment.held'; data: LogEntry }
-  | { type: 'comment.reported'; data: ReportedEvent };
+  { type: 'decision' | 'comment.held'; data: LogEntry } | { type: 'comment.reported'; data: ReportedEvent };
 
 const listeners = new Set<(event: ModerationEvent) => void>();
 

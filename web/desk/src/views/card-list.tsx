@@ -2,7 +2,17 @@ import { batch, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type QueueItem } from '../api/client';
 import { onModerationEvent } from '../api/stream';
-import { AlreadyDecided, announcement, decide, decideMany, decidedText, lastDecision, undo, type Action } from '../decisions';
+import {
+  AlreadyDecided,
+  announcement,
+  decide,
+  decideMany,
+  decidedText,
+  handleUndo,
+  lastDecision,
+  undo,
+  type Action,
+} from '../decisions';
 import { Card, type CardNotice } from './card';
 import { BanDialog, HelpDialog, ReasonDialog } from './dialogs';
 
@@ -87,7 +97,11 @@ export function CardList(props: Props) {
     });
     const who = item.author?.name ?? 'someone';
     decide(item, action, reason).then(
-      () => (announcement.value = { text: `${action === 'approve' ? 'Approved' : 'Rejected'} the comment by ${who}.`, undo: true }),
+      () =>
+        (announcement.value = {
+          text: `${action === 'approve' ? 'Approved' : 'Rejected'} the comment by ${who}.`,
+          undo: true,
+        }),
       (error) => failed(index, entry, error),
     );
   };
@@ -146,7 +160,10 @@ export function CardList(props: Props) {
     if (!item.author) return;
     try {
       await call(() =>
-        api.POST('/api/moderation/users/{id}/premod', { params: { path: { id: item.author!.id } }, body: { enabled: true } }),
+        api.POST('/api/moderation/users/{id}/premod', {
+          params: { path: { id: item.author!.id } },
+          body: { enabled: true },
+        }),
       );
       announcement.value = { text: `${item.author.name ?? item.author.id}'s new comments will be held for review.` };
     } catch (error) {
@@ -170,6 +187,7 @@ export function CardList(props: Props) {
   );
 
   useEffect(() => {
+    handleUndo(undoLast);
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || dialog.value) return;
       const target = event.target as HTMLElement;
@@ -192,7 +210,10 @@ export function CardList(props: Props) {
       else if (key === '?') act(() => (dialog.value = { kind: 'help' }));
     };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      handleUndo(null);
+    };
   }, []);
 
   const count = selected.value.size;

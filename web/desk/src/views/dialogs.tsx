@@ -69,7 +69,13 @@ export function BanDialog(props: { userId: string; name: string; onClose: (user?
           ))}
         </fieldset>
         <label for="ban-reason">Reason (kept in the log)</label>
-        <input id="ban-reason" required maxLength={1000} value={reason.value} onInput={(e) => (reason.value = e.currentTarget.value)} />
+        <input
+          id="ban-reason"
+          required
+          maxLength={1000}
+          value={reason.value}
+          onInput={(e) => (reason.value = e.currentTarget.value)}
+        />
         {problem.value && <p class="error">{problem.value}</p>}
         <div class="actions">
           <button type="submit" class="reject" disabled={busy.value}>
@@ -98,7 +104,12 @@ export function ReasonDialog(props: { onClose: (result: { reason?: string } | nu
         }}
       >
         <label for="reject-reason">Reason (kept in the log)</label>
-        <input id="reject-reason" maxLength={1000} value={reason.value} onInput={(e) => (reason.value = e.currentTarget.value)} />
+        <input
+          id="reject-reason"
+          maxLength={1000}
+          value={reason.value}
+          onInput={(e) => (reason.value = e.currentTarget.value)}
+        />
         <div class="actions">
           <button type="submit" class="reject">
             Reject
