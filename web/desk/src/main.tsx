@@ -4,4 +4,5 @@ import { takeTokenFromFragment } from './session';
 import './styles.css';
 
 takeTokenFromFragment();
+addEventListener('hashchange', takeTokenFromFragment); // a login that comes back to this very page
 render(<App />, document.getElementById('desk')!);

@@ -28,7 +28,7 @@ export function href(page: string, parts: string[] = [], params?: Record<string,
 
 export function go(target: string, replace = false): void {
   if (replace) {
-    history.replaceState(null, '', target);
+    history.replaceState(null, '', `${location.pathname}${location.search}${target}`);
     route.value = parseRoute(location.hash);
   } else location.hash = target;
 }

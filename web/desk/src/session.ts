@@ -1,4 +1,5 @@
 import { computed, signal } from '@preact/signals';
+import { go } from './router';
 
 /** What the console reads from a token's claims: for display and for sign-in prompts, not for access (the API decides). */
 export interface Claims {
@@ -34,7 +35,7 @@ export function takeTokenFromFragment(): void {
   setToken(handed);
   const place = sessionStorage.getItem(PLACE_KEY) ?? '#/queue/pending';
   sessionStorage.removeItem(PLACE_KEY);
-  history.replaceState(null, '', `${location.pathname}${location.search}${place}`);
+  go(place, true);
 }
 
 export function decodeClaims(jwt: string): Claims | null {

@@ -55,7 +55,8 @@ export async function call<T>(
     let result: { data?: T; error?: unknown; response: Response };
     try {
       result = await run();
-    } catch (error) {
+    } catch {
+      reachable.value = false;
       if (attempt >= attempts) throw new ApiError(0, { title: 'The service cannot be reached' });
       await retryDelay(attempt);
       continue;

@@ -58,6 +58,12 @@ export function CardList(props: Props) {
     if (entry && focusTick.value > 0) cards.current.get(entry.item.id)?.focus();
   }, [focusTick.value]);
 
+  /** Changes the list at once, so that several changes before the next render build on each other. */
+  const commit = (next: CardEntry[]) => {
+    latest.current = { ...latest.current, entries: next };
+    latest.current.setEntries(next);
+  };
+
   const update = (id: string, change: (e: CardEntry) => CardEntry | null) => {
     const next: CardEntry[] = [];
     for (const e of latest.current.entries) {
@@ -67,13 +73,13 @@ export function CardList(props: Props) {
         if (changed) next.push(changed);
       }
     }
-    latest.current.setEntries(next);
+    commit(next);
   };
 
   const putBack = (index: number, entry: CardEntry) => {
     const next = latest.current.entries.filter((e) => e.item.id !== entry.item.id);
     next.splice(Math.min(index, next.length), 0, entry);
-    latest.current.setEntries(next);
+    commit(next);
   };
 
   const failed = (index: number, entry: CardEntry, error: unknown) => {
@@ -198,8 +204,10 @@ export function CardList(props: Props) {
         event.preventDefault();
         run();
       };
-      if (key === 'j') act(() => focusCard(focus.value + 1));
-      else if (key === 'k') act(() => focusCard(focus.value - 1));
+      // Until a card has the focus, j and k go to the current one rather than past it.
+      const onCard = !!current && document.activeElement === cards.current.get(current.item.id);
+      if (key === 'j') act(() => focusCard(onCard ? focus.value + 1 : focus.value));
+      else if (key === 'k') act(() => focusCard(onCard ? focus.value - 1 : focus.value));
       else if (key === 'f' && current && !current.notice) act(() => decideOne(current.item, 'approve'));
       else if (key === 'd' && current && !current.notice) act(() => decideOne(current.item, 'reject'));
       else if (key === 'b' && current?.item.author) act(() => (dialog.value = { kind: 'ban', item: current.item }));
