@@ -15,14 +15,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { BENCH_DIR, fmtInt, requireDist, ROOT, table } from './lib/common.mjs';
+import { BENCH_DIR, fmtInt, freePort, quantile, requireDist, ROOT, table, waitHealthy } from './lib/common.mjs';
 import { seedDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
@@ -40,31 +39,6 @@ const children = [];
 let pgHandle;
 let tmp;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = netServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function waitHealthy(url) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the service did not become healthy');
-}
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 const ms = (n) => `${n.toFixed(0)} ms`;
 
 async function main() {

@@ -1,5 +1,6 @@
 // Shared helpers of the benchmark: paths, the compiled service's modules, text for comment bodies.
 import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -116,4 +117,35 @@ export function table(headers, rows) {
       .join('  ')
       .trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** A port that was free a moment ago, on the loopback. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
+  });
+}
+
+/** Waits for GET /api/health to answer 200, for at most a minute. */
+export async function waitHealthy(origin) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${origin}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${origin} did not become healthy`);
+}
+
+export function quantile(xs, q) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }

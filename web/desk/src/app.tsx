@@ -60,7 +60,7 @@ export function App() {
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        {access.value === 'moderator' && settings.value ? <Page /> : <p class="loading">Loading…</p>}
+        {settings.value || WITHOUT_SETTINGS.has(route.value.page) ? <Page /> : <p class="loading">Loading…</p>}
       </main>
       <Announcer />
       {(tokenRefused.value || expired(claims.value)) && (
@@ -73,6 +73,9 @@ export function App() {
     </>
   );
 }
+
+/** Pages drawn before the settings arrive (the highlights follow when they do): a first draw of one round trip, not two. */
+const WITHOUT_SETTINGS = new Set(['queue', 'search']);
 
 function Page() {
   switch (route.value.page) {

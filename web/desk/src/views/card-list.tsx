@@ -87,7 +87,9 @@ export function CardList(props: Props) {
       error instanceof AlreadyDecided
         ? error.message
         : `That did not work: ${error instanceof ApiError ? error.message : String(error)}`;
-    putBack(index, { item: entry.item, notice: { kind: error instanceof AlreadyDecided ? 'decided' : 'error', text } });
+    const item =
+      error instanceof AlreadyDecided ? { ...entry.item, status: error.status as QueueItem['status'] } : entry.item;
+    putBack(index, { item, notice: { kind: error instanceof AlreadyDecided ? 'decided' : 'error', text } });
     announcement.value = { text };
   };
 
