@@ -1,4 +1,4 @@
-// npm run bench:desk [-- --comments N --runs N --decisions N --searches N]
+// npm run bench:desk [-- --comments N --runs N --decisions N --searches N] [-- --database URL]
 //
 // The console's targets (issue 11), against the production build on a seeded database
 // (bench/seed.mjs: 1,000,000 comments by default), in Debian's Chromium:
@@ -9,7 +9,8 @@
 //      in the page (keydown's timeStamp to the focusin of the next card);
 //   4. search: GET /api/moderation/comments?q=<one word> over all the comments, words from the
 //      seed's vocabulary (common and rare), timed from this process.
-// Prints a table; writes bench/results/desk-latest.json.
+// --database URL uses a database seeded before (by bench/seed.mjs) instead of seeding one; the
+// runs approve pending comments in it. Prints a table; writes bench/results/desk-latest.json.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const COMMENTS = arg('comments', 1_000_000);
 const RUNS = arg('runs', 10);
 const DECISIONS = arg('decisions', 40);
 const SEARCHES = arg('searches', 20);
+const DATABASE = args.includes('--database') ? args[args.indexOf('--database') + 1] : undefined;
 const BUDGET = 150_000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** One-word queries: words of the seed's sentences (common), and words that few comments hold. */
@@ -52,25 +54,7 @@ async function main() {
   log(`console: ${files.length} files, ${fmtInt(gzip)} bytes gzipped (budget ${fmtInt(BUDGET)})`);
 
   // 2. PostgreSQL, seeded, and the service as start:prod runs it
-  const { startEmbeddedPostgres } = requireDist('src/database/embedded-postgres.js');
-  tmp = mkdtempSync(join(os.tmpdir(), 'comment-desk-bench-desk-'));
-  chmodSync(tmp, 0o755);
-  pgHandle = await startEmbeddedPostgres(tmp, { flags: ['-c', 'shared_buffers=256MB', '-c', 'max_connections=100'] });
-  const admin = new pg.Client({ connectionString: pgHandle.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench_desk');
-  await admin.end();
-  const dbUrl = pgHandle.url.replace(/\/[^/]*$/, '/bench_desk');
-  log(`Seeding ${fmtInt(COMMENTS)} comments…`);
-  const seeded = Date.now();
-  await seedDatabase(dbUrl, {
-    articles: Math.max(20, Math.round(COMMENTS / 1000)),
-    comments: COMMENTS,
-    hot: Math.min(50_000, Math.round(COMMENTS / 20)),
-    log,
-  });
-  log(`seeded in ${((Date.now() - seeded) / 1000).toFixed(0)} s`);
-
+  const dbUrl = DATABASE ?? (await seededDatabase(log));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const secret = randomBytes(32).toString('base64url');
@@ -91,7 +75,11 @@ async function main() {
   const mod = jwt.sign({ sub: 'bench-desk', role: 'moderator', name: 'Bench Desk' }, secret, { expiresIn: '2h' });
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  results.pending = Number((await db.query(`SELECT count(*) FROM comments WHERE status = 'pending'`)).rows[0].count);
+  const { rows: counts } = await db.query(
+    `SELECT count(*) AS comments, count(*) FILTER (WHERE status = 'pending') AS pending FROM comments`,
+  );
+  results.comments = Number(counts[0].comments);
+  results.pending = Number(counts[0].pending);
   await db.end();
 
   // 4. Search (first, on the API alone: the browser's runs below change the pending queue)
@@ -109,7 +97,7 @@ async function main() {
       if (i >= 2) times.push(performance.now() - started); // two warm-up rounds
       found = body.items.length;
     }
-    results.search.push({ word, found, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
+    results.search.push({ word, found, times, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
   }
 
   const browser = await chromium.launch({
@@ -166,7 +154,9 @@ async function main() {
   }
 
   log('');
-  log(`Pending queue (${fmtInt(results.pending)} pending of ${fmtInt(COMMENTS)}), 50 cards drawn from navigation:`);
+  log(
+    `Pending queue (${fmtInt(results.pending)} pending of ${fmtInt(results.comments)}), 50 cards drawn from navigation:`,
+  );
   const f = results.firstDraw;
   log(
     table(
@@ -180,7 +170,7 @@ async function main() {
     `Keyboard decision (f) to the next card focused, ${d.count} in a row: p50 ${fmtMs(d.p50)} ms, p95 ${fmtMs(d.p95)} ms (target p95 100 ms)`,
   );
   log('');
-  log(`Search over ${fmtInt(COMMENTS)} comments, one word, ${SEARCHES} runs each:`);
+  log(`Search over ${fmtInt(results.comments)} comments, one word, ${SEARCHES} runs each:`);
   log(
     table(
       ['word', 'found (page of 25)', 'p50', 'p95'],
@@ -188,20 +178,48 @@ async function main() {
     ),
   );
   const searchP50 = quantile(
-    results.search.map((s) => s.p50),
+    results.search.flatMap((x) => x.times),
     0.5,
   );
+  const worst = Math.max(...results.search.map((x) => x.p50));
   const verdicts = [
     [`size ${fmtInt(gzip)} bytes gzipped, within 150,000`, gzip <= BUDGET],
     [`50 cards drawn: p50 ${fmtMs(f.p50)} ms, within 1 s`, f.p50 <= 1000],
     [`keyboard decision to next card: p95 ${fmtMs(d.p95)} ms, under 100 ms`, d.p95 < 100],
-    [`one-word search: median of p50s ${fmtMs(searchP50)} ms, under 50 ms`, searchP50 < 50],
+    [
+      `one-word search: p50 ${fmtMs(searchP50)} ms over every word (the slowest word's p50: ${fmtMs(worst)} ms), under 50 ms`,
+      searchP50 < 50,
+    ],
   ];
   log('');
   for (const [what, ok] of verdicts) log(`${ok ? 'met    ' : 'MISSED '} ${what}`);
   results.verdicts = Object.fromEntries(verdicts);
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
   writeFileSync(join(BENCH_DIR, 'results', 'desk-latest.json'), JSON.stringify(results, null, 2));
+}
+
+/** An embedded PostgreSQL with COMMENTS comments seeded the way `npm run bench` seeds them. */
+async function seededDatabase(log) {
+  const { startEmbeddedPostgres } = requireDist('src/database/embedded-postgres.js');
+  tmp = mkdtempSync(join(os.tmpdir(), 'comment-desk-bench-desk-'));
+  chmodSync(tmp, 0o755);
+  pgHandle = await startEmbeddedPostgres(tmp, { flags: ['-c', 'shared_buffers=256MB', '-c', 'max_connections=100'] });
+  const admin = new pg.Client({ connectionString: pgHandle.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE bench_desk');
+  await admin.end();
+  const dbUrl = pgHandle.url.replace(/\/[^/]*$/, '/bench_desk');
+  log(`Seeding ${fmtInt(COMMENTS)} comments…`);
+  const seeded = Date.now();
+  await seedDatabase(dbUrl, {
+    articles: Math.max(20, Math.round(COMMENTS / 1000)),
+    comments: COMMENTS,
+    hot: Math.min(50_000, Math.round(COMMENTS / 20)),
+    log,
+  });
+  log(`seeded in ${((Date.now() - seeded) / 1000).toFixed(0)} s`);
+
+  return dbUrl;
 }
 
 async function cleanup() {

@@ -24,6 +24,7 @@ export const VISIBLE_STATUSES: readonly CommentStatus[] = ['published', 'approve
   where: `"open_report_count" > 0 AND "deleted_at" IS NULL`,
 })
 @Index('IDX_comments_author', ['authorId', 'createdAt', 'id'])
+@Index('IDX_comments_newest', ['createdAt', 'id'], { where: `"deleted_at" IS NULL` })
 // Expression and trigram indexes for moderators' search, made by their migration.
 @Index('IDX_comments_body_words', { synchronize: false })
 @Index('IDX_comments_body_trgm', { synchronize: false })

@@ -41,6 +41,11 @@ export interface SqlOptions {
    * the primary answers; in a transaction the option is ignored (it reads its own writes).
    */
   replica?: boolean | Replica;
+  /**
+   * Planned with its values every time, not prepared: for statements whose best plan depends on
+   * them (a search for a common word walks an index by date; a rare one goes through the text index).
+   */
+  planEachTime?: boolean;
 }
 
 let turn = 0;
@@ -90,7 +95,7 @@ export async function sql<T = Record<string, unknown>>(
   values: unknown[] = [],
   options: SqlOptions = {},
 ): Promise<SqlResult<T>> {
-  const config = { name: nameOf(text), text, values };
+  const config = options.planEachTime ? { text, values } : { name: nameOf(text), text, values };
   const runner = on instanceof DataSource ? undefined : (on.queryRunner as PostgresQueryRunner | undefined);
   let result;
   if (runner && !runner.isReleased) {

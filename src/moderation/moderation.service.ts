@@ -117,6 +117,7 @@ export class ModerationService {
        FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
        WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
       params,
+      { planEachTime: true },
     );
     const page = toPage(
       list,

@@ -28,6 +28,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/moderation/queue/:queue', 'moderator'],
   ['POST', '/api/moderation/comments/:id/approve', 'moderator'],
   ['POST', '/api/moderation/comments/:id/reject', 'moderator'],
+  ['POST', '/api/moderation/comments/:id/restore', 'moderator'],
   ['POST', '/api/moderation/bulk', 'moderator'],
   ['GET', '/api/moderation/log', 'moderator'],
   ['GET', '/api/moderation/stream', 'moderator'],
@@ -52,12 +53,19 @@ export const ROUTES: [Method, string, Level][] = [
  * The built front ends' files, served beside the API (src/web/web-assets.ts): static, public, no
  * guard, so not in ROUTES (whose every route answers a bad token with 401).
  */
-export const WEB_ROUTES = ['GET /embed.js', 'GET /demo', 'GET /demo/*'];
+export const WEB_ROUTES = ['GET /embed.js', 'GET /demo', 'GET /demo/*', 'GET /desk', 'GET /desk/config.json'];
+
+/** The console's built files, one route each (their names carry a hash of their content). */
+const isDeskFile = (route: string) => /^GET \/desk\/(index\.html|assets\/[\w.-]+\.(js|css))$/.test(route);
 
 /** The routes the app serves, as "METHOD /path" (without the docs, the front ends' files and CORS preflights). */
 export function appRoutes(t: TestApp): string[] {
   return t.routes.filter(
-    (route) => !route.includes('/api/docs') && !route.startsWith('OPTIONS ') && !WEB_ROUTES.includes(route),
+    (route) =>
+      !route.includes('/api/docs') &&
+      !route.startsWith('OPTIONS ') &&
+      !WEB_ROUTES.includes(route) &&
+      !isDeskFile(route),
   );
 }
 

@@ -24,6 +24,24 @@ const KEEPS: Record<QueueName, (status: string) => boolean> = {
 
 const PAGE = 50;
 
+const fetchQueue = (queue: QueueName, cursor?: string) =>
+  call(() => api.GET('/api/moderation/queue/{queue}', { params: { path: { queue }, query: { limit: PAGE, cursor } } }));
+
+let prefetched: { queue: QueueName; page: ReturnType<typeof fetchQueue> } | null = null;
+
+/** Asks for the first page while the app is still starting: the first draw waits for one round trip, not for rendering first. */
+export function prefetchQueue(queue: string): void {
+  if (!(QUEUES as readonly string[]).includes(queue)) return;
+  prefetched = { queue: queue as QueueName, page: fetchQueue(queue as QueueName) };
+  prefetched.page.catch(() => {}); // the page that takes it reports the error
+}
+
+function takePrefetched(queue: QueueName, cursor?: string) {
+  const taken = !cursor && prefetched?.queue === queue ? prefetched.page : undefined;
+  prefetched = null;
+  return taken;
+}
+
 export function QueuePage() {
   const queue: QueueName = (QUEUES as readonly string[]).includes(route.value.parts[0])
     ? (route.value.parts[0] as QueueName)
@@ -39,11 +57,7 @@ export function QueuePage() {
     problem.value = null;
     let page;
     try {
-      page = await call(() =>
-        api.GET('/api/moderation/queue/{queue}', {
-          params: { path: { queue }, query: { limit: PAGE, cursor: after } },
-        }),
-      );
+      page = await (takePrefetched(queue, after) ?? fetchQueue(queue, after));
     } catch (error) {
       problem.value = error instanceof ApiError ? error.message : String(error);
       loading.value = false;
