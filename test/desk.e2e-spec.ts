@@ -204,6 +204,30 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     await h.screenshot(ottoPage, 'already-decided');
   });
 
+  it('shows a reported reply with its reports, their notes and the comment it answers; pre-moderates its author', async () => {
+    const article = await h.api.createArticle(mod, { title: 'Flood defences' });
+    const first = await h.api.comment(h.t.token('ann', 'commenter', { name: 'Ann' }), article.id, 'The wall held.');
+    const troll = h.t.token(unique('troll'), 'commenter', { name: 'Troll Account' });
+    const reply = await h.api.comment(troll, article.id, 'You people know nothing.', first.id);
+    for (const [i, note] of ['Rude to everyone', 'Not about the article'].entries()) {
+      const reporter = h.t.token(unique('reporter'), 'commenter', { name: `Reporter ${i}` });
+      expectStatus(await h.api.report(reporter, reply.id, 'abuse', note), 201);
+    }
+    const page = await h.open(mod, '#/queue/reported');
+    const reported = card(page, 'know nothing');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('abuse: Rude to everyone');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('abuse: Not about the article');
+    await pw(reported.getByRole('blockquote')).toContainText('Ann: The wall held.');
+    await pw(reported.getByRole('link', { name: 'Flood defences' })).toBeVisible();
+    expect(await h.seriousViolations(page)).toEqual([]);
+    await h.screenshot(page, 'reported');
+
+    await reported.getByRole('button', { name: 'Pre-moderate author' }).click();
+    await pw(page.getByRole('status').filter({ hasText: 'will be held for review' })).toBeVisible();
+    const user = await h.t.http().get(`/api/moderation/users/${reply.author.id}`).set('Authorization', `Bearer ${mod}`);
+    expect(user.body.premod).toBe(true);
+  });
+
   it('finds a comment by a word of its text, across articles and statuses', async () => {
     const word = `zeppelin${Date.now()}`;
     await held(`The ${word} story deserved more space.`);
