@@ -1,5 +1,4 @@
 import { useSignal, type Signal } from '@preact/signals';
-import type { RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type Article } from '../api/client';
 import { announcement } from '../decisions';
@@ -103,26 +102,27 @@ function ArticlePage({ id }: { id: string }) {
     );
   }, []);
 
-  if (!article)
-    return (
-      <>
-        <h1 tabIndex={-1} ref={heading}>
-          Article
-        </h1>
-        {'state' in loaded.value && loaded.value.state === 'missing' ? (
-          <p>
-            There is no article with the id <code>{id}</code>. <a href={href('articles')}>Find an article</a>
-          </p>
-        ) : 'state' in loaded.value && loaded.value.state === 'failed' ? (
-          <p class="error" role="alert">
-            Could not load the article: {loaded.value.text}
-          </p>
-        ) : (
-          <p class="loading">Loading…</p>
-        )}
-      </>
-    );
-  return <ArticleDetail article={article} heading={heading} onChange={(a) => (loaded.value = a)} />;
+  const state = 'state' in loaded.value ? loaded.value : null;
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        {article?.title ?? 'Article'}
+      </h1>
+      {article ? (
+        <ArticleDetail article={article} onChange={(a) => (loaded.value = a)} />
+      ) : state?.state === 'missing' ? (
+        <p>
+          There is no article with the id <code>{id}</code>. <a href={href('articles')}>Find an article</a>
+        </p>
+      ) : state?.state === 'failed' ? (
+        <p class="error" role="alert">
+          Could not load the article: {state.text}
+        </p>
+      ) : (
+        <p class="loading">Loading…</p>
+      )}
+    </>
+  );
 }
 
 /** The values of the moderation form, as typed. */
@@ -141,11 +141,7 @@ const draftOf = (a: Article): Draft => ({
   closeAt: toLocalInput(a.closeAt),
 });
 
-function ArticleDetail(props: {
-  article: Article;
-  heading: RefObject<HTMLHeadingElement>;
-  onChange: (a: Article) => void;
-}) {
+function ArticleDetail(props: { article: Article; onChange: (a: Article) => void }) {
   const { article } = props;
   const draft = useSignal<Draft>(draftOf(article));
   const closeMessage = useSignal(settings.value?.defaultClosedMessage ?? '');
@@ -155,9 +151,6 @@ function ArticleDetail(props: {
 
   return (
     <>
-      <h1 tabIndex={-1} ref={props.heading}>
-        {article.title}
-      </h1>
       <p class="muted url">
         <a href={article.url} target="_blank" rel="noopener">
           {article.url}
