@@ -75,6 +75,8 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     await page.getByRole('searchbox', { name: 'Title or URL' }).fill('budget vote');
     await page.getByRole('button', { name: 'Find' }).click();
     await pw(page.getByRole('link', { name: 'Budget vote tonight' })).toHaveCount(1);
+    expect(await h.seriousViolations(page)).toEqual([]);
+    await h.screenshot(page, 'article-search');
     await page.getByRole('link', { name: 'Budget vote tonight' }).click();
 
     await pw(heading(page, 'Budget vote tonight')).toBeFocused();
@@ -165,6 +167,7 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     const article = await newArticle('Words matter');
     const comment = await h.api.comment(reader, article.id, 'What a zorblat idea.');
     expect(comment.status).toBe('rejected');
+    await page.evaluate(() => scrollTo(0, 0));
     await h.screenshot(page, 'settings');
   });
 

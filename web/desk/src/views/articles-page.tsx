@@ -194,9 +194,13 @@ function ArticleDetail(props: { article: Article; onChange: (a: Article) => void
           </a>
         </p>
       </section>
-      <Preview article={article} draft={draft.value} dirty={dirty} closeMessage={closeMessage.value} />
-      <Closing article={article} message={closeMessage} onChange={props.onChange} />
-      <ModerationForm article={article} draft={draft} dirty={dirty} onChange={props.onChange} />
+      <div class="beside">
+        <div>
+          <Closing article={article} message={closeMessage} onChange={props.onChange} />
+          <ModerationForm article={article} draft={draft} dirty={dirty} onChange={props.onChange} />
+        </div>
+        <Preview article={article} draft={draft.value} dirty={dirty} closeMessage={closeMessage.value} />
+      </div>
     </>
   );
 }
@@ -207,7 +211,7 @@ function Preview(props: { article: Article; draft: Draft; dirty: boolean; closeM
   const disclaimer = draft.showDisclaimer ? draft.disclaimerText : null;
   const closedMessage = article.closed ? article.closedMessage || DEFAULT_CLOSED_NOTICE : null;
   return (
-    <section class="panel" aria-labelledby="article-preview">
+    <section class="panel sticky" aria-labelledby="article-preview">
       <h2 id="article-preview">What readers read</h2>
       {props.dirty && <p class="muted">With your changes below, once saved.</p>}
       <div class="preview reader" role="group" aria-label="As readers see the thread">

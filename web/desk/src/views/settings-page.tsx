@@ -339,13 +339,15 @@ function SettingsForm({ current }: { current: Settings }) {
         <button type="submit" class="primary" aria-disabled={busy.value ? 'true' : undefined}>
           {busy.value ? 'Saving…' : 'Save settings'}
         </button>
-        <button
-          type="button"
-          class="quiet"
-          onClick={() => ((draft.value = draftOf(current)), (errors.value = {}), (problem.value = null))}
-        >
-          Undo my changes
-        </button>
+        {Object.keys(changes(d, current)).length > 0 && (
+          <button
+            type="button"
+            class="quiet"
+            onClick={() => ((draft.value = draftOf(current)), (errors.value = {}), (problem.value = null))}
+          >
+            Undo my changes
+          </button>
+        )}
       </div>
     </form>
   );
