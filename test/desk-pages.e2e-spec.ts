@@ -172,7 +172,13 @@ describe("the console's user, article, settings and log pages (browser)", () => 
   });
 
   it('shows the API’s validation errors next to their fields on the settings page', async () => {
-    const page = await open(admin, '#/settings');
+    const page = await h.open(admin);
+    await pw(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
+    // Another admin changes a setting after this console read them: the form shows it, and keeps it.
+    expectStatus(await h.api.putSettings(admin, { reportThreshold: 4 }), 200);
+    await page.evaluate(() => (location.hash = '#/settings'));
+    const threshold = page.getByRole('spinbutton', { name: 'Open reports that hold a published comment' });
+    await pw(threshold).toHaveValue('4');
     const links = page.getByRole('spinbutton', { name: 'Links a comment may have before it is held' });
     await links.fill('5000');
     const postLimit = page.getByRole('spinbutton', { name: 'Posting a comment (per user): requests' });
@@ -198,6 +204,7 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     const after = await h.t.http().get('/api/moderation/settings').set('Authorization', `Bearer ${admin}`);
     expect(after.body.maxLinks).toBe(7);
     expect(after.body.rateLimits.post.limit).toBe(9);
+    expect(after.body.reportThreshold).toBe(4);
   });
 
   it('tells a moderator who is not an admin that the settings are for admins', async () => {

@@ -1,12 +1,12 @@
 import { useSignal } from '@preact/signals';
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type Settings } from '../api/client';
 import { announcement } from '../decisions';
 import { when } from '../format';
 import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { claims } from '../session';
-import { settings } from '../settings-store';
+import { loadSettings, settings } from '../settings-store';
 
 const LIMITS = [
   ['post', 'Posting a comment (per user)'],
@@ -120,12 +120,24 @@ function changes(d: Draft, s: Settings): Patch {
 export function SettingsPage() {
   const heading = usePageHeading('Settings');
   const isAdmin = claims.value?.role === 'admin';
+  const fresh = useSignal(false);
+  const ready = () => (fresh.value = true);
+  // The form starts from the settings as they are now, not as they were when the console opened.
+  useEffect(() => {
+    if (isAdmin) void loadSettings().then(ready, ready); // on failure, the settings the console has
+  }, [isAdmin]);
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
         Settings
       </h1>
-      {isAdmin && settings.value ? <SettingsForm current={settings.value} /> : <AdminsOnly />}
+      {!isAdmin ? (
+        <AdminsOnly />
+      ) : fresh.value && settings.value ? (
+        <SettingsForm initial={settings.value} />
+      ) : (
+        <p class="loading">Loading…</p>
+      )}
     </>
   );
 }
@@ -140,8 +152,11 @@ function AdminsOnly() {
   );
 }
 
-function SettingsForm({ current }: { current: Settings }) {
-  const draft = useSignal<Draft>(draftOf(current));
+function SettingsForm({ initial }: { initial: Settings }) {
+  /** The settings the draft was made from: what differs from them is what this admin changed. */
+  const base = useSignal(initial);
+  const current = base.value;
+  const draft = useSignal<Draft>(draftOf(initial));
   const errors = useSignal<FieldErrors>({});
   const problem = useSignal<string | null>(null);
   const refused = useSignal(false);
@@ -167,6 +182,7 @@ function SettingsForm({ current }: { current: Settings }) {
     try {
       const saved = await call(() => api.PUT('/api/moderation/settings', { body: patch }));
       settings.value = saved; // the queues' highlights and the articles' defaults follow
+      base.value = saved;
       draft.value = draftOf(saved);
       announcement.value = { text: 'Settings saved.' };
     } catch (error) {

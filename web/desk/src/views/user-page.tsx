@@ -13,7 +13,19 @@ import { LogTable } from './log-table';
 /** `#/users/<id>`: who they are, their standing, and what moderators know and did about them. */
 export function UserPage() {
   const id = route.value.parts[0] ?? '';
-  return <UserView key={id} id={id} />;
+  return id ? <UserView key={id} id={id} /> : <NoUser />;
+}
+
+function NoUser() {
+  const heading = usePageHeading('Users');
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Users
+      </h1>
+      <p>A user’s page opens from their name: on a comment, in the log or in search.</p>
+    </>
+  );
 }
 
 type Loaded = { state: 'loading' } | { state: 'missing' } | { state: 'failed'; text: string } | ModeratedUser;
