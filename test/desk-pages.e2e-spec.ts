@@ -148,6 +148,19 @@ describe("the console's user, article, settings and log pages (browser)", () => 
       false,
     );
     await pw(page.getByRole('group', { name: 'As readers see the thread' }).locator('.notice')).toHaveCount(0);
+
+    // A scheduled close, in the moderator's time: set, read back after a reload, then cleared.
+    const closeAt = page.getByLabel('Close by itself at (your time)');
+    await closeAt.fill('2031-03-04T05:06');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await pw.poll(async () => (await h.api.getArticle(article.id, mod)).body.closeAt !== null).toBe(true);
+    await page.reload();
+    await pw(closeAt).toHaveValue('2031-03-04T05:06');
+    await page.getByRole('button', { name: 'Clear the schedule' }).click();
+    await pw(closeAt).toHaveValue('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await pw.poll(async () => (await h.api.getArticle(article.id, mod)).body.closeAt).toBe(null);
+    expect((await readersThread(article.id)).closed).toBe(false);
   });
 
   it('lets an admin paste thousands of banned words, tidied, which the API then applies to a new comment', async () => {
