@@ -1,3 +1,135 @@
+import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import { onModerationEvent } from '../api/stream';
+import { ApiError, api, call } from '../api/client';
+import { Fields, fieldErrors, type FieldErrors } from '../forms';
+import { usePageHeading } from '../page-heading';
+import { PageFooter, usePaged } from '../paged';
+import { go, href, route } from '../router';
+import { LogTable } from './log-table';
+
+const FILTERS = [
+  ['actorId', 'Moderator (user id)'],
+  ['articleId', 'Article (id)'],
+  ['targetId', 'Target (user, comment or article id)'],
+] as const;
+type Filter = (typeof FILTERS)[number][0];
+
+/** The moderation log, newest first, as far back as it goes; its filters live in the route (`#/log?actorId=…`). */
 export function LogPage() {
-  return <h1 tabIndex={-1}>LogPage</h1>;
+  const heading = usePageHeading('Moderation log');
+  const params = route.value.params;
+  const applied = Object.fromEntries(FILTERS.map(([name]) => [name, params.get(name) ?? ''])) as Record<Filter, string>;
+  const key = JSON.stringify(applied);
+  const draft = useSignal(applied);
+  const errors = useSignal<FieldErrors>({});
+  const arrived = useSignal(0);
+
+  // Following a link to other filters (a moderator's name) puts them in the form too.
+  useEffect(() => {
+    draft.value = applied;
+    arrived.value = 0;
+  }, [key]);
+
+  const log = usePaged(async (cursor) => {
+    errors.value = {};
+    try {
+      return await call(() =>
+        api.GET('/api/moderation/log', {
+          params: {
+            query: {
+              limit: 50,
+              cursor,
+              actorId: applied.actorId || undefined,
+              articleId: applied.articleId || undefined,
+              targetId: applied.targetId || undefined,
+            },
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.errors) errors.value = fieldErrors(error);
+      throw error;
+    }
+  }, key);
+
+  // Decisions taken since the page opened are counted, not slipped in: "Show" reads the log again.
+  useEffect(
+    () =>
+      onModerationEvent((event) => {
+        if (event.type === 'comment.reported') return;
+        const e = event.data;
+        const matches =
+          (!applied.actorId || e.actor?.id === applied.actorId) &&
+          (!applied.articleId || e.articleId === applied.articleId) &&
+          (!applied.targetId || e.targetId === applied.targetId);
+        if (matches) arrived.value++;
+      }),
+    [key],
+  );
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const wanted = Object.fromEntries(Object.entries(draft.value).map(([k, v]) => [k, v.trim()]));
+    if (JSON.stringify(wanted) === key) void log.reload();
+    else go(href('log', [], wanted));
+  };
+
+  const f = new Fields('log', errors.value);
+  const filtered = FILTERS.some(([name]) => applied[name]);
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Moderation log
+      </h1>
+      <form class="panel" role="search" aria-label="Filter the log" onSubmit={submit} noValidate>
+        <div class="form-grid">
+          {FILTERS.map(([name, label]) => (
+            <div class="field">
+              <label for={`log-${name}`}>{label}</label>
+              <input
+                id={`log-${name}`}
+                name={name}
+                value={draft.value[name]}
+                spellcheck={false}
+                autoComplete="off"
+                onInput={(e) => (draft.value = { ...draft.value, [name]: e.currentTarget.value })}
+                {...f.control(name)}
+              />
+              {f.message(name)}
+            </div>
+          ))}
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary">
+            Filter
+          </button>
+          {filtered && (
+            <a class="button quiet" href={href('log')}>
+              Clear filters
+            </a>
+          )}
+        </div>
+      </form>
+      {arrived.value > 0 && (
+        <button type="button" class="arrived" onClick={() => ((arrived.value = 0), log.reload())}>
+          {arrived.value} new {arrived.value === 1 ? 'entry' : 'entries'} — show
+        </button>
+      )}
+      {log.items.value.length > 0 && (
+        <LogTable
+          entries={log.items.value}
+          caption={filtered ? 'The moderation log, filtered, newest first' : 'The moderation log, newest first'}
+        />
+      )}
+      <PageFooter
+        paged={log}
+        what="entries"
+        empty={filtered ? 'Nothing in the log matches these filters.' : 'Nothing has been logged yet.'}
+      />
+      {log.loaded.value && !log.cursor.value && log.items.value.length > 0 && (
+        <p class="muted end">That is as far back as the log goes.</p>
+      )}
+    </>
+  );
 }

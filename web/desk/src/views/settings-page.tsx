@@ -1,3 +1,379 @@
-export function SettingsPage() {
-  return <h1 tabIndex={-1}>SettingsPage</h1>;
+import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError, api, call, type Settings } from '../api/client';
+import { announcement } from '../decisions';
+import { when } from '../format';
+import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
+import { usePageHeading } from '../page-heading';
+import { claims } from '../session';
+import { loadSettings, settings } from '../settings-store';
+
+const LIMITS = [
+  ['post', 'Posting a comment (per user)'],
+  ['edit', 'Editing a comment (per user)'],
+  ['report', 'Reporting a comment (per user)'],
+  ['createArticle', 'An embed creating an article (per address)'],
+  ['address', 'Any request (per address)'],
+] as const;
+type LimitName = (typeof LIMITS)[number][0];
+interface RateLimit {
+  limit: number;
+  perSeconds: number;
 }
+
+const NUMBERS = [
+  ['maxLinks', 'Links a comment may have before it is held', undefined],
+  ['premodNewCommenters', 'Approved comments before a new commenter’s go up unseen', '0: none are held for being new.'],
+  ['reportThreshold', 'Open reports that hold a published comment', undefined],
+  ['maxCommentLength', 'Longest comment, in characters', undefined],
+  ['editWindowSeconds', 'Time to edit a comment after posting, in seconds', undefined],
+  ['autoCloseAfterDays', 'Close articles by themselves after, in days', 'Empty: never.'],
+] as const;
+type NumberName = (typeof NUMBERS)[number][0];
+
+const LISTS = ['bannedWords', 'suspectWords', 'articleAutoCreatePrefixes'] as const;
+type ListName = (typeof LISTS)[number];
+
+/** The form as typed: numbers and one-per-line lists are kept as text until they are sent. */
+interface Draft extends Record<NumberName | ListName, string> {
+  defaultModerationMode: Settings['defaultModerationMode'];
+  defaultDisclaimerText: string;
+  defaultClosedMessage: string;
+  rateLimits: Record<LimitName, { limit: string; perSeconds: string }>;
+}
+
+const rateLimitsOf = (s: Settings) => s.rateLimits as unknown as Partial<Record<LimitName, RateLimit>>;
+
+function draftOf(s: Settings): Draft {
+  const limits = rateLimitsOf(s);
+  return {
+    bannedWords: s.bannedWords.join('\n'),
+    suspectWords: s.suspectWords.join('\n'),
+    articleAutoCreatePrefixes: s.articleAutoCreatePrefixes.join('\n'),
+    maxLinks: String(s.maxLinks),
+    premodNewCommenters: String(s.premodNewCommenters),
+    reportThreshold: String(s.reportThreshold),
+    maxCommentLength: String(s.maxCommentLength),
+    editWindowSeconds: String(s.editWindowSeconds),
+    autoCloseAfterDays: s.autoCloseAfterDays === null ? '' : String(s.autoCloseAfterDays),
+    defaultModerationMode: s.defaultModerationMode,
+    defaultDisclaimerText: s.defaultDisclaimerText,
+    defaultClosedMessage: s.defaultClosedMessage,
+    rateLimits: Object.fromEntries(
+      LIMITS.map(([name]) => [
+        name,
+        { limit: String(limits[name]?.limit ?? ''), perSeconds: String(limits[name]?.perSeconds ?? '') },
+      ]),
+    ) as Draft['rateLimits'],
+  };
+}
+
+/** One entry a line, as pasted: trimmed, empty lines and repeats (in any letter case) dropped. */
+export function lines(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const key = line.toLowerCase();
+    if (line && !seen.has(key)) {
+      seen.add(key);
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+/** A number field as sent: empty is null (the API says when that is not allowed). */
+const numberOf = (text: string): number | null => (text.trim() === '' ? null : Number(text));
+
+type Patch = Record<string, unknown>;
+
+/** Only what the admin changed is sent: a setting changed meanwhile by someone else is kept. */
+function changes(d: Draft, s: Settings): Patch {
+  const patch: Patch = {};
+  for (const name of LISTS) {
+    const list = lines(d[name]);
+    if (JSON.stringify(list) !== JSON.stringify(s[name])) patch[name] = list;
+  }
+  for (const [name] of NUMBERS) {
+    const value = numberOf(d[name]);
+    if (value !== s[name]) patch[name] = value;
+  }
+  for (const name of ['defaultModerationMode', 'defaultDisclaimerText', 'defaultClosedMessage'] as const) {
+    const value = d[name].trim();
+    if (value !== s[name]) patch[name] = value;
+  }
+  const limits = rateLimitsOf(s);
+  const typed = Object.fromEntries(
+    LIMITS.map(([name]) => [
+      name,
+      { limit: numberOf(d.rateLimits[name].limit), perSeconds: numberOf(d.rateLimits[name].perSeconds) },
+    ]),
+  );
+  // The API takes the rate limits whole.
+  if (LIMITS.some(([n]) => typed[n].limit !== limits[n]?.limit || typed[n].perSeconds !== limits[n]?.perSeconds))
+    patch.rateLimits = typed;
+  return patch;
+}
+
+/** `#/settings`: the moderation settings, for admins (the API refuses anyone else's changes). */
+export function SettingsPage() {
+  const heading = usePageHeading('Settings');
+  const isAdmin = claims.value?.role === 'admin';
+  const fresh = useSignal(false);
+  const ready = () => (fresh.value = true);
+  // The form starts from the settings as they are now, not as they were when the console opened.
+  useEffect(() => {
+    if (isAdmin) void loadSettings().then(ready, ready); // on failure, the settings the console has
+  }, [isAdmin]);
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Settings
+      </h1>
+      {!isAdmin ? (
+        <AdminsOnly />
+      ) : fresh.value && settings.value ? (
+        <SettingsForm initial={settings.value} />
+      ) : (
+        <p class="loading">Loading…</p>
+      )}
+    </>
+  );
+}
+
+function AdminsOnly() {
+  return (
+    <p class="panel" role="alert">
+      Only administrators can change the settings. You are signed in as{' '}
+      <strong>{claims.value?.name ?? claims.value?.sub}</strong>, a {claims.value?.role ?? 'moderator'}: ask an
+      administrator for a change.
+    </p>
+  );
+}
+
+function SettingsForm({ initial }: { initial: Settings }) {
+  /** The settings the draft was made from: what differs from them is what this admin changed. */
+  const base = useSignal(initial);
+  const current = base.value;
+  const draft = useSignal<Draft>(draftOf(initial));
+  const errors = useSignal<FieldErrors>({});
+  const problem = useSignal<string | null>(null);
+  const refused = useSignal(false);
+  const busy = useSignal(false);
+  const form = useRef<HTMLFormElement>(null);
+  const d = draft.value;
+  const set = (change: Partial<Draft>) => (draft.value = { ...draft.value, ...change });
+  const setLimit = (name: LimitName, part: 'limit' | 'perSeconds', value: string) =>
+    set({ rateLimits: { ...d.rateLimits, [name]: { ...d.rateLimits[name], [part]: value } } });
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy.value) return;
+    const patch = changes(draft.value, current);
+    errors.value = {};
+    problem.value = null;
+    if (Object.keys(patch).length === 0) {
+      draft.value = draftOf(current); // tidies the lists as they would be saved
+      announcement.value = { text: 'Nothing has changed.' };
+      return;
+    }
+    busy.value = true;
+    try {
+      const saved = await call(() => api.PUT('/api/moderation/settings', { body: patch }));
+      settings.value = saved; // the queues' highlights and the articles' defaults follow
+      base.value = saved;
+      draft.value = draftOf(saved);
+      announcement.value = { text: 'Settings saved.' };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 403) refused.value = true;
+      else {
+        errors.value = fieldErrors(error);
+        const others = new Fields('settings', errors.value).others(shownFields);
+        if (Object.keys(errors.value).length === 0 || others.length > 0)
+          problem.value = `Not saved: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
+        else problem.value = 'Not saved: see the fields marked below.';
+        focusFirstInvalid(form.current);
+      }
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  if (refused.value) return <AdminsOnly />;
+  const f = new Fields('settings', errors.value);
+  const listField = (name: ListName, label: string, hint: string) => {
+    const count = lines(d[name]).length;
+    return (
+      <div class="field">
+        <label for={`settings-${name}`}>{label}</label>
+        <textarea
+          id={`settings-${name}`}
+          rows={8}
+          spellcheck={false}
+          value={d[name]}
+          onInput={(e) => set({ [name]: e.currentTarget.value })}
+          {...f.control(name, `settings-${name}-hint`)}
+        />
+        <p id={`settings-${name}-hint`} class="muted hint">
+          {hint} {count.toLocaleString()} now.
+        </p>
+        {f.message(name)}
+      </div>
+    );
+  };
+  const textField = (name: 'defaultDisclaimerText' | 'defaultClosedMessage', label: string) => (
+    <div class="field">
+      <label for={`settings-${name}`}>{label}</label>
+      <textarea
+        id={`settings-${name}`}
+        rows={2}
+        value={d[name]}
+        onInput={(e) => set({ [name]: e.currentTarget.value })}
+        {...f.control(name)}
+      />
+      {f.message(name)}
+    </div>
+  );
+
+  return (
+    <form ref={form} class="settings stack" onSubmit={submit} noValidate aria-label="Moderation settings">
+      <p class="muted">
+        Version {current.version}, changed {when(current.updatedAt)}. Only the fields you change are saved.
+      </p>
+      <fieldset class="panel">
+        <legend>Words</legend>
+        <div class="two-columns">
+          {listField('bannedWords', 'Banned words', 'One a line: a comment with one is rejected.')}
+          {listField('suspectWords', 'Suspect words', 'One a line: a comment with one waits for a moderator.')}
+        </div>
+      </fieldset>
+      <fieldset class="panel">
+        <legend>Rules</legend>
+        <div class="form-grid">
+          {NUMBERS.map(([name, label, hint]) => (
+            <div class="field">
+              <label for={`settings-${name}`}>{label}</label>
+              <input
+                id={`settings-${name}`}
+                type="number"
+                inputMode="numeric"
+                min={name === 'reportThreshold' || name === 'maxCommentLength' || name === 'autoCloseAfterDays' ? 1 : 0}
+                step={1}
+                value={d[name]}
+                onInput={(e) => set({ [name]: e.currentTarget.value })}
+                {...f.control(name, hint ? `settings-${name}-hint` : undefined)}
+              />
+              {hint && (
+                <p id={`settings-${name}-hint`} class="muted hint">
+                  {hint}
+                </p>
+              )}
+              {f.message(name)}
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset class="panel">
+        <legend>New articles</legend>
+        <div class="stack">
+          <div class="field">
+            <label for="settings-defaultModerationMode">Moderation of a new article</label>
+            <select
+              id="settings-defaultModerationMode"
+              value={d.defaultModerationMode}
+              onChange={(e) => set({ defaultModerationMode: e.currentTarget.value as Draft['defaultModerationMode'] })}
+              {...f.control('defaultModerationMode')}
+            >
+              <option value="post">Post-moderation: comments appear at once</option>
+              <option value="pre">Pre-moderation: comments wait for a moderator</option>
+            </select>
+            {f.message('defaultModerationMode')}
+          </div>
+          {textField('defaultDisclaimerText', 'Disclaimer above unmoderated comments')}
+          {textField('defaultClosedMessage', 'Message of a closed article')}
+          {listField(
+            'articleAutoCreatePrefixes',
+            'Addresses where an embed may create its article',
+            'One URL prefix a line, such as https://news.example/ (empty: only moderators create articles).',
+          )}
+        </div>
+      </fieldset>
+      <fieldset class="panel">
+        <legend>Rate limits</legend>
+        <p class="muted hint" id="rate-limits-hint">
+          Each allows its number of requests at once, then one more every “seconds ÷ number” seconds.
+        </p>
+        <table class="limits" aria-describedby="rate-limits-hint">
+          <thead>
+            <tr>
+              <th scope="col">What</th>
+              <th scope="col" id="limit-col">
+                Requests
+              </th>
+              <th scope="col" id="per-col">
+                Per seconds
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {LIMITS.map(([name, label]) => (
+              <tr>
+                <th scope="row" id={`limit-${name}`}>
+                  {label}
+                </th>
+                {(['limit', 'perSeconds'] as const).map((part) => {
+                  const field = `rateLimits.${name}.${part}`;
+                  return (
+                    <td>
+                      <input
+                        id={`settings-${name}-${part}`}
+                        type="number"
+                        inputMode="numeric"
+                        min={1}
+                        step={1}
+                        aria-label={`${label}: ${part === 'limit' ? 'requests' : 'per seconds'}`}
+                        value={d.rateLimits[name][part]}
+                        onInput={(e) => setLimit(name, part, e.currentTarget.value)}
+                        {...f.control(field)}
+                      />
+                      {f.message(field)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </fieldset>
+      {problem.value && (
+        <p class="error" role="alert">
+          {problem.value}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" aria-disabled={busy.value ? 'true' : undefined}>
+          {busy.value ? 'Saving…' : 'Save settings'}
+        </button>
+        {Object.keys(changes(d, current)).length > 0 && (
+          <button
+            type="button"
+            class="quiet"
+            onClick={() => ((draft.value = draftOf(current)), (errors.value = {}), (problem.value = null))}
+          >
+            Undo my changes
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+const shownFields: string[] = [
+  ...LISTS,
+  ...NUMBERS.map(([n]) => n),
+  'defaultModerationMode',
+  'defaultDisclaimerText',
+  'defaultClosedMessage',
+  ...LIMITS.flatMap(([n]) => [`rateLimits.${n}.limit`, `rateLimits.${n}.perSeconds`]),
+];

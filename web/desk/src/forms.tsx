@@ -1,0 +1,58 @@
+import { ApiError } from './api/client';
+
+/** The API's VALIDATION_FAILED errors, by field as it names them (`maxLinks`, `rateLimits.post.limit`). */
+export type FieldErrors = Record<string, string[]>;
+
+export function fieldErrors(error: unknown): FieldErrors {
+  const out: FieldErrors = {};
+  if (error instanceof ApiError) for (const e of error.problem.errors ?? []) (out[e.field] ??= []).push(...e.messages);
+  return out;
+}
+
+export function problemText(error: unknown): string {
+  return error instanceof ApiError ? error.message : String(error);
+}
+
+/**
+ * Ties each control of one form to its errors: aria-invalid, and aria-describedby pointing at
+ * the message shown next to it (`form` keeps the ids of two forms on a page apart).
+ */
+export class Fields {
+  constructor(
+    private readonly form: string,
+    private readonly errors: FieldErrors,
+  ) {}
+
+  private id(field: string): string {
+    return `${this.form}-${field.replace(/[^A-Za-z0-9]/g, '-')}-error`;
+  }
+
+  /** The attributes for the control of `field`; `hint` is the id of a description it always has. */
+  control(field: string, hint?: string) {
+    const bad = this.errors[field] !== undefined;
+    const describedBy = [hint, bad ? this.id(field) : undefined].filter(Boolean).join(' ');
+    return { 'aria-invalid': bad ? ('true' as const) : undefined, 'aria-describedby': describedBy || undefined };
+  }
+
+  message(field: string) {
+    const messages = this.errors[field];
+    if (!messages) return null;
+    return (
+      <p id={this.id(field)} class="error field-error">
+        {messages.join('; ')}
+      </p>
+    );
+  }
+
+  /** Errors about fields this form does not show, said at its top. */
+  others(shown: readonly string[]): string[] {
+    return Object.entries(this.errors)
+      .filter(([field]) => !shown.includes(field))
+      .map(([field, messages]) => `${field}: ${messages.join('; ')}`);
+  }
+}
+
+/** After a refusal, the keyboard goes to the first field the API complained about. */
+export function focusFirstInvalid(form: HTMLElement | null): void {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
