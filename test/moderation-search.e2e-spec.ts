@@ -64,6 +64,14 @@ describe("moderators' search (e2e)", () => {
     expect(await bodies({ q: tag, to: future })).toHaveLength(4);
   });
 
+  it('takes an exact author id (not a fragment of names), and one comment by its id', async () => {
+    expect(await bodies({ q: tag, authorId: 'ann' })).toHaveLength(2);
+    expect(await bodies({ q: tag, authorId: 'an' })).toEqual([]);
+    const [newest] = (await search({ q: tag, authorId: 'bob' }).expect(200)).body.items;
+    expect(await bodies({ commentId: newest.id })).toEqual([newest.body]);
+    expectProblem(await search({ commentId: 'not-a-uuid' }), 400, 'VALIDATION_FAILED');
+  });
+
   it('pages with a cursor, with nothing repeated or skipped', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -121,6 +129,10 @@ describe("moderators' search (e2e)", () => {
       /IDX_comments_body_words/,
     );
     expect(await plan(`c.body ILIKE $1`, [`%oof dec%`])).toMatch(/IDX_comments_body_trgm/);
+    // Newest first over every article: a common word walks this index and stops at a page.
+    expect(await plan(`c.deleted_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT 26`, [])).toMatch(
+      /IDX_comments_newest/,
+    );
     expect(await plan(`c.author_id IN (SELECT id FROM users WHERE name ILIKE $1)`, ['%uilde%'])).toMatch(
       /IDX_users_name_trgm/,
     );

@@ -106,7 +106,9 @@ export class ModerationService {
       const name = params.push(`%${escapeLike(query.author)}%`);
       where.push(`(c.author_id = $${id} OR (length($${id}) >= 3 AND u.name ILIKE $${name}))`);
     }
+    if (query.authorId !== undefined) where.push(`c.author_id = $${params.push(query.authorId)}`);
     if (query.articleId) where.push(`c.article_id = $${params.push(query.articleId)}`);
+    if (query.commentId) where.push(`c.id = $${params.push(query.commentId)}`);
     if (query.status) where.push(`c.status = $${params.push(query.status)}`);
     if (query.from) where.push(`c.created_at >= $${params.push(query.from)}`);
     if (query.to) where.push(`c.created_at < $${params.push(query.to)}`);

@@ -138,9 +138,21 @@ export class SearchCommentsQueryDto extends PageQueryDto {
   @IsStorableText()
   author?: string;
 
+  @ApiPropertyOptional({ description: "The author's user id, exactly (a user's page)" })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 200)
+  @IsStorableText()
+  authorId?: string;
+
   @IsOmittable()
   @IsUUID()
   articleId?: string;
+
+  @ApiPropertyOptional({ description: 'One comment, as a card (a link from the log)' })
+  @IsOmittable()
+  @IsUUID()
+  commentId?: string;
 
   @ApiPropertyOptional({ enum: COMMENT_STATUSES })
   @IsOmittable()

@@ -4,7 +4,7 @@ import { ApiError, api, call } from '../api/client';
 import { go, href, route } from '../router';
 import { CardList, type CardEntry } from './card-list';
 
-const FIELDS = ['q', 'author', 'status', 'from', 'to', 'articleId'] as const;
+const FIELDS = ['q', 'author', 'status', 'from', 'to', 'articleId', 'authorId', 'commentId'] as const;
 type Field = (typeof FIELDS)[number];
 const STATUSES = ['pending', 'published', 'approved', 'rejected'] as const;
 
@@ -39,6 +39,8 @@ export function SearchPage() {
               author: p.get('author') || undefined,
               status: (p.get('status') || undefined) as (typeof STATUSES)[number] | undefined,
               articleId: p.get('articleId') || undefined,
+              authorId: p.get('authorId') || undefined,
+              commentId: p.get('commentId') || undefined,
               from: toInstant(p.get('from') ?? ''),
               to: toInstant(p.get('to') ?? ''),
               limit: 25,
@@ -109,10 +111,19 @@ export function SearchPage() {
           </button>
         </div>
       </form>
-      {form.value.articleId && (
+      {(form.value.articleId || form.value.authorId || form.value.commentId) && (
         <p>
-          In one article only.{' '}
-          <a href={href('search', [], { ...form.value, articleId: undefined })}>Search every article</a>
+          {form.value.commentId ? 'One comment.' : form.value.articleId ? 'In one article only.' : 'By one user only.'}{' '}
+          <a
+            href={href('search', [], {
+              ...form.value,
+              articleId: undefined,
+              authorId: undefined,
+              commentId: undefined,
+            })}
+          >
+            Search everything
+          </a>
         </p>
       )}
       {problem.value && (

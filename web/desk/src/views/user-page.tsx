@@ -297,13 +297,11 @@ function Notes(props: { userId: string; onAdded: () => void }) {
 
 /** Everything they wrote, on every article, in every status, newest first. */
 function Comments({ userId }: { userId: string }) {
-  const comments = usePaged(async (cursor) => {
-    const page = await call(() =>
-      api.GET('/api/moderation/comments', { params: { query: { author: userId, cursor, limit: 20 } } }),
-    );
-    // `author` also matches a fragment of other people's names: only this user's comments are theirs.
-    return { items: page.items.filter((c) => c.author?.id === userId), nextCursor: page.nextCursor };
-  }, userId);
+  const comments = usePaged(
+    (cursor) =>
+      call(() => api.GET('/api/moderation/comments', { params: { query: { authorId: userId, cursor, limit: 20 } } })),
+    userId,
+  );
   return (
     <section class="panel" aria-labelledby="user-comments">
       <h2 id="user-comments">Comments</h2>
