@@ -102,9 +102,12 @@ export class Environment {
   /** Where the console's "Sign in" sends moderators (with `return_to`); the login comes back with `#token=`. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, {
-    message: 'DESK_LOGIN_URL must be an http(s) URL',
-  })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    {
+      message: 'DESK_LOGIN_URL must be an http(s) URL',
+    },
+  )
   DESK_LOGIN_URL?: string;
 
   /** When set, GET /api/metrics needs it in the X-Metrics-Token header; empty means unset. */
