@@ -13,15 +13,14 @@
 // runs approve pending comments in it. Prints a table; writes bench/results/desk-latest.json.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { BENCH_DIR, fmtInt, fmtMs, freePort, quantile, requireDist, ROOT, table, waitHealthy } from './lib/common.mjs';
-import { seedDatabase } from './seed.mjs';
+import { BENCH_DIR, fmtInt, fmtMs, freePort, quantile, ROOT, table, waitHealthy } from './lib/common.mjs';
+import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -39,8 +38,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WORDS = ['minister', 'council', 'budget', 'refund', 'pension', 'flooding', 'zebra', 'inflation'];
 
 const children = [];
-let pgHandle;
-let tmp;
+let seeded;
 
 async function main() {
   const log = (line) => console.log(line);
@@ -54,7 +52,8 @@ async function main() {
   log(`console: ${files.length} files, ${fmtInt(gzip)} bytes gzipped (budget ${fmtInt(BUDGET)})`);
 
   // 2. PostgreSQL, seeded, and the service as start:prod runs it
-  const dbUrl = DATABASE ?? (await seededDatabase(log));
+  if (!DATABASE) seeded = await startSeededDatabase({ name: 'bench_desk', comments: COMMENTS, log });
+  const dbUrl = DATABASE ?? seeded.url;
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const secret = randomBytes(32).toString('base64url');
@@ -198,34 +197,9 @@ async function main() {
   writeFileSync(join(BENCH_DIR, 'results', 'desk-latest.json'), JSON.stringify(results, null, 2));
 }
 
-/** An embedded PostgreSQL with COMMENTS comments seeded the way `npm run bench` seeds them. */
-async function seededDatabase(log) {
-  const { startEmbeddedPostgres } = requireDist('src/database/embedded-postgres.js');
-  tmp = mkdtempSync(join(os.tmpdir(), 'comment-desk-bench-desk-'));
-  chmodSync(tmp, 0o755);
-  pgHandle = await startEmbeddedPostgres(tmp, { flags: ['-c', 'shared_buffers=256MB', '-c', 'max_connections=100'] });
-  const admin = new pg.Client({ connectionString: pgHandle.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench_desk');
-  await admin.end();
-  const dbUrl = pgHandle.url.replace(/\/[^/]*$/, '/bench_desk');
-  log(`Seeding ${fmtInt(COMMENTS)} comments…`);
-  const seeded = Date.now();
-  await seedDatabase(dbUrl, {
-    articles: Math.max(20, Math.round(COMMENTS / 1000)),
-    comments: COMMENTS,
-    hot: Math.min(50_000, Math.round(COMMENTS / 20)),
-    log,
-  });
-  log(`seeded in ${((Date.now() - seeded) / 1000).toFixed(0)} s`);
-
-  return dbUrl;
-}
-
 async function cleanup() {
   for (const child of children) child.kill('SIGTERM');
-  await pgHandle?.stop().catch(() => undefined);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await seeded?.stop();
 }
 
 main()

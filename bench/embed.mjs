@@ -13,16 +13,15 @@
 // Prints a table; writes bench/results/embed-latest.json.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import os from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { BENCH_DIR, fmtInt, freePort, quantile, requireDist, ROOT, table, waitHealthy } from './lib/common.mjs';
-import { seedDatabase } from './seed.mjs';
+import { BENCH_DIR, fmtInt, freePort, quantile, ROOT, table, waitHealthy } from './lib/common.mjs';
+import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -36,8 +35,7 @@ const BUDGET = 25_000;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const children = [];
-let pgHandle;
-let tmp;
+let seeded;
 
 const ms = (n) => `${n.toFixed(0)} ms`;
 
@@ -58,24 +56,8 @@ async function main() {
   );
 
   // 2. PostgreSQL, seeded, and the service
-  const { startEmbeddedPostgres } = requireDist('src/database/embedded-postgres.js');
-  tmp = mkdtempSync(join(os.tmpdir(), 'comment-desk-bench-embed-'));
-  chmodSync(tmp, 0o755);
-  pgHandle = await startEmbeddedPostgres(tmp, { flags: ['-c', 'shared_buffers=256MB', '-c', 'max_connections=100'] });
-  const admin = new pg.Client({ connectionString: pgHandle.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench_embed');
-  await admin.end();
-  const dbUrl = pgHandle.url.replace(/\/[^/]*$/, '/bench_embed');
-  log(`Seeding ${fmtInt(COMMENTS)} comments…`);
-  const seeded = Date.now();
-  await seedDatabase(dbUrl, {
-    articles: Math.max(20, Math.round(COMMENTS / 1000)),
-    comments: COMMENTS,
-    hot: Math.min(50_000, Math.round(COMMENTS / 20)),
-    log,
-  });
-  log(`seeded in ${((Date.now() - seeded) / 1000).toFixed(0)} s`);
+  seeded = await startSeededDatabase({ name: 'bench_embed', comments: COMMENTS, log });
+  const dbUrl = seeded.url;
 
   const [apiPort, hostPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
@@ -340,8 +322,7 @@ async function main() {
 
 async function cleanup() {
   for (const child of children) child.kill('SIGTERM');
-  await pgHandle?.stop().catch(() => undefined);
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await seeded?.stop();
 }
 
 main()

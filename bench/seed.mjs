@@ -5,6 +5,9 @@
 //   node bench/seed.mjs postgres://.../db [--articles 1000] [--comments 1000000] [--hot 50000]
 //
 // The database must exist and be empty (or at least have no comment data); run.mjs creates it.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { BANNED_WORDS, LOREM, require, requireDist, SUSPECT_WORDS } from './lib/common.mjs';
 
@@ -399,4 +402,42 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     log: (l) => console.log(l),
   });
   console.log(describeLine(stats));
+}
+
+/**
+ * An embedded PostgreSQL in a temporary folder with one database, `name`, seeded with `comments`
+ * comments in the usual shape (an article per thousand, the hottest holding a twentieth).
+ * `stop()` stops it and removes the folder.
+ */
+export async function startSeededDatabase({ name, comments, log = () => {} }) {
+  const { startEmbeddedPostgres } = requireDist('src/database/embedded-postgres.js');
+  const dir = mkdtempSync(join(os.tmpdir(), `comment-desk-${name}-`));
+  chmodSync(dir, 0o755); // the server runs as its own user, who must be able to enter it
+  const server = await startEmbeddedPostgres(dir, {
+    flags: ['-c', 'shared_buffers=256MB', '-c', 'max_connections=100'],
+  });
+  const stop = async () => {
+    await server.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = server.url.replace(/\/[^/]*$/, `/${name}`);
+    log(`Seeding ${comments.toLocaleString('en-US')} comments…`);
+    const started = Date.now();
+    await seedDatabase(url, {
+      articles: Math.max(20, Math.round(comments / 1000)),
+      comments,
+      hot: Math.min(50_000, Math.round(comments / 20)),
+      log,
+    });
+    log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return { url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
