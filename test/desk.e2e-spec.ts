@@ -148,7 +148,7 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     await pw(dialog).toBeHidden();
     const user = await h.t
       .http()
-      .get(`/api/moderation/users/${comments[0].author.id}`)
+      .get(`/api/moderation/users/${comments[0].author!.id}`)
       .set('Authorization', `Bearer ${mod}`);
     expect(user.body.ban).toMatchObject({ banned: true, reason: 'Spam, again' });
     const days = (new Date(user.body.ban.until).getTime() - Date.now()) / 86_400_000;
@@ -224,7 +224,7 @@ describe('the moderators’ console at /desk/ (browser)', () => {
 
     await reported.getByRole('button', { name: 'Pre-moderate author' }).click();
     await pw(page.getByRole('status').filter({ hasText: 'will be held for review' })).toBeVisible();
-    const user = await h.t.http().get(`/api/moderation/users/${reply.author.id}`).set('Authorization', `Bearer ${mod}`);
+    const user = await h.t.http().get(`/api/moderation/users/${reply.author!.id}`).set('Authorization', `Bearer ${mod}`);
     expect(user.body.premod).toBe(true);
   });
 

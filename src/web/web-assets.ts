@@ -58,20 +58,13 @@ export async function serveWebAssets(fastify: FastifyInstance, options: WebAsset
     });
   }
   if (existsSync(DEMO_DIR)) {
-    const demoHeaders = (reply: FastifyReply) =>
-      reply.header('Content-Security-Policy', DEMO_CSP).header('Cache-Control', 'no-cache');
     await fastify.register(fastifyStatic, {
       root: DEMO_DIR,
       prefix: '/demo/',
       decorateReply: false,
-      setHeaders: demoHeaders,
+      setHeaders: pageHeaders,
     });
-    // The router ignores trailing slashes, so /demo/ arrives here rather than at the index.
-    fastify.get('/demo', (_request, reply) => {
-      demoHeaders(reply)
-        .type('text/html; charset=utf-8')
-        .send(createReadStream(join(DEMO_DIR, 'index.html')));
-    });
+    serveIndex(fastify, '/demo', DEMO_DIR);
   }
   if (existsSync(join(DESK_DIR, 'index.html'))) await serveDesk(fastify, options);
 }
@@ -81,8 +74,6 @@ export async function serveWebAssets(fastify: FastifyInstance, options: WebAsset
  * The same strict policy as the demo pages: the console runs no inline script and calls only its own origin.
  */
 async function serveDesk(fastify: FastifyInstance, options: WebAssetOptions): Promise<void> {
-  const pageHeaders = (reply: FastifyReply) =>
-    reply.header('Content-Security-Policy', DEMO_CSP).header('Cache-Control', 'no-cache');
   await fastify.register(fastifyStatic, {
     root: DESK_DIR,
     prefix: '/desk/',
@@ -100,10 +91,18 @@ async function serveDesk(fastify: FastifyInstance, options: WebAssetOptions): Pr
   fastify.get('/desk/config.json', (_request, reply) => {
     reply.header('Cache-Control', 'no-cache').send({ loginUrl: options.deskLoginUrl ?? null });
   });
-  // The router ignores trailing slashes, so /desk/ arrives here too.
-  fastify.get('/desk', (_request, reply) => {
+  serveIndex(fastify, '/desk', DESK_DIR);
+}
+
+/** Pages: under the strict policy, revalidated on every load. */
+const pageHeaders = (reply: FastifyReply) =>
+  reply.header('Content-Security-Policy', DEMO_CSP).header('Cache-Control', 'no-cache');
+
+/** The router ignores trailing slashes, so `/demo/` arrives at `/demo` rather than at the folder's index. */
+function serveIndex(fastify: FastifyInstance, path: string, dir: string): void {
+  fastify.get(path, (_request, reply) => {
     pageHeaders(reply)
       .type('text/html; charset=utf-8')
-      .send(createReadStream(join(DESK_DIR, 'index.html')));
+      .send(createReadStream(join(dir, 'index.html')));
   });
 }
