@@ -7,6 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * counts up the ancestors (comment-counters' rules), the log entry with its moderators' event, and
  * the live readers' event (comment-events' rules), numbered by the thread's new version.
  *
+ * p_article may be NULL when the service does not know the comment's article yet.
  * Answers { outcome: decided | unchanged, row, renamed } (row: the comment as stored after, with
  * author_name), { outcome: not_found } or { outcome: conflict, status }.
  */
@@ -39,6 +40,10 @@ BEGIN
   SELECT upserted.renamed INTO renamed FROM upserted;
   renamed := coalesce(renamed, false);
 
+  IF p_article IS NULL THEN
+    -- (A comment's article never changes: read before the article's lock, it is still right after.)
+    SELECT article_id INTO p_article FROM comments WHERE id = p_id;
+  END IF;
   PERFORM 1 FROM articles WHERE id = p_article FOR NO KEY UPDATE;
   SELECT cm.*, u.name AS author_name INTO c FROM comments cm JOIN users u ON u.id = cm.author_id
     WHERE cm.id = p_id FOR UPDATE OF cm;

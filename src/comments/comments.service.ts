@@ -184,6 +184,11 @@ export class CommentsService {
     return articleId;
   }
 
+  /** The comment's article when this instance knows it already (no query). */
+  knownArticleOf(commentId: string): string | undefined {
+    return this.articleOfComment.get(commentId);
+  }
+
   /** Pages are cached as the JSON they are sent as: a hit costs neither a query nor a serialization. */
   private async cachedPage(
     key: string,

@@ -155,7 +155,8 @@ export class ModerationService {
    */
   /** One round trip: decide_comment() (its migration) is the unit of work. */
   async decide(id: string, decision: Decision, dto: DecisionDto, moderator: AuthUser): Promise<CommentView> {
-    const articleId = await this.comments.articleOf(id);
+    // Writers of an article it knows queue on this instance; otherwise the statement finds the article.
+    const articleId = this.comments.knownArticleOf(id);
     const {
       rows: [{ result }],
     } = await this.transactions.statement(
@@ -165,7 +166,7 @@ export class ModerationService {
           `SELECT decide_comment($1, $2, $3, $4, $5, $6, $7, $8) AS result`,
           [
             id,
-            articleId,
+            articleId ?? null,
             decision,
             STATUS_OF[decision],
             dto.expectedStatus ?? null,
