@@ -44,6 +44,7 @@ const USAGE = `usage: npm run bench [-- options]
   --duration S          seconds per measured run (default 10; quick 3)
   --warmup S            seconds of warm-up before each run (default 3; quick 1)
   --connections N       concurrent connections (default 32)
+  --rounds N            measured runs per scenario and system, alternating, averaged (default 1)
   --sizes LIST          small,large (default both)
   --scenarios LIST      thread-first,thread-deep,thread-reader,replies,queue,post,post-hot,approve (default all)
   --post-articles N     posts go round-robin to the N hottest open articles (default 10)
@@ -102,6 +103,9 @@ function parseArgs(argv) {
       case '--connections':
         o.connections = num('connections', v());
         break;
+      case '--rounds':
+        o.rounds = Math.max(1, num('rounds', v()));
+        break;
       case '--post-articles':
         o.postArticles = num('post-articles', v());
         break;
@@ -150,6 +154,7 @@ function parseArgs(argv) {
     duration: o.duration ?? (q ? 3 : 10),
     warmup: o.warmup ?? (q ? 1 : 3),
     connections: o.connections ?? 32,
+    rounds: o.rounds ?? 1,
     postArticles: o.postArticles ?? 10,
     scenarios: o.scenarios ?? SCENARIOS.map((s) => s.name),
   };
@@ -739,6 +744,34 @@ async function explainStatements(url, scenarios, statements) {
 // ---------------------------------------------------------------------------------------------
 // Measured pass
 
+/** Several rounds of one system in one scenario: mean rate and latencies, summed counts. */
+function combineRounds(list) {
+  if (list.length === 1) return list[0];
+  const mean = (k) => list.reduce((a, r) => a + r[k], 0) / list.length;
+  const sum = (k) => list.reduce((a, r) => a + (r[k] ?? 0), 0);
+  const statuses = {};
+  for (const r of list)
+    for (const [code, n] of Object.entries(r.statuses ?? {})) statuses[code] = (statuses[code] ?? 0) + n;
+  return {
+    ...list[list.length - 1],
+    rps: mean('rps'),
+    p50: mean('p50'),
+    p90: mean('p90'),
+    p99: mean('p99'),
+    mean: mean('mean'),
+    max: Math.max(...list.map((r) => r.max)),
+    requests: sum('requests'),
+    ok: sum('ok'),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    exhausted: sum('exhausted'),
+    statuses,
+    peakRssMb: Math.max(...list.map((r) => r.peakRssMb ?? 0)),
+    rounds: list.map((r) => Math.round(r.rps)),
+  };
+}
+
 async function measuredPass(url, secret, targets, scenarios, opts, log, profileDir, bareUrl) {
   const servers = await startServers(url, secret, false, profileDir, bareUrl);
   const sampler = rssSampler({ service: servers.service.child.pid, baseline: servers.baseline.child.pid });
@@ -757,7 +790,7 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
       let pools = {};
       if (s.kind === 'approve') {
         const guess = postRps > 0 ? postRps : 1500;
-        const size = Math.ceil(guess * (opts.duration + opts.warmup) * 1.5) + 500;
+        const size = (Math.ceil(guess * (opts.duration + opts.warmup) * 1.5) + 500) * opts.rounds;
         await withClient(url, async (db) => {
           pools = {
             service: await makePendingPool(db, size, targets.userCount),
@@ -766,37 +799,44 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
         });
         if (servers.bare) pools.bare = await withClient(bareUrl, (db) => makePendingPool(db, size, targets.userCount));
       }
-      for (const server of order) {
-        const base = { url: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
-        let cfg;
-        if (s.kind === 'get') {
-          cfg = {
-            ...base,
-            kind: 'get',
-            path: scenarioPath(s.name, targets),
-            headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {},
-          };
-          if (s.readers) cfg.tokens = targets.signedInTokens;
-        } else if (s.kind === 'post') {
-          cfg = {
-            ...base,
-            kind: 'post',
-            articleIds: s.hot ? targets.postArticles.slice(0, 1) : targets.postArticles,
-            replyParents: targets.replyParents,
-            tokens: targets.readerTokens,
-            tag: `${server.name}-${Date.now().toString(36)}`,
-          };
-        } else {
-          cfg = { ...base, kind: 'approve', ids: pools[server.name], tokens: targets.moderatorTokens };
+      const runs = {};
+      for (let round = 0; round < opts.rounds; round++) {
+        // Each round reverses the order of the last, so that no system always follows the same one.
+        for (const server of round % 2 === 0 ? order : [...order].reverse()) {
+          const base = { url: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
+          let cfg;
+          if (s.kind === 'get') {
+            cfg = {
+              ...base,
+              kind: 'get',
+              path: scenarioPath(s.name, targets),
+              headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {},
+            };
+            if (s.readers) cfg.tokens = targets.signedInTokens;
+          } else if (s.kind === 'post') {
+            cfg = {
+              ...base,
+              kind: 'post',
+              articleIds: s.hot ? targets.postArticles.slice(0, 1) : targets.postArticles,
+              replyParents: targets.replyParents,
+              tokens: targets.readerTokens,
+              tag: `${server.name}-${Date.now().toString(36)}`,
+            };
+          } else {
+            const per = pools[server.name].length / opts.rounds;
+            const ids = pools[server.name].slice(round * per, (round + 1) * per);
+            cfg = { ...base, kind: 'approve', ids, tokens: targets.moderatorTokens };
+          }
+          await sleep(300); // let the previous run's connections close
+          sampler.reset();
+          const r = await runLoad(cfg);
+          r.peakRssMb = sampler.peak()[server.name];
+          if (server.name === 'service') r.heapUsedMb = await serviceHeapMb(server);
+          (runs[server.name] ??= []).push(r);
+          if (s.kind === 'post') postRps = Math.max(postRps, r.rps);
         }
-        await sleep(300); // let the previous run's connections close
-        sampler.reset();
-        const r = await runLoad(cfg);
-        r.peakRssMb = sampler.peak()[server.name];
-        if (server.name === 'service') r.heapUsedMb = await serviceHeapMb(server);
-        row[server.name] = r;
-        if (s.kind === 'post') postRps = Math.max(postRps, r.rps);
       }
+      for (const [name, list] of Object.entries(runs)) row[name] = combineRounds(list);
       row.ratio = row.baseline.rps > 0 ? row.service.rps / row.baseline.rps : null;
       if (row.bare) {
         row.bareRatio = row.bare.rps > 0 ? row.service.rps / row.bare.rps : null;
@@ -804,7 +844,7 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
       }
       results.push(row);
       const part = (r) =>
-        `${fmtInt(r.rps).padStart(6)} rps  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
+        `${fmtInt(r.rps).padStart(6)} rps${r.rounds ? ` (rounds ${r.rounds.join(', ')})` : ''}  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
       log(
         `  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x${row.bare ? ` | bare ${part(row.bare)} | service/bare ${row.bareRatio?.toFixed(2)}x` : ''}`,
       );
@@ -891,7 +931,7 @@ function printReport(report, opts) {
   const sizes = Object.keys(report.sizes);
   p('');
   p(
-    `=== Comment Desk benchmark: ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up ===`,
+    `=== Comment Desk benchmark: ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up${opts.rounds > 1 ? `, ${opts.rounds} rounds averaged` : ''} ===`,
   );
   p(
     `service: node dist/src/main (NestJS, production build, RATE_LIMITS=${opts.rateLimits ? 'on, limits raised' : 'off'}, LOG_LEVEL=warn); baseline: bench/baseline-server.mjs (node:http + pg)`,
