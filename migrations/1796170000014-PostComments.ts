@@ -53,14 +53,19 @@ BEGIN
                   FROM jsonb_array_elements(p_posts) x ORDER BY x->>'author')
     SELECT * FROM seen ORDER BY id
   LOOP
+    -- (UsersService.see: the conflicting row is locked even when it is not updated.)
     WITH upserted AS (
       INSERT INTO users (id, name) VALUES (u.id, u.name)
       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
         WHERE EXCLUDED.name IS NOT NULL AND users.name IS DISTINCT FROM EXCLUDED.name
       RETURNING id, name, banned_at, ban_until, premod, xmax <> 0 AS renamed)
-    SELECT * INTO stored FROM upserted;
+    SELECT * INTO stored FROM (
+      SELECT * FROM upserted
+      UNION ALL
+      SELECT id, name, banned_at, ban_until, premod, false FROM users
+        WHERE id = u.id AND NOT EXISTS (SELECT 1 FROM upserted)) x;
     IF NOT FOUND THEN
-      -- (The conflicting row is locked all the same; read it in a snapshot that has it.)
+      -- Inserted by a concurrent transaction after this statement's snapshot: read it again.
       SELECT id, name, banned_at, ban_until, premod, false AS renamed INTO stored FROM users WHERE id = u.id;
     END IF;
     authors := authors || jsonb_build_object(u.id, to_jsonb(stored));
