@@ -86,9 +86,18 @@ export class CommentPoster {
     author: AuthUser,
     idempotencyKey?: string,
   ): Promise<CreatedComment> {
-    let settings = await this.settings.cached();
+    let settings = await this.settings.known();
     for (let attempt = 1; ; attempt++) {
-      const body = cleanBody(input.body, settings);
+      let body: string;
+      try {
+        body = cleanBody(input.body, settings);
+      } catch (error) {
+        // The copy may be a second old: only the current settings may refuse the body.
+        const current = await this.settings.current();
+        if (current.version === settings.version || attempt >= MAX_ATTEMPTS) throw error;
+        settings = current;
+        continue;
+      }
       const facts = this.authorFacts.get(author.id) ?? { premod: false, approved: settings.premodNewCommenters };
       const mode = this.articleModes.get(articleId) ?? settings.defaultModerationMode;
       const decision = this.rules.decide({
