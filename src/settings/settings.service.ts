@@ -58,7 +58,9 @@ export class SettingsService {
    */
   async known(): Promise<ModerationSettings> {
     const next = this.cached();
-    return this.last ?? next;
+    if (!this.last) return next;
+    next.catch(() => undefined); // (a failed refresh is for the next caller to see)
+    return this.last;
   }
 
   /** The settings, read again unless the cached copy is already newer than `version`. */
