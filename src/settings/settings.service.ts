@@ -14,7 +14,6 @@ const CACHE_MS = 1000;
 @Injectable()
 export class SettingsService {
   private cache?: { at: number; value: Promise<ModerationSettings> };
-  private last?: ModerationSettings;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,26 +40,10 @@ export class SettingsService {
    */
   async cached(): Promise<ModerationSettings> {
     if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
-      const cache = { at: Date.now(), value: this.current() };
-      this.cache = cache;
-      cache.value.then(
-        (settings) => (this.last = settings),
-        () => (this.cache = undefined),
-      );
+      this.cache = { at: Date.now(), value: this.current() };
+      this.cache.value.catch(() => (this.cache = undefined));
     }
     return this.cache.value;
-  }
-
-  /**
-   * The settings last read, at once, while a newer read (at most a second apart) goes on: for
-   * work that checks the version it decided on, as posting does. A post that waited for every
-   * refresh would wait behind the pool's queue, once a second, when the pool is busy.
-   */
-  async known(): Promise<ModerationSettings> {
-    const next = this.cached();
-    if (!this.last) return next;
-    next.catch(() => undefined); // (a failed refresh is for the next caller to see)
-    return this.last;
   }
 
   /** The settings, read again unless the cached copy is already newer than `version`. */
