@@ -4,7 +4,7 @@
 //   node bench/load.mjs config.json   ->   prints the result as JSON on stdout
 //
 // config: { url, connections, duration, warmup, kind: 'get' | 'post' | 'approve', path?, headers?,
-//           tag?, articleIds?, tokens?, ids? }; a 'get' with tokens rotates them, one per request
+//           tag?, articleIds?, replyParents?, tokens?, ids? }; a 'get' with tokens rotates them, one per request
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { postBody } from './lib/common.mjs';
@@ -30,18 +30,22 @@ function requests() {
     ];
   }
   if (cfg.kind === 'post') {
-    // Each request: another reader, another hot article, a body never posted before.
+    // Each request: another reader, another hot article, a body never posted before; every third
+    // a reply to one of the article's first comments.
     return [
       {
         setupRequest: (req) => {
           const n = counter++;
+          const articleId = cfg.articleIds[n % cfg.articleIds.length];
+          const parents = cfg.replyParents?.[articleId] ?? [];
+          const parentId = n % 3 === 2 && parents.length ? parents[Math.floor(n / 3) % parents.length] : undefined;
           req.method = 'POST';
-          req.path = `/api/articles/${cfg.articleIds[n % cfg.articleIds.length]}/comments`;
+          req.path = `/api/articles/${articleId}/comments`;
           req.headers = {
             'content-type': 'application/json',
             authorization: `Bearer ${cfg.tokens[n % cfg.tokens.length]}`,
           };
-          req.body = JSON.stringify({ body: postBody(n, cfg.tag) });
+          req.body = JSON.stringify({ body: postBody(n, cfg.tag), parentId });
           return req;
         },
       },

@@ -44,8 +44,9 @@ const USAGE = `usage: npm run bench [-- options]
   --duration S          seconds per measured run (default 10; quick 3)
   --warmup S            seconds of warm-up before each run (default 3; quick 1)
   --connections N       concurrent connections (default 32)
+  --rounds N            measured runs per scenario and system, alternating, averaged (default 1)
   --sizes LIST          small,large (default both)
-  --scenarios LIST      thread-first,thread-deep,thread-reader,replies,queue,post,approve (default all)
+  --scenarios LIST      thread-first,thread-deep,thread-reader,replies,queue,post,post-hot,approve (default all)
   --post-articles N     posts go round-robin to the N hottest open articles (default 10)
   --profile             run the measured service with --cpu-prof; prints where its CPU time goes
                         (profiles in bench/results/profiles/)
@@ -102,6 +103,9 @@ function parseArgs(argv) {
       case '--connections':
         o.connections = num('connections', v());
         break;
+      case '--rounds':
+        o.rounds = Math.max(1, num('rounds', v()));
+        break;
       case '--post-articles':
         o.postArticles = num('post-articles', v());
         break;
@@ -150,6 +154,7 @@ function parseArgs(argv) {
     duration: o.duration ?? (q ? 3 : 10),
     warmup: o.warmup ?? (q ? 1 : 3),
     connections: o.connections ?? 32,
+    rounds: o.rounds ?? 1,
     postArticles: o.postArticles ?? 10,
     scenarios: o.scenarios ?? SCENARIOS.map((s) => s.name),
   };
@@ -183,14 +188,18 @@ const SCENARIOS = [
   },
   { name: 'replies', label: 'replies: first page', kind: 'get', growth: true, explain: true },
   { name: 'queue', label: 'queue: pending, all articles', kind: 'get', growth: true, explain: true, moderator: true },
-  { name: 'post', label: 'post a comment', kind: 'post' },
-  { name: 'approve', label: 'approve a pending comment', kind: 'approve' },
+  { name: 'post', label: 'post a comment', kind: 'post', bare: true },
+  // A live blog: every connection posts to the same article.
+  { name: 'post-hot', label: 'post a comment, all to one article', kind: 'post', hot: true, bare: true },
+  { name: 'approve', label: 'approve a pending comment', kind: 'approve', bare: true },
 ];
 
 const TARGETS = {
   readRatio: 0.8, // thread first/deep page: >= 0.8x the baseline's rps
   readP99: 50, // ... and p99 < 50 ms
-  postRatio: 0.6,
+  postRatio: 0.6, // post and approve: >= 0.6x the bare server's rps ...
+  writeP99: 60, // ... with p99 < 60 ms
+  hotPostsPerSecond: 1500, // post-hot: posts a second into one article
   growth: 1.5, // p50 large / small for thread and queue
   rssMb: 300,
 };
@@ -256,9 +265,12 @@ async function stopChild(child) {
   clearTimeout(timer);
 }
 
-/** The service and the baseline on one database; with `capture`, both record their SQL. */
-async function startServers(dbUrl, secret, capture, profileDir) {
-  const [servicePort, baselinePort] = [await freePort(), await freePort()];
+/**
+ * The service and the baseline on one database; with `capture`, both record their SQL. With
+ * `bareUrl`, the bare server too, on its own copy of the database (it keeps no article counts).
+ */
+async function startServers(dbUrl, secret, capture, profileDir, bareUrl) {
+  const [servicePort, baselinePort, barePort] = [await freePort(), await freePort(), await freePort()];
   const env = (port, file) => ({
     DATABASE_URL: dbUrl,
     JWT_SECRET: secret,
@@ -290,8 +302,21 @@ async function startServers(dbUrl, secret, capture, profileDir) {
     env(baselinePort, files.baseline),
     join(tmp, 'baseline.log'),
   );
-  await Promise.all([waitHealthy(service, servicePort), waitHealthy(baseline, baselinePort)]);
+  const bare =
+    bareUrl &&
+    startNode(
+      'bare',
+      [join(BENCH_DIR, 'bare-server.mjs')],
+      { ...env(barePort), DATABASE_URL: bareUrl },
+      join(tmp, 'bare.log'),
+    );
+  await Promise.all([
+    waitHealthy(service, servicePort),
+    waitHealthy(baseline, baselinePort),
+    bare && waitHealthy(bare, barePort),
+  ]);
   return {
+    bare: bare && { name: 'bare', child: bare, port: barePort, url: `http://127.0.0.1:${barePort}` },
     service: {
       name: 'service',
       child: service,
@@ -306,7 +331,7 @@ async function startServers(dbUrl, secret, capture, profileDir) {
       url: `http://127.0.0.1:${baselinePort}`,
       sqlFile: files.baseline,
     },
-    stop: () => Promise.all([stopChild(service), stopChild(baseline)]),
+    stop: () => Promise.all([stopChild(service), stopChild(baseline), bare && stopChild(bare)]),
   };
 }
 
@@ -426,6 +451,15 @@ async function pickTargets(db, opts, secret) {
     `SELECT id FROM articles WHERE closed_at IS NULL AND moderation_mode = 'post' ORDER BY count_visible DESC, id LIMIT $1`,
     [opts.postArticles],
   );
+  // Replies (a third of the posts) go to the first visible top-level comments of their article.
+  const { rows: parentRows } = await db.query(
+    `SELECT a.id AS article_id, array(SELECT c.id FROM comments c WHERE c.article_id = a.id AND c.parent_id IS NULL
+       AND c.status IN ('published', 'approved') AND c.deleted_at IS NULL
+       AND c.id::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' -- what IsUUID() takes
+       ORDER BY c.created_at, c.id LIMIT 50) AS ids
+     FROM unnest($1::uuid[]) AS a(id)`,
+    [postArticles.map((r) => r.id)],
+  );
   const { rows: users } = await db.query(
     `SELECT id, name FROM users WHERE id LIKE 'u%' AND NOT premod AND banned_at IS NULL ORDER BY md5(id) LIMIT 2000`,
   );
@@ -462,6 +496,7 @@ async function pickTargets(db, opts, secret) {
     repliesParent: parent.id,
     repliesCount: parent.reply_count,
     postArticles: postArticles.map((r) => r.id),
+    replyParents: Object.fromEntries(parentRows.map((r) => [r.article_id, r.ids])),
     readerTokens: users.map((u) => sign(u.id, u.name, 'commenter')),
     moderatorTokens,
     signedInTokens,
@@ -709,8 +744,36 @@ async function explainStatements(url, scenarios, statements) {
 // ---------------------------------------------------------------------------------------------
 // Measured pass
 
-async function measuredPass(url, secret, targets, scenarios, opts, log, profileDir) {
-  const servers = await startServers(url, secret, false, profileDir);
+/** Several rounds of one system in one scenario: mean rate and latencies, summed counts. */
+function combineRounds(list) {
+  if (list.length === 1) return list[0];
+  const mean = (k) => list.reduce((a, r) => a + r[k], 0) / list.length;
+  const sum = (k) => list.reduce((a, r) => a + (r[k] ?? 0), 0);
+  const statuses = {};
+  for (const r of list)
+    for (const [code, n] of Object.entries(r.statuses ?? {})) statuses[code] = (statuses[code] ?? 0) + n;
+  return {
+    ...list[list.length - 1],
+    rps: mean('rps'),
+    p50: mean('p50'),
+    p90: mean('p90'),
+    p99: mean('p99'),
+    mean: mean('mean'),
+    max: Math.max(...list.map((r) => r.max)),
+    requests: sum('requests'),
+    ok: sum('ok'),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    exhausted: sum('exhausted'),
+    statuses,
+    peakRssMb: Math.max(...list.map((r) => r.peakRssMb ?? 0)),
+    rounds: list.map((r) => Math.round(r.rps)),
+  };
+}
+
+async function measuredPass(url, secret, targets, scenarios, opts, log, profileDir, bareUrl) {
+  const servers = await startServers(url, secret, false, profileDir, bareUrl);
   const sampler = rssSampler({ service: servers.service.child.pid, baseline: servers.baseline.child.pid });
   const startRss = {
     service: memoryOf(servers.service.child.pid).rss,
@@ -722,54 +785,68 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
   try {
     for (const [i, s] of scenarios.entries()) {
       const order = i % 2 === 0 ? [servers.service, servers.baseline] : [servers.baseline, servers.service];
+      if (s.bare && servers.bare) order.splice(i % 3, 0, servers.bare);
       const row = { scenario: s.name, label: s.label };
       let pools = {};
       if (s.kind === 'approve') {
         const guess = postRps > 0 ? postRps : 1500;
-        const size = Math.ceil(guess * (opts.duration + opts.warmup) * 1.5) + 500;
+        const size = (Math.ceil(guess * (opts.duration + opts.warmup) * 1.5) + 500) * opts.rounds;
         await withClient(url, async (db) => {
           pools = {
             service: await makePendingPool(db, size, targets.userCount),
             baseline: await makePendingPool(db, size, targets.userCount),
           };
         });
+        if (servers.bare) pools.bare = await withClient(bareUrl, (db) => makePendingPool(db, size, targets.userCount));
       }
-      for (const server of order) {
-        const base = { url: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
-        let cfg;
-        if (s.kind === 'get') {
-          cfg = {
-            ...base,
-            kind: 'get',
-            path: scenarioPath(s.name, targets),
-            headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {},
-          };
-          if (s.readers) cfg.tokens = targets.signedInTokens;
-        } else if (s.kind === 'post') {
-          cfg = {
-            ...base,
-            kind: 'post',
-            articleIds: targets.postArticles,
-            tokens: targets.readerTokens,
-            tag: `${server.name}-${Date.now().toString(36)}`,
-          };
-        } else {
-          cfg = { ...base, kind: 'approve', ids: pools[server.name], tokens: targets.moderatorTokens };
+      const runs = {};
+      for (let round = 0; round < opts.rounds; round++) {
+        // Each round reverses the order of the last, so that no system always follows the same one.
+        for (const server of round % 2 === 0 ? order : [...order].reverse()) {
+          const base = { url: server.url, connections: opts.connections, duration: opts.duration, warmup: opts.warmup };
+          let cfg;
+          if (s.kind === 'get') {
+            cfg = {
+              ...base,
+              kind: 'get',
+              path: scenarioPath(s.name, targets),
+              headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {},
+            };
+            if (s.readers) cfg.tokens = targets.signedInTokens;
+          } else if (s.kind === 'post') {
+            cfg = {
+              ...base,
+              kind: 'post',
+              articleIds: s.hot ? targets.postArticles.slice(0, 1) : targets.postArticles,
+              replyParents: targets.replyParents,
+              tokens: targets.readerTokens,
+              tag: `${server.name}-${Date.now().toString(36)}`,
+            };
+          } else {
+            const per = pools[server.name].length / opts.rounds;
+            const ids = pools[server.name].slice(round * per, (round + 1) * per);
+            cfg = { ...base, kind: 'approve', ids, tokens: targets.moderatorTokens };
+          }
+          await sleep(300); // let the previous run's connections close
+          sampler.reset();
+          const r = await runLoad(cfg);
+          r.peakRssMb = sampler.peak()[server.name];
+          if (server.name === 'service') r.heapUsedMb = await serviceHeapMb(server);
+          (runs[server.name] ??= []).push(r);
+          if (s.kind === 'post') postRps = Math.max(postRps, r.rps);
         }
-        await sleep(300); // let the previous run's connections close
-        sampler.reset();
-        const r = await runLoad(cfg);
-        r.peakRssMb = sampler.peak()[server.name];
-        if (server.name === 'service') r.heapUsedMb = await serviceHeapMb(server);
-        row[server.name] = r;
-        if (s.kind === 'post') postRps = Math.max(postRps, r.rps);
       }
+      for (const [name, list] of Object.entries(runs)) row[name] = combineRounds(list);
       row.ratio = row.baseline.rps > 0 ? row.service.rps / row.baseline.rps : null;
+      if (row.bare) {
+        row.bareRatio = row.bare.rps > 0 ? row.service.rps / row.bare.rps : null;
+        row.baselineBareRatio = row.bare.rps > 0 ? row.baseline.rps / row.bare.rps : null;
+      }
       results.push(row);
       const part = (r) =>
-        `${fmtInt(r.rps).padStart(6)} rps  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
+        `${fmtInt(r.rps).padStart(6)} rps${r.rounds ? ` (rounds ${r.rounds.join(', ')})` : ''}  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
       log(
-        `  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x`,
+        `  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x${row.bare ? ` | bare ${part(row.bare)} | service/bare ${row.bareRatio?.toFixed(2)}x` : ''}`,
       );
     }
   } finally {
@@ -854,7 +931,7 @@ function printReport(report, opts) {
   const sizes = Object.keys(report.sizes);
   p('');
   p(
-    `=== Comment Desk benchmark: ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up ===`,
+    `=== Comment Desk benchmark: ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up${opts.rounds > 1 ? `, ${opts.rounds} rounds averaged` : ''} ===`,
   );
   p(
     `service: node dist/src/main (NestJS, production build, RATE_LIMITS=${opts.rateLimits ? 'on, limits raised' : 'off'}, LOG_LEVEL=warn); baseline: bench/baseline-server.mjs (node:http + pg)`,
@@ -885,10 +962,52 @@ function printReport(report, opts) {
     }
   }
   p(table(['scenario', 'size', 'svc req/s', 'p50 ms', 'p99 ms', 'base req/s', 'p50 ms', 'p99 ms', 'svc/base'], rows));
+  const writes = sizes.flatMap((size) => report.sizes[size].results.filter((r) => r.bare).map((r) => ({ size, ...r })));
+  if (writes.length) {
+    p('');
+    p(
+      'Writes against the bare server (bench/bare-server.mjs: one transaction, article FOR SHARE, parent reply count, insert; no rules, counts, log, events or idempotency)',
+    );
+    p(
+      table(
+        [
+          'scenario',
+          'size',
+          'bare req/s',
+          'p50',
+          'p99',
+          'baseline req/s',
+          'p50',
+          'p99',
+          'service req/s',
+          'p50',
+          'p99',
+          'svc/bare',
+          'base/bare',
+        ],
+        writes.map((r) => [
+          r.scenario,
+          r.size,
+          fmtInt(r.bare.rps),
+          fmtMs(r.bare.p50),
+          fmtMs(r.bare.p99),
+          fmtInt(r.baseline.rps),
+          fmtMs(r.baseline.p50),
+          fmtMs(r.baseline.p99),
+          fmtInt(r.service.rps),
+          fmtMs(r.service.p50),
+          fmtMs(r.service.p99),
+          r.bareRatio === null ? '-' : `${r.bareRatio.toFixed(2)}x`,
+          r.baselineBareRatio === null ? '-' : `${r.baselineBareRatio.toFixed(2)}x`,
+        ]),
+      ),
+    );
+    p('');
+  }
   const bad = sizes.flatMap((size) =>
     report.sizes[size].results.flatMap((r) =>
-      ['service', 'baseline']
-        .filter((w) => r[w].non2xx || r[w].errors)
+      ['service', 'baseline', 'bare']
+        .filter((w) => r[w] && (r[w].non2xx || r[w].errors))
         .map(
           (w) =>
             `${size} ${r.scenario} ${w}: ${r[w].non2xx} non-2xx, ${r[w].errors} errors, statuses ${JSON.stringify(r[w].statuses)}${r[w].exhausted ? `, pool exhausted for ${r[w].exhausted} requests` : ''}`,
@@ -971,7 +1090,7 @@ function printReport(report, opts) {
 
   p('');
   p(
-    `Targets (for tuning): thread first/deep >= ${TARGETS.readRatio}x baseline req/s and p99 < ${TARGETS.readP99} ms; post >= ${TARGETS.postRatio}x; p50 growth <= ${TARGETS.growth}x; service RSS < ${TARGETS.rssMb} MB`,
+    `Targets (for tuning): thread first/deep >= ${TARGETS.readRatio}x baseline req/s and p99 < ${TARGETS.readP99} ms; post and approve >= ${TARGETS.postRatio}x the bare server's req/s with p99 < ${TARGETS.writeP99} ms; post-hot >= ${fmtInt(TARGETS.hotPostsPerSecond)} posts/s; p50 growth <= ${TARGETS.growth}x; service RSS < ${TARGETS.rssMb} MB`,
   );
   p(
     table(
@@ -1036,13 +1155,32 @@ function targetsOf(report) {
       met: r.service.p99 < TARGETS.readP99,
     });
   }
-  const post = find('post');
-  if (post)
+  for (const name of ['post', 'approve']) {
+    const r = find(name);
+    if (!r?.bare) continue;
     t.push({
-      name: 'post req/s ratio',
-      measured: `${(post.ratio ?? 0).toFixed(2)}x`,
-      met: (post.ratio ?? 0) >= TARGETS.postRatio,
+      name: `${name} req/s, service / bare`,
+      measured: `${(r.bareRatio ?? 0).toFixed(2)}x`,
+      met: (r.bareRatio ?? 0) >= TARGETS.postRatio,
     });
+    t.push({
+      name: `${name} service p99`,
+      measured: `${fmtMs(r.service.p99)} ms`,
+      met: r.service.p99 < TARGETS.writeP99,
+    });
+  }
+  const hot = find('post-hot');
+  if (hot)
+    t.push({
+      name: 'post-hot posts/s (one article)',
+      measured: fmtInt(hot.service.rps),
+      met: hot.service.rps >= TARGETS.hotPostsPerSecond && !hot.service.non2xx && !hot.service.errors,
+    });
+  for (const [size, entry] of Object.entries(report.sizes)) {
+    if (!entry.countersAfter) continue;
+    const { articleMismatches: a, replyMismatches: r } = entry.countersAfter;
+    t.push({ name: `${size}: counts equal a recount after the runs`, measured: `${a + r} mismatches`, met: !a && !r });
+  }
   for (const g of report.growth.filter(
     (x) => x.system === 'service' && ['thread-first', 'thread-deep', 'thread-reader', 'queue'].includes(x.scenario),
   )) {
@@ -1128,6 +1266,7 @@ async function main() {
     );
     for (const size of Object.keys(opts.sizes)) {
       await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${size}`);
+      await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${size}_bare`);
       await admin.query(`CREATE DATABASE ${prefix}_${size}`);
     }
   });
@@ -1145,6 +1284,12 @@ async function main() {
         db.query(`UPDATE moderation_settings SET rate_limits = $1, version = version + 1 WHERE id = 1`, [
           { post: never, edit: never, report: never, address: never },
         ]),
+      );
+    }
+    if (scenarios.some((s) => s.bare)) {
+      // The bare server's copy: it keeps no article counts, so it must not write to the checked one.
+      await withClient(postgres.url, (admin) =>
+        admin.query(`CREATE DATABASE ${prefix}_${size}_bare TEMPLATE ${prefix}_${size} STRATEGY FILE_COPY`),
       );
     }
     report.sizes[size] = { spec, data };
@@ -1172,7 +1317,8 @@ async function main() {
     const profileDir = opts.profile
       ? join(BENCH_DIR, 'results', 'profiles', `${report.startedAt.replace(/[:.]/g, '-')}-${size}`)
       : undefined;
-    const { results, memory } = await measuredPass(url, secret, targets, scenarios, opts, log, profileDir);
+    const bareUrl = scenarios.some((s) => s.bare) ? dbUrl(postgres.url, `${prefix}_${size}_bare`) : undefined;
+    const { results, memory } = await measuredPass(url, secret, targets, scenarios, opts, log, profileDir, bareUrl);
     entry.results = results;
     entry.memory = memory;
     if (profileDir) entry.profile = summarizeProfiles(profileDir);
@@ -1213,7 +1359,10 @@ async function main() {
 
   if (!postgres.embedded && !opts.keep) {
     await withClient(postgres.url, async (admin) => {
-      for (const size of sizeNames) await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${size} WITH (FORCE)`);
+      for (const size of sizeNames) {
+        await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${size} WITH (FORCE)`);
+        await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${size}_bare WITH (FORCE)`);
+      }
     });
   }
 }

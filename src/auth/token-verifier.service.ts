@@ -6,6 +6,8 @@ import { AppError } from '../errors/app-error';
 import { AuthUser, Role, ROLES } from './access.decorator';
 
 const MAX_CLAIM_LENGTH = 200;
+/** Tokens remembered as verified; past this many, forgotten all at once. */
+const MAX_VERIFIED = 20_000;
 
 /** Verifies the publisher's tokens: one algorithm family only, so HS/RS confusion is impossible. */
 @Injectable()
@@ -13,6 +15,7 @@ export class TokenVerifier {
   /** A KeyObject made once: given a string, jsonwebtoken parses the key again on every call. */
   private readonly key: KeyObject;
   private readonly options: jwt.VerifyOptions & { complete?: false };
+  private readonly verified = new Map<string, { user: AuthUser; until: number }>();
 
   constructor(env: Environment) {
     const rs256 = Boolean(env.JWT_PUBLIC_KEY);
@@ -25,6 +28,17 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<AuthUser> {
+    // A reader sends the same token with every request: its signature is checked once, and it is
+    // believed again until its exp (nothing else about a verified token can change).
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.until) return known.user;
+    const { user, expiresAt } = this.verifyNow(token);
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, { user: Object.freeze(user), until: expiresAt ?? Infinity });
+    return user;
+  }
+
+  private verifyNow(token: string): { user: AuthUser; expiresAt?: number } {
     let claims: Record<string, unknown>;
     try {
       const payload = jwt.verify(token, this.key, this.options);
@@ -33,7 +47,9 @@ export class TokenVerifier {
     } catch {
       throw AppError.unauthenticated('The bearer token is not valid');
     }
-    return this.toUser(claims);
+    const user = this.toUser(claims);
+    // (A token that is not yet valid, nbf, was refused: it is not cached before it becomes valid.)
+    return { user, expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined };
   }
 
   private toUser(claims: Record<string, unknown>): AuthUser {

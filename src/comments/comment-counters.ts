@@ -49,7 +49,7 @@ export interface CountedComment {
  * The article's counters moved by one comment's change of state, as the terms of an
  * `UPDATE articles SET`, their values numbered from `$first`; empty when nothing moves.
  */
-export function articleCountSets(
+function articleCountSets(
   before: CountedState | null,
   after: CountedState | null,
   first: number,
@@ -64,7 +64,7 @@ export function articleCountSets(
 
 /**
  * Moves the article's counts, and the reply counts up the comment's ancestors, by one comment's
- * change of state. Called in the transaction that makes the change, after the article row was
+ * change of state (a new comment's are moved by post_comments(), in SQL, by the same rules). Called in the transaction that makes the change, after the article row was
  * locked (which also serializes the ancestors' updates).
  */
 export async function applyCountChange(
@@ -78,8 +78,8 @@ export async function applyCountChange(
   await applyReplyCountChange(manager, comment, before, after);
 }
 
-/** The reply counts up the comment's ancestors alone, for a change whose article counts moved already. */
-export async function applyReplyCountChange(
+/** The reply counts up the comment's ancestors. */
+async function applyReplyCountChange(
   manager: EntityManager,
   comment: CountedComment,
   before: CountedState | null,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
 import { ModerationRules } from '../rules/moderation-rules';
+import { CommentPoster } from './comment-poster';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';
 import { ThreadCache } from './thread-cache';
@@ -8,7 +9,7 @@ import { ThreadCache } from './thread-cache';
 @Module({
   imports: [ArticlesModule],
   controllers: [CommentsController],
-  providers: [CommentsService, ModerationRules, ThreadCache],
+  providers: [CommentsService, CommentPoster, ModerationRules, ThreadCache],
   exports: [CommentsService],
 })
 export class CommentsModule {}

@@ -15,41 +15,22 @@ import { ModerationRules, RuleDecision, RuleFacts } from '../rules/moderation-ru
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
-import {
-  applyCountChange,
-  applyReplyCountChange,
-  articleCountSets,
-  CountedComment,
-  CountedState,
-} from './comment-counters';
+import { applyCountChange, CountedComment, CountedState } from './comment-counters';
 import { CommentStatus } from './comment.entity';
 import { recordCommentChange } from './comment-events';
+import { CommentPoster, CreatedComment } from './comment-poster';
 import { CommentRevision } from './comment-revision.entity';
-import {
-  COMMENT_COLUMNS,
-  CommentRow,
-  CommentView,
-  canSee,
-  OWN_COLUMNS,
-  ThreadPage,
-  toCommentView,
-} from './comment.view';
+import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
 import { matchesEtag, ThreadCache } from './thread-cache';
 
 export const REPLY_PREVIEW_COUNT = 3;
-const REPEAT_WINDOW_SECONDS = 300;
 const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
 
 /** A page as JSON and its ETag; no JSON when the client's copy (If-None-Match) is current. */
 export interface CachedJson {
   etag: string;
   json?: string;
-}
-
-export interface CreatedComment {
-  status: number;
-  body: CommentView;
 }
 
 export const countedComment = (row: Pick<CommentRow, 'article_id' | 'parent_id' | 'reply_count'>): CountedComment => ({
@@ -80,6 +61,7 @@ export class CommentsService {
     private readonly log: ModerationLog,
     private readonly cache: ThreadCache,
     private readonly events: ThreadEvents,
+    private readonly poster: CommentPoster,
   ) {}
 
   /**
@@ -202,6 +184,11 @@ export class CommentsService {
     return articleId;
   }
 
+  /** The comment's article when this instance knows it already (no query). */
+  knownArticleOf(commentId: string): string | undefined {
+    return this.articleOfComment.get(commentId);
+  }
+
   /** Pages are cached as the JSON they are sent as: a hit costs neither a query nor a serialization. */
   private async cachedPage(
     key: string,
@@ -224,75 +211,14 @@ export class CommentsService {
     return toCommentView(row, viewer);
   }
 
-  /**
-   * Posts a comment. The article row is locked before its state is read, so a close that has
-   * committed is always seen, and no comment is accepted after it.
-   */
-  async create(
+  /** Posts a comment (CommentPoster: one statement per post, or per batch of posts to one article). */
+  create(
     articleId: string,
     input: { body: string; parentId?: string },
     author: AuthUser,
     idempotencyKey?: string,
   ): Promise<CreatedComment> {
-    return this.transactions.run(
-      async (manager) => {
-        const user = await this.users.see(manager, author);
-        if (idempotencyKey !== undefined) {
-          const replay = await this.claimIdempotencyKey(manager, author.id, idempotencyKey);
-          if (replay) return replay;
-        }
-        this.users.assertNotBanned(user);
-        const { article, settings } = await this.articles.lock(manager, articleId);
-        this.assertOpen(article, settings);
-        const body = this.cleanBody(input.body, settings);
-        if (input.parentId) await this.assertCanReplyTo(manager, input.parentId, articleId);
-        const decision = await this.decide(manager, {
-          author,
-          authorOnPremod: user.premod,
-          article,
-          body,
-          settings,
-          openReportCount: 0,
-        });
-        // The same text from the same author within a few minutes is refused. The author's posts
-        // are serialized on their users row (locked by UsersService.see): two racing copies cannot
-        // both pass. The article's counts move in the same statement, one round trip less.
-        const state: CountedState = { status: decision.status, deleted: false, reported: false };
-        const counts = articleCountSets(null, state, 7);
-        const {
-          rows: [inserted],
-        } = await sql<Omit<CommentRow, 'author_name'>>(
-          manager,
-          `WITH inserted AS (
-             INSERT INTO comments (article_id, parent_id, author_id, body, status, moderation_reasons)
-             SELECT $1, $2, $3, $4, $5, $6
-             WHERE NOT EXISTS (SELECT 1 FROM comments WHERE author_id = $3 AND body = $4
-                                 AND created_at > now() - make_interval(secs => ${REPEAT_WINDOW_SECONDS}))
-             RETURNING ${OWN_COLUMNS}),
-           counted AS (UPDATE articles SET ${counts.sets} WHERE id = $1 AND EXISTS (SELECT 1 FROM inserted))
-           SELECT * FROM inserted`,
-          [articleId, input.parentId ?? null, author.id, body, decision.status, decision.reasons, ...counts.values],
-        );
-        if (!inserted) throw AppError.conflict('You posted this same comment a moment ago');
-        const counted = { articleId, parentId: input.parentId ?? null, replyCount: 0 };
-        await applyReplyCountChange(manager, counted, null, state);
-        if (decision.status === 'pending' || decision.status === 'rejected') {
-          await this.recordSystemDecision(manager, { id: inserted.id, articleId }, null, decision);
-        }
-        const row: CommentRow = { ...inserted, author_name: user.name };
-        await recordCommentChange(this.events, manager, article.threadVersion, null, row);
-        const result = { status: 201, body: toCommentView(row, author) };
-        if (idempotencyKey !== undefined) {
-          await sql(
-            manager,
-            `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE user_id = $1 AND key = $2`,
-            [author.id, idempotencyKey, result.status, JSON.stringify(result.body)],
-          );
-        }
-        return result;
-      },
-      { article: articleId },
-    );
+    return this.poster.post(articleId, input, author, idempotencyKey);
   }
 
   /** The author edits inside the edit window; the earlier body is kept and the comment is moderated again. */
@@ -498,47 +424,6 @@ export class CommentsService {
       ]);
     }
     return body;
-  }
-
-  private async assertCanReplyTo(manager: EntityManager, parentId: string, articleId: string): Promise<void> {
-    const {
-      rows: [parent],
-    } = await sql<Pick<CommentRow, 'article_id' | 'status' | 'deleted_at'>>(
-      manager,
-      `SELECT article_id, status, deleted_at FROM comments WHERE id = $1 FOR SHARE`,
-      [parentId],
-    );
-    if (!parent || parent.article_id !== articleId) throw AppError.notFound('The parent comment');
-    if (parent.deleted_at || (parent.status !== 'published' && parent.status !== 'approved')) {
-      throw AppError.conflict('Replies can only be made to visible comments');
-    }
-  }
-
-  /**
-   * Takes the key for this request, or replays the first response. A concurrent retry waits on the
-   * key's row until the first request commits (or rolls back, freeing the key).
-   */
-  private async claimIdempotencyKey(
-    manager: EntityManager,
-    userId: string,
-    key: string,
-  ): Promise<CreatedComment | null> {
-    const { rows: claimed } = await sql(
-      manager,
-      `INSERT INTO idempotency_keys (user_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING key`,
-      [userId, key],
-    );
-    if (claimed.length > 0) return null;
-    const {
-      rows: [stored],
-    } = await sql<{ response_status: number | null; response_body: CommentView }>(
-      manager,
-      `SELECT response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [userId, key],
-    );
-    if (!stored?.response_status)
-      throw AppError.conflict('A request with this Idempotency-Key is still being processed');
-    return { status: stored.response_status, body: stored.response_body };
   }
 }
 

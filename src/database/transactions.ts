@@ -20,14 +20,27 @@ export class Transactions {
     return this.retrying(work);
   }
 
-  private async retrying<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(work);
-      } catch (error) {
-        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-      }
+  /**
+   * A unit of work that is one statement (a function of the migrations, which is its own
+   * transaction): no BEGIN and COMMIT round trips; retried and queued as run() does.
+   */
+  async statement<T>(work: () => Promise<T>, options: { article?: string } = {}): Promise<T> {
+    if (options.article) return this.articleWriters.run(options.article, () => retrying(work));
+    return retrying(work);
+  }
+
+  private retrying<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return retrying(() => this.dataSource.transaction(work));
+  }
+}
+
+async function retrying<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }
 }

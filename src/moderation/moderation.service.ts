@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
-import { applyCountChange } from '../comments/comment-counters';
 import { CommentStatus } from '../comments/comment.entity';
-import { COMMENT_COLUMNS, CommentRow, CommentView, OWN_COLUMNS, toCommentView } from '../comments/comment.view';
-import { CommentsService, countedComment, countedState } from '../comments/comments.service';
+import { COMMENT_COLUMNS, CommentRow, CommentView, toCommentView } from '../comments/comment.view';
+import { CommentsService } from '../comments/comments.service';
 import { decodeCursor, PageQueryDto, toPage } from '../common/pagination';
 import { escapeLike } from '../common/text';
 import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
-import { recordCommentChange } from '../comments/comment-events';
-import { ThreadEvents } from '../live/thread-events.service';
 import { ReportsService } from '../reports/reports.service';
 import { User } from '../users/user.entity';
+import { RenamedAuthors } from '../users/renamed-authors';
 import { isBanned, UsersService } from '../users/users.service';
 import {
   BanDto,
@@ -47,6 +45,16 @@ const QUEUE_FILTER: Record<QueueName, string> = {
 };
 
 export type Decision = 'approve' | 'reject' | 'restore';
+type StoredRow = Omit<CommentRow, 'created_at' | 'edited_at' | 'deleted_at'> & {
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+};
+type DecideResult = { renamed: boolean } & (
+  | { outcome: 'decided' | 'unchanged'; row: StoredRow }
+  | { outcome: 'not_found' }
+  | { outcome: 'conflict'; status: CommentStatus }
+);
 const STATUS_OF: Record<Exclude<Decision, 'restore'>, CommentStatus> = { approve: 'approved', reject: 'rejected' };
 
 @Injectable()
@@ -58,7 +66,7 @@ export class ModerationService {
     private readonly reports: ReportsService,
     private readonly users: UsersService,
     private readonly log: ModerationLog,
-    private readonly events: ThreadEvents,
+    private readonly renamedAuthors: RenamedAuthors,
   ) {}
 
   /** A queue, oldest first, across all articles or one. */
@@ -163,6 +171,7 @@ export class ModerationService {
     return this.change(id, 'restore', dto.status, dto, moderator);
   }
 
+  /** One round trip: decide_comment() (its migration) is the unit of work. */
   private async change(
     id: string,
     decision: Decision,
@@ -170,45 +179,42 @@ export class ModerationService {
     dto: DecisionDto,
     moderator: AuthUser,
   ): Promise<CommentView> {
-    const articleId = await this.comments.articleOf(id);
-    return this.transactions.run(
-      async (manager) => {
-        await this.users.see(manager, moderator);
-        const { row, article } = await this.comments.lockComment(manager, id, articleId);
-        if (row.deleted_at) throw AppError.notFound('The comment');
-        if (dto.expectedStatus && dto.expectedStatus !== row.status) {
-          throw AppError.conflict(`The comment is ${row.status}, not ${dto.expectedStatus}`);
-        }
-        if (row.status === toStatus && row.open_report_count === 0) return toCommentView(row, moderator);
-        const resolved = row.open_report_count > 0 ? await this.reports.resolveAll(manager, id, moderator) : 0;
-        const {
-          rows: [updated],
-        } = await sql<Omit<CommentRow, 'author_name'>>(
-          manager,
-          `UPDATE comments SET status = $2, open_report_count = 0 WHERE id = $1 RETURNING ${OWN_COLUMNS}`,
-          [id, toStatus],
-        );
-        await applyCountChange(manager, countedComment(row), countedState(row), {
-          status: toStatus,
-          deleted: false,
-          reported: false,
-        });
-        await this.log.record(manager, {
-          action: decision,
-          actor: moderator,
-          targetType: 'comment',
-          targetId: id,
-          articleId: row.article_id,
-          fromStatus: row.status,
-          toStatus,
-          reason:
-            [dto.reason, resolved > 0 ? `resolved ${resolved} report(s)` : null].filter(Boolean).join('; ') || null,
-        });
-        const after: CommentRow = { ...updated, author_name: row.author_name };
-        await recordCommentChange(this.events, manager, article.threadVersion, row, after);
-        return toCommentView(after, moderator);
-      },
+    // Writers of an article it knows queue on this instance; otherwise the statement finds the article.
+    const articleId = this.comments.knownArticleOf(id);
+    const {
+      rows: [{ result }],
+    } = await this.transactions.statement(
+      () =>
+        sql<{ result: DecideResult }>(
+          this.dataSource,
+          `SELECT decide_comment($1, $2, $3, $4, $5, $6, $7, $8) AS result`,
+          [
+            id,
+            articleId ?? null,
+            decision,
+            toStatus,
+            dto.expectedStatus ?? null,
+            moderator.id,
+            moderator.name,
+            dto.reason ?? null,
+          ],
+        ),
       { article: articleId },
+    );
+    if (result.renamed) void this.renamedAuthors.renewThreads([moderator.id]);
+    if (result.outcome === 'not_found') throw AppError.notFound('The comment');
+    if (result.outcome === 'conflict') {
+      throw AppError.conflict(`The comment is ${result.status}, not ${dto.expectedStatus}`);
+    }
+    const row = result.row;
+    return toCommentView(
+      {
+        ...row,
+        created_at: new Date(row.created_at),
+        edited_at: row.edited_at === null ? null : new Date(row.edited_at),
+        deleted_at: row.deleted_at === null ? null : new Date(row.deleted_at),
+      },
+      moderator,
     );
   }
 

@@ -4,7 +4,7 @@ import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { CommentStatus } from '../comments/comment.entity';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
-import { WordMatcher } from './word-matcher';
+import { normalizeWords, WordMatcher } from './word-matcher';
 
 export interface RuleFacts {
   author: AuthUser;
@@ -38,11 +38,12 @@ export class ModerationRules {
     const { settings } = facts;
     const { banned, suspect } = this.matchersFor(settings);
 
-    const bannedFound = banned.find(facts.body);
+    const words = normalizeWords(facts.body);
+    const bannedFound = banned.findIn(words);
     if (bannedFound.length > 0) return { status: 'rejected', reasons: [`banned words: ${bannedFound.join(', ')}`] };
 
     const reasons: string[] = [];
-    const suspectFound = suspect.find(facts.body);
+    const suspectFound = suspect.findIn(words);
     if (suspectFound.length > 0) reasons.push(`suspect words: ${suspectFound.join(', ')}`);
     const links = this.linkify.match(facts.body)?.length ?? 0;
     if (links > settings.maxLinks) reasons.push(`${links} links (at most ${settings.maxLinks} go up unseen)`);

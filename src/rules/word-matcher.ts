@@ -13,7 +13,7 @@ const CHARACTER_MAPS = [
 ].map((container) => (container as SimpleTransformerContainer).transform);
 
 /** A word as runs of one letter: "fooo" is f×1, o×3. */
-interface Runs {
+export interface Runs {
   letters: string;
   counts: number[];
 }
@@ -31,16 +31,26 @@ function toRuns(token: string): Runs {
   return { letters, counts };
 }
 
-function mapCharacters(text: string): string {
-  let out = '';
-  for (const char of text) {
+/** Each character's mapping, worked out once: the tables are walked per character otherwise. */
+const MAPPED = new Map<string, string>();
+
+function mapCharacter(char: string): string {
+  let mapped = MAPPED.get(char);
+  if (mapped === undefined) {
     let code: number | undefined = char.codePointAt(0)!;
     for (const map of CHARACTER_MAPS) {
       code = map(code);
       if (code === undefined) break;
     }
-    if (code !== undefined) out += String.fromCodePoint(code);
+    mapped = code === undefined ? '' : String.fromCodePoint(code);
+    if (MAPPED.size < 65_536) MAPPED.set(char, mapped);
   }
+  return mapped;
+}
+
+function mapCharacters(text: string): string {
+  let out = '';
+  for (const char of text) out += mapCharacter(char);
   return out;
 }
 
@@ -92,7 +102,12 @@ export class WordMatcher {
   /** The listed terms found in text, each once, in list order of first appearance in the text. */
   find(text: string): string[] {
     if (this.byFirstWord.size === 0) return [];
-    const words = normalizeWords(text);
+    return this.findIn(normalizeWords(text));
+  }
+
+  /** find() on text already split by normalizeWords (one split for several lists). */
+  findIn(words: Runs[]): string[] {
+    if (this.byFirstWord.size === 0) return [];
     const found = new Set<string>();
     words.forEach((word, i) => {
       for (const candidate of this.byFirstWord.get(word.letters) ?? []) {

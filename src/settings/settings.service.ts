@@ -46,6 +46,14 @@ export class SettingsService {
     return this.cache.value;
   }
 
+  /** The settings, read again unless the cached copy is already newer than `version`. */
+  async newerThan(version: number): Promise<ModerationSettings> {
+    const cached = await this.cached();
+    if (cached.version > version) return cached;
+    this.cache = undefined;
+    return this.cached();
+  }
+
   async update(patch: UpdateSettingsDto, actor: AuthUser): Promise<ModerationSettings> {
     return this.transactions.run(async (manager) => {
       const settings = await manager.findOneOrFail(ModerationSettings, {

@@ -3,5 +3,5 @@ import { RenamedAuthors } from './renamed-authors';
 import { UsersService } from './users.service';
 
 @Global()
-@Module({ providers: [UsersService, RenamedAuthors], exports: [UsersService] })
+@Module({ providers: [UsersService, RenamedAuthors], exports: [UsersService, RenamedAuthors] })
 export class UsersModule {}

@@ -1,0 +1,253 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ModerationMode } from '../articles/article.entity';
+import { AuthUser, isModerator } from '../auth/access.decorator';
+import { isRetryable, isUnavailable } from '../database/pg-errors';
+import { sql } from '../database/sql';
+import { AppError } from '../errors/app-error';
+import { ModerationRules } from '../rules/moderation-rules';
+import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { SettingsService } from '../settings/settings.service';
+import { RenamedAuthors } from '../users/renamed-authors';
+import { UsersService } from '../users/users.service';
+import { CommentView, toCommentView } from './comment.view';
+
+/** Batches of one article that may hold a connection at once on this instance (one commits, one waits). */
+const BATCHES_PER_ARTICLE = 2;
+const MAX_BATCH = 64;
+const MAX_ATTEMPTS = 5;
+
+export interface CreatedComment {
+  status: number;
+  body: CommentView;
+}
+
+/** One post as post_comments() takes it (see its migration). */
+interface PostInput {
+  id: string;
+  author: string;
+  name: string | null;
+  body: string;
+  parent: string | null;
+  status: string;
+  reasons: string[];
+  final: boolean;
+  settingsVersion: number;
+  premod: boolean;
+  approved: number;
+  mode: ModerationMode;
+  key: string | null;
+  view: CommentView;
+  action: string | null;
+  reason: string | null;
+}
+
+type Outcome =
+  | { outcome: 'created'; createdAt: string; name: string | null; renamed: boolean }
+  | { outcome: 'replay'; status: number; body: CommentView }
+  | { outcome: 'stale'; premod: boolean; approved: number; mode: ModerationMode }
+  | { outcome: 'closed'; message: string }
+  | { outcome: 'banned'; until: string | null }
+  | { outcome: 'processing' | 'settings' | 'no_article' | 'no_parent' | 'parent_hidden' | 'repeat' };
+
+interface Queued {
+  post: PostInput;
+  resolve: (outcome: Outcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Posting: the rules run here, on the cached settings and on what this instance last learnt of the
+ * author and the article; the whole unit of work is one statement, post_comments(), which checks
+ * those assumptions under the locks and writes nothing for a post whose assumptions changed (the
+ * post is then decided again). Posts to one article that arrive while its earlier ones are being
+ * written go together in the next statement: one lock, one version bump, one NOTIFY for them all
+ * (group commit), which is what lets a live blog take more posts a second than one article row
+ * lock could pass one transaction at a time.
+ */
+@Injectable()
+export class CommentPoster {
+  private readonly queues = new Map<string, { running: number; waiting: Queued[] }>();
+  private readonly authorFacts = new Map<string, { premod: boolean; approved: number }>();
+  private readonly articleModes = new Map<string, ModerationMode>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: SettingsService,
+    private readonly rules: ModerationRules,
+    private readonly users: UsersService,
+    private readonly renamedAuthors: RenamedAuthors,
+  ) {}
+
+  async post(
+    articleId: string,
+    input: { body: string; parentId?: string },
+    author: AuthUser,
+    idempotencyKey?: string,
+  ): Promise<CreatedComment> {
+    let settings = await this.settings.cached();
+    for (let attempt = 1; ; attempt++) {
+      const body = cleanBody(input.body, settings);
+      const facts = this.authorFacts.get(author.id) ?? { premod: false, approved: settings.premodNewCommenters };
+      const mode = this.articleModes.get(articleId) ?? settings.defaultModerationMode;
+      const decision = this.rules.decide({
+        author,
+        authorOnPremod: facts.premod,
+        authorApprovedCount: Math.min(facts.approved, settings.premodNewCommenters),
+        openReportCount: 0,
+        moderationMode: mode,
+        body,
+        settings,
+      });
+      const view = toCommentView(
+        {
+          id: randomUUID(),
+          article_id: articleId,
+          parent_id: input.parentId ?? null,
+          author_id: author.id,
+          author_name: null,
+          body,
+          status: decision.status,
+          moderation_reasons: decision.reasons,
+          reply_count: 0,
+          open_report_count: 0,
+          created_at: new Date(0),
+          edited_at: null,
+          deleted_at: null,
+        },
+        author,
+      );
+      const held = decision.status === 'pending' || decision.status === 'rejected';
+      const outcome = await this.enqueue(articleId, {
+        id: view.id,
+        author: author.id,
+        name: author.name,
+        body,
+        parent: view.parentId,
+        status: decision.status,
+        reasons: decision.reasons,
+        final: isModerator(author) || decision.status === 'rejected',
+        settingsVersion: settings.version,
+        premod: facts.premod,
+        approved: Math.min(facts.approved, settings.premodNewCommenters),
+        mode,
+        key: idempotencyKey ?? null,
+        view,
+        action: held ? (decision.status === 'pending' ? 'hold' : 'reject') : null,
+        reason: held ? decision.reasons.join('; ') || null : null,
+      });
+      switch (outcome.outcome) {
+        case 'created':
+          if (outcome.renamed) void this.renamedAuthors.renewThreads([author.id]);
+          return {
+            status: 201,
+            body: { ...view, author: { id: author.id, name: outcome.name }, createdAt: new Date(outcome.createdAt) },
+          };
+        case 'replay':
+          return { status: outcome.status, body: outcome.body };
+        case 'processing':
+          throw AppError.conflict('A request with this Idempotency-Key is still being processed');
+        case 'no_article':
+          throw AppError.notFound('The article');
+        case 'closed':
+          throw new AppError(409, 'ARTICLE_CLOSED', outcome.message);
+        case 'banned':
+          this.users.assertNotBanned({
+            banned_at: new Date(0),
+            ban_until: outcome.until ? new Date(outcome.until) : null,
+          });
+          throw new AppError(403, 'USER_BANNED', 'You are banned from commenting');
+        case 'no_parent':
+          throw AppError.notFound('The parent comment');
+        case 'parent_hidden':
+          throw AppError.conflict('Replies can only be made to visible comments');
+        case 'repeat':
+          throw AppError.conflict('You posted this same comment a moment ago');
+        case 'settings':
+          settings = await this.settings.newerThan(settings.version);
+          break;
+        case 'stale':
+          this.learn(author.id, articleId, outcome);
+          break;
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new AppError(503, 'UNAVAILABLE', 'The settings are changing: try again');
+    }
+  }
+
+  private learn(userId: string, articleId: string, facts: { premod: boolean; approved: number; mode: ModerationMode }) {
+    if (this.authorFacts.size >= 100_000) this.authorFacts.clear();
+    if (this.articleModes.size >= 100_000) this.articleModes.clear();
+    this.authorFacts.set(userId, { premod: facts.premod, approved: facts.approved });
+    this.articleModes.set(articleId, facts.mode);
+  }
+
+  /** The post joins the next statement of its article that is not yet sent. */
+  private enqueue(articleId: string, post: PostInput): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      let queue = this.queues.get(articleId);
+      if (!queue) {
+        queue = { running: 0, waiting: [] };
+        this.queues.set(articleId, queue);
+      }
+      queue.waiting.push({ post, resolve, reject });
+      if (queue.running < BATCHES_PER_ARTICLE) this.flush(articleId, queue);
+    });
+  }
+
+  private flush(articleId: string, queue: { running: number; waiting: Queued[] }): void {
+    // A retry with an Idempotency-Key already in this batch waits for the next one, and replays.
+    const batch: Queued[] = [];
+    const keys = new Set<string>();
+    queue.waiting = queue.waiting.filter((q) => {
+      const key = q.post.key === null ? null : `${q.post.author}\n${q.post.key}`;
+      if (batch.length >= MAX_BATCH || (key !== null && keys.has(key))) return true;
+      if (key !== null) keys.add(key);
+      batch.push(q);
+      return false;
+    });
+    queue.running++;
+    void this.send(articleId, batch).finally(() => {
+      queue.running--;
+      if (queue.waiting.length > 0) this.flush(articleId, queue);
+      else if (queue.running === 0) this.queues.delete(articleId);
+    });
+  }
+
+  private async send(articleId: string, batch: Queued[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const {
+          rows: [{ outcomes }],
+        } = await sql<{ outcomes: Outcome[] }>(this.dataSource, `SELECT post_comments($1, $2::jsonb) AS outcomes`, [
+          articleId,
+          JSON.stringify(batch.map((q) => q.post)),
+        ]);
+        batch.forEach((q, i) => q.resolve(outcomes[i]));
+        return;
+      } catch (error) {
+        if (isRetryable(error) && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        } else if (batch.length > 1 && !isUnavailable(error)) {
+          // What failed one post of the batch must not fail the others: each goes again alone.
+          for (const q of batch) await this.send(articleId, [q]);
+          return;
+        } else {
+          for (const q of batch) q.reject(error);
+          return;
+        }
+      }
+    }
+  }
+}
+
+function cleanBody(raw: string, settings: ModerationSettings): string {
+  const body = raw.trim();
+  const length = [...body].length; // characters, as PostgreSQL's char_length counts them
+  if (length === 0 || length > settings.maxCommentLength) {
+    throw AppError.validation(`body must be 1 to ${settings.maxCommentLength} characters after trimming`, [
+      { field: 'body', messages: [`must be 1 to ${settings.maxCommentLength} characters`] },
+    ]);
+  }
+  return body;
+}
