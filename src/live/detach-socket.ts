@@ -20,12 +20,17 @@ export function detachSocket(req: IncomingMessage, res: ServerResponse, socket: 
   const parser = (socket as Socket & { parser?: unknown }).parser;
   res.detachSocket(socket);
   for (const event of HTTP_SOCKET_EVENTS) socket.removeAllListeners(event);
-  if (parser) freeParser(parser, req, socket);
   socket.setTimeout(0);
   socket.on('error', () => socket.destroy());
   // Read (and drop) whatever the client sends, so that its going away is seen at once.
   socket.on('end', () => socket.destroy());
-  socket.resume();
+  // The parser may still be inside its execute() (a handler can finish within the microtasks that
+  // run between its callbacks): freed there, it would stay in the server's list of connections with
+  // no socket, and the server's close() would throw on it. Freed once that call has returned.
+  setImmediate(() => {
+    if (parser) freeParser(parser, req, socket);
+    socket.resume();
+  });
   // For everything that waits for the HTTP exchange to end (request logs, the drain's bookkeeping).
   res.emit('close');
   req.emit('close');
