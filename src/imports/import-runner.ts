@@ -119,22 +119,37 @@ export async function runImport(dataSource: DataSource, input: Readable, options
       await progress.report();
     }
   };
-  /** Feeds the file to a format's reader, writing what it buffered whenever a batch is full. */
+  /**
+   * Feeds the file to a format's reader, writing what it buffered whenever a batch is full. A
+   * batch is written while the next one is read (PostgreSQL and the parser each have a core to
+   * work on), never more than one at a time, so batches still go in in order.
+   */
   const read = async (writer: BatchWriter) => {
     const decoder = new StringDecoder('utf8');
-    for await (const chunk of input) {
-      const bytes = chunk as Buffer;
-      state.bytesRead += bytes.length;
-      writer.write(decoder.write(bytes));
-      if (writer.pending >= batchSize) {
-        await units((m) => writer.flush(m));
-        options.signal?.throwIfAborted();
-        await progress.report();
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      options.signal?.throwIfAborted();
+      await progress.report();
+      writing = units((m) => writer.flush(m));
+      // Awaited at the next flush or at the end; until then, not an unhandled rejection.
+      writing.catch(() => undefined);
+    };
+    try {
+      for await (const chunk of input) {
+        const bytes = chunk as Buffer;
+        state.bytesRead += bytes.length;
+        writer.write(decoder.write(bytes));
+        if (writer.pending >= batchSize) await flush();
       }
+      writer.write(decoder.end());
+      writer.end();
+      await flush();
+      await writing;
+    } finally {
+      // A file found malformed waits for the batch in flight, so that what follows sees it written.
+      await writing.catch(() => undefined);
     }
-    writer.write(decoder.end());
-    writer.end();
-    await units((m) => writer.flush(m));
     options.signal?.throwIfAborted();
     phaseEnds('reading');
     state.status = 'importing';
@@ -490,19 +505,21 @@ class ImportWriter {
       );
     });
     await this.units(async (m) => {
-      await sql(
+      // One pass over the staged comments: their article, and whether an earlier run imported them.
+      const {
+        rows: [already],
+      } = await sql<{ n: number }>(
         m,
-        `UPDATE import_staged_comments c SET article_id = t.article_id FROM import_staged_threads t
-         WHERE c.job_id = $1 AND t.job_id = $1 AND t.source_id = c.thread_source_id AND t.article_id IS NOT NULL`,
-        [this.jobId],
-      );
-      const already = await sql(
-        m,
-        `UPDATE import_staged_comments c SET done = true FROM comments x
-         WHERE c.job_id = $1 AND x.source = $2 AND x.source_id = c.source_id`,
+        `WITH placed AS (
+           UPDATE import_staged_comments c
+           SET article_id = (SELECT t.article_id FROM import_staged_threads t WHERE t.job_id = $1 AND t.source_id = c.thread_source_id),
+               done = EXISTS (SELECT 1 FROM comments x WHERE x.source = $2 AND x.source_id = c.source_id)
+           WHERE c.job_id = $1
+           RETURNING c.done)
+         SELECT count(*) FILTER (WHERE done)::int AS n FROM placed`,
         [this.jobId, this.source],
       );
-      counts.comments.alreadyImported = already.rowCount;
+      counts.comments.alreadyImported = already.n;
       // A deleted comment stays, as a tombstone, while something under it is imported.
       for (;;) {
         const kept = await sql(
@@ -529,8 +546,9 @@ class ImportWriter {
       const users = await sql(
         m,
         `INSERT INTO users (id, name)
-         SELECT DISTINCT ON (author_id) author_id, author_name FROM import_staged_comments
-         WHERE job_id = $1 AND NOT done ORDER BY author_id, seq DESC
+         SELECT DISTINCT ON (author_id) author_id, author_name FROM import_staged_comments c
+         WHERE job_id = $1 AND NOT done AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.author_id)
+         ORDER BY author_id, seq DESC
          ON CONFLICT (id) DO NOTHING`,
         [this.jobId],
       );
