@@ -401,8 +401,14 @@ class Staging implements ImportSink {
       );
     }
     if (comments.length > 0) {
-      const rowCount = await copyComments(manager, this.jobId, comments, this.seq);
+      const { staged: rowCount, already } = await copyComments(
+        manager,
+        { jobId: this.jobId, source: this.options.format, dryRun: this.options.dryRun ?? false },
+        comments,
+        this.seq,
+      );
       this.seq += comments.length;
+      this.state.counts.comments.alreadyImported += already;
       const duplicates = comments.length - rowCount;
       if (duplicates > 0) {
         this.state.counts.comments.skipped.duplicate += duplicates;
@@ -423,18 +429,32 @@ const copyValue = (v: string | number | boolean | null): string =>
         ? v.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c])
         : v;
 
+/** The connections that have the session table COPY writes into (it lasts as long as they do). */
+const withCopyTable = new WeakSet<PoolClient>();
+
 /**
  * Stages a batch of comments by COPY (the fastest way in: no parameters to build or parse), into
  * a table of the session, then from there into staging, where a comment repeating an id seen
- * earlier in the file is left out (COPY itself cannot leave rows out). Returns the rows staged.
+ * earlier in the file is left out (COPY itself cannot leave rows out). Each comment is staged
+ * with its article when its thread's URL has one already, and marked done when an earlier run
+ * imported it: a re-run then rewrites no staged row. Returns the rows staged, and of them those
+ * already imported.
  */
-async function copyComments(manager: EntityManager, jobId: string, comments: SourceComment[], seq: number) {
+async function copyComments(
+  manager: EntityManager,
+  staging: { jobId: string; source: ImportFormat; dryRun: boolean },
+  comments: SourceComment[],
+  seq: number,
+): Promise<{ staged: number; already: number }> {
   const client = (await (manager.queryRunner as PostgresQueryRunner).connect()) as PoolClient;
-  await client.query(
-    `CREATE TEMP TABLE IF NOT EXISTS import_copied_comments (seq int, source_id text, thread_source_id text,
-       parent_source_id text, author_id text, author_name text, body text, status text, deleted boolean,
-       created_at timestamptz, line int) ON COMMIT DELETE ROWS`,
-  );
+  if (!withCopyTable.has(client)) {
+    await client.query(
+      `CREATE TEMP TABLE IF NOT EXISTS import_copied_comments (seq int, source_id text, thread_source_id text,
+         parent_source_id text, author_id text, author_name text, body text, status text, deleted boolean,
+         created_at timestamptz, line int) ON COMMIT DELETE ROWS`,
+    );
+    withCopyTable.add(client);
+  }
   let text = '';
   for (const c of comments) {
     text += `${++seq}\t${copyValue(c.sourceId)}\t${copyValue(c.threadSourceId)}\t${copyValue(c.parentSourceId)}\t${copyValue(
@@ -442,17 +462,29 @@ async function copyComments(manager: EntityManager, jobId: string, comments: Sou
     )}\t${copyValue(c.authorName)}\t${copyValue(c.body)}\t${c.status}\t${c.deleted}\t${c.createdAt.toISOString()}\t${c.line}\n`;
   }
   await pipeline(Readable.from([text]), client.query(copyFrom(`COPY import_copied_comments FROM STDIN`)));
-  const { rowCount } = await sql(
+  const {
+    rows: [r],
+  } = await sql<{ staged: number; already: number }>(
     manager,
-    `INSERT INTO import_staged_comments (job_id, seq, source_id, thread_source_id, parent_source_id, author_id,
-       author_name, body, status, deleted, created_at, line)
-     SELECT $1, * FROM import_copied_comments ORDER BY seq
-     ON CONFLICT (job_id, source_id) DO NOTHING`,
-    [jobId],
+    `WITH staged AS (
+       INSERT INTO import_staged_comments (job_id, seq, source_id, thread_source_id, parent_source_id, author_id,
+         author_name, body, status, deleted, created_at, line, article_id, done)
+       SELECT $1, k.*, a.id, x.done IS NOT NULL
+       FROM import_copied_comments k
+       -- Looked up row by row through their indexes (LIMIT 1): the session table has no statistics.
+       LEFT JOIN LATERAL (SELECT a.id FROM import_staged_threads t JOIN articles a ON a.url = t.url
+                          WHERE t.job_id = $1 AND t.source_id = k.thread_source_id AND t.skip IS NULL LIMIT 1) a ON true
+       LEFT JOIN LATERAL (SELECT true AS done FROM comments x
+                          WHERE x.source = $2 AND x.source_id = k.source_id LIMIT 1) x ON true
+       ORDER BY k.seq
+       ON CONFLICT (job_id, source_id) DO NOTHING
+       RETURNING done)
+     SELECT count(*)::int AS staged, count(*) FILTER (WHERE done)::int AS already FROM staged`,
+    [staging.jobId, staging.source],
   );
-  // Emptied here too: a dry run is one transaction, never committed.
-  await client.query(`TRUNCATE import_copied_comments`);
-  return rowCount;
+  // A dry run is one transaction, never committed: emptied by hand.
+  if (staging.dryRun) await client.query(`TRUNCATE import_copied_comments`);
+  return r;
 }
 
 function addProblem(state: ImportState, problem: ImportProblem): void {
@@ -505,21 +537,14 @@ class ImportWriter {
       );
     });
     await this.units(async (m) => {
-      // One pass over the staged comments: their article, and whether an earlier run imported them.
-      const {
-        rows: [already],
-      } = await sql<{ n: number }>(
+      // The article of comments staged before it existed (or before their thread).
+      await sql(
         m,
-        `WITH placed AS (
-           UPDATE import_staged_comments c
-           SET article_id = (SELECT t.article_id FROM import_staged_threads t WHERE t.job_id = $1 AND t.source_id = c.thread_source_id),
-               done = EXISTS (SELECT 1 FROM comments x WHERE x.source = $2 AND x.source_id = c.source_id)
-           WHERE c.job_id = $1
-           RETURNING c.done)
-         SELECT count(*) FILTER (WHERE done)::int AS n FROM placed`,
-        [this.jobId, this.source],
+        `UPDATE import_staged_comments c SET article_id = t.article_id FROM import_staged_threads t
+         WHERE c.job_id = $1 AND c.article_id IS NULL AND t.job_id = $1 AND t.source_id = c.thread_source_id
+           AND t.article_id IS NOT NULL`,
+        [this.jobId],
       );
-      counts.comments.alreadyImported = already.n;
       // A deleted comment stays, as a tombstone, while something under it is imported.
       for (;;) {
         const kept = await sql(
