@@ -429,9 +429,6 @@ const copyValue = (v: string | number | boolean | null): string =>
         ? v.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c])
         : v;
 
-/** The connections that have the session table COPY writes into (it lasts as long as they do). */
-const withCopyTable = new WeakSet<PoolClient>();
-
 /**
  * Stages a batch of comments by COPY (the fastest way in: no parameters to build or parse), into
  * a table of the session, then from there into staging, where a comment repeating an id seen
@@ -447,14 +444,12 @@ async function copyComments(
   seq: number,
 ): Promise<{ staged: number; already: number }> {
   const client = (await (manager.queryRunner as PostgresQueryRunner).connect()) as PoolClient;
-  if (!withCopyTable.has(client)) {
-    await client.query(
-      `CREATE TEMP TABLE IF NOT EXISTS import_copied_comments (seq int, source_id text, thread_source_id text,
-         parent_source_id text, author_id text, author_name text, body text, status text, deleted boolean,
-         created_at timestamptz, line int) ON COMMIT DELETE ROWS`,
-    );
-    withCopyTable.add(client);
-  }
+  // Asked every time: a transaction rolled back (a dry run's, a failed batch's) takes the table with it.
+  await client.query(
+    `CREATE TEMP TABLE IF NOT EXISTS import_copied_comments (seq int, source_id text, thread_source_id text,
+       parent_source_id text, author_id text, author_name text, body text, status text, deleted boolean,
+       created_at timestamptz, line int) ON COMMIT DELETE ROWS`,
+  );
   let text = '';
   for (const c of comments) {
     text += `${++seq}\t${copyValue(c.sourceId)}\t${copyValue(c.threadSourceId)}\t${copyValue(c.parentSourceId)}\t${copyValue(
