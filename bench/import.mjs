@@ -121,7 +121,12 @@ async function run(script, args, env) {
   return { seconds, stdout, stderr, peakMb: peakKb / 1024 };
 }
 
-const figure = (stdout, label) => Number(new RegExp(`^${label}\\s+(\\d+)$`, 'm').exec(stdout)?.[1] ?? NaN);
+const figure = (stdout, label) => Number(new RegExp(`^${label}\\s+([\\d.]+)$`, 'm').exec(stdout)?.[1] ?? NaN);
+/** Where an import's time went, from its summary: reading the file, writing comments, recounting. */
+const phases = (stdout) =>
+  ['reading the file', 'writing comments', 'recounting']
+    .map((p) => figure(stdout, `seconds ${p}`).toFixed(1))
+    .join(' / ');
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -160,6 +165,7 @@ async function main() {
         fmtInt(read),
         fmtInt(imported),
         r.seconds.toFixed(1),
+        phases(r.stdout),
         fmtInt(read / r.seconds),
         fmtInt(r.peakMb),
       ]);
@@ -168,7 +174,15 @@ async function main() {
     t = Date.now();
     const e = await run('src/exports/export-cli.js', [exportFile], env);
     const exported = Number(/^Exported (\d+) comments/.exec(e.stderr)?.[1] ?? NaN);
-    rows.push(['export', fmtInt(exported), '', e.seconds.toFixed(1), fmtInt(exported / e.seconds), fmtInt(e.peakMb)]);
+    rows.push([
+      'export',
+      fmtInt(exported),
+      '',
+      e.seconds.toFixed(1),
+      '',
+      fmtInt(exported / e.seconds),
+      fmtInt(e.peakMb),
+    ]);
 
     const db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
@@ -179,7 +193,18 @@ async function main() {
     await db.end();
 
     console.log('');
-    console.log(table(['run', 'comments read', 'imported', 'seconds', 'comments/s', 'peak RSS MB'], rows));
+    console.log(
+      table(
+        ['run', 'comments read', 'imported', 'seconds', 'read / write / recount s', 'comments/s', 'peak RSS MB'],
+        rows,
+      ),
+    );
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')} (${os.cpus().length} cores)`,
+    );
     console.log('');
     const first = results['first import'];
     const second = results['second import (same file)'];

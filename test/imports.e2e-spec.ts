@@ -411,6 +411,20 @@ describe('imports (e2e)', () => {
         expect(await count(t, table)).toBe(0);
     });
 
+    it('imports for real after a dry run on the same pool of connections', async () => {
+      const dataSource = t.app.get(DataSource);
+      const run = (dryRun: boolean) =>
+        runImport(dataSource, createReadStream(fixture('disqus.xml')), {
+          format: 'disqus',
+          fileName: 'disqus.xml',
+          dryRun,
+        });
+      expect((await run(true)).counts.comments.imported).toBe(8);
+      expect((await run(false)).counts.comments.imported).toBe(8);
+      expect(await count(t, 'comments')).toBe(8);
+      await expectCountsRecounted(t);
+    });
+
     it('--skip-spam leaves spam out instead of rejecting it', async () => {
       const { code, stdout } = await runImportCli(t, ['--skip-spam', '--format', 'disqus', fixture('disqus.xml')]);
       expect(code).toBe(0);

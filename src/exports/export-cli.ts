@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { devDatabase } from '../database/dev-database';
 import { runMigrationsLocked } from '../database/migrate';
-import { ExportProgress, exportLines } from './export-stream';
+import { ExportProgress, exportStream } from './export-stream';
 
 const USAGE = `Usage: npm run export -- FILE     (NDJSON; "-" writes to standard output)
   With DATABASE_URL, exports that database; without, the embedded one of npm start.`;
@@ -29,7 +28,7 @@ export async function exportCli(
     await dataSource.initialize();
     await runMigrationsLocked(dataSource);
     const target = file === '-' ? io.out : createWriteStream(file);
-    await pipeline(Readable.from(exportLines(dataSource, progress)), target, { end: file !== '-' });
+    await pipeline(exportStream(dataSource, progress), target, { end: file !== '-' });
     const seconds = (Date.now() - started) / 1000;
     io.err.write(
       `Exported ${progress.comments} comments${file === '-' ? '' : ` to ${file}`} in ${seconds.toFixed(1)} s ` +

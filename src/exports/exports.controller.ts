@@ -1,10 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { Access } from '../auth/access.decorator';
-import { exportLines } from './export-stream';
+import { exportStream } from './export-stream';
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -27,6 +26,6 @@ export class ExportsController {
       .type('application/x-ndjson; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${name}"`)
       .header('Cache-Control', 'no-store')
-      .send(Readable.from(exportLines(this.dataSource)));
+      .send(exportStream(this.dataSource));
   }
 }

@@ -1,4 +1,5 @@
-import { htmlToText } from './html-to-text';
+import fc from 'fast-check';
+import { htmlToText, parseHtmlToText } from './html-to-text';
 
 describe('htmlToText', () => {
   it('makes blank lines of paragraphs and new lines of line breaks', () => {
@@ -38,5 +39,35 @@ describe('htmlToText', () => {
 
   it('makes lines of list items', () => {
     expect(htmlToText('<ul><li>a</li><li>b</li></ul>after')).toBe('a\nb\n\nafter');
+  });
+});
+
+describe('htmlToText without the parser', () => {
+  const pieces = ['<p>', '</p>', '<P>', '&amp;', '&lt;', '&gt;', '&quot;', '&#39;', '&apos;', '&', '&nbsp;', '&#160;'];
+  const text = [' ', '\n', '\t', '\u00a0', 'a', 'Zé', '.', '<br>', '<a href="https://x.example">x</a>', ';'];
+
+  it('gives what the parser gives, for any mix of paragraphs, entities and spaces', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces, ...text), { maxLength: 30 }), (parts) => {
+        const html = parts.join('');
+        expect(htmlToText(html)).toBe(parseHtmlToText(html));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives what the parser gives for well-formed paragraphs', () => {
+    const paragraph = fc
+      .array(fc.constantFrom('&amp;', '&lt;', '&gt;', '&quot;', '&#39;', ' ', '\n', 'word', 'é', '\u00a0'), {
+        maxLength: 12,
+      })
+      .map((p) => `<p>${p.join('')}</p>`);
+    fc.assert(
+      fc.property(fc.array(paragraph, { minLength: 1, maxLength: 6 }), fc.constantFrom('', '\n', ' '), (ps, sep) => {
+        const html = ps.join(sep);
+        expect(htmlToText(html)).toBe(parseHtmlToText(html));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

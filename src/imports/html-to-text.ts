@@ -21,6 +21,37 @@ export interface HtmlToTextOptions {
 export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
   // Most bodies are plain text already: no element, no entity, nothing to parse.
   if (!/[<&]/.test(html)) return normalize(options.keepNewlines ? html : html.replace(/\s+/g, ' '));
+  // Most of the rest are paragraphs of text and common entities (Disqus's): the same text, without the parser.
+  if (!options.keepNewlines && SIMPLE_HTML.test(html) && !OTHER_ENTITY.test(html)) {
+    return html
+      .split(/<\/?p>/i)
+      .map((part) =>
+        part
+          .replace(SIMPLE_ENTITIES, (entity) => ENTITY_TEXT[entity])
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .filter((paragraph) => paragraph !== '')
+      .join('\n\n');
+  }
+  return parseHtmlToText(html, options);
+}
+
+/** Text and `<p>` paragraphs only, the `&` of entities aside. */
+const SIMPLE_HTML = /^\s*(?:[^<]*|(?:<p>[^<]*<\/p>\s*)+)$/i;
+const SIMPLE_ENTITIES = /&(?:amp|lt|gt|quot|#39|apos);/g;
+const OTHER_ENTITY = /&(?!(?:amp|lt|gt|quot|#39|apos);)/;
+const ENTITY_TEXT: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&apos;': "'",
+};
+
+/** htmlToText() through the HTML parser, whatever the body holds. */
+export function parseHtmlToText(html: string, options: HtmlToTextOptions = {}): string {
   let out = '';
   let dropping = 0;
   const links: { href: string | null; start: number }[] = [];

@@ -79,16 +79,17 @@ export async function importCli(argv: string[], io: CliOutput = { out: process.s
     await dataSource.initialize();
     await runMigrationsLocked(dataSource);
     const dryRun = values['dry-run'];
+    const fileName = basename(file);
     const options = { skipSpam: values['skip-spam'], urlPrefix: values['url-prefix'] ?? null };
     const jobId = dryRun
       ? undefined
-      : await createJob(dataSource, format, basename(file), { dryRun, options, actorId: null, bytesTotal: size });
+      : await createJob(dataSource, format, fileName, { dryRun, options, actorId: null, bytesTotal: size });
     bar?.start(size, 0, { phase: 'reading', read: '0.0', total: (size / 1e6).toFixed(1), comments: 0, rate: 0 });
     const state = await runImport(dataSource, createReadStream(file, { highWaterMark: 256 * 1024 }), {
       format,
-      fileName: basename(file),
+      fileName,
       dryRun,
-      skipSpam: values['skip-spam'],
+      skipSpam: options.skipSpam,
       urlPrefix: values['url-prefix'],
       batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
       jobId,

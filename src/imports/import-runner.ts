@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { AuthUser } from '../auth/access.decorator';
 import { recountArticles } from '../comments/recount';
 import { sql } from '../database/sql';
@@ -27,8 +31,11 @@ export const READERS: Partial<Record<ImportFormat, (sink: ImportSink, options: R
 export const IMPORTABLE: ImportFormat[] = [...(Object.keys(READERS) as ImportFormat[]), 'comment-desk'];
 
 const MAX_PROBLEMS = 100;
-/** Articles recounted per transaction: every batch reads the comments table once (no index covers all of an article's comments, tombstones included). */
-const ARTICLES_PER_RECOUNT = 2000;
+/**
+ * Articles recounted per transaction: every batch reads the comments table once (no index covers
+ * all of an article's comments, tombstones included), so batches are large.
+ */
+const ARTICLES_PER_RECOUNT = 10_000;
 
 export interface ImportProblem {
   line?: number;
@@ -102,31 +109,47 @@ export async function runImport(dataSource: DataSource, input: Readable, options
   const units: Units = dryRunner ? (work) => work(dryRunner.manager) : (work) => transactions.run(work);
   /** The articles to recount once the comments are in; also after a failure, for what went in before it. */
   let touched: () => Promise<string[]> = async () => [];
-  const recount = async () => {
+  /** `finishing`: after a failure or a stop, which must not stop it halfway. */
+  const recount = async (finishing = false) => {
     const articleIds = await touched();
     for (let i = 0; i < articleIds.length; i += ARTICLES_PER_RECOUNT) {
       await units((m) => recountArticles(m, articleIds.slice(i, i + ARTICLES_PER_RECOUNT)));
-      options.signal?.throwIfAborted();
+      if (!finishing) options.signal?.throwIfAborted();
       // Also the job's heartbeat: a job silent for ten minutes is taken for one whose process died.
       await progress.report();
     }
   };
-  /** Feeds the file to a format's reader, writing what it buffered whenever a batch is full. */
+  /**
+   * Feeds the file to a format's reader, writing what it buffered whenever a batch is full. A
+   * batch is written while the next one is read (PostgreSQL and the parser each have a core to
+   * work on), never more than one at a time, so batches still go in in order.
+   */
   const read = async (writer: BatchWriter) => {
     const decoder = new StringDecoder('utf8');
-    for await (const chunk of input) {
-      const bytes = chunk as Buffer;
-      state.bytesRead += bytes.length;
-      writer.write(decoder.write(bytes));
-      if (writer.pending >= batchSize) {
-        await units((m) => writer.flush(m));
-        options.signal?.throwIfAborted();
-        await progress.report();
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      options.signal?.throwIfAborted();
+      await progress.report();
+      writing = units((m) => writer.flush(m));
+      // Awaited at the next flush or at the end; until then, not an unhandled rejection.
+      writing.catch(() => undefined);
+    };
+    try {
+      for await (const chunk of input) {
+        const bytes = chunk as Buffer;
+        state.bytesRead += bytes.length;
+        writer.write(decoder.write(bytes));
+        if (writer.pending >= batchSize) await flush();
       }
+      writer.write(decoder.end());
+      writer.end();
+      await flush();
+      await writing;
+    } finally {
+      // A file found malformed waits for the batch in flight, so that what follows sees it written.
+      await writing.catch(() => undefined);
     }
-    writer.write(decoder.end());
-    writer.end();
-    await units((m) => writer.flush(m));
     options.signal?.throwIfAborted();
     phaseEnds('reading');
     state.status = 'importing';
@@ -168,7 +191,10 @@ export async function runImport(dataSource: DataSource, input: Readable, options
       const writer = new ImportWriter(stagingId, options.format, state, units, batchSize);
       await writer.prepare();
       await progress.report();
-      touched = () => writer.affectedArticles();
+      // The articles whose counts this run changed; all of the file's after a run of it that died
+      // before its recount (one stopped, or failing, recounts what it wrote on its way out).
+      touched = async () =>
+        (await diedBeforeItsRecount(dataSource, options)) ? writer.fileArticles : [...writer.changedArticles].sort();
       while (await writer.insertBatch()) {
         options.signal?.throwIfAborted();
         await progress.report();
@@ -196,8 +222,8 @@ export async function runImport(dataSource: DataSource, input: Readable, options
     state.status = 'failed';
     state.error = error instanceof Error ? error.message : String(error);
     if (dryRunner?.isTransactionActive) await dryRunner.rollbackTransaction().catch(() => undefined);
-    // What went in before the failure (comment-desk files are written as they are read) is recounted.
-    if (!options.dryRun && options.format === 'comment-desk') await recount().catch(() => undefined);
+    // What went in before the failure is recounted.
+    if (!options.dryRun) await recount(true).catch(() => undefined);
     await progress.report(true).catch(() => undefined);
     throw error;
   } finally {
@@ -224,12 +250,29 @@ export async function createJob(
   return id;
 }
 
+/** Whether an earlier import of this file died (its process stopped) after the last one that succeeded. */
+async function diedBeforeItsRecount(dataSource: DataSource, options: ImportOptions): Promise<boolean> {
+  const { rows } = await sql<{ died: boolean }>(
+    dataSource,
+    `SELECT EXISTS (
+       SELECT 1 FROM import_jobs j WHERE j.format = $1 AND j.file_name = $2 AND j.error = $3 AND NOT j.dry_run
+         AND j.created_at > COALESCE((SELECT max(s.created_at) FROM import_jobs s
+                                      WHERE s.format = $1 AND s.file_name = $2 AND s.status = 'succeeded' AND NOT s.dry_run),
+                                     '-infinity')) AS died`,
+    [options.format, options.fileName, INTERRUPTED],
+  );
+  return rows[0].died;
+}
+
+const INTERRUPTED = 'interrupted: the process running it stopped';
+
 /** Jobs whose process stopped (no progress for ten minutes) are marked failed and their staging removed. */
 async function clearStaleJobs(dataSource: DataSource): Promise<void> {
   const { rows } = await sql<{ id: string }>(
     dataSource,
-    `UPDATE import_jobs SET status = 'failed', error = 'interrupted: the process running it stopped', finished_at = now()
+    `UPDATE import_jobs SET status = 'failed', error = $1, finished_at = now()
      WHERE status IN ('reading', 'importing') AND updated_at < now() - interval '10 minutes' RETURNING id`,
+    [INTERRUPTED],
   );
   for (const { id } of rows) await removeStaging(dataSource, id);
 }
@@ -358,28 +401,14 @@ class Staging implements ImportSink {
       );
     }
     if (comments.length > 0) {
-      const { rowCount } = await sql(
+      const { staged: rowCount, already } = await copyComments(
         manager,
-        `INSERT INTO import_staged_comments (job_id, seq, source_id, thread_source_id, parent_source_id, author_id,
-           author_name, body, status, deleted, created_at, line)
-         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::boolean[], $11::timestamptz[], $12::int[])
-         ON CONFLICT (job_id, source_id) DO NOTHING`,
-        [
-          this.jobId,
-          comments.map(() => ++this.seq),
-          comments.map((c) => c.sourceId),
-          comments.map((c) => c.threadSourceId),
-          comments.map((c) => c.parentSourceId),
-          comments.map((c) => c.authorId),
-          comments.map((c) => c.authorName),
-          comments.map((c) => c.body),
-          comments.map((c) => c.status),
-          comments.map((c) => c.deleted),
-          comments.map((c) => c.createdAt.toISOString()),
-          comments.map((c) => c.line),
-        ],
+        { jobId: this.jobId, source: this.options.format, dryRun: this.options.dryRun ?? false },
+        comments,
+        this.seq,
       );
+      this.seq += comments.length;
+      this.state.counts.comments.alreadyImported += already;
       const duplicates = comments.length - rowCount;
       if (duplicates > 0) {
         this.state.counts.comments.skipped.duplicate += duplicates;
@@ -389,12 +418,82 @@ class Staging implements ImportSink {
   }
 }
 
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** A value in COPY's text format. */
+const copyValue = (v: string | number | boolean | null): string =>
+  v === null
+    ? '\\N'
+    : typeof v !== 'string'
+      ? String(v)
+      : /[\\\n\r\t]/.test(v)
+        ? v.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c])
+        : v;
+
+/**
+ * Stages a batch of comments by COPY (the fastest way in: no parameters to build or parse), into
+ * a table of the session, then from there into staging, where a comment repeating an id seen
+ * earlier in the file is left out (COPY itself cannot leave rows out). Each comment is staged
+ * with its article when its thread's URL has one already, and marked done when an earlier run
+ * imported it: a re-run then rewrites no staged row. Returns the rows staged, and of them those
+ * already imported.
+ */
+async function copyComments(
+  manager: EntityManager,
+  staging: { jobId: string; source: ImportFormat; dryRun: boolean },
+  comments: SourceComment[],
+  seq: number,
+): Promise<{ staged: number; already: number }> {
+  const client = (await (manager.queryRunner as PostgresQueryRunner).connect()) as PoolClient;
+  // Dropped at the end of the batch's transaction: a pooled connection keeps no table (one kept
+  // ON COMMIT DELETE ROWS made the service's later transactions on it slower).
+  await client.query(
+    `CREATE TEMP TABLE IF NOT EXISTS import_copied_comments (seq int, source_id text, thread_source_id text,
+       parent_source_id text, author_id text, author_name text, body text, status text, deleted boolean,
+       created_at timestamptz, line int) ON COMMIT DROP`,
+  );
+  let text = '';
+  for (const c of comments) {
+    text += `${++seq}\t${copyValue(c.sourceId)}\t${copyValue(c.threadSourceId)}\t${copyValue(c.parentSourceId)}\t${copyValue(
+      c.authorId,
+    )}\t${copyValue(c.authorName)}\t${copyValue(c.body)}\t${c.status}\t${c.deleted}\t${c.createdAt.toISOString()}\t${c.line}\n`;
+  }
+  await pipeline(Readable.from([text]), client.query(copyFrom(`COPY import_copied_comments FROM STDIN`)));
+  const {
+    rows: [r],
+  } = await sql<{ staged: number; already: number }>(
+    manager,
+    `WITH staged AS (
+       INSERT INTO import_staged_comments (job_id, seq, source_id, thread_source_id, parent_source_id, author_id,
+         author_name, body, status, deleted, created_at, line, article_id, done)
+       SELECT $1, k.*, a.id, x.done IS NOT NULL
+       FROM import_copied_comments k
+       -- Looked up row by row through their indexes (LIMIT 1): the session table has no statistics.
+       LEFT JOIN LATERAL (SELECT a.id FROM import_staged_threads t JOIN articles a ON a.url = t.url
+                          WHERE t.job_id = $1 AND t.source_id = k.thread_source_id AND t.skip IS NULL LIMIT 1) a ON true
+       LEFT JOIN LATERAL (SELECT true AS done FROM comments x
+                          WHERE x.source = $2 AND x.source_id = k.source_id LIMIT 1) x ON true
+       ORDER BY k.seq
+       ON CONFLICT (job_id, source_id) DO NOTHING
+       RETURNING done)
+     SELECT count(*)::int AS staged, count(*) FILTER (WHERE done)::int AS already FROM staged`,
+    [staging.jobId, staging.source],
+  );
+  // A dry run is one transaction, never committed: emptied by hand.
+  if (staging.dryRun) await client.query(`TRUNCATE import_copied_comments`);
+  return r;
+}
+
 function addProblem(state: ImportState, problem: ImportProblem): void {
   if (state.problems.length < MAX_PROBLEMS) state.problems.push(problem);
 }
 
 /** From the staging tables to articles, users and comments. */
 class ImportWriter {
+  /** Every article the file's comments belong to, those imported earlier included. */
+  fileArticles: string[] = [];
+  /** The articles this run inserted comments into: those whose counts it changed. */
+  readonly changedArticles = new Set<string>();
+
   constructor(
     private readonly jobId: string,
     private readonly source: ImportFormat,
@@ -434,27 +533,14 @@ class ImportWriter {
       );
     });
     await this.units(async (m) => {
+      // The article of comments staged before it existed (or before their thread).
       await sql(
         m,
         `UPDATE import_staged_comments c SET article_id = t.article_id FROM import_staged_threads t
-         WHERE c.job_id = $1 AND t.job_id = $1 AND t.source_id = c.thread_source_id AND t.article_id IS NOT NULL`,
+         WHERE c.job_id = $1 AND c.article_id IS NULL AND t.job_id = $1 AND t.source_id = c.thread_source_id
+           AND t.article_id IS NOT NULL`,
         [this.jobId],
       );
-      const {
-        rows: [articles],
-      } = await sql<{ n: number }>(
-        m,
-        `SELECT count(DISTINCT article_id)::int AS n FROM import_staged_comments WHERE job_id = $1`,
-        [this.jobId],
-      );
-      counts.threads.articlesMatched = articles.n - counts.threads.articlesCreated;
-      const already = await sql(
-        m,
-        `UPDATE import_staged_comments c SET done = true FROM comments x
-         WHERE c.job_id = $1 AND x.source = $2 AND x.source_id = c.source_id`,
-        [this.jobId, this.source],
-      );
-      counts.comments.alreadyImported = already.rowCount;
       // A deleted comment stays, as a tombstone, while something under it is imported.
       for (;;) {
         const kept = await sql(
@@ -481,19 +567,30 @@ class ImportWriter {
       const users = await sql(
         m,
         `INSERT INTO users (id, name)
-         SELECT DISTINCT ON (author_id) author_id, author_name FROM import_staged_comments
-         WHERE job_id = $1 AND NOT done ORDER BY author_id, seq DESC
+         SELECT DISTINCT ON (author_id) author_id, author_name FROM import_staged_comments c
+         WHERE job_id = $1 AND NOT done AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.author_id)
+         ORDER BY author_id, seq DESC
          ON CONFLICT (id) DO NOTHING`,
         [this.jobId],
       );
       counts.users.created = users.rowCount;
+      // The file's articles: all of them are recounted after a run that died before its recount.
+      const { rows: articles } = await sql<{ article_id: string }>(
+        m,
+        `SELECT DISTINCT article_id FROM import_staged_comments WHERE job_id = $1 AND article_id IS NOT NULL ORDER BY 1`,
+        [this.jobId],
+      );
+      counts.threads.articlesMatched = articles.length - counts.threads.articlesCreated;
+      this.fileArticles = articles.map((r) => r.article_id);
     });
   }
 
   /**
    * Inserts the next batch of comments whose parent is in place (inserted, or not to be): parents
    * always go before their replies. A reply whose parent never comes is inserted top-level. When
-   * only cycles remain (each the other's parent), they go in top-level too.
+   * only cycles remain (each the other's parent), they go in top-level too. Each comment comes
+   * with the count of its listed replies still to come, so that the recount that follows finds
+   * next to nothing to write (a row rewritten is a row reindexed, full-text indexes included).
    */
   async insertBatch(): Promise<boolean> {
     let inserted = await this.units((m) => this.insertReady(m, false));
@@ -512,6 +609,7 @@ class ImportWriter {
       rejected: number;
       tombstones: number;
       top_level: number;
+      articles: string[];
     }>(
       manager,
       `WITH ready AS (
@@ -524,20 +622,25 @@ class ImportWriter {
          UPDATE import_staged_comments c SET done = true FROM ready r WHERE c.job_id = $1 AND c.source_id = r.source_id
          RETURNING c.*),
        inserted AS (
-         INSERT INTO comments (article_id, parent_id, author_id, body, status, created_at, deleted_at, source, source_id)
+         INSERT INTO comments (article_id, parent_id, author_id, body, status, created_at, deleted_at, source, source_id,
+                               reply_count)
          SELECT m.article_id, p.id, m.author_id, m.body, m.status, m.created_at,
-                CASE WHEN m.deleted THEN m.created_at END, $2, m.source_id
+                CASE WHEN m.deleted THEN m.created_at END, $2, m.source_id,
+                (SELECT count(*) FROM import_staged_comments k
+                 WHERE k.job_id = $1 AND k.parent_source_id = m.source_id AND k.article_id = m.article_id
+                   AND NOT k.done AND k.status = 'approved' AND (NOT k.deleted OR k.keep))
          FROM marked m LEFT JOIN comments p ON p.source = $2 AND p.source_id = m.parent_source_id AND p.article_id = m.article_id
          ORDER BY m.seq
          ON CONFLICT (source, source_id) DO NOTHING
-         RETURNING source_id, status, parent_id, deleted_at)
+         RETURNING source_id, status, parent_id, deleted_at, article_id)
        SELECT (SELECT count(*) FROM marked)::int AS marked,
               count(i.source_id)::int AS inserted,
               count(*) FILTER (WHERE i.deleted_at IS NULL AND i.status = 'approved')::int AS approved,
               count(*) FILTER (WHERE i.deleted_at IS NULL AND i.status = 'pending')::int AS pending,
               count(*) FILTER (WHERE i.deleted_at IS NULL AND i.status = 'rejected')::int AS rejected,
               count(*) FILTER (WHERE i.deleted_at IS NOT NULL)::int AS tombstones,
-              count(*) FILTER (WHERE i.parent_id IS NULL AND m.parent_source_id IS NOT NULL)::int AS top_level
+              count(*) FILTER (WHERE i.parent_id IS NULL AND m.parent_source_id IS NOT NULL)::int AS top_level,
+              COALESCE(array_agg(DISTINCT i.article_id), '{}') AS articles
        FROM inserted i JOIN marked m ON m.source_id = i.source_id`,
       [this.jobId, this.source, this.batchSize, anyParent],
     );
@@ -549,18 +652,7 @@ class ImportWriter {
     c.rejected += r.rejected;
     c.tombstones += r.tombstones;
     c.madeTopLevel += r.top_level;
+    for (const id of r.articles) this.changedArticles.add(id);
     return r.marked;
-  }
-
-  /** Every article the file's comments belong to, those imported earlier included (a resumed run recounts them). */
-  async affectedArticles(): Promise<string[]> {
-    const { rows } = await this.units((m) =>
-      sql<{ article_id: string }>(
-        m,
-        `SELECT DISTINCT article_id FROM import_staged_comments WHERE job_id = $1 AND article_id IS NOT NULL ORDER BY 1`,
-        [this.jobId],
-      ),
-    );
-    return rows.map((r) => r.article_id);
   }
 }

@@ -44,36 +44,34 @@ export class ImportsService implements OnApplicationShutdown {
       throw AppError.validation('The request body must be the export file; it is empty');
     }
     const options = { skipSpam: query.skipSpam === 'true', urlPrefix: query.urlPrefix ?? null };
-    const job = {
-      format: query.format as ImportFormat,
-      fileName: query.fileName ?? 'upload',
-      dryRun: query.dryRun === 'true',
-      id: await createJob(this.dataSource, query.format as ImportFormat, query.fileName ?? 'upload', {
-        dryRun: query.dryRun === 'true',
-        options,
-        actorId: actor.id,
-        bytesTotal: size,
-      }),
-    };
+    const format = query.format as ImportFormat;
+    const fileName = query.fileName ?? 'upload';
+    const dryRun = query.dryRun === 'true';
+    const jobId = await createJob(this.dataSource, format, fileName, {
+      dryRun,
+      options,
+      actorId: actor.id,
+      bytesTotal: size,
+    });
     const abort = new AbortController();
     const done = runImport(this.dataSource, createReadStream(path), {
-      format: job.format,
-      fileName: job.fileName,
-      dryRun: job.dryRun,
+      format,
+      fileName,
+      dryRun,
       skipSpam: options.skipSpam,
       urlPrefix: query.urlPrefix,
       actor,
-      jobId: job.id,
+      jobId,
       signal: abort.signal,
     })
       .then(() => undefined)
-      .catch((error: Error) => this.logger.warn(`Import ${job.id} failed: ${error.message}`))
+      .catch((error: Error) => this.logger.warn(`Import ${jobId} failed: ${error.message}`))
       .finally(async () => {
-        this.running.delete(job.id);
+        this.running.delete(jobId);
         await rm(dir, { recursive: true, force: true });
       });
-    this.running.set(job.id, { abort, done });
-    return this.find(job.id);
+    this.running.set(jobId, { abort, done });
+    return this.find(jobId);
   }
 
   async find(id: string): Promise<ImportJobView> {

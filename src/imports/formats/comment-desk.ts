@@ -232,25 +232,27 @@ export class CommentDeskImport {
     }>(
       m,
       `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::comments, $1::jsonb)),
+       ok AS (SELECT r.* FROM r WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id)
+                                  AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id)),
        ins AS (
          INSERT INTO comments (${cols.map(quote).join(', ')})
-         SELECT ${select.join(', ')} FROM r
-         WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id) AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id)
+         SELECT ${select.join(', ')} FROM ok r
          ON CONFLICT DO NOTHING
-         RETURNING status, deleted_at)
-       SELECT
-         (SELECT count(*) FROM r WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id)
-                                   AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id))::int AS placeable,
-         (SELECT count(*) FROM ins)::int AS inserted,
-         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'approved')::int AS approved,
-         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'published')::int AS published,
-         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'pending')::int AS pending,
-         (SELECT count(*) FROM ins WHERE deleted_at IS NULL AND status = 'rejected')::int AS rejected,
-         (SELECT count(*) FROM ins WHERE deleted_at IS NOT NULL)::int AS tombstones,
+         RETURNING status, deleted_at),
+       counted AS (
+         SELECT count(*)::int AS inserted,
+                count(*) FILTER (WHERE deleted_at IS NULL AND status = 'approved')::int AS approved,
+                count(*) FILTER (WHERE deleted_at IS NULL AND status = 'published')::int AS published,
+                count(*) FILTER (WHERE deleted_at IS NULL AND status = 'pending')::int AS pending,
+                count(*) FILTER (WHERE deleted_at IS NULL AND status = 'rejected')::int AS rejected,
+                count(*) FILTER (WHERE deleted_at IS NOT NULL)::int AS tombstones
+         FROM ins)
+       SELECT counted.*, (SELECT count(*) FROM ok)::int AS placeable,
          (SELECT COALESCE(json_agg(json_build_object('id', r.id, 'parentId', r.parent_id)), '[]')
           FROM r WHERE r.parent_id IS NOT NULL
             AND NOT (EXISTS (SELECT 1 FROM comments p WHERE p.id = r.parent_id AND p.article_id = r.article_id)
-                     AND COALESCE((SELECT c.parent_id = r.parent_id FROM comments c WHERE c.id = r.id), true))) AS unlinked`,
+                     AND COALESCE((SELECT c.parent_id = r.parent_id FROM comments c WHERE c.id = r.id), true))) AS unlinked
+       FROM counted`,
       [JSON.stringify(rows)],
     );
     const c = this.counts.comments;

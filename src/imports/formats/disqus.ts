@@ -13,40 +13,44 @@ interface Element {
 /**
  * Disqus's XML export: `<disqus>` holding `<category>`, `<thread dsq:id>` and `<post dsq:id>`
  * elements, side by side. A post names its thread and parent by `dsq:id`; nothing is inferred
- * from the order of elements.
+ * from the order of elements. Elements and attributes are known by their local names (Disqus's
+ * names mean nothing in another namespace), so its namespaces are not resolved.
  */
 export function disqusReader(sink: ImportSink, options: ReaderOptions): FormatReader {
   let element: Element | null = null;
   let rootSeen = false;
   /** The field that text goes to: the path below the thread or post, dotted (`author.name`). */
   let field: string | null = null;
-  return xmlReader({
-    open(tag, path, line) {
-      field = element && path.length >= 3 ? path.slice(2).join('.') : null;
-      if (path.length === 1) {
-        if (tag.local !== 'disqus') throw new Error(`this is not a Disqus export: its root element is <${tag.name}>`);
-        rootSeen = true;
-      } else if (path.length === 2 && (tag.local === 'thread' || tag.local === 'post')) {
-        element = { id: attribute(tag, 'id'), line, fields: new Map(), refs: new Map() };
-      } else if (element && path.length === 3 && (tag.local === 'thread' || tag.local === 'parent')) {
-        element.refs.set(tag.local, attribute(tag, 'id'));
-      }
+  return xmlReader(
+    {
+      open(tag, path, line) {
+        field = element && path.length >= 3 ? (path.length === 3 ? path[2] : path.slice(2).join('.')) : null;
+        if (path.length === 1) {
+          if (tag.local !== 'disqus') throw new Error(`this is not a Disqus export: its root element is <${tag.name}>`);
+          rootSeen = true;
+        } else if (path.length === 2 && (tag.local === 'thread' || tag.local === 'post')) {
+          element = { id: attribute(tag, 'id'), line, fields: new Map(), refs: new Map() };
+        } else if (element && path.length === 3 && (tag.local === 'thread' || tag.local === 'parent')) {
+          element.refs.set(tag.local, attribute(tag, 'id'));
+        }
+      },
+      text(text) {
+        if (!element || field === null) return;
+        element.fields.set(field, (element.fields.get(field) ?? '') + text);
+      },
+      close(tag, path) {
+        field = null;
+        if (path.length !== 2 || !element) return;
+        if (tag.local === 'thread') thread(element);
+        else if (tag.local === 'post') post(element);
+        element = null;
+      },
+      end() {
+        if (!rootSeen) throw new Error('this is not a Disqus export: it has no <disqus> element');
+      },
     },
-    text(text) {
-      if (!element || field === null) return;
-      element.fields.set(field, (element.fields.get(field) ?? '') + text);
-    },
-    close(tag, path) {
-      field = null;
-      if (path.length !== 2 || !element) return;
-      if (tag.local === 'thread') thread(element);
-      else if (tag.local === 'post') post(element);
-      element = null;
-    },
-    end() {
-      if (!rootSeen) throw new Error('this is not a Disqus export: it has no <disqus> element');
-    },
-  });
+    { namespaces: false },
+  );
 
   function thread(e: Element) {
     const field = (name: string) => e.fields.get(name)?.trim();
