@@ -7,6 +7,7 @@ COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY web ./web
+COPY docs/openapi.json ./docs/openapi.json
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
