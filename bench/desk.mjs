@@ -13,13 +13,13 @@
 // runs approve pending comments in it. Prints a table; writes bench/results/desk-latest.json.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { BENCH_DIR, fmtInt, fmtMs, freePort, quantile, ROOT, table, waitHealthy } from './lib/common.mjs';
+import { fmtInt, fmtMs, freePort, quantile, recordVerdicts, ROOT, table, waitHealthy } from './lib/common.mjs';
 import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
@@ -190,11 +190,7 @@ async function main() {
       searchP50 < 50,
     ],
   ];
-  log('');
-  for (const [what, ok] of verdicts) log(`${ok ? 'met    ' : 'MISSED '} ${what}`);
-  results.verdicts = Object.fromEntries(verdicts);
-  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'desk-latest.json'), JSON.stringify(results, null, 2));
+  recordVerdicts('desk', results, verdicts, log);
 }
 
 async function cleanup() {

@@ -13,14 +13,14 @@
 // Prints a table; writes bench/results/embed-latest.json.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { BENCH_DIR, fmtInt, freePort, quantile, ROOT, table, waitHealthy } from './lib/common.mjs';
+import { fmtInt, freePort, quantile, recordVerdicts, ROOT, table, waitHealthy } from './lib/common.mjs';
 import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
@@ -313,11 +313,7 @@ async function main() {
       m.givenBack >= 0.9 && m.secondReset.nodes <= m.firstReset.nodes,
     ]);
   }
-  log('');
-  for (const [what, ok] of verdicts) log(`${ok ? 'met    ' : 'MISSED '} ${what}`);
-  results.verdicts = Object.fromEntries(verdicts);
-  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'embed-latest.json'), JSON.stringify(results, null, 2));
+  recordVerdicts('embed', results, verdicts, log);
 }
 
 async function cleanup() {

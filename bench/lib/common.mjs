@@ -1,4 +1,5 @@
 // Shared helpers of the benchmark: paths, the compiled service's modules, text for comment bodies.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -148,4 +149,13 @@ export async function waitHealthy(origin) {
 export function quantile(xs, q) {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Prints each target as met or MISSED, and writes the run to bench/results/<name>-latest.json. */
+export function recordVerdicts(name, results, verdicts, log = console.log) {
+  log('');
+  for (const [what, ok] of verdicts) log(`${ok ? 'met    ' : 'MISSED '} ${what}`);
+  results.verdicts = Object.fromEntries(verdicts);
+  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+  writeFileSync(join(BENCH_DIR, 'results', `${name}-latest.json`), JSON.stringify(results, null, 2));
 }

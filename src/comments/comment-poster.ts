@@ -241,7 +241,8 @@ export class CommentPoster {
   }
 }
 
-function cleanBody(raw: string, settings: ModerationSettings): string {
+/** A body as it is stored: trimmed, and within the settings' length (posting and editing alike). */
+export function cleanBody(raw: string, settings: ModerationSettings): string {
   const body = raw.trim();
   const length = [...body].length; // characters, as PostgreSQL's char_length counts them
   if (length === 0 || length > settings.maxCommentLength) {

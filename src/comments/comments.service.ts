@@ -18,7 +18,7 @@ import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedComment, CountedState } from './comment-counters';
 import { CommentStatus } from './comment.entity';
 import { recordCommentChange } from './comment-events';
-import { CommentPoster, CreatedComment } from './comment-poster';
+import { cleanBody, CommentPoster, CreatedComment } from './comment-poster';
 import { CommentRevision } from './comment-revision.entity';
 import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
@@ -241,7 +241,7 @@ export class CommentsService {
             `Comments can only be edited for ${settings.editWindowSeconds} seconds after posting`,
           );
         }
-        const body = this.cleanBody(rawBody, settings);
+        const body = cleanBody(rawBody, settings);
         const decision = await this.decide(manager, {
           author: editor,
           authorOnPremod: user.premod,
@@ -413,17 +413,6 @@ export class CommentsService {
   private assertOpen(article: Article, settings: ModerationSettings): void {
     const state = closingState(article, settings);
     if (state.closed) throw new AppError(409, 'ARTICLE_CLOSED', state.closedMessage ?? settings.defaultClosedMessage);
-  }
-
-  private cleanBody(raw: string, settings: ModerationSettings): string {
-    const body = raw.trim();
-    const length = [...body].length; // characters, as PostgreSQL's char_length counts them
-    if (length === 0 || length > settings.maxCommentLength) {
-      throw AppError.validation(`body must be 1 to ${settings.maxCommentLength} characters after trimming`, [
-        { field: 'body', messages: [`must be 1 to ${settings.maxCommentLength} characters`] },
-      ]);
-    }
-    return body;
   }
 }
 
