@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PostgresThrottlerStorage } from '../src/rate-limits/postgres-throttler.storage';
 import { createTestApp, createTestDatabase, TestApp } from './support/test-app';
@@ -215,6 +216,68 @@ describe('automatic moderation (e2e)', () => {
       const r = reader();
       const results = await Promise.all(Array.from({ length: 5 }, () => post(r.token, a, 'Me first!')));
       expect(results.map((x) => x.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    });
+
+    it("checks through the author's recent comments, not the trigram index, when authors write a lot", async () => {
+      // The plan PL/pgSQL caches once the statistics say so: it once took the trigram index for
+      // `body = …` and spent 10 to 30 ms of every post under the article's lock.
+      const a = await article();
+      const w = reader();
+      expect((await post(w.token, a, `Hello from ${w.id}`)).status).toBe(201);
+      // Statistics of a busy site: 30 authors with a hundred comments each in the last minutes.
+      await t.db.query(`INSERT INTO users (id, name) SELECT 'filler-' || i, NULL FROM generate_series(0, 29) i`);
+      await t.db.query(
+        `INSERT INTO comments (article_id, author_id, body, status, created_at)
+         SELECT $1, 'filler-' || i % 30, 'This is the clearest explanation of the budget I have read so far, number ' || i, 'published', now() - interval '1 minute'
+         FROM generate_series(1, 3000) i`,
+        [a],
+      );
+      const db = new Client({ connectionString: t.databaseUrl });
+      await db.connect();
+      try {
+        await db.query(`VACUUM ANALYZE comments`);
+        const plans: string[] = [];
+        db.on('notice', (n) => plans.push(n.message ?? ''));
+        await db.query(`LOAD 'auto_explain'`);
+        await db.query(`SET auto_explain.log_min_duration = 0`);
+        await db.query(`SET auto_explain.log_nested_statements = on`);
+        await db.query(`SET auto_explain.log_level = notice`);
+        await db.query(`SET plan_cache_mode = force_generic_plan`);
+        const {
+          rows: [{ version }],
+        } = await db.query(`SELECT version FROM moderation_settings WHERE id = 1`);
+        const {
+          rows: [{ outcomes }],
+        } = await db.query(`SELECT post_comments($1, $2::jsonb) AS outcomes`, [
+          a,
+          JSON.stringify([
+            {
+              id: randomUUID(),
+              author: w.id,
+              name: null,
+              body: `Hello from ${w.id}`,
+              parent: null,
+              status: 'published',
+              reasons: [],
+              final: false,
+              settingsVersion: version,
+              premod: false,
+              approved: 0,
+              mode: 'post',
+              key: null,
+              view: {},
+              action: null,
+              reason: null,
+            },
+          ]),
+        ]);
+        expect(outcomes).toEqual([{ outcome: 'repeat' }]);
+        const check = plans.find((p) => p.includes('INSERT INTO comments AS c'));
+        expect(check).toContain('IDX_comments_author');
+        expect(check).not.toContain('IDX_comments_body_trgm');
+      } finally {
+        await db.end();
+      }
     });
   });
 });
