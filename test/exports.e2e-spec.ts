@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { exportCli } from '../src/exports/export-cli';
 import { Api, expectStatus } from './support/comments-helpers';
 import { expectCountsRecounted, fixture, runImportCli, uploadImport, finishedJob } from './support/imports';
+import { until } from './support/expect';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** `npm run export -- FILE` against an app's database. */
@@ -48,6 +49,8 @@ describe('exports (e2e)', () => {
     const c5 = await api.comment(r2, a.id, 'To be deleted by its author');
     await api.comment(r1, a.id, 'Replying before the deletion', c5.id);
     expectStatus(await api.remove(r2, c5.id), 204);
+    // What COPY would escape or quote, and the bytes the export's lines are delimited with.
+    await api.comment(r2, b.id, 'Quotes " and \\ backslashes,\ta tab,\r\nlines, \u0001\u0002 controls and \\. alone');
     const c7 = await api.comment(r3, a.id, 'Reported twice');
     expectStatus(await api.report(r1, c7.id), 201);
     expectStatus(
@@ -123,7 +126,7 @@ describe('exports (e2e)', () => {
     const out = join(folder(), 'cli.ndjson');
     const { code, stderr } = await exportTo(source, out);
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^Exported 20 comments to .*cli\.ndjson in [\d.]+ s/);
+    expect(stderr).toMatch(/^Exported 21 comments to .*cli\.ndjson in [\d.]+ s/);
     const withoutHeader = (text: string) => text.split('\n').slice(1);
     expect(withoutHeader(readFileSync(out, 'utf8'))).toEqual(withoutHeader(exported));
   });
@@ -194,7 +197,7 @@ describe('exports (e2e)', () => {
     const again = await runImportCli(target, ['--format', 'comment-desk', file]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/comments imported\s+0\n/);
-    expect(again.stdout).toMatch(/already imported\s+20\n/);
+    expect(again.stdout).toMatch(/already imported\s+21\n/);
     const n = async (t: TestApp, table: string) =>
       Number((await t.db.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
     for (const table of ['comments', 'articles', 'users', 'comment_revisions', 'reports'])
@@ -211,5 +214,30 @@ describe('exports (e2e)', () => {
     expect(res.stderr).toMatch(/failed: line 3, column \d+: not a JSON object\n$/);
     const notOurs = await runImportCli(target, ['--format', 'comment-desk', fixture('disqus.xml')]);
     expect(notOurs.stderr).toMatch(/failed: line 1, column \d+: not a JSON object/);
+  });
+
+  it('ends its work in the database when the reader goes away mid-stream', async () => {
+    // Ten megabytes of users: more than the sockets between PostgreSQL and the reader can hold.
+    await source.db.query(
+      `INSERT INTO users (id, name) SELECT 'ex-bulk-' || i, repeat('n', 1000) FROM generate_series(1, 10000) i`,
+    );
+    const exporting = () =>
+      source.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY (%'`);
+    let copying = 0;
+    await source
+      .http()
+      .get('/api/admin/export')
+      .set('Authorization', `Bearer ${admin}`)
+      .buffer(true)
+      .parse((res, done) => {
+        res.once('data', async () => {
+          copying = (await exporting()).rows[0].n;
+          (res as unknown as Readable).destroy();
+          done(null, null);
+        });
+      })
+      .catch(() => undefined);
+    expect(copying).toBe(1);
+    await until('the COPY to end', 10_000, async () => (await exporting()).rows[0].n === 0);
   });
 });
