@@ -10,13 +10,12 @@
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { BENCH_DIR, requireDist, ROOT, sleep, table } from './lib/common.mjs';
+import { BENCH_DIR, freePort, requireDist, ROOT, sleep, table } from './lib/common.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,14 +33,6 @@ const CONNECT_PER_SECOND = arg('connect-rate', 2000);
 const SAMPLE = arg('sample', 10);
 
 const children = new Set();
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 /** CPU seconds (user and system) a process has used so far. */
 const cpuSeconds = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -23,13 +23,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { BENCH_DIR, fmtInt, fmtMs, postBody, requireDist, ROOT, sleep, table } from './lib/common.mjs';
+import { BENCH_DIR, fmtInt, fmtMs, freePort, postBody, requireDist, ROOT, sleep, table } from './lib/common.mjs';
 import { checkCounters, describeLine, seedDatabase } from './seed.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -210,18 +209,6 @@ const TARGETS = {
 const children = new Set();
 let tmp;
 let postgres;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startNode(label, args, env, logFile) {
   const out = openSync(logFile, 'a');

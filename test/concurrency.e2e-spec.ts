@@ -177,17 +177,13 @@ describe('concurrency', () => {
           )
         ).rows[0].n;
       await until("two posts waiting on the hot article's row", 10_000, async () => (await lockWaiters()) >= 2);
-      const started = Date.now();
+      // Answered while the row is still held: starved of a connection, it would get a 503 after
+      // the pool's wait, or no answer at all until the holder commits below.
       const read = await http().get(`/api/articles/${other.id}`);
-      const readMs = Date.now() - started;
       expect(await lockWaiters()).toBe(2);
       await holder.query('COMMIT');
       const answers = await Promise.all(posts);
-      expect({ status: read.status, code: read.body.code, answeredWithinAsecond: readMs < 1000 }).toEqual({
-        status: 200,
-        code: undefined,
-        answeredWithinAsecond: true,
-      });
+      expect({ status: read.status, code: read.body.code }).toEqual({ status: 200, code: undefined });
       expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual([]);
     } finally {
       await holder.end();

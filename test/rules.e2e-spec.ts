@@ -244,8 +244,11 @@ describe('automatic moderation (e2e)', () => {
         await db.query(`SET auto_explain.log_level = notice`);
         await db.query(`SET plan_cache_mode = force_generic_plan`);
         const {
-          rows: [{ version }],
-        } = await db.query(`SELECT version FROM moderation_settings WHERE id = 1`);
+          rows: [{ version, mode }],
+        } = await db.query(
+          `SELECT s.version, a.moderation_mode AS mode FROM moderation_settings s, articles a WHERE s.id = 1 AND a.id = $1`,
+          [a],
+        );
         const {
           rows: [{ outcomes }],
         } = await db.query(`SELECT post_comments($1, $2::jsonb) AS outcomes`, [
@@ -263,7 +266,7 @@ describe('automatic moderation (e2e)', () => {
               settingsVersion: version,
               premod: false,
               approved: 0,
-              mode: 'post',
+              mode,
               key: null,
               view: {},
               action: null,
