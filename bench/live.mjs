@@ -17,6 +17,17 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { BENCH_DIR, freePort, requireDist, ROOT, sleep, table } from './lib/common.mjs';
 
+const KNOWN = ['live', 'readers', 'only', 'sample', 'articles', 'workers', 'rate', 'seconds', 'connect-rate'];
+const unknown = process.argv.slice(2).filter((a) => a.startsWith('--') && !KNOWN.includes(a.slice(2)));
+if (unknown.length > 0) {
+  // A mistyped option must not start twenty thousand readers with the defaults.
+  console.log(
+    `usage: npm run bench -- --live [${KNOWN.slice(1)
+      .map((k) => `--${k} N`)
+      .join('] [')}]`,
+  );
+  process.exit(unknown.includes('--help') ? 0 : 2);
+}
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
