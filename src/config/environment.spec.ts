@@ -16,11 +16,20 @@ describe('validateEnvironment', () => {
     [{ RATE_LIMITS: 'maybe' }, /RATE_LIMITS/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ TRUST_PROXY: 'yes please' }, /TRUST_PROXY/],
+    [{ DESK_LOGIN_URL: 'login.example/sign-in' }, /DESK_LOGIN_URL must be an http\(s\) URL/],
+    [{ DESK_LOGIN_URL: 'javascript:alert(1)' }, /DESK_LOGIN_URL/],
   ])('names the bad variable in %p', (override, message) => {
     expect(() => validateEnvironment({ ...base, ...override })).toThrow(message);
   });
   it.each(['true', '1', '10.0.0.0/8', 'loopback, 10.0.0.0/8', '::1'])('accepts TRUST_PROXY=%s', (value) => {
     expect(validateEnvironment({ ...base, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+  });
+  it.each([
+    ['https://login.example/sign-in', 'https://login.example/sign-in'],
+    ['http://localhost:4000/login', 'http://localhost:4000/login'],
+    ['', undefined],
+  ])('takes DESK_LOGIN_URL=%p as %p', (value, expected) => {
+    expect(validateEnvironment({ ...base, DESK_LOGIN_URL: value }).DESK_LOGIN_URL).toBe(expected);
   });
 });
 
