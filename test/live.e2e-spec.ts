@@ -354,4 +354,22 @@ describe('live thread updates (e2e)', () => {
       expect((await small.http().get('/api/metrics')).text).toMatch(/^comment_desk_live_events_sent_total [1-9]\d*$/m);
     });
   });
+
+  describe('heartbeats', () => {
+    let beating: TestApp;
+    beforeAll(async () => {
+      beating = await createTestApp({ LIVE_HEARTBEAT_SECONDS: '1' }, a.databaseUrl);
+      await beating.app.listen(0, '127.0.0.1');
+    });
+    afterAll(() => beating.close());
+
+    it('keeps idle streams alive every LIVE_HEARTBEAT_SECONDS, thread and moderation streams alike', async () => {
+      const thread = await open(beating, threadPath(await article()));
+      const moderation = await open(beating, '/api/moderation/stream', {
+        Authorization: `Bearer ${beating.token('mod-beat', 'moderator')}`,
+      });
+      await until('two heartbeats on each stream', 5000, () => thread.heartbeats >= 2 && moderation.heartbeats >= 2);
+      expect(thread.ended || moderation.ended).toBe(false);
+    });
+  });
 });

@@ -18,6 +18,8 @@ describe('validateEnvironment', () => {
     [{ TRUST_PROXY: 'yes please' }, /TRUST_PROXY/],
     [{ DESK_LOGIN_URL: 'login.example/sign-in' }, /DESK_LOGIN_URL must be an http\(s\) URL/],
     [{ DESK_LOGIN_URL: 'javascript:alert(1)' }, /DESK_LOGIN_URL/],
+    [{ LIVE_HEARTBEAT_SECONDS: '0' }, /LIVE_HEARTBEAT_SECONDS/],
+    [{ LIVE_HEARTBEAT_SECONDS: '0.5' }, /LIVE_HEARTBEAT_SECONDS/],
   ])('names the bad variable in %p', (override, message) => {
     expect(() => validateEnvironment({ ...base, ...override })).toThrow(message);
   });

@@ -99,6 +99,14 @@ export class Environment {
   @Min(0)
   LIVE_MAX_CONNECTIONS?: number;
 
+  /** Seconds between heartbeats on idle event streams: under the idle timeout of every proxy on the way. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'LIVE_HEARTBEAT_SECONDS must be a whole number of seconds, 1 to 300' })
+  @Min(1, { message: 'LIVE_HEARTBEAT_SECONDS must be a whole number of seconds, 1 to 300' })
+  @Max(300, { message: 'LIVE_HEARTBEAT_SECONDS must be a whole number of seconds, 1 to 300' })
+  LIVE_HEARTBEAT_SECONDS?: number;
+
   /** Where the console's "Sign in" sends moderators (with `return_to`); the login comes back with `#token=`. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))

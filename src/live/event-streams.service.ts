@@ -9,7 +9,6 @@ import { AppError } from '../errors/app-error';
 import { detachSocket } from './detach-socket';
 import { END_OF_CHUNKS, Frame, HEARTBEAT } from './frames';
 
-const HEARTBEAT_MS = 15_000;
 /** A reader whose socket still holds more than this unsent at the next write is dropped: it reconnects with Last-Event-ID. */
 const SLOW_READER_BYTES = 256 * 1024;
 /** Moderators' streams may go this far past the cap, so that a crowd of readers never locks them out. */
@@ -74,9 +73,11 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly open = new Map<StreamReader, StreamKind>();
   private draining = false;
   private heartbeat?: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
 
   constructor(env: Environment) {
     this.maxConnections = env.LIVE_MAX_CONNECTIONS ?? defaultMaxConnections();
+    this.heartbeatMs = (env.LIVE_HEARTBEAT_SECONDS ?? 15) * 1000;
   }
 
   count(kind?: StreamKind): number {
@@ -139,7 +140,7 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     this.heartbeat = setInterval(() => {
       for (const reader of this.open.keys()) reader.write(HEARTBEAT);
-    }, HEARTBEAT_MS);
+    }, this.heartbeatMs);
     this.heartbeat.unref();
   }
 

@@ -12,6 +12,7 @@ export class StreamReader {
   readonly events: SseEvent[] = [];
   /** `retry:` fields the server sent. */
   readonly retries: number[] = [];
+  heartbeats = 0;
   ended = false;
   status = 0;
   headers: IncomingHttpHeaders = {};
@@ -57,7 +58,8 @@ export class StreamReader {
         else if (field === 'data') event.data += value;
         else if (field === 'retry') this.retries.push(Number(value));
       }
-      if (event.event && event.event !== 'heartbeat') this.events.push(event);
+      if (event.event === 'heartbeat') this.heartbeats++;
+      else if (event.event) this.events.push(event);
     }
   }
 
