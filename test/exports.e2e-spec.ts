@@ -223,21 +223,26 @@ describe('exports (e2e)', () => {
     );
     const exporting = () =>
       source.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY (%'`);
-    let copying = 0;
-    await source
-      .http()
-      .get('/api/admin/export')
-      .set('Authorization', `Bearer ${admin}`)
-      .buffer(true)
-      .parse((res, done) => {
-        res.once('data', async () => {
-          copying = (await exporting()).rows[0].n;
-          (res as unknown as Readable).destroy();
-          done(null, null);
-        });
-      })
-      .catch(() => undefined);
-    expect(copying).toBe(1);
+    // The reader takes the first bytes, then stops reading (PostgreSQL's COPY then waits on it), then leaves.
+    let response!: Readable;
+    await new Promise<void>((firstBytes) => {
+      source
+        .http()
+        .get('/api/admin/export')
+        .set('Authorization', `Bearer ${admin}`)
+        .buffer(true)
+        .parse((res, done) => {
+          response = res as unknown as Readable;
+          response.once('data', () => {
+            response.pause();
+            firstBytes();
+          });
+          response.once('close', () => done(null, null));
+        })
+        .catch(() => undefined);
+    });
+    await until('the COPY to run', 10_000, async () => (await exporting()).rows[0].n === 1);
+    response.destroy();
     await until('the COPY to end', 10_000, async () => (await exporting()).rows[0].n === 0);
   });
 });
