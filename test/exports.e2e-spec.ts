@@ -222,7 +222,9 @@ describe('exports (e2e)', () => {
       `INSERT INTO users (id, name) SELECT 'ex-bulk-' || i, repeat('n', 1000) FROM generate_series(1, 10000) i`,
     );
     const exporting = () =>
-      source.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY (%'`);
+      source.db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND query LIKE 'COPY (%'`,
+      );
     // The reader takes the first bytes, then stops reading (PostgreSQL's COPY then waits on it), then leaves.
     let response!: Readable;
     await new Promise<void>((firstBytes) => {
@@ -241,8 +243,11 @@ describe('exports (e2e)', () => {
         })
         .catch(() => undefined);
     });
-    await until('the COPY to run', 10_000, async () => (await exporting()).rows[0].n === 1);
-    response.destroy();
+    try {
+      await until('the COPY to run', 10_000, async () => (await exporting()).rows[0].n === 1);
+    } finally {
+      response.destroy();
+    }
     await until('the COPY to end', 10_000, async () => (await exporting()).rows[0].n === 0);
   });
 });
