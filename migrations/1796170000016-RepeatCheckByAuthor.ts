@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { patchFunction } from '../src/database/patch-function';
 
 /**
  * post_comments()'s repeat check ("the same text from the same author within five minutes") must
@@ -7,8 +8,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * said authors write many comments: 10 to 30 ms for every post, under the article's lock, so a
  * hot thread fell from about 630 to 78 posts a second. The body is now compared only after the
  * author's last five minutes are read (OFFSET 0 keeps the planner from pushing it down).
- *
- * The function is patched in place, and only if the statement is found as it was written.
  */
 const BEFORE = `WHERE NOT EXISTS (SELECT 1 FROM comments WHERE author_id = p->>'author' AND body = p->>'body'
                           AND comments.created_at > now() - make_interval(secs => 300))`;
@@ -20,26 +19,10 @@ export class RepeatCheckByAuthor1796170000016 implements MigrationInterface {
   name = 'RepeatCheckByAuthor1796170000016';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await replaceInPostComments(queryRunner, BEFORE, AFTER);
+    await patchFunction(queryRunner, 'post_comments(uuid, jsonb)', [[BEFORE, AFTER]]);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await replaceInPostComments(queryRunner, AFTER, BEFORE);
+    await patchFunction(queryRunner, 'post_comments(uuid, jsonb)', [[AFTER, BEFORE]]);
   }
 }
-
-async function replaceInPostComments(queryRunner: QueryRunner, from: string, to: string): Promise<void> {
-  await queryRunner.query(
-    `DO $$
-     DECLARE source text := pg_get_functiondef('post_comments(uuid, jsonb)'::regprocedure);
-     BEGIN
-       IF position(${literal(from)} IN source) = 0 THEN
-         RAISE EXCEPTION 'post_comments() does not hold the statement this migration replaces';
-       END IF;
-       EXECUTE replace(source, ${literal(from)}, ${literal(to)});
-     END $$`,
-  );
-}
-
-/** A dollar-quoted SQL literal (the texts hold single quotes). */
-const literal = (text: string) => `$q$${text}$q$`;

@@ -19,6 +19,7 @@ import {
 } from './support/moderation-helpers';
 import { createTestApp, Role, TEST_JWT_SECRET, TestApp } from './support/test-app';
 import { DEFAULT_SETTINGS } from './support/expect';
+import { storedAndRecountedArticleCounts } from './support/recount';
 
 const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
 
@@ -923,6 +924,40 @@ describe('moderation (e2e)', () => {
       expectStatus(await decide(t, mod, c.id, 'approve', { expectedStatus: 'approved' }), 200);
       expect(await queue(t, mod, 'reported', { articleId: article.id })).toEqual([]);
       expect((await articleAsModerator(article.id)).counts.reported).toBe(0);
+    });
+
+    it('taking a decision back opens again the reports it resolved, and leaves open the ones that came since', async () => {
+      const {
+        article,
+        comments: [c],
+      } = await articleWithComments(1);
+      const restore = (token: string, body: Record<string, unknown>) =>
+        call(t, 'post', `/api/moderation/comments/${c.id}/restore`, token, body);
+      const openReports = async () =>
+        (
+          await t.db.query(`SELECT reason FROM reports WHERE comment_id = $1 AND resolved_at IS NULL ORDER BY reason`, [
+            c.id,
+          ])
+        ).rows.map((r) => r.reason);
+      // Resolved by the same moderator's decision before: stays resolved.
+      expectStatus(await report(t, as(uid('r')), c.id, 'other'), 201);
+      expectStatus(await decide(t, mod, c.id, 'approve'), 200);
+      expectStatus(await report(t, as(uid('r')), c.id, 'spam'), 201);
+      expectStatus(await report(t, as(uid('r')), c.id, 'abuse'), 201);
+      expectStatus(await decide(t, mod, c.id, 'approve', { expectedStatus: 'approved' }), 200);
+      expect((await articleAsModerator(article.id)).counts.reported).toBe(0);
+      expectStatus(await report(t, as(uid('r')), c.id, 'off_topic'), 201); // after the decision
+
+      const back = expectStatus(await restore(mod, { status: 'published', expectedStatus: 'approved' }), 200);
+      expect(back.status).toBe('published');
+      expect(await openReports()).toEqual(['abuse', 'off_topic', 'spam']);
+      expect((await queue(t, mod, 'reported', { articleId: article.id })).map((i) => i.id)).toEqual([c.id]);
+      expect((await articleAsModerator(article.id)).counts).toMatchObject({ reported: 1, visible: 1, approved: 0 });
+      const [entry] = await logFor(c.id);
+      expect(entry).toMatchObject({ action: 'restore', fromStatus: 'approved', toStatus: 'published' });
+      expect(entry.reason).toBe('reopened 2 report(s)');
+      const { stored, recounted } = await storedAndRecountedArticleCounts(t, [article.id]);
+      expect(stored).toEqual(recounted);
     });
 
     it('reporting goes on on a closed article', async () => {

@@ -81,7 +81,8 @@ export class ModerationController {
 
   /**
    * Undoes a decision: the comment goes back to `status` (pending or published), only while it is
-   * still `expectedStatus`, so that no one else's later decision is undone. Reports it resolved stay resolved.
+   * still `expectedStatus`, so that no one else's later decision is undone. The reports that the
+   * caller's decision resolved are open again; reports that came since stay open.
    */
   @Post('comments/:id/restore')
   @ApiProblem(409, 'CONFLICT: the comment is no longer in expectedStatus (someone decided first)')
