@@ -11,7 +11,6 @@
 //      seed's vocabulary (common and rare), timed from this process.
 // --database URL uses a database seeded before (by bench/seed.mjs) instead of seeding one; the
 // runs approve pending comments in it. Prints a table; writes bench/results/desk-latest.json.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { fmtInt, fmtMs, freePort, quantile, recordVerdicts, ROOT, table, waitHealthy } from './lib/common.mjs';
+import { fmtInt, fmtMs, freePort, quantile, recordVerdicts, ROOT, startService, table } from './lib/common.mjs';
 import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
@@ -57,20 +56,7 @@ async function main() {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const secret = randomBytes(32).toString('base64url');
-  const service = spawn(process.execPath, ['--max-old-space-size=160', join(ROOT, 'dist/src/main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      JWT_SECRET: secret,
-      PORT: String(port),
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(service);
-  await waitHealthy(origin);
+  children.push(await startService(port, { DATABASE_URL: dbUrl, JWT_SECRET: secret }));
   const mod = jwt.sign({ sub: 'bench-desk', role: 'moderator', name: 'Bench Desk' }, secret, { expiresIn: '2h' });
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();

@@ -11,7 +11,6 @@
 //      the list is reset (sort changed) and the heap must come back down: nothing but what is
 //      shown is kept.
 // Prints a table; writes bench/results/embed-latest.json.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,7 +19,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
-import { fmtInt, freePort, quantile, recordVerdicts, ROOT, table, waitHealthy } from './lib/common.mjs';
+import { fmtInt, freePort, quantile, recordVerdicts, ROOT, startService, table } from './lib/common.mjs';
 import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
@@ -63,21 +62,7 @@ async function main() {
   const api = `http://127.0.0.1:${apiPort}`;
   const hostOrigin = `http://localhost:${hostPort}`;
   const secret = randomBytes(32).toString('base64url');
-  const service = spawn(process.execPath, ['--max-old-space-size=160', join(ROOT, 'dist/src/main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      JWT_SECRET: secret,
-      PORT: String(apiPort),
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      CORS_ORIGINS: hostOrigin,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(service);
-  await waitHealthy(api);
+  children.push(await startService(apiPort, { DATABASE_URL: dbUrl, JWT_SECRET: secret, CORS_ORIGINS: hostOrigin }));
 
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { DIST, fmtInt, requireDist, ROOT, SENTENCES, table } from './lib/common.mjs';
+import { DIST, fmtInt, nodeFlags, requireDist, SENTENCES, table } from './lib/common.mjs';
 
 const USAGE = `node bench/import.mjs [--comments N] [--keep]
   --comments N   comments in the generated Disqus export (default 1,000,000)
@@ -94,14 +94,6 @@ export async function generate(file, n) {
   await write(chunk + '</disqus>\n');
   out.end();
   await once(out, 'finish');
-}
-
-/** The node flags that the npm script running `script` gives it (`npm run import`: a heap cap). */
-function nodeFlags(script) {
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const entry = `dist/${script.replace(/\.js$/, '')}`;
-  const command = Object.values(scripts).find((c) => c.includes(entry));
-  return (new RegExp(`node ((?:--\\S+ )*)${entry}`).exec(command ?? '')?.[1] ?? '').split(' ').filter(Boolean);
 }
 
 /** Runs a compiled CLI as its npm script does; its wall time, output and peak RSS (VmHWM, sampled every 100 ms). */

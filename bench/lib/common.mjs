@@ -1,5 +1,6 @@
 // Shared helpers of the benchmark: paths, the compiled service's modules, text for comment bodies.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -144,6 +145,32 @@ export async function waitHealthy(origin) {
     await sleep(200);
   }
   throw new Error(`${origin} did not become healthy`);
+}
+
+/** The node flags that the npm script running the compiled `script` gives it (start:prod: the heap cap). */
+export function nodeFlags(script) {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const entry = `dist/${script.replace(/\.js$/, '')}`;
+  const command = Object.values(scripts).find((c) => c.includes(entry));
+  return (new RegExp(`node ((?:--\\S+ )*)${entry}`).exec(command ?? '')?.[1] ?? '').split(' ').filter(Boolean);
+}
+
+/**
+ * The compiled service as `npm run start:prod` runs it, on `port`, healthy when this resolves.
+ * `env`: what it needs besides (DATABASE_URL, JWT_SECRET, ...).
+ */
+export async function startService(port, env) {
+  const child = spawn(process.execPath, [...nodeFlags('src/main.js'), join(DIST, 'src/main.js')], {
+    env: { ...process.env, PORT: String(port), RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}`);
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
+  return child;
 }
 
 export function quantile(xs, q) {
