@@ -56,3 +56,26 @@ export class Fields {
 export function focusFirstInvalid(form: HTMLElement | null): void {
   requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
 }
+
+/** The end of an edit form: what the API refused, Save, and (while something changed) Undo my changes. */
+export function FormFooter(props: { problem: string | null; busy: boolean; save: string; onUndo?: () => void }) {
+  return (
+    <>
+      {props.problem && (
+        <p class="error" role="alert">
+          {props.problem}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" aria-disabled={props.busy ? 'true' : undefined}>
+          {props.busy ? 'Saving…' : props.save}
+        </button>
+        {props.onUndo && (
+          <button type="button" class="quiet" onClick={props.onUndo}>
+            Undo my changes
+          </button>
+        )}
+      </div>
+    </>
+  );
+}

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type Article } from '../api/client';
 import { announcement } from '../decisions';
 import { when } from '../format';
-import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
+import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
 import { go, href, route } from '../router';
@@ -445,21 +445,12 @@ function ModerationForm(props: {
           {f.message('closeAt')}
         </div>
       </fieldset>
-      {problem.value && (
-        <p class="error" role="alert">
-          {problem.value}
-        </p>
-      )}
-      <div class="actions">
-        <button type="submit" class="primary" aria-disabled={busy.value ? 'true' : undefined}>
-          {busy.value ? 'Saving…' : 'Save changes'}
-        </button>
-        {props.dirty && (
-          <button type="button" class="quiet" onClick={() => ((draft.value = draftOf(article)), (errors.value = {}))}>
-            Undo my changes
-          </button>
-        )}
-      </div>
+      <FormFooter
+        problem={problem.value}
+        busy={busy.value}
+        save="Save changes"
+        onUndo={props.dirty ? () => ((draft.value = draftOf(article)), (errors.value = {})) : undefined}
+      />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type Settings } from '../api/client';
 import { announcement } from '../decisions';
 import { when } from '../format';
-import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
+import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { claims } from '../session';
 import { loadSettings, settings } from '../settings-store';
@@ -346,25 +346,16 @@ function SettingsForm({ initial }: { initial: Settings }) {
           </tbody>
         </table>
       </fieldset>
-      {problem.value && (
-        <p class="error" role="alert">
-          {problem.value}
-        </p>
-      )}
-      <div class="actions">
-        <button type="submit" class="primary" aria-disabled={busy.value ? 'true' : undefined}>
-          {busy.value ? 'Saving…' : 'Save settings'}
-        </button>
-        {Object.keys(changes(d, current)).length > 0 && (
-          <button
-            type="button"
-            class="quiet"
-            onClick={() => ((draft.value = draftOf(current)), (errors.value = {}), (problem.value = null))}
-          >
-            Undo my changes
-          </button>
-        )}
-      </div>
+      <FormFooter
+        problem={problem.value}
+        busy={busy.value}
+        save="Save settings"
+        onUndo={
+          Object.keys(changes(d, current)).length > 0
+            ? () => ((draft.value = draftOf(current)), (errors.value = {}), (problem.value = null))
+            : undefined
+        }
+      />
     </form>
   );
 }
