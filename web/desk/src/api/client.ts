@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './openapi';
 import { token, tokenRefused } from '../session';
@@ -12,20 +12,21 @@ export type Settings = Schemas['SettingsView'];
 export type ModeratedUser = Schemas['ModeratedUserView'];
 export type Problem = Schemas['Problem'];
 
-/** False while the API cannot be reached; the console says so and retries. */
-export const reachable = signal(true);
+/** Calls waiting to try again because the API could not be reached (or answered 503). */
+const retrying = signal(0);
+/**
+ * False while any call is retrying: the console says so. Derived from the calls themselves, so
+ * that another request's answer does not hide one that still fails.
+ */
+export const reachable = computed(() => retrying.value === 0);
 const auth: Middleware = {
   onRequest({ request }) {
     if (token.value) request.headers.set('Authorization', `Bearer ${token.value}`);
     return request;
   },
   onResponse({ response }) {
-    reachable.value = true;
     if (response.status === 401) tokenRefused.value = true;
     return response;
-  },
-  onError() {
-    reachable.value = false;
   },
 };
 
@@ -51,29 +52,39 @@ export async function call<T>(
   run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
   attempts = 30,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    let result: { data?: T; error?: unknown; response: Response };
-    try {
-      result = await run();
-    } catch {
-      reachable.value = false;
-      if (attempt >= attempts) throw new ApiError(0, { title: 'The service cannot be reached' });
-      await retryDelay(attempt);
-      continue;
+  let waiting = false;
+  const setWaiting = (now: boolean) => {
+    if (now !== waiting) retrying.value += now ? 1 : -1;
+    waiting = now;
+  };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let result: { data?: T; error?: unknown; response: Response };
+      try {
+        result = await run();
+      } catch {
+        if (attempt >= attempts) throw new ApiError(0, { title: 'The service cannot be reached' });
+        setWaiting(true);
+        await retryDelay(attempt);
+        continue;
+      }
+      const { data, error, response } = result;
+      if (response.status === 503 && attempt < attempts) {
+        setWaiting(true);
+        await retryDelay(attempt, Number(response.headers.get('Retry-After')) || undefined);
+        continue;
+      }
+      setWaiting(false);
+      if (response.status === 401) {
+        await whenSignedIn(); // the moderator is asked for a new token; then the same request goes again
+        attempt = 0;
+        continue;
+      }
+      if (response.ok) return data as T;
+      throw new ApiError(response.status, (error ?? {}) as Partial<Problem>);
     }
-    const { data, error, response } = result;
-    if (response.status === 503 && attempt < attempts) {
-      reachable.value = false;
-      await retryDelay(attempt, Number(response.headers.get('Retry-After')) || undefined);
-      continue;
-    }
-    if (response.status === 401) {
-      await whenSignedIn(); // the moderator is asked for a new token; then the same request goes again
-      attempt = 0;
-      continue;
-    }
-    if (response.ok) return data as T;
-    throw new ApiError(response.status, (error ?? {}) as Partial<Problem>);
+  } finally {
+    setWaiting(false);
   }
 }
 

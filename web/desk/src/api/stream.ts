@@ -1,7 +1,6 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { effect, signal } from '@preact/signals';
 import type { LogEntry } from './client';
-import { reachable } from './client';
 import { token, tokenRefused } from '../session';
 
 export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
@@ -54,7 +53,6 @@ export function followModerationStream(): () => void {
       async onopen(response) {
         if (response.ok) {
           live.value = true;
-          reachable.value = true;
           return;
         }
         if (response.status === 401) tokenRefused.value = true;
