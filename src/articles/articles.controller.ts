@@ -6,6 +6,7 @@ import { Access, AuthUser, isModerator } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
+import { ApiProblem } from '../openapi/openapi-document';
 import { ArticlePageView, ArticleView } from './article.view';
 import { ArticlesService } from './articles.service';
 import {
@@ -25,6 +26,7 @@ export class ArticlesController {
   @Post()
   @Access('moderator')
   @ApiBearerAuth()
+  @ApiProblem(409, 'CONFLICT: an article with this url or externalId exists')
   async create(@Body() dto: CreateArticleDto, @CurrentUser() user: AuthUser): Promise<ArticleView> {
     const { article, settings } = await this.articles.create(dto, user);
     return ArticleView.of(article, settings, true);
@@ -40,6 +42,7 @@ export class ArticlesController {
   @RateLimit('createArticle')
   @ApiOkResponse({ type: ArticleView, description: 'The article that exists at this url' })
   @ApiCreatedResponse({ type: ArticleView, description: 'Created now' })
+  @ApiProblem(404, 'NOT_FOUND: no article at url, and no articleAutoCreatePrefixes prefix of it')
   async resolve(
     @Body() dto: ResolveArticleDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -56,6 +59,7 @@ export class ArticlesController {
    */
   @Get()
   @Access('public')
+  @ApiProblem(403, 'FORBIDDEN: listing without url needs the moderator role')
   async list(@Query() query: ListArticlesQueryDto, @CurrentUser() user?: AuthUser): Promise<ArticlePageView> {
     const moderator = isModerator(user);
     if (query.url !== undefined) {

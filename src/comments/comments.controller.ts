@@ -5,6 +5,7 @@ import {
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -14,6 +15,7 @@ import { PageQueryDto } from '../common/pagination';
 import { UuidParam } from '../common/uuid.pipe';
 import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { AppError } from '../errors/app-error';
+import { ApiProblem } from '../openapi/openapi-document';
 import { CommentPageView, CommentView, ThreadPage } from './comment.view';
 import { CachedJson, CommentsService } from './comments.service';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
@@ -36,6 +38,7 @@ export class CommentsController {
   @Get('articles/:id/comments')
   @Access('public')
   @ApiOkResponse({ type: ThreadPage, description: 'With an ETag; 304 when If-None-Match names the current one' })
+  @ApiResponse({ status: 304, description: 'Not Modified: If-None-Match names the current ETag' })
   async thread(
     @Param('id', UuidParam()) articleId: string,
     @Query() query: ThreadQueryDto,
@@ -57,6 +60,10 @@ export class CommentsController {
     description: 'A retry with the same key returns the first response',
   })
   @ApiCreatedResponse({ type: CommentView })
+  @ApiProblem(
+    409,
+    'ARTICLE_CLOSED: the article is closed to comments; CONFLICT: the same comment again a moment later, a reply to a comment that is not visible, or a first request with this Idempotency-Key still running',
+  )
   async create(
     @Param('id', UuidParam()) articleId: string,
     @Body() dto: CreateCommentDto,
@@ -75,6 +82,7 @@ export class CommentsController {
   @Get('comments/:id/replies')
   @Access('public')
   @ApiOkResponse({ type: CommentPageView, description: 'With an ETag; 304 when If-None-Match names the current one' })
+  @ApiResponse({ status: 304, description: 'Not Modified: If-None-Match names the current ETag' })
   async replies(
     @Param('id', UuidParam()) id: string,
     @Query() query: PageQueryDto,
@@ -97,6 +105,10 @@ export class CommentsController {
   @Access('user')
   @RateLimit('edit')
   @ApiBearerAuth()
+  @ApiProblem(
+    409,
+    'ARTICLE_CLOSED: the article is closed to comments; CONFLICT: the comment was rejected, or the edit window is over',
+  )
   edit(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser) {
     return this.comments.edit(id, dto.body, user);
   }

@@ -19,7 +19,10 @@ export class ExportsController {
    */
   @Get()
   @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'One JSON object a line: `{ type, data }`, a header line first' })
+  @ApiOkResponse({
+    description: 'One JSON object a line: `{ type, data }`, a header line first',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+  })
   export(@Res() reply: FastifyReply): void {
     const name = `comment-desk-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.ndjson`;
     reply

@@ -28,7 +28,10 @@ export class LiveController {
   @Get()
   @Access('public')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiServiceUnavailableResponse({
     description: 'Too many readers on this instance: retry after Retry-After, poll meanwhile',
   })

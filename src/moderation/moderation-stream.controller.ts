@@ -31,7 +31,10 @@ export class ModerationStreamController {
   @Get()
   @Access('moderator')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiServiceUnavailableResponse({ description: 'The instance is full or shutting down: retry after Retry-After' })
   @ApiHeader({
     name: 'Last-Event-ID',

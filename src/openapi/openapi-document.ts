@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject, ResponsesObject } from '@nestjs/swagger';
+import type { OperationObject, ParameterObject, ReferenceObject, ResponsesObject, SchemaObject } from '@nestjs/swagger';
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
@@ -28,16 +28,40 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     ...document.components,
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
   };
+  for (const schema of Object.values(document.components.schemas ?? {})) nullableReferences(schema);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (operation) complete(operation, path);
+      if (operation) complete(operation, path, method);
     }
   }
   return document;
 }
 
-function complete(operation: OperationObject, path: string): void {
+/** Only null, in OpenAPI 3.0's words: it has no null type, `nullable` adds null to `type`, `enum` keeps only null. */
+const NULL_ONLY: SchemaObject = { type: 'object', nullable: true, enum: [null] };
+
+/**
+ * A nullable property of a class type comes out as `{ nullable: true, allOf: [$ref] }`, which lets
+ * null through only for lenient readers: OpenAPI 3.0.3's `nullable` adds null to `type` alone, and
+ * null still fails the allOf. Written as "that class, or null" every validator and generator agrees.
+ */
+function nullableReferences(schema: SchemaObject | ReferenceObject): void {
+  if ('$ref' in schema) return;
+  for (const property of Object.values(schema.properties ?? {})) {
+    if ('$ref' in property) continue;
+    if (property.nullable && property.allOf?.length === 1) {
+      property.oneOf = [property.allOf[0], NULL_ONLY];
+      delete property.allOf;
+      delete property.nullable;
+      delete property.type;
+    }
+    nullableReferences(property);
+    if (property.items) nullableReferences(property.items);
+  }
+}
+
+function complete(operation: OperationObject, path: string, method: (typeof METHODS)[number]): void {
   // The build's plugin puts a handler's whole comment in `summary`: a summary is its first sentence.
   if (operation.summary && !operation.description) {
     const first = firstSentence(operation.summary);
@@ -49,15 +73,21 @@ function complete(operation: OperationObject, path: string): void {
   // Public operations take a token too (a signed-in reader sees their own held comments).
   if (!signedIn) operation.security = [{}, { bearer: [] }];
   const answers: [string, string][] = [];
-  if ((operation.parameters?.length ?? 0) > 0 || operation.requestBody) answers.push(['400', 'VALIDATION_FAILED']);
+  // Any request can be malformed (a query string, a body or a path that does not parse).
+  answers.push(['400', 'VALIDATION_FAILED']);
   answers.push(['401', 'UNAUTHENTICATED: a token was given and is not valid, or one is needed']);
   if (signedIn) answers.push(['403', 'FORBIDDEN, or USER_BANNED: the token does not allow this']);
   if (path.includes('{')) answers.push(['404', 'NOT_FOUND']);
+  if (method !== 'get') answers.push(['413', 'PAYLOAD_TOO_LARGE: the body is over the limit']);
   answers.push(['429', 'RATE_LIMITED, with Retry-After']);
   answers.push(['503', 'UNAVAILABLE: the database is not answering, or the instance is full or draining']);
   const responses: ResponsesObject = operation.responses;
-  for (const [status, description] of answers) {
-    responses[status] ??= { description, content: { 'application/problem+json': { schema: PROBLEM } } };
+  for (const [status, description] of answers) responses[status] ??= { description };
+  // Every error is problem+json, also where an operation documents its own (the health check's 503
+  // has its own body, but a draining instance answers before it).
+  for (const [status, response] of Object.entries(responses)) {
+    if (Number(status) < 400 || !response || '$ref' in response) continue;
+    response.content = { ...response.content, 'application/problem+json': { schema: PROBLEM } };
   }
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiProblem } from '../openapi/openapi-document';
 import { UuidParam } from '../common/uuid.pipe';
 import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { CreateReportDto } from './dto/create-report.dto';
@@ -18,6 +19,7 @@ export class ReportsController {
   @Post()
   @Access('user')
   @RateLimit('report')
+  @ApiProblem(409, 'CONFLICT: this reader has already reported this comment')
   create(
     @Param('id', UuidParam()) commentId: string,
     @Body() dto: CreateReportDto,

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
+import { checkAnswersAgainstDocument } from './contract-recorder';
 import { databaseUrl } from './database-url';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough';
@@ -69,6 +70,7 @@ export async function createTestApp(env: Record<string, string> = {}, databaseUr
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  checkAnswersAgainstDocument(app.getHttpServer());
   const db = new Client({ connectionString: url });
   await db.connect();
   return {
