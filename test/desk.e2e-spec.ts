@@ -132,6 +132,58 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     expect(await statusOf(comments[0].id)).toBe('rejected');
   });
 
+  it('takes back a decision undone at once, before its answer is back, ten times in a row', async () => {
+    const { comments } = await held(...Array.from({ length: 10 }, (_, i) => `Approved by mistake, take ${i + 1}.`));
+    const page = await h.open(mod);
+    const cardOf = (id: string) => page.locator(`article[data-comment-id="${id}"]`);
+    await pw(page.getByRole('article')).toHaveCount(10);
+    // Everything the console says, in order: the moderator must be told of the undo at once.
+    await page.evaluate(() => {
+      const said: string[] = ((window as unknown as { said: string[] }).said = []);
+      const box = document.querySelector('.announcement')!;
+      new MutationObserver(() => box.textContent && said.push(box.textContent)).observe(box, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
+    // Each approval's answer is held back until `u` has been pressed: the undo always comes first.
+    let undoPressed = Promise.resolve();
+    await page.route('**/api/moderation/comments/*/approve', async (route) => {
+      await undoPressed;
+      await route.continue();
+    });
+
+    for (const comment of comments) {
+      let pressed!: () => void;
+      undoPressed = new Promise((resolve) => (pressed = resolve));
+      await cardOf(comment.id).focus();
+      await page.keyboard.press('f');
+      await page.keyboard.press('u');
+      pressed();
+      await pw(page.getByRole('status').filter({ hasText: 'Undone: the comment is pending again.' })).toBeVisible();
+      await pw(cardOf(comment.id)).toBeFocused();
+      await pw.poll(() => statusOf(comment.id)).toBe('pending');
+      const said = await page.evaluate(() => (window as unknown as { said: string[] }).said.splice(0));
+      expect(said[0]).toMatch(/^Undoing/); // at once, before the approval's answer
+      expect(said.filter((text) => text.startsWith('Approved'))).toEqual([]);
+    }
+
+    for (const comment of comments) {
+      await pw(cardOf(comment.id).locator('.status')).toHaveText('pending');
+      await pw(cardOf(comment.id).getByRole('status')).toHaveCount(0); // no notice on the card
+      const log = await h.api.log(mod, { commentId: comment.id });
+      expect(log.body.items.map((e: { action: string }) => e.action)).toEqual(['restore', 'approve', 'hold']);
+    }
+    // Each card went back where it was.
+    const order = await page
+      .getByRole('article')
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-comment-id')));
+    expect(order).toEqual(comments.map((c) => c.id));
+    expect(await h.seriousViolations(page)).toEqual([]);
+    await h.screenshot(page, 'quick-undo');
+  });
+
   it('bans an author from the keyboard, with a duration and a reason', async () => {
     const { comments } = await held('Buy my pills at the usual place.');
     const page = await h.open(mod);
@@ -224,7 +276,10 @@ describe('the moderators’ console at /desk/ (browser)', () => {
 
     await reported.getByRole('button', { name: 'Pre-moderate author' }).click();
     await pw(page.getByRole('status').filter({ hasText: 'will be held for review' })).toBeVisible();
-    const user = await h.t.http().get(`/api/moderation/users/${reply.author!.id}`).set('Authorization', `Bearer ${mod}`);
+    const user = await h.t
+      .http()
+      .get(`/api/moderation/users/${reply.author!.id}`)
+      .set('Authorization', `Bearer ${mod}`);
     expect(user.body.premod).toBe(true);
   });
 

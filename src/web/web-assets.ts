@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The checkout (or image) root: above src/ when run by ts-jest, above dist/src/ when compiled. */
@@ -91,7 +91,12 @@ async function serveDesk(fastify: FastifyInstance, options: WebAssetOptions): Pr
   fastify.get('/desk/config.json', (_request, reply) => {
     reply.header('Cache-Control', 'no-cache').send({ loginUrl: options.deskLoginUrl ?? null });
   });
-  serveIndex(fastify, '/desk', DESK_DIR);
+  // Read once: a build beside the running service replaces index.html, and this service's copy
+  // must go on naming the assets it serves (the build keeps those for a while).
+  const index = readFileSync(join(DESK_DIR, 'index.html'));
+  fastify.get('/desk', (_request, reply) => {
+    pageHeaders(reply).type('text/html; charset=utf-8').send(index);
+  });
 }
 
 /** Pages: under the strict policy, revalidated on every load. */

@@ -7,7 +7,6 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../../src/database/migrate';
-import { buildDistIfStale } from './build-dist';
 import { databaseUrl } from './database-url';
 
 /**
@@ -15,9 +14,7 @@ import { databaseUrl } from './database-url';
  * database; each test file copies the template into a database of its own.
  */
 export default async function globalSetup(): Promise<void> {
-  buildDistIfStale();
-  buildEmbed();
-  buildDesk();
+  build();
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'comment-desk-test-'));
@@ -55,27 +52,14 @@ export default async function globalSetup(): Promise<void> {
 }
 
 const root = resolve(__dirname, '../..');
-const bin = (...path: string[]) => join(root, 'node_modules', ...path);
 
-function run(what: string, args: string[]): void {
-  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${what} failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-/** The browser tests load the embed as the service serves it: built from web/embed/ first. */
-function buildEmbed(): void {
-  run('Building the embed', [bin('vite', 'bin', 'vite.js'), 'build', '--config', 'web/embed/vite.config.mts']);
-}
-
-/** The console, as `npm run build:desk` makes it: its API client generated from docs/openapi.json, type-checked, built. */
-function buildDesk(): void {
-  run("Generating the console's API types", [
-    bin('openapi-typescript', 'bin', 'cli.js'),
-    'docs/openapi.json',
-    '-o',
-    'web/desk/src/api/openapi.d.ts',
-    '--silent',
-  ]);
-  run('Type-checking the console', [bin('typescript', 'bin', 'tsc'), '-p', 'web/desk/tsconfig.json']);
-  run('Building the console', [bin('vite', 'bin', 'vite.js'), 'build', '--config', 'web/desk/vite.config.mts']);
+/**
+ * dist/ as `npm run build` makes it (each part skipped when its sources have not changed): some
+ * tests run the built service, whose OpenAPI document carries what the Nest CLI's plugin adds at
+ * build time, and the browser tests load the embed and the console as the service serves them.
+ * Once per run, before the test files start, so that no two of them build at once.
+ */
+function build(): void {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`The build failed:\n${result.stderr}`);
 }

@@ -5,15 +5,20 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = resolve(here, '../../dist/desk');
+/** Where `vite build` puts it unless told (scripts/build.mjs builds into a staging folder first). */
+const defaultOutDir = resolve(here, '../../dist/desk');
 
 /** The console's JavaScript and CSS together, gzipped (issue 11): the build fails past it. */
 const BUDGET_GZIP_BYTES = 150_000;
 
 /** .gz and .br beside each asset, for browsers that accept them; checks the budget on the way. */
 function precompress(): Plugin {
+  let outDir = defaultOutDir;
   return {
     name: 'comment-desk-precompress',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
       const assets = join(outDir, 'assets');
       let total = 0;
@@ -40,7 +45,7 @@ export default defineConfig({
   plugins: [precompress()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
-    outDir,
+    outDir: defaultOutDir,
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,

@@ -5,7 +5,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = resolve(here, '../../dist/embed');
+/** Where `vite build` puts it unless told (scripts/build.mjs builds into a staging folder first). */
+const defaultOutDir = resolve(here, '../../dist/embed');
 
 /** The size budget of embed.js with its styles, gzipped (issue 12): the build fails past it. */
 const BUDGET_GZIP_BYTES = 25_000;
@@ -15,8 +16,12 @@ const BUDGET_GZIP_BYTES = 25_000;
  * them. Checks the budget on the way, so that it cannot drift.
  */
 function precompress(): Plugin {
+  let outDir = defaultOutDir;
   return {
     name: 'comment-desk-precompress',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
       const file = resolve(outDir, 'embed.js');
       const code = readFileSync(file);
@@ -36,7 +41,7 @@ export default defineConfig({
   logLevel: 'warn',
   plugins: [precompress()],
   build: {
-    outDir,
+    outDir: defaultOutDir,
     emptyOutDir: true,
     target: 'es2020',
     sourcemap: false,

@@ -5,11 +5,18 @@ import { claims } from './session';
 
 export type Action = 'approve' | 'reject';
 
-/** What this moderator decided last: `u` takes it back. */
+/**
+ * What this moderator decided last: `u` takes it back, whether or not its answer is back (the undo
+ * then waits for it).
+ */
 export interface Decided {
   item: QueueItem;
   action: Action;
   fromStatus: Comment['status'];
+  /** The decision's answer: the comment as decided, or why it was not. */
+  answer: Promise<Comment>;
+  /** Set once `u` has taken it back: its own outcome is no longer news. */
+  undone: boolean;
 }
 
 export const lastDecision = signal<Decided | null>(null);
@@ -52,23 +59,30 @@ async function lastEntry(commentId: string): Promise<LogEntry | null> {
 
 /**
  * Approves or rejects, refusing if someone changed the comment since the card was drawn
- * (expectedStatus): then AlreadyDecided says who did what.
+ * (expectedStatus): then AlreadyDecided says who did what. It is the last decision at once, before
+ * its answer, so that an undo pressed straight after it takes back this one.
  */
-export async function decide(item: QueueItem, action: Action, reason?: string): Promise<Comment> {
+export function decide(item: QueueItem, action: Action, reason?: string): Decided {
+  const decided: Decided = { item, action, fromStatus: item.status, answer: send(item, action, reason), undone: false };
+  lastDecision.value = decided;
+  decided.answer.catch(() => {
+    if (lastDecision.peek() === decided) lastDecision.value = null; // nothing was decided: nothing to undo
+  });
+  return decided;
+}
+
+async function send(item: QueueItem, action: Action, reason?: string): Promise<Comment> {
   const path = action === 'approve' ? '/api/moderation/comments/{id}/approve' : '/api/moderation/comments/{id}/reject';
   try {
-    const comment = await call(() =>
+    return await call(() =>
       api.POST(path, { params: { path: { id: item.id } }, body: { expectedStatus: item.status, reason } }),
     );
-    lastDecision.value = { item, action, fromStatus: item.status };
-    return comment;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
     const lost = await conflict(item.id);
     // A retry after a lost answer finds its own decision taken: that is success, not a race.
     const mine = lost.by?.actor?.id === claims.value?.sub && lost.by?.action === action;
     if (!mine) throw lost;
-    lastDecision.value = { item, action, fromStatus: item.status };
     return { ...item, status: lost.status as Comment['status'] };
   }
 }
@@ -81,14 +95,23 @@ async function conflict(commentId: string): Promise<AlreadyDecided> {
   return new AlreadyDecided(comment.status, by);
 }
 
+/** An undo of a decision that did not go through: the decision's own failure says what happened. */
+export class NotDecided extends Error {}
+
 /**
- * Takes back this moderator's last decision: the reverse decision, only while the comment still
- * has the status this moderator gave it, so no one else's later decision is undone.
+ * Takes back this moderator's last decision: once its answer is back (queued behind it), the
+ * reverse decision, only while the comment still has the status this moderator gave it, so no one
+ * else's later decision is undone.
  */
 export async function undo(decided: Decided): Promise<QueueItem> {
   const { item, action, fromStatus } = decided;
-  const expectedStatus = action === 'approve' ? 'approved' : 'rejected';
+  decided.undone = true;
+  if (lastDecision.peek() === decided) lastDecision.value = null; // a second `u` does not take it back twice
   try {
+    await decided.answer.catch((error) => {
+      throw new NotDecided(error instanceof Error ? error.message : String(error));
+    });
+    const expectedStatus = action === 'approve' ? 'approved' : 'rejected';
     const comment =
       fromStatus === 'pending' || fromStatus === 'published'
         ? await call(() =>
@@ -105,9 +128,13 @@ export async function undo(decided: Decided): Promise<QueueItem> {
               { params: { path: { id: item.id } }, body: { expectedStatus } },
             ),
           );
-    lastDecision.value = null;
     return { ...item, status: comment.status };
   } catch (error) {
+    // Not undone: `u` may try again, unless another decision came since.
+    if (!(error instanceof NotDecided) && lastDecision.peek() === null) {
+      decided.undone = false;
+      lastDecision.value = decided;
+    }
     if (error instanceof ApiError && error.status === 409) throw await conflict(item.id);
     throw error;
   }

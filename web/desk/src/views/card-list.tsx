@@ -10,9 +10,11 @@ import {
   decidedText,
   handleUndo,
   lastDecision,
+  NotDecided,
   undo,
   type Action,
 } from '../decisions';
+import { claims } from '../session';
 import { Card, type CardNotice } from './card';
 import { BanDialog, HelpDialog, ReasonDialog } from './dialogs';
 
@@ -48,6 +50,10 @@ export function CardList(props: Props) {
   const cards = useRef(new Map<string, HTMLElement>());
   const latest = useRef(props);
   latest.current = props;
+  /** Comments this console decided: the stream's word about them is already on screen, and may come late. */
+  const mine = useRef(new Set<string>());
+  /** Where each decided card was: an undo puts it back there. */
+  const placeOf = useRef(new Map<string, number>());
 
   const focusCard = (index: number) => {
     focus.value = Math.max(0, Math.min(index, latest.current.entries.length - 1));
@@ -104,12 +110,17 @@ export function CardList(props: Props) {
       focusCard(index);
     });
     const who = item.author?.name ?? 'someone';
-    decide(item, action, reason).then(
-      () =>
-        (announcement.value = {
+    mine.current.add(item.id);
+    placeOf.current.set(item.id, index);
+    const decided = decide(item, action, reason);
+    decided.answer.then(
+      () => {
+        if (decided.undone) return; // the undo's own word follows
+        announcement.value = {
           text: `${action === 'approve' ? 'Approved' : 'Rejected'} the comment by ${who}.`,
           undo: true,
-        }),
+        };
+      },
       (error) => failed(index, entry, error),
     );
   };
@@ -120,15 +131,21 @@ export function CardList(props: Props) {
       announcement.value = { text: 'Nothing to undo.' };
       return;
     }
+    const who = last.item.author?.name ?? 'someone';
+    announcement.value = { text: `Undoing: the comment by ${who} goes back to ${last.fromStatus}…` };
     undo(last).then(
       (item) => {
-        const index = Math.min(focus.value, latest.current.entries.length);
+        const index = Math.min(placeOf.current.get(item.id) ?? focus.value, latest.current.entries.length);
         if (latest.current.keeps(item.status)) putBack(index, { item });
         else update(item.id, () => null);
         focusCard(latest.current.entries.findIndex((e) => e.item.id === item.id));
         announcement.value = { text: `Undone: the comment is ${item.status} again.` };
       },
-      (error) => (announcement.value = { text: error instanceof Error ? error.message : String(error) }),
+      (error) => {
+        // A decision that did not go through has put its card back and said why.
+        if (error instanceof NotDecided) announcement.value = { text: `Nothing to undo: ${error.message}` };
+        else announcement.value = { text: error instanceof Error ? error.message : String(error) };
+      },
     );
   };
 
@@ -184,6 +201,7 @@ export function CardList(props: Props) {
     () =>
       onModerationEvent((event) => {
         if (event.type !== 'decision' || event.data.targetType !== 'comment') return;
+        if (mine.current.has(event.data.targetId) && event.data.actor?.id === claims.value?.sub) return;
         const entry = latest.current.entries.find((e) => e.item.id === event.data.targetId);
         if (!entry || entry.item.status === event.data.toStatus) return;
         update(entry.item.id, (e) => ({

@@ -1,0 +1,242 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { until } from './support/expect';
+import { createTestDatabase, TEST_JWT_SECRET } from './support/test-app';
+
+const ROOT = resolve(__dirname, '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'imports');
+const BUILD_MINUTES = 5 * 60_000;
+
+/**
+ * The scripts as a new user meets them: on a fresh clone (no dist/ at all), then beside a running
+ * service, whose embed and console must keep answering whatever the commands beside it build.
+ */
+describe('the build, from a fresh clone and beside a running service', () => {
+  let clone: string;
+  let databaseUrl: string;
+  let service: ChildProcess | undefined;
+  let origin = '';
+
+  beforeAll(async () => {
+    clone = mkdtempSync(join(tmpdir(), 'comment-desk-clone-'));
+    // What a clone of this checkout holds (with work not yet committed), and the shared install.
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter((path) => path && path !== 'node_modules' && existsSync(join(ROOT, path)));
+    for (const path of files) {
+      mkdirSync(dirname(join(clone, path)), { recursive: true });
+      copyFileSync(join(ROOT, path), join(clone, path));
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+    databaseUrl = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    if (service?.pid && service.exitCode === null) {
+      const exited = new Promise((r) => service!.once('exit', r));
+      process.kill(-service.pid, 'SIGTERM'); // npm, its shell and the service: the group this test started
+      await exited;
+    }
+    rmSync(clone, { recursive: true, force: true });
+  });
+
+  const built = (path: string) => existsSync(join(clone, 'dist', path));
+  const modified = (path: string) => statSync(join(clone, 'dist', path)).mtimeMs;
+
+  it(
+    'imports on a fresh clone: the import builds the service, and only the service',
+    async () => {
+      expect(built('.')).toBe(false);
+      const { code, stderr } = await npm([
+        'run',
+        '-s',
+        'import',
+        '--',
+        '--format',
+        'disqus',
+        join(FIXTURES, 'disqus.xml'),
+      ]);
+      expect(code).toBe(0);
+      expect(buildLines(stderr)).toEqual([expect.stringMatching(/^server: built/)]);
+      expect(await commentCount()).toBeGreaterThan(0);
+      expect([built('src/main.js'), built('embed'), built('desk')]).toEqual([true, false, false]);
+    },
+    BUILD_MINUTES,
+  );
+
+  it(
+    'npm start builds what is missing and nothing else, then serves the embed and the console',
+    async () => {
+      const before = modified('src/main.js');
+      const port = await freePort();
+      origin = `http://127.0.0.1:${port}`;
+      service = spawn('npm', ['start'], {
+        cwd: clone,
+        detached: true,
+        env: { ...process.env, ...serviceEnv(), PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let said = '';
+      service.stdout!.on('data', (chunk) => (said += chunk));
+      service.stderr!.on('data', (chunk) => (said += chunk));
+      await until('npm start answers', BUILD_MINUTES, async () => {
+        if (service!.exitCode !== null) throw new Error(`npm start ended: ${said}`);
+        return (await fetch(`${origin}/api/health`)).ok || undefined;
+      });
+      expect(buildLines(said)).toEqual([
+        'server: up to date',
+        expect.stringMatching(/^embed: built/),
+        expect.stringMatching(/^desk: built/),
+      ]);
+      expect(modified('src/main.js')).toBe(before);
+      expect((await fetch(`${origin}/embed.js`)).status).toBe(200);
+      expect((await fetch(`${origin}/desk/`)).status).toBe(200);
+    },
+    BUILD_MINUTES,
+  );
+
+  it(
+    'an import beside the running service rebuilds a changed service without the embed or the console ever failing',
+    async () => {
+      appendFileSync(join(clone, 'src', 'main.ts'), '\n// A change the next command must build.\n');
+      const web = [modified('embed/embed.js'), modified('desk/index.html')];
+      const { result, failures, polls } = await whileServing(() =>
+        npm(['run', '-s', 'import', '--', '--format', 'wordpress', join(FIXTURES, 'wordpress-1.2-https.xml')]),
+      );
+      expect(failures).toEqual([]);
+      expect(polls).toBeGreaterThan(0);
+      expect(result.code).toBe(0);
+      expect(buildLines(result.stderr)).toEqual([expect.stringMatching(/^server: built/)]);
+      expect([modified('embed/embed.js'), modified('desk/index.html')]).toEqual(web); // not even touched
+    },
+    BUILD_MINUTES,
+  );
+
+  it(
+    'an export builds nothing when nothing changed',
+    async () => {
+      const file = join(clone, 'export.ndjson');
+      const before = modified('src/main.js');
+      const { code, stderr } = await npm(['run', '-s', 'export', '--', file]);
+      expect(code).toBe(0);
+      expect(buildLines(stderr)).toEqual(['server: up to date']);
+      expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(0);
+      expect(modified('src/main.js')).toBe(before);
+    },
+    BUILD_MINUTES,
+  );
+
+  it(
+    'a new build of the embed and the console beside the running service leaves it serving its own',
+    async () => {
+      appendFileSync(join(clone, 'web', 'desk', 'src', 'styles.css'), '\n.build-check { color: #123456; }\n');
+      appendFileSync(join(clone, 'web', 'embed', 'src', 'styles.css'), '\n.build-check { color: #123456; }\n');
+      const page = await (await fetch(`${origin}/desk/`)).text();
+      const { result, failures, polls } = await whileServing(() => npm(['run', '-s', 'build']));
+      expect(failures).toEqual([]);
+      expect(polls).toBeGreaterThan(0);
+      expect(result.code).toBe(0);
+      expect(buildLines(result.stderr)).toEqual([
+        'server: up to date',
+        expect.stringMatching(/^embed: built/),
+        expect.stringMatching(/^desk: built/),
+      ]);
+      expect(await (await fetch(`${origin}/desk/`)).text()).toBe(page); // the console it started with, whole
+      expect(readFileSync(join(clone, 'dist', 'desk', 'index.html'), 'utf8')).not.toBe(page); // the next start's
+      expect(await (await fetch(`${origin}/embed.js`)).text()).toContain('#123456');
+    },
+    BUILD_MINUTES,
+  );
+
+  function serviceEnv() {
+    return { DATABASE_URL: databaseUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMITS: 'off' };
+  }
+
+  /** `npm ARGS` in the clone, against the service's database. */
+  function npm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((done, fail) => {
+      const child = spawn('npm', args, { cwd: clone, env: { ...process.env, ...serviceEnv() } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+  }
+
+  /**
+   * Runs `command` while asking the service, again and again, for /embed.js, /desk/ and the
+   * assets the console's page names: every answer that is not a 200 is a failure.
+   */
+  async function whileServing<T>(command: () => Promise<T>) {
+    const page = await (await fetch(`${origin}/desk/`)).text();
+    const assets = [...page.matchAll(/"(\/desk\/assets\/[^"]+)"/g)].map(([, path]) => path);
+    expect(assets.length).toBeGreaterThan(0);
+    const paths = ['/embed.js', '/desk/', ...assets];
+    const failures: string[] = [];
+    let polls = 0;
+    let running = true;
+    const polling = (async () => {
+      while (running) {
+        for (const path of paths) {
+          try {
+            const res = await fetch(`${origin}${path}`, { headers: { 'Accept-Encoding': 'br' } });
+            await res.arrayBuffer();
+            if (res.status !== 200) failures.push(`${path}: ${res.status}`);
+          } catch (error) {
+            failures.push(`${path}: ${(error as Error).message}`);
+          }
+        }
+        polls++;
+      }
+    })();
+    try {
+      return { result: await command(), failures, polls };
+    } finally {
+      running = false;
+      await polling;
+    }
+  }
+
+  async function commentCount(): Promise<number> {
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      return Number((await db.query('SELECT count(*) AS n FROM comments')).rows[0].n);
+    } finally {
+      await db.end();
+    }
+  }
+});
+
+/** What the build said of each part. */
+function buildLines(output: string): string[] {
+  return output.match(/^(server|embed|desk): .*$/gm) ?? [];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
