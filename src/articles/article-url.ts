@@ -1,3 +1,5 @@
+import type { ModerationSettings } from '../settings/moderation-settings.entity';
+
 /**
  * One article, one URL: the form an article's URL is stored, looked up and matched against the
  * settings' prefixes in, whatever form a reader's browser, a share link or a crafted request sent.
@@ -13,6 +15,11 @@ export interface ArticleUrlPolicy {
   /** `/a/` and `/a` are one article stored as `/a` (strip) or `/a/` (add), or two articles (keep). */
   trailingSlash: TrailingSlashPolicy;
 }
+
+export const urlPolicy = (settings: ModerationSettings): ArticleUrlPolicy => ({
+  queryParams: settings.articleUrlQueryParams,
+  trailingSlash: settings.articleUrlTrailingSlash,
+});
 
 export class ArticleUrlError extends Error {}
 
