@@ -1,4 +1,6 @@
 import { Api, expectProblem, expectStatus, unique } from './support/comments-helpers';
+import { DataSource } from 'typeorm';
+import { ArticleUrls1796170005000 } from '../migrations/1796170005000-ArticleUrls';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -115,46 +117,48 @@ describe("articles created on an embed's first read (e2e)", () => {
 
     beforeAll(() => setPrefixes([BLOG]));
 
-    it('makes one article of every form of one URL, stored normalized', async () => {
+    it('stores an article under its normalized URL', async () => {
       const slug = unique('a');
       const created = await resolve({ url: `${BLOG}./${slug}/?utm_source=x#frag`, title: 'One article' });
       expectStatus(created, 201);
       expect(created.body.url).toBe(`${BLOG}${slug}`);
-      for (const url of [
-        `${BLOG}${slug}#frag`,
-        `${BLOG}${slug}?utm_source=x`,
-        `${BLOG}${slug}/`,
-        `${BLOG}./${slug}`,
-        `${BLOG}%61${slug.slice(1)}`,
-        `HTTPS://NEWS.EXAMPLE:443/blog//${slug}`,
-        `https://news.example/blog/x/../${slug}`,
-      ]) {
-        const found = await resolve({ url, title: 'Another title' });
-        expect({ url, status: found.status, id: found.body.id }).toEqual({ url, status: 200, id: created.body.id });
-        const listed = await t.http().get('/api/articles').query({ url });
-        expect({ url, items: listed.body.items.map((a: { id: string }) => a.id) }).toEqual({
-          url,
-          items: [created.body.id],
-        });
-      }
+    });
+
+    it.each([
+      ['a fragment', (slug: string) => `${BLOG}${slug}#frag`],
+      ['a tracking parameter', (slug: string) => `${BLOG}${slug}?utm_source=x`],
+      ['a trailing slash', (slug: string) => `${BLOG}${slug}/`],
+      ['a dot segment', (slug: string) => `${BLOG}./${slug}`],
+      ['an encoded letter', (slug: string) => `${BLOG}%61${slug.slice(1)}`],
+      ['capitals, the default port and a double slash', (slug: string) => `HTTPS://NEWS.EXAMPLE:443/blog//${slug}`],
+      ['a dot-dot segment', (slug: string) => `https://news.example/blog/x/../${slug}`],
+    ])('finds the article, not a new one, at its URL with %s', async (_what, variant) => {
+      const slug = unique('a');
+      const created = await resolve({ url: `${BLOG}${slug}`, title: 'One article' });
+      expectStatus(created, 201);
+      const url = variant(slug);
+      const found = await resolve({ url, title: 'Another title' });
+      expectStatus(found, 200);
+      expect(found.body.id).toBe(created.body.id);
+      const listed = await t.http().get('/api/articles').query({ url });
+      expect(listed.body.items.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
       expect(await count(slug)).toBe(1);
     });
 
-    it('creates nothing for URLs that leave the prefix once resolved, or that other readers resolve elsewhere', async () => {
+    it.each([
+      ['https://news.example/blog/../admin/secret', 404],
+      ['https://news.example/blog/%2e%2e/admin/secret', 404],
+      [`${BLOG}@evil.example/`, 404],
+      [`${BLOG}%2F%2Fevil.example`, 404],
+      [`${BLOG}%5c%5cevil.example`, 404],
+      [BLOG, 404],
+      ['https://news.example@evil.example/blog/a', 400],
+      ['https://user:pw@news.example/blog/a', 400],
+    ])('creates no article at %s (%d)', async (url, status) => {
       const before = (await t.db.query('SELECT count(*)::int AS n FROM articles')).rows[0].n;
-      for (const url of [
-        'https://news.example/blog/../admin/secret',
-        'https://news.example/blog/%2e%2e/admin/secret',
-        `${BLOG}@evil.example/`,
-        `${BLOG}%2F%2Fevil.example`,
-        `${BLOG}%5c%5cevil.example`,
-        BLOG,
-      ])
-        expectProblem(await resolve({ url, title: 'T' }), 404, 'NOT_FOUND');
-      for (const url of ['https://news.example@evil.example/blog/a', 'https://user:pw@news.example/blog/a']) {
-        const problem = expectProblem(await resolve({ url, title: 'T' }), 400, 'VALIDATION_FAILED');
-        expect(JSON.stringify(problem.errors)).toContain('user name');
-      }
+      const res = await resolve({ url, title: 'T' });
+      if (status === 404) expectProblem(res, 404, 'NOT_FOUND');
+      else expect(JSON.stringify(expectProblem(res, 400, 'VALIDATION_FAILED').errors)).toContain('user name');
       expect((await t.db.query('SELECT count(*)::int AS n FROM articles')).rows[0].n).toBe(before);
     });
 
@@ -306,5 +310,45 @@ describe("articles created on an embed's first read (e2e)", () => {
         expectStatus(await api.putSettings(admin, { articleCreationsPerHour: 100 }), 200);
       }
     });
+  });
+
+  it('normalizes the stored URLs when it can, and keeps the query parameters that told articles apart', async () => {
+    const own = await createTestApp();
+    try {
+      const stored = [
+        'https://news.example/x/?utm_source=a#f',
+        'https://news.example/item?p=5',
+        'https://news.example/item?utm_medium=m&p=6',
+        'https://news.example/dup',
+        'https://news.example/dup/',
+        'https://news.example/c?ref=tw',
+      ];
+      for (const url of stored)
+        await own.db.query(
+          `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, 'T', 'post', 'd')`,
+          [url],
+        );
+      const runner = own.app.get(DataSource).createQueryRunner();
+      const migration = new ArticleUrls1796170005000();
+      try {
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const { rows } = await own.db.query('SELECT url FROM articles ORDER BY url');
+      expect(rows.map((r) => r.url)).toEqual([
+        'https://news.example/c',
+        'https://news.example/dup',
+        'https://news.example/dup/', // its normalized form is another article's: left as it was
+        'https://news.example/item?p=5',
+        'https://news.example/item?p=6',
+        'https://news.example/x',
+      ]);
+      const settings = await own.db.query('SELECT article_url_query_params FROM moderation_settings');
+      expect(settings.rows[0].article_url_query_params).toEqual(['p']);
+    } finally {
+      await own.close();
+    }
   });
 });
