@@ -21,9 +21,9 @@ export class ArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 
   /**
-   * Creates an article's thread, under its url's normalized form (see the settings'
-   * articleUrlQueryParams and articleUrlTrailingSlash); a url (in any form) or externalId already
-   * known is a 409.
+   * Creates an article's thread. Its url is stored in its normalized form (the settings'
+   * articleUrlQueryParams and articleUrlTrailingSlash say which query parameters and trailing
+   * slashes count); a url known in any of its forms, or an externalId already known, is a 409.
    */
   @Post()
   @Access('moderator')
