@@ -52,7 +52,7 @@ export class ArticlesService {
     return this.transactions.run(async (manager) => {
       const settings = await this.settings.current(manager);
       const url = normalized(dto.url, settings);
-      if ((await this.stored(manager, [...lookupCandidates(dto.url, urlPolicy(settings)), url])).length > 0)
+      if ((await this.stored(manager, lookupCandidates(dto.url, urlPolicy(settings)))).length > 0)
         throw AppError.conflict('An article with this url already exists');
       const article = manager.create(Article, {
         url,
