@@ -1,4 +1,6 @@
 import { Api, expectProblem, expectStatus, unique } from './support/comments-helpers';
+import { DataSource } from 'typeorm';
+import { ArticleUrls1796170005000 } from '../migrations/1796170005000-ArticleUrls';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -108,41 +110,245 @@ describe("articles created on an embed's first read (e2e)", () => {
     expect(res.body.rateLimits).toEqual({ ...limits, createArticle: { limit: 10, perSeconds: 600 } });
   });
 
-  it('limits creations per client address, with Retry-After', async () => {
-    const limited = await createTestApp({ RATE_LIMITS: 'on' }, t.databaseUrl);
-    try {
+  describe('URLs in their normalized form', () => {
+    const BLOG = 'https://news.example/blog/';
+    const count = async (fragment: string) =>
+      (await t.db.query('SELECT count(*)::int AS n FROM articles WHERE url LIKE $1', [`%${fragment}%`])).rows[0].n;
+
+    beforeAll(() => setPrefixes([BLOG]));
+
+    it('stores an article under its normalized URL', async () => {
+      const slug = unique('a');
+      const created = await resolve({ url: `${BLOG}./${slug}/?utm_source=x#frag`, title: 'One article' });
+      expectStatus(created, 201);
+      expect(created.body.url).toBe(`${BLOG}${slug}`);
+    });
+
+    it.each([
+      ['a fragment', (slug: string) => `${BLOG}${slug}#frag`],
+      ['a tracking parameter', (slug: string) => `${BLOG}${slug}?utm_source=x`],
+      ['a trailing slash', (slug: string) => `${BLOG}${slug}/`],
+      ['a dot segment', (slug: string) => `${BLOG}./${slug}`],
+      ['an encoded letter', (slug: string) => `${BLOG}%61${slug.slice(1)}`],
+      ['capitals, the default port and a double slash', (slug: string) => `HTTPS://NEWS.EXAMPLE:443/blog//${slug}`],
+      ['a dot-dot segment', (slug: string) => `https://news.example/blog/x/../${slug}`],
+    ])('finds the article, not a new one, at its URL with %s', async (_what, variant) => {
+      const slug = unique('a');
+      const created = await resolve({ url: `${BLOG}${slug}`, title: 'One article' });
+      expectStatus(created, 201);
+      const url = variant(slug);
+      const found = await resolve({ url, title: 'Another title' });
+      expectStatus(found, 200);
+      expect(found.body.id).toBe(created.body.id);
+      const listed = await t.http().get('/api/articles').query({ url });
+      expect(listed.body.items.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
+      expect(await count(slug)).toBe(1);
+    });
+
+    it.each([
+      ['https://news.example/blog/../admin/secret', 404],
+      ['https://news.example/blog/%2e%2e/admin/secret', 404],
+      [`${BLOG}@evil.example/`, 404],
+      [`${BLOG}%2F%2Fevil.example`, 404],
+      [`${BLOG}%5c%5cevil.example`, 404],
+      [BLOG, 404],
+      ['https://news.example@evil.example/blog/a', 400],
+      ['https://user:pw@news.example/blog/a', 400],
+    ])('creates no article at %s (%d)', async (url, status) => {
+      const before = (await t.db.query('SELECT count(*)::int AS n FROM articles')).rows[0].n;
+      const res = await resolve({ url, title: 'T' });
+      if (status === 404) expectProblem(res, 404, 'NOT_FOUND');
+      else expect(JSON.stringify(expectProblem(res, 400, 'VALIDATION_FAILED').errors)).toContain('user name');
+      expect((await t.db.query('SELECT count(*)::int AS n FROM articles')).rows[0].n).toBe(before);
+    });
+
+    it('makes a moderator’s article one with the embed’s: another form of a known URL is a 409', async () => {
+      const slug = unique('made');
+      const made = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod}`)
+        .send({ url: `${BLOG}${slug}/?fbclid=1#top`, title: 'Made by hand' });
+      expectStatus(made, 201);
+      expect(made.body.url).toBe(`${BLOG}${slug}`);
+      const again = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod}`)
+        .send({ url: `${BLOG}${slug}#other`, title: 'Twice' });
+      expectProblem(again, 409, 'CONFLICT');
+      expect((await resolve({ url: `${BLOG}%2e/${slug}`, title: 'T' })).body.id).toBe(made.body.id);
+      const userinfo = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod}`)
+        .send({ url: 'https://news.example@evil.example/x', title: 'T' });
+      expectProblem(userinfo, 400, 'VALIDATION_FAILED');
+    });
+
+    it('finds an article stored before URLs were normalized by its URL as stored', async () => {
+      const url = `${BLOG}${unique('legacy')}/?utm_campaign=old#c`;
+      const { rows } = await t.db.query(
+        `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, 'Old', 'post', 'd') RETURNING id`,
+        [url],
+      );
+      expect((await t.http().get('/api/articles').query({ url })).body.items).toEqual([
+        expect.objectContaining({ id: rows[0].id, url }),
+      ]);
+      expectStatus(await resolve({ url, title: 'T' }), 200);
+    });
+
+    it('keeps the query parameters and trailing slashes that the settings say name an article', async () => {
+      const settings = await t.http().get('/api/moderation/settings').set('Authorization', `Bearer ${mod}`);
+      expect(settings.body).toMatchObject({
+        articleUrlQueryParams: [],
+        articleUrlTrailingSlash: 'strip',
+        articleCreationsPerHour: 100,
+      });
+      await api.withSettings(
+        admin,
+        { articleUrlQueryParams: ['p'], articleUrlTrailingSlash: 'keep' },
+        { articleUrlQueryParams: [], articleUrlTrailingSlash: 'strip' },
+        async () => {
+          const page = `${BLOG}${unique('item')}`;
+          const one = await resolve({ url: `${page}?p=1&utm_source=x`, title: 'One' });
+          const two = await resolve({ url: `${page}?p=2`, title: 'Two' });
+          const slash = await resolve({ url: `${page}/?p=1`, title: 'Slash' });
+          expect([one.status, two.status, slash.status]).toEqual([201, 201, 201]);
+          expect([one.body.url, two.body.url, slash.body.url]).toEqual([`${page}?p=1`, `${page}?p=2`, `${page}/?p=1`]);
+          expect((await resolve({ url: `${page}?ref=tw&p=1#c`, title: 'T' })).body.id).toBe(one.body.id);
+        },
+      );
+      const slug = unique('add');
+      await api.withSettings(
+        admin,
+        { articleUrlTrailingSlash: 'add' },
+        { articleUrlTrailingSlash: 'strip' },
+        async () => {
+          const created = await resolve({ url: `${BLOG}${slug}`, title: 'T' });
+          expect(created.body.url).toBe(`${BLOG}${slug}/`);
+        },
+      );
+      // an article stored under another trailing-slash policy is still found
+      expect((await resolve({ url: `${BLOG}${slug}`, title: 'T' })).status).toBe(200);
+    });
+
+    it('refuses bad URL settings with 400 naming the field', async () => {
+      for (const patch of [
+        { articleUrlQueryParams: ['a b'] },
+        { articleUrlQueryParams: ['p=1'] },
+        { articleUrlQueryParams: 'p' },
+        { articleUrlTrailingSlash: 'sometimes' },
+        { articleCreationsPerHour: 0 },
+        { articleCreationsPerHour: 1.5 },
+        { articleAutoCreatePrefixes: ['https://user@news.example/'] },
+        { articleAutoCreatePrefixes: ['https://news.example/blog/?x=1'] },
+      ]) {
+        const problem = expectProblem(await api.putSettings(admin, patch), 400, 'VALIDATION_FAILED');
+        expect(JSON.stringify(problem.errors)).toContain(Object.keys(patch)[0]);
+      }
+    });
+  });
+
+  describe('limits', () => {
+    const LIMITS = {
+      post: { limit: 3, perSeconds: 9 },
+      edit: { limit: 5, perSeconds: 60 },
+      report: { limit: 10, perSeconds: 60 },
+      address: { limit: 600, perSeconds: 60 },
+    };
+    let limited: TestApp;
+
+    beforeAll(async () => {
+      limited = await createTestApp({ RATE_LIMITS: 'on', TRUST_PROXY: 'loopback' }, t.databaseUrl);
+      process.env.RATE_LIMITS = 'off';
       await setPrefixes([PREFIX]);
+    });
+    afterAll(() => limited.close());
+    beforeEach(() => t.db.query('DELETE FROM rate_limit_buckets'));
+
+    const from = (address: string, url: string) =>
+      limited.http().post('/api/articles/resolve').set('X-Forwarded-For', address).send({ url, title: 'T' });
+
+    it('counts creations per client address, not lookups, with Retry-After', async () => {
+      expectStatus(
+        await api.putSettings(admin, { rateLimits: { ...LIMITS, createArticle: { limit: 2, perSeconds: 600 } } }),
+        200,
+      );
+      const known = `${PREFIX}${unique('known')}`;
+      expectStatus(await from('198.51.100.1', known), 201);
+      for (let i = 0; i < 12; i++) expectStatus(await from('198.51.100.1', `${known}#${i}`), 200);
+      expectStatus(await from('198.51.100.1', `${PREFIX}${unique('second')}`), 201);
+      const refused = await from('198.51.100.1', `${PREFIX}${unique('third')}`);
+      expectProblem(refused, 429, 'RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(200); // one creation every 300 s
+      expectStatus(await from('198.51.100.1', known), 200); // lookups go on
+      expectStatus(await from('198.51.100.2', `${PREFIX}${unique('elsewhere')}`), 201);
+    });
+
+    it('caps creations per hour for the whole site, whatever the number of addresses', async () => {
       expectStatus(
         await api.putSettings(admin, {
-          rateLimits: {
-            post: { limit: 3, perSeconds: 9 },
-            edit: { limit: 5, perSeconds: 60 },
-            report: { limit: 10, perSeconds: 60 },
-            address: { limit: 600, perSeconds: 60 },
-            createArticle: { limit: 2, perSeconds: 600 },
-          },
+          rateLimits: { ...LIMITS, createArticle: { limit: 10, perSeconds: 600 } },
+          articleCreationsPerHour: 3,
         }),
         200,
       );
-      // the settings cache of the limited app lives a second: wait until it applies the new limit
-      const send = () =>
-        limited
-          .http()
-          .post('/api/articles/resolve')
-          .send({ url: `${PREFIX}${unique('lim')}`, title: 'T' });
-      const statuses: number[] = [];
-      const deadline = Date.now() + 5000;
-      let last;
-      do {
-        last = await send();
-        statuses.push(last.status);
-      } while (last.status !== 429 && Date.now() < deadline);
-      expectProblem(last, 429, 'RATE_LIMITED');
-      expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
-      expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(10);
+      try {
+        const urls = Array.from({ length: 5 }, () => `${PREFIX}${unique('capped')}`);
+        const statuses: number[] = [];
+        for (const [i, url] of urls.entries()) statuses.push((await from(`203.0.113.${i + 1}`, url)).status);
+        expect(statuses).toEqual([201, 201, 201, 429, 429]);
+        const refused = await from('203.0.113.99', `${PREFIX}${unique('capped')}`);
+        expectProblem(refused, 429, 'RATE_LIMITED');
+        expect(refused.body.detail).toContain('on this site');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(1000); // one every 1200 s
+        const { rows } = await t.db.query('SELECT count(*)::int AS n FROM articles WHERE url = ANY($1)', [urls]);
+        expect(rows[0].n).toBe(3);
+        expectStatus(await from('203.0.113.99', urls[0]), 200);
+      } finally {
+        expectStatus(await api.putSettings(admin, { articleCreationsPerHour: 100 }), 200);
+      }
+    });
+  });
+
+  it('normalizes the stored URLs when it can, and keeps the query parameters that told articles apart', async () => {
+    const own = await createTestApp();
+    try {
+      const stored = [
+        'https://news.example/x/?utm_source=a#f',
+        'https://news.example/item?p=5',
+        'https://news.example/item?utm_medium=m&p=6',
+        'https://news.example/dup',
+        'https://news.example/dup/',
+        'https://news.example/c?ref=tw',
+      ];
+      for (const url of stored)
+        await own.db.query(
+          `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, 'T', 'post', 'd')`,
+          [url],
+        );
+      const runner = own.app.get(DataSource).createQueryRunner();
+      const migration = new ArticleUrls1796170005000();
+      try {
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const { rows } = await own.db.query('SELECT url FROM articles ORDER BY url');
+      expect(rows.map((r) => r.url)).toEqual([
+        'https://news.example/c',
+        'https://news.example/dup',
+        'https://news.example/dup/', // its normalized form is another article's: left as it was
+        'https://news.example/item?p=5',
+        'https://news.example/item?p=6',
+        'https://news.example/x',
+      ]);
+      const settings = await own.db.query('SELECT article_url_query_params FROM moderation_settings');
+      expect(settings.rows[0].article_url_query_params).toEqual(['p']);
     } finally {
-      await limited.close();
-      process.env.RATE_LIMITS = 'off';
+      await own.close();
     }
   });
 });

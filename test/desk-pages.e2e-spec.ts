@@ -222,6 +222,31 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     expect(after.body.reportThreshold).toBe(4);
   });
 
+  it('lets an admin say which addresses are one article, and cap the articles that embeds create', async () => {
+    const page = await open(admin, '#/settings');
+    const params = page.getByRole('textbox', { name: 'Query parameters that name an article' });
+    await params.fill('p\n\n  id  ');
+    await page.getByRole('combobox', { name: /a slash at the end/ }).selectOption({ label: 'Two different articles' });
+    const cap = page.getByRole('spinbutton', { name: 'Articles embeds may create in an hour' });
+    await pw(cap).toHaveValue('100');
+    await cap.fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await pw(cap).toHaveAttribute('aria-invalid', 'true');
+    expect(await description(page, cap)).toMatch(/must not be less than 1/);
+    expect(await h.seriousViolations(page)).toEqual([]);
+    await cap.fill('40');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await pw(announcement(page)).toHaveText('Settings saved.');
+    const stored = await h.t.http().get('/api/moderation/settings').set('Authorization', `Bearer ${admin}`);
+    expect(stored.body).toMatchObject({
+      articleUrlQueryParams: ['p', 'id'],
+      articleUrlTrailingSlash: 'keep',
+      articleCreationsPerHour: 40,
+    });
+    const reset = { articleUrlQueryParams: [], articleUrlTrailingSlash: 'strip', articleCreationsPerHour: 100 };
+    expectStatus(await h.api.putSettings(admin, reset), 200);
+  });
+
   it('tells a moderator who is not an admin that the settings are for admins', async () => {
     const page = await open(mod, '#/settings');
     await pw(heading(page, 'Settings')).toBeVisible();

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { RateLimit } from '../rate-limits/rate-limit.decorator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access, AuthUser, isModerator } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { UuidParam } from '../common/uuid.pipe';
@@ -22,7 +21,11 @@ import {
 export class ArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 
-  /** Creates an article's thread; a url or externalId already known is a 409. */
+  /**
+   * Creates an article's thread. Its url is stored in its normalized form (the settings'
+   * articleUrlQueryParams and articleUrlTrailingSlash say which query parameters and trailing
+   * slashes count); a url known in any of its forms, or an externalId already known, is a 409.
+   */
   @Post()
   @Access('moderator')
   @ApiBearerAuth()
@@ -34,27 +37,28 @@ export class ArticlesController {
 
   /**
    * How an embed finds its thread on a first read: the article at `url` (200), or, when the
-   * settings' articleAutoCreatePrefixes has a prefix of `url`, a new one with `title` (201); 404
-   * NOT_FOUND otherwise. Anyone may call it; creations are limited per client address.
+   * normalized url lies under one of the settings' articleAutoCreatePrefixes, a new one with
+   * `title` (201); 404 NOT_FOUND otherwise. Anyone may call it; creations (not lookups) are
+   * limited per client address (rateLimits.createArticle) and per hour (articleCreationsPerHour).
    */
   @Post('resolve')
   @Access('public')
-  @RateLimit('createArticle')
   @ApiOkResponse({ type: ArticleView, description: 'The article that exists at this url' })
   @ApiCreatedResponse({ type: ArticleView, description: 'Created now' })
   @ApiProblem(404, 'NOT_FOUND: no article at url, and no articleAutoCreatePrefixes prefix of it')
   async resolve(
     @Body() dto: ResolveArticleDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentUser() user?: AuthUser,
   ): Promise<ArticleView> {
-    const { article, settings, created } = await this.articles.findOrCreateByUrl(dto);
+    const { article, settings, created } = await this.articles.findOrCreateByUrl(dto, request.ip);
     reply.code(created ? 201 : 200);
     return ArticleView.of(article, settings, isModerator(user));
   }
 
   /**
-   * With `url`: anyone, at most one item (how an embed finds its thread).
+   * With `url`: anyone, at most one item (how an embed finds its thread), found by any form of its url.
    * Without: moderators page through all articles, newest first.
    */
   @Get()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
+import { Environment } from '../config/environment';
 import { escapeLike } from '../common/text';
 import { decodeCursor, toPage } from '../common/pagination';
 import { PG, pgCode, pgConstraint } from '../database/pg-errors';
@@ -14,7 +15,16 @@ import { ModerationLog } from '../moderation/moderation-log.service';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { ThreadEvents } from '../live/thread-events.service';
+import { takeToken } from '../rate-limits/token-buckets';
 import { Article } from './article.entity';
+import {
+  ArticleUrlError,
+  isUnderPrefix,
+  lookupCandidates,
+  normalizeArticleUrl,
+  readsAlikeEverywhere,
+  urlPolicy,
+} from './article-url';
 import { closingState, scheduledCloseSql } from './closing';
 import { CreateArticleDto, ListArticlesQueryDto, ResolveArticleDto, UpdateArticleDto } from './dto/article.dto';
 
@@ -34,13 +44,18 @@ export class ArticlesService {
     private readonly settings: SettingsService,
     private readonly log: ModerationLog,
     private readonly events: ThreadEvents,
+    private readonly env: Environment,
   ) {}
 
+  /** One normalized URL is one article: a url that is another form of a stored one is a 409 too. */
   async create(dto: CreateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
     return this.transactions.run(async (manager) => {
       const settings = await this.settings.current(manager);
+      const url = normalized(dto.url, settings);
+      if ((await this.stored(manager, lookupCandidates(dto.url, urlPolicy(settings)))).length > 0)
+        throw AppError.conflict('An article with this url already exists');
       const article = manager.create(Article, {
-        url: dto.url,
+        url,
         title: dto.title,
         externalId: dto.externalId ?? null,
         moderationMode: dto.moderationMode ?? settings.defaultModerationMode,
@@ -79,37 +94,52 @@ export class ArticlesService {
     return { article, settings };
   }
 
-  /** `from: { replica: true }` for anonymous readers only, as findById. */
+  /**
+   * The article at `url` in any of its forms (see lookupCandidates). `from: { replica: true }` for
+   * anonymous readers only, as findById.
+   */
   async findByUrl(url: string, from: SqlOptions = {}): Promise<{ articles: Article[]; settings: ModerationSettings }> {
     if (from.replica === true) return readOnReplica(this.dataSource, (on) => this.findByUrl(url, on));
-    const [{ rows }, settings] = await Promise.all([
-      sql(this.dataSource, 'SELECT * FROM articles WHERE url = $1 LIMIT 1', [url], from),
-      this.settings.cached(),
-    ]);
-    return { articles: rows.map((row) => rawToEntity(this.dataSource.manager, Article, row)), settings };
+    const settings = await this.settings.cached();
+    return { articles: await this.stored(this.dataSource, lookupCandidates(url, urlPolicy(settings)), from), settings };
+  }
+
+  /** The article stored under the first of `urls` that one is stored under. */
+  private async stored(on: EntityManager | DataSource, urls: string[], from: SqlOptions = {}): Promise<Article[]> {
+    const { rows } = await sql(
+      on,
+      'SELECT * FROM articles WHERE url = ANY($1::text[]) ORDER BY array_position($1::text[], url) LIMIT 1',
+      [urls],
+      from,
+    );
+    return rows.map((row) => rawToEntity(this.dataSource.manager, Article, row));
   }
 
   /**
    * The article at `url`, or a new one when the settings allow automatic creation under a prefix
-   * of it: one article per URL whatever the number of first readers at once (the unique url and
-   * ON CONFLICT DO NOTHING), logged as created by the system.
+   * of its normalized form: one article per normalized URL whatever the number of first readers at
+   * once (the unique url and ON CONFLICT DO NOTHING), logged as created by the system. Creations,
+   * not lookups, count against the client address's limit and the site's hourly cap.
    */
-  async findOrCreateByUrl(dto: ResolveArticleDto): Promise<ArticleWithSettings & { created: boolean }> {
+  async findOrCreateByUrl(
+    dto: ResolveArticleDto,
+    address: string,
+  ): Promise<ArticleWithSettings & { created: boolean }> {
     const found = await this.findByUrl(dto.url);
     if (found.articles[0]) return { article: found.articles[0], settings: found.settings, created: false };
-    if (!found.settings.articleAutoCreatePrefixes.some((prefix) => dto.url.startsWith(prefix)))
-      throw AppError.notFound('The article');
+    if (!creatable(normalized(dto.url, found.settings), found.settings)) throw AppError.notFound('The article');
     return this.transactions.run(async (manager) => {
       const settings = await this.settings.current(manager);
-      if (!settings.articleAutoCreatePrefixes.some((prefix) => dto.url.startsWith(prefix)))
-        throw AppError.notFound('The article');
+      const url = normalized(dto.url, settings);
+      if (!creatable(url, settings)) throw AppError.notFound('The article');
       const inserted = await sql(
         manager,
         `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, $2, $3, $4)
          ON CONFLICT (url) DO NOTHING RETURNING *`,
-        [dto.url, dto.title, settings.defaultModerationMode, settings.defaultDisclaimerText],
+        [url, dto.title, settings.defaultModerationMode, settings.defaultDisclaimerText],
       );
       if (inserted.rows[0]) {
+        await this.countCreation(manager, settings, address);
         const article = rawToEntity(manager, Article, inserted.rows[0]);
         await this.log.record(manager, {
           action: 'create_article',
@@ -121,9 +151,25 @@ export class ArticlesService {
         });
         return { article, settings, created: true };
       }
-      const { rows } = await sql(manager, 'SELECT * FROM articles WHERE url = $1', [dto.url]);
+      const { rows } = await sql(manager, 'SELECT * FROM articles WHERE url = $1', [url]);
       return { article: rawToEntity(manager, Article, rows[0]), settings, created: false };
     });
+  }
+
+  /** Takes a creation from the address's and the site's buckets, or refuses it (and the transaction rolls back). */
+  private async countCreation(manager: EntityManager, settings: ModerationSettings, address: string): Promise<void> {
+    if (this.env.RATE_LIMITS === 'off') return;
+    const perAddress = settings.rateLimits.createArticle;
+    const refused = await takeToken(manager, [
+      { key: `createArticle:${address}`, limit: perAddress.limit, perSeconds: perAddress.perSeconds },
+      { key: 'createArticle:site', limit: settings.articleCreationsPerHour, perSeconds: 3600 },
+    ]);
+    if (!refused) return;
+    const whose = refused.empty.key === 'createArticle:site' ? 'on this site this hour' : 'from this address';
+    throw AppError.rateLimited(
+      `Too many articles created ${whose}; try again in ${refused.retryAfterSeconds} s`,
+      refused.retryAfterSeconds,
+    );
   }
 
   /** Moderators' list, newest first; `closed` filters on the effective state, schedules included. */
@@ -277,3 +323,18 @@ export class ArticlesService {
     return (await lookup.get(id)) ?? null;
   }
 }
+
+/** `url` in its stored form under the settings; 400 for what cannot be an article's URL. */
+function normalized(url: string, settings: ModerationSettings): string {
+  try {
+    return normalizeArticleUrl(url, urlPolicy(settings));
+  } catch (error) {
+    if (error instanceof ArticleUrlError)
+      throw AppError.validation(error.message, [{ field: 'url', messages: [error.message] }]);
+    throw error;
+  }
+}
+
+/** Whether an embed may create the article at the normalized `url`. */
+const creatable = (url: string, settings: ModerationSettings): boolean =>
+  readsAlikeEverywhere(url) && settings.articleAutoCreatePrefixes.some((prefix) => isUnderPrefix(url, prefix));

@@ -20,6 +20,9 @@ export interface FieldError {
 
 /** A failure the client can act on: rendered as problem+json with a stable code. */
 export class AppError extends Error {
+  /** Sent as Retry-After. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -40,6 +43,11 @@ export class AppError extends Error {
   }
   static conflict(message: string) {
     return new AppError(HttpStatus.CONFLICT, 'CONFLICT', message);
+  }
+  static rateLimited(message: string, retryAfterSeconds: number) {
+    const error = new AppError(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', message);
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
   }
   static unauthenticated(message = 'A valid bearer token is required') {
     return new AppError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', message);

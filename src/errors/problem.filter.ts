@@ -55,6 +55,7 @@ export function sendProblem(request: FastifyRequest | undefined, reply: FastifyR
   };
   reply.header('X-Content-Type-Options', 'nosniff');
   if (error.code === 'UNAVAILABLE') reply.header('Retry-After', '5');
+  if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
   reply.code(error.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(problem));
 }
 

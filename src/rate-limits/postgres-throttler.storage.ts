@@ -25,7 +25,7 @@ const TAKEN = `GREATEST(0, LEAST(EXCLUDED.granted, floor(${REFILLED})))`;
  * Takes `n` requests from each bucket: a token bucket per key, `limit` requests at once, then one
  * more every ttl/limit. Keys are distinct within one statement.
  */
-const TAKE = `
+export const TAKE = `
   INSERT INTO rate_limit_buckets AS b (key, tokens, granted, allowed, updated_at, expires_at)
   SELECT i.key, i.lim - t.take, t.take, t.take >= 1, now(), now() + make_interval(secs => i.ttl)
     FROM unnest($1::text[], $2::int[], $3::float8[], $4::float8[]) AS i(key, n, lim, ttl)

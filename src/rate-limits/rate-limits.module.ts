@@ -6,7 +6,7 @@ import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { Environment } from '../config/environment';
 import { SettingsService } from '../settings/settings.service';
 import { PostgresThrottlerStorage } from './postgres-throttler.storage';
-import { ADDRESS_LIMITS, routeLimit, USER_LIMITS } from './rate-limit.decorator';
+import { routeLimit, USER_LIMITS } from './rate-limit.decorator';
 import { RateLimitGuard } from './rate-limit.guard';
 
 const PRUNE_EVERY_MS = 60_000;
@@ -14,7 +14,8 @@ const PRUNE_EVERY_MS = 60_000;
 /**
  * Rate limits from the moderation settings (read through a short cache, so a change applies
  * within a second or two), counted in PostgreSQL so that several instances share them.
- * RATE_LIMITS=off switches them off.
+ * RATE_LIMITS=off switches them off. Articles created by embeds are counted where they are
+ * created (ArticlesService), so that lookups do not count.
  */
 @Module({
   imports: [
@@ -32,13 +33,6 @@ const PRUNE_EVERY_MS = 60_000;
           getTracker: (req) => (req as AuthenticatedRequest).user?.id ?? `anonymous:${req.ip}`,
           generateKey: (_context, tracker) => `${name}:${tracker}`,
         }));
-        const perAddress: ThrottlerOptions[] = ADDRESS_LIMITS.map((name) => ({
-          name,
-          limit: async () => (await limits())[name].limit,
-          ttl: async () => (await limits())[name].perSeconds * 1000,
-          skipIf: (context) => off || routeLimit(context) !== name,
-          generateKey: (_context, tracker) => `${name}:${tracker}`,
-        }));
         return {
           storage: new PostgresThrottlerStorage(dataSource),
           skipIf: () => off,
@@ -51,7 +45,6 @@ const PRUNE_EVERY_MS = 60_000;
               generateKey: (_context, tracker) => `address:${tracker}`,
             },
             ...perUser,
-            ...perAddress,
           ],
         };
       },

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { ModerationMode } from '../articles/article.entity';
+import type { TrailingSlashPolicy } from '../articles/article-url';
 
 export interface RateLimit {
   /** Requests at once (the burst); after that, one more every perSeconds / limit seconds. */
@@ -21,6 +22,8 @@ export interface RateLimits {
 @Entity('moderation_settings')
 @Check('CHK_moderation_settings_single_row', `"id" = 1`)
 @Check('CHK_moderation_settings_mode', `"default_moderation_mode" IN ('post', 'pre')`)
+@Check('CHK_moderation_settings_trailing_slash', `"article_url_trailing_slash" IN ('strip', 'add', 'keep')`)
+@Check('CHK_moderation_settings_article_creations', `"article_creations_per_hour" >= 1`)
 @Check(
   'CHK_moderation_settings_ranges',
   `"max_links" >= 0 AND "premod_new_commenters" >= 0 AND "report_threshold" >= 1 AND "edit_window_seconds" >= 0 AND "max_comment_length" >= 1 AND ("auto_close_after_days" IS NULL OR "auto_close_after_days" >= 1)`,
@@ -72,6 +75,18 @@ export class ModerationSettings {
    */
   @Column({ name: 'article_auto_create_prefixes', type: 'text', array: true, default: () => "'{}'" })
   articleAutoCreatePrefixes: string[];
+
+  /** The query parameters that name an article (`p` of `?p=123`); every other one is dropped from its URL. */
+  @Column({ name: 'article_url_query_params', type: 'text', array: true, default: () => "'{}'" })
+  articleUrlQueryParams: string[];
+
+  /** Whether `/a/` and `/a` are one article, stored without (strip) or with (add) the slash, or two (keep). */
+  @Column({ name: 'article_url_trailing_slash', type: 'varchar', length: 8, default: 'strip' })
+  articleUrlTrailingSlash: TrailingSlashPolicy;
+
+  /** Articles that embeds may create in an hour, from all addresses together. */
+  @Column({ name: 'article_creations_per_hour', type: 'int', default: 100 })
+  articleCreationsPerHour: number;
 
   /** Per-user and per-address request limits; see RateLimits. Set by the migration. */
   @Column({ name: 'rate_limits', type: 'jsonb' })

@@ -1,4 +1,5 @@
 import { ModerationMode } from '../articles/article.entity';
+import { TrailingSlashPolicy } from '../articles/article-url';
 import { ModerationSettings, RateLimits } from './moderation-settings.entity';
 
 export class SettingsView {
@@ -14,6 +15,9 @@ export class SettingsView {
   editWindowSeconds: number;
   maxCommentLength: number;
   articleAutoCreatePrefixes: string[];
+  articleUrlQueryParams: string[];
+  articleUrlTrailingSlash: TrailingSlashPolicy;
+  articleCreationsPerHour: number;
   rateLimits: RateLimits;
   version: number;
   updatedAt: Date;

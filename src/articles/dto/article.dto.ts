@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -9,18 +9,39 @@ import {
   IsUrl,
   Length,
   MaxLength,
+  registerDecorator,
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
 import { MODERATION_MODES, ModerationMode } from '../article.entity';
+import { articleUrlProblem } from '../article-url';
 
 const toDate = ({ value }: { value: unknown }) =>
   value === null || value === undefined ? value : typeof value === 'string' ? new Date(value) : value;
 
+/** A URL that can be an article's: http(s), with no user name before the host (see articleUrlProblem). */
+function IsArticleUrl() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isArticleUrl',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && articleUrlProblem(value) === null,
+        defaultMessage: (args) =>
+          `${propertyName} ${typeof args?.value === 'string' ? articleUrlProblem(args.value) : 'must be a string'}`,
+      },
+    });
+}
+
 export class CreateArticleDto {
+  @ApiProperty({
+    description: 'Stored in its normalized form (the settings say which query parameters and trailing slashes count)',
+  })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @IsArticleUrl()
   @MaxLength(2048)
   url: string;
 

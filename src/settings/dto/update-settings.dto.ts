@@ -18,6 +18,7 @@ import {
 import { IsOmittable } from '../../common/omittable';
 import { MODERATION_MODES, ModerationMode } from '../../articles/article.entity';
 import { IsStorableText } from '../../common/text';
+import { TRAILING_SLASH_POLICIES, TrailingSlashPolicy } from '../../articles/article-url';
 
 export class RateLimitDto {
   @IsInt()
@@ -59,8 +60,11 @@ export class RateLimitsDto {
   createArticle?: RateLimitDto;
 }
 
-/** An absolute http(s) URL up to its path's first slash at least: "https://news.example" would also match "https://news.example.evil/". */
-export const URL_PREFIX = /^https?:\/\/[^/?#\s]+\/\S*$/;
+/**
+ * An absolute http(s) URL up to its path's first slash at least ("https://news.example" would
+ * also match "https://news.example.evil/"), with no user name, query or fragment.
+ */
+export const URL_PREFIX = /^https?:\/\/[^/?#\s@\\]+\/[^?#\s]*$/;
 
 /** Every field is optional: the ones given are changed, the rest kept. */
 export class UpdateSettingsDto {
@@ -151,7 +155,40 @@ export class UpdateSettingsDto {
   @MaxLength(500, { each: true })
   @Matches(URL_PREFIX, {
     each: true,
-    message: 'each of articleAutoCreatePrefixes must be an http(s) URL with at least the slash after its host',
+    message:
+      'each of articleAutoCreatePrefixes must be an http(s) URL with at least the slash after its host, and no user name, query or fragment',
   })
   articleAutoCreatePrefixes?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'The query parameters that name an article, such as "p" for "?p=123"; every other one (utm_source, fbclid…) is dropped from article URLs. Default: none',
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  @Matches(/^[^\s&=#]+$/, {
+    each: true,
+    message: 'each of articleUrlQueryParams must be a parameter name, without spaces, "&", "=" or "#"',
+  })
+  articleUrlQueryParams?: string[];
+
+  @ApiPropertyOptional({
+    enum: TRAILING_SLASH_POLICIES,
+    description:
+      'Whether "/a/" and "/a" are one article, stored without the slash (strip, the default) or with it (add), or two articles (keep)',
+  })
+  @IsOmittable()
+  @IsIn(TRAILING_SLASH_POLICIES)
+  articleUrlTrailingSlash?: TrailingSlashPolicy;
+
+  /** Articles that embeds may create in an hour, all client addresses together (100 by default). */
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  articleCreationsPerHour?: number;
 }

@@ -29,9 +29,22 @@ const NUMBERS = [
   ['editWindowSeconds', 'Time to edit a comment after posting, in seconds', undefined],
   ['autoCloseAfterDays', 'Close articles by themselves after, in days', 'Empty: never.'],
 ] as const;
-type NumberName = (typeof NUMBERS)[number][0];
+/** Shown with the other settings of new articles. */
+const CREATIONS_PER_HOUR = [
+  'articleCreationsPerHour',
+  'Articles embeds may create in an hour',
+  'All readers together; each reader’s address also has its own limit below.',
+] as const;
+type NumberName = (typeof NUMBERS)[number][0] | (typeof CREATIONS_PER_HOUR)[0];
+const ALL_NUMBERS = [...NUMBERS, CREATIONS_PER_HOUR];
 
-const LISTS = ['bannedWords', 'suspectWords', 'articleAutoCreatePrefixes'] as const;
+const TRAILING_SLASH = [
+  ['strip', 'The same article, its address kept without the slash'],
+  ['add', 'The same article, its address kept with the slash'],
+  ['keep', 'Two different articles'],
+] as const;
+
+const LISTS = ['bannedWords', 'suspectWords', 'articleAutoCreatePrefixes', 'articleUrlQueryParams'] as const;
 type ListName = (typeof LISTS)[number];
 
 /** The form as typed: numbers and one-per-line lists are kept as text until they are sent. */
@@ -39,6 +52,7 @@ interface Draft extends Record<NumberName | ListName, string> {
   defaultModerationMode: Settings['defaultModerationMode'];
   defaultDisclaimerText: string;
   defaultClosedMessage: string;
+  articleUrlTrailingSlash: Settings['articleUrlTrailingSlash'];
   rateLimits: Record<LimitName, { limit: string; perSeconds: string }>;
 }
 
@@ -50,6 +64,9 @@ function draftOf(s: Settings): Draft {
     bannedWords: s.bannedWords.join('\n'),
     suspectWords: s.suspectWords.join('\n'),
     articleAutoCreatePrefixes: s.articleAutoCreatePrefixes.join('\n'),
+    articleUrlQueryParams: s.articleUrlQueryParams.join('\n'),
+    articleUrlTrailingSlash: s.articleUrlTrailingSlash,
+    articleCreationsPerHour: String(s.articleCreationsPerHour),
     maxLinks: String(s.maxLinks),
     premodNewCommenters: String(s.premodNewCommenters),
     reportThreshold: String(s.reportThreshold),
@@ -95,10 +112,12 @@ function changes(d: Draft, s: Settings): Patch {
     const list = lines(d[name]);
     if (JSON.stringify(list) !== JSON.stringify(s[name])) patch[name] = list;
   }
-  for (const [name] of NUMBERS) {
+  for (const [name] of ALL_NUMBERS) {
     const value = numberOf(d[name]);
     if (value !== s[name]) patch[name] = value;
   }
+  if (d.articleUrlTrailingSlash !== s.articleUrlTrailingSlash)
+    patch.articleUrlTrailingSlash = d.articleUrlTrailingSlash;
   for (const name of ['defaultModerationMode', 'defaultDisclaimerText', 'defaultClosedMessage'] as const) {
     const value = d[name].trim();
     if (value !== s[name]) patch[name] = value;
@@ -222,6 +241,27 @@ function SettingsForm({ initial }: { initial: Settings }) {
       </div>
     );
   };
+  const numberField = (name: NumberName, label: string, hint: string | undefined) => (
+    <div class="field">
+      <label for={`settings-${name}`}>{label}</label>
+      <input
+        id={`settings-${name}`}
+        type="number"
+        inputMode="numeric"
+        min={name === 'premodNewCommenters' || name === 'maxLinks' || name === 'editWindowSeconds' ? 0 : 1}
+        step={1}
+        value={d[name]}
+        onInput={(e) => set({ [name]: e.currentTarget.value })}
+        {...f.control(name, hint ? `settings-${name}-hint` : undefined)}
+      />
+      {hint && (
+        <p id={`settings-${name}-hint`} class="muted hint">
+          {hint}
+        </p>
+      )}
+      {f.message(name)}
+    </div>
+  );
   const textField = (name: 'defaultDisclaimerText' | 'defaultClosedMessage', label: string) => (
     <div class="field">
       <label for={`settings-${name}`}>{label}</label>
@@ -250,29 +290,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
       </fieldset>
       <fieldset class="panel">
         <legend>Rules</legend>
-        <div class="form-grid">
-          {NUMBERS.map(([name, label, hint]) => (
-            <div class="field">
-              <label for={`settings-${name}`}>{label}</label>
-              <input
-                id={`settings-${name}`}
-                type="number"
-                inputMode="numeric"
-                min={name === 'reportThreshold' || name === 'maxCommentLength' || name === 'autoCloseAfterDays' ? 1 : 0}
-                step={1}
-                value={d[name]}
-                onInput={(e) => set({ [name]: e.currentTarget.value })}
-                {...f.control(name, hint ? `settings-${name}-hint` : undefined)}
-              />
-              {hint && (
-                <p id={`settings-${name}-hint`} class="muted hint">
-                  {hint}
-                </p>
-              )}
-              {f.message(name)}
-            </div>
-          ))}
-        </div>
+        <div class="form-grid">{NUMBERS.map(([name, label, hint]) => numberField(name, label, hint))}</div>
       </fieldset>
       <fieldset class="panel">
         <legend>New articles</legend>
@@ -297,6 +315,30 @@ function SettingsForm({ initial }: { initial: Settings }) {
             'Addresses where an embed may create its article',
             'One URL prefix a line, such as https://news.example/ (empty: only moderators create articles).',
           )}
+          {listField(
+            'articleUrlQueryParams',
+            'Query parameters that name an article',
+            'One a line, such as p for addresses like ?p=123. Every other parameter (utm_source, fbclid…) is dropped from article addresses; empty: articles are told apart by their path alone.',
+          )}
+          <div class="field">
+            <label for="settings-articleUrlTrailingSlash">
+              An address with a slash at the end (…/story/) and one without (…/story) are
+            </label>
+            <select
+              id="settings-articleUrlTrailingSlash"
+              value={d.articleUrlTrailingSlash}
+              onChange={(e) =>
+                set({ articleUrlTrailingSlash: e.currentTarget.value as Draft['articleUrlTrailingSlash'] })
+              }
+              {...f.control('articleUrlTrailingSlash')}
+            >
+              {TRAILING_SLASH.map(([value, label]) => (
+                <option value={value}>{label}</option>
+              ))}
+            </select>
+            {f.message('articleUrlTrailingSlash')}
+          </div>
+          {numberField(...CREATIONS_PER_HOUR)}
         </div>
       </fieldset>
       <fieldset class="panel">
@@ -362,7 +404,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
 
 const shownFields: string[] = [
   ...LISTS,
-  ...NUMBERS.map(([n]) => n),
+  ...ALL_NUMBERS.map(([n]) => n),
+  'articleUrlTrailingSlash',
   'defaultModerationMode',
   'defaultDisclaimerText',
   'defaultClosedMessage',
