@@ -52,7 +52,7 @@ export function readBodies(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', limitBodyShape);
 }
 
-const isUpload = (request: FastifyRequest) => UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
+export const isUpload = (request: FastifyRequest) => UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
 
 async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable) {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();

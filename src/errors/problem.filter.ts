@@ -9,13 +9,14 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
 
-const TITLES: Record<ErrorCode, string> = {
+export const TITLES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request is not valid',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
@@ -23,6 +24,7 @@ const TITLES: Record<ErrorCode, string> = {
   NOT_FOUND: 'Not found',
   ARTICLE_CLOSED: 'This article is closed to comments',
   CONFLICT: 'Conflict',
+  REQUEST_TIMEOUT: 'The request took too long to arrive',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   RATE_LIMITED: 'Too many requests',
   UNAVAILABLE: 'The service is unavailable',
