@@ -67,27 +67,55 @@ describe('the platform', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const bad: [string, () => string][] = [
-      ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', role: 'admin' })}.`],
-      ['RS256 where HS256 is expected', () => jwt.sign({ sub: 'eve' }, privateKey, { algorithm: 'RS256' })],
-      ['a wrong key', () => jwt.sign({ sub: 'eve' }, 'another-secret-of-some-length')],
-      ['expired', () => jwt.sign({ sub: 'eve', exp: now() - 60 }, TEST_JWT_SECRET)],
-      ['not yet valid', () => jwt.sign({ sub: 'eve', nbf: now() + 3600 }, TEST_JWT_SECRET)],
-      ['no sub', () => jwt.sign({ name: 'eve' }, TEST_JWT_SECRET)],
-      ['an empty sub', () => jwt.sign({ sub: '' }, TEST_JWT_SECRET)],
-      ['a numeric sub', () => jwt.sign({ sub: 42 } as object, TEST_JWT_SECRET)],
-      ['an absurdly long sub', () => jwt.sign({ sub: 'x'.repeat(5000) }, TEST_JWT_SECRET)],
-      ['an unknown role', () => jwt.sign({ sub: 'eve', role: 'superuser' }, TEST_JWT_SECRET)],
-      ['a name that is not text', () => jwt.sign({ sub: 'eve', name: { first: 'e' } }, TEST_JWT_SECRET)],
-      ['garbage', () => 'not.a.token'],
+    /** Signed with the test secret, expiring in an hour unless the claims say otherwise. */
+    const signed = (claims: object) => jwt.sign({ exp: now() + 3600, ...claims }, TEST_JWT_SECRET);
+    const bad: [string, () => string, string][] = [
+      [
+        'alg none',
+        () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', role: 'admin', exp: now() + 3600 })}.`,
+        'The bearer token is not valid',
+      ],
+      [
+        'RS256 where HS256 is expected',
+        () => jwt.sign({ sub: 'eve' }, privateKey, { algorithm: 'RS256', expiresIn: '1h' }),
+        'The bearer token is not valid',
+      ],
+      [
+        'a wrong key',
+        () => jwt.sign({ sub: 'eve' }, 'another-secret-of-some-length', { expiresIn: '1h' }),
+        'The bearer token is not valid',
+      ],
+      ['expired', () => signed({ sub: 'eve', exp: now() - 60 }), 'The bearer token has expired: sign in again'],
+      ['not yet valid', () => signed({ sub: 'eve', nbf: now() + 3600 }), 'The bearer token is not valid yet (nbf)'],
+      [
+        'no exp',
+        () => jwt.sign({ sub: 'eve', role: 'admin' }, TEST_JWT_SECRET),
+        'The bearer token has no exp claim: tokens must say when they expire',
+      ],
+      [
+        'an exp that is not a number',
+        () => jwt.sign(JSON.stringify({ sub: 'eve', exp: 'never' }), TEST_JWT_SECRET),
+        'The bearer token is not valid',
+      ],
+      ['no sub', () => signed({ name: 'eve' }), 'The token has no usable sub claim'],
+      ['an empty sub', () => signed({ sub: '' }), 'The token has no usable sub claim'],
+      ['a numeric sub', () => signed({ sub: 42 }), 'The token has no usable sub claim'],
+      ['an absurdly long sub', () => signed({ sub: 'x'.repeat(5000) }), 'The token has no usable sub claim'],
+      ['an unknown role', () => signed({ sub: 'eve', role: 'superuser' }), 'The token has an unknown role'],
+      [
+        'a name that is not text',
+        () => signed({ sub: 'eve', name: { first: 'e' } }),
+        'The token has an unusable name claim',
+      ],
+      ['garbage', () => 'not.a.token', 'The bearer token is not valid'],
     ];
-    it.each(bad)('refuses %s with 401', async (_, make) => {
+    it.each(bad)('refuses %s with 401 saying why', async (_, make, detail) => {
       const res = await t
         .http()
         .post('/api/articles')
         .set('Authorization', `Bearer ${make()}`)
         .send({ url: 'https://e.example/x', title: 'x' });
-      expectProblem(res, 401, 'UNAUTHENTICATED');
+      expect(expectProblem(res, 401, 'UNAUTHENTICATED').detail).toBe(detail);
     });
 
     it('refuses a bad token even on public routes, and malformed Authorization headers', async () => {
@@ -146,6 +174,7 @@ describe('the platform', () => {
     const sign = (claims: object, options: jwt.SignOptions = {}) =>
       jwt.sign(claims, privateKey, {
         algorithm: 'RS256',
+        expiresIn: '1h',
         issuer: 'https://login.example',
         audience: 'comment-desk',
         ...options,
@@ -162,7 +191,7 @@ describe('the platform', () => {
     });
     it('refuses HS256 signed with the public key (key confusion), a wrong issuer and a wrong audience', async () => {
       expectProblem(
-        await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256' }).toString()),
+        await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256', expiresIn: '1h' })),
         401,
         'UNAUTHENTICATED',
       );
