@@ -6,6 +6,7 @@ import { answerClientError } from './errors/client-error';
 import { BODY_LIMIT, readBodies } from './errors/body-reading';
 import { answerRouterError } from './errors/problem.filter';
 import { limitBodyTime, serverTimeouts } from './errors/request-timeouts';
+import { discardUnreadBodies } from './errors/unread-bodies';
 import { createLogger, httpLogger } from './logging/logging';
 import { createOpenApiDocument } from './openapi/openapi-document';
 import { serveWebAssets } from './web/web-assets';
@@ -46,6 +47,7 @@ export async function configureApp(
   fastify.decorateRequest('user', undefined);
   readBodies(fastify);
   limitBodyTime(fastify, app.get(Environment));
+  discardUnreadBodies(fastify);
   await serveWebAssets(fastify, { deskLoginUrl: app.get(Environment).DESK_LOGIN_URL });
   app.setGlobalPrefix('api');
   const origins = (app.get(Environment).CORS_ORIGINS ?? '')
