@@ -280,6 +280,84 @@ describe('the platform', () => {
         expectProblem(await postArticle(body), 400, 'VALIDATION_FAILED');
       }
     });
+    it.each([
+      ['JSON that ends early', '{"url":', 'application/json', 'The body is not valid JSON: it ends too early'],
+      [
+        'JSON with a trailing comma',
+        '{"url":"x",}',
+        'application/json',
+        'The body is not valid JSON: see character 12',
+      ],
+      ['JSON with NaN', '{"url":NaN}', 'application/json', 'The body is not valid JSON: "N" is unexpected'],
+      [
+        'a __proto__ key',
+        '{"__proto__":{"x":1},"url":"https://e.example/p","title":"t"}',
+        'application/json',
+        'The body must not have "__proto__" or "constructor": {"prototype": …} keys',
+      ],
+      [
+        'an array',
+        '[{"url":"https://e.example/a","title":"t"}]',
+        'application/json',
+        'The body must be a JSON object, not an array',
+      ],
+      ['a string', '"text"', 'application/json', 'The body must be a JSON object, not a string'],
+      [
+        'text/plain',
+        '{"url":"https://e.example/t","title":"t"}',
+        'text/plain',
+        'The body must be JSON, with Content-Type: application/json, not "text/plain"',
+      ],
+      [
+        'an upload type',
+        '{"url":"https://e.example/t","title":"t"}',
+        'application/x-ndjson',
+        'The body must be JSON, with Content-Type: application/json, not "application/x-ndjson"',
+      ],
+      ['an empty body', '', 'application/json', 'url: url is required; title: title is required'],
+      ['a field left out', '{"url":"https://e.example/m"}', 'application/json', 'title: title is required'],
+      [
+        'a number for a text',
+        '{"url":"https://e.example/n","title":5}',
+        'application/json',
+        'title: title must be a string',
+      ],
+      ['a number for a URL', '{"url":5,"title":"t"}', 'application/json', 'url: url must be a URL address'],
+      [
+        'an unknown field',
+        '{"url":"https://e.example/u","title":"t","colour":"red"}',
+        'application/json',
+        'colour: property colour should not exist',
+      ],
+    ])('says what to fix in a 400 for %s', async (_, raw, type, detail) => {
+      const res = await postArticle(raw).set('Content-Type', type);
+      expect(expectProblem(res, 400, 'VALIDATION_FAILED').detail).toBe(detail);
+    });
+    it('says what to fix in a 400 for a text where a number goes, in a body or a query', async () => {
+      const admin = `Bearer ${t.token('admin', 'admin')}`;
+      const settings = await t
+        .http()
+        .put('/api/moderation/settings')
+        .set('Authorization', admin)
+        .send({ maxLinks: '5' });
+      expect(expectProblem(settings, 400, 'VALIDATION_FAILED').detail).toBe(
+        'maxLinks: maxLinks must be an integer number',
+      );
+      const page = await t
+        .http()
+        .get('/api/moderation/queue/pending?limit=abc')
+        .set('Authorization', `Bearer ${t.token('mod', 'moderator')}`);
+      expect(expectProblem(page, 400, 'VALIDATION_FAILED').detail).toBe('limit: limit must be an integer number');
+      const upload = await t
+        .http()
+        .post('/api/admin/imports?format=disqus')
+        .set('Authorization', admin)
+        .set('Content-Type', 'text/plain')
+        .send('<disqus/>');
+      expect(expectProblem(upload, 400, 'VALIDATION_FAILED').detail).toBe(
+        'The export file\'s Content-Type must be application/xml, text/xml, application/json, application/x-ndjson or application/octet-stream, not "text/plain"',
+      );
+    });
     it('reads bodies sent gzip, deflate or br, and refuses other codings with 400', async () => {
       const json = (n: number) => JSON.stringify({ url: `https://news.example/encoded-${n}`, title: 'Encoded' });
       const encoders = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
@@ -302,7 +380,9 @@ describe('the platform', () => {
       const unknown = await postArticle(json(++n)).set('Content-Encoding', 'compress');
       expectProblem(unknown, 400, 'VALIDATION_FAILED');
       const corrupt = await postArticle('not gzip at all').set('Content-Encoding', 'gzip');
-      expectProblem(corrupt, 400, 'VALIDATION_FAILED');
+      expect(expectProblem(corrupt, 400, 'VALIDATION_FAILED').detail).toBe(
+        'The body could not be decoded: it is not gzip as its Content-Encoding says',
+      );
       // A coding named on a request without a body changes nothing.
       expect((await t.http().get('/api/health').set('Content-Encoding', 'compress')).status).toBe(200);
     });
