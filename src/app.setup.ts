@@ -5,14 +5,19 @@ import { Environment, trustProxy } from './config/environment';
 import { answerClientError } from './errors/client-error';
 import { BODY_LIMIT, readBodies } from './errors/body-reading';
 import { answerRouterError } from './errors/problem.filter';
+import { limitBodyTime, serverTimeouts } from './errors/request-timeouts';
+import { discardUnreadBodies } from './errors/unread-bodies';
 import { createLogger, httpLogger } from './logging/logging';
 import { createOpenApiDocument } from './openapi/openapi-document';
 import { serveWebAssets } from './web/web-assets';
 
 /** The HTTP server: Fastify, as tests and the real server both build it. */
-export function createHttpAdapter(env: Pick<Environment, 'TRUST_PROXY'>): FastifyAdapter {
+export function createHttpAdapter(
+  env: Pick<Environment, 'TRUST_PROXY' | 'REQUEST_HEADERS_TIMEOUT_SECONDS' | 'REQUEST_BODY_TIMEOUT_SECONDS'>,
+): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: trustProxy(env.TRUST_PROXY),
+    http: serverTimeouts(env),
     bodyLimit: BODY_LIMIT,
     // Node's parser refuses some requests before any route sees them; they get problem+json too.
     clientErrorHandler: answerClientError,
@@ -41,6 +46,8 @@ export async function configureApp(
   await app.register(helmet, { contentSecurityPolicy: false });
   fastify.decorateRequest('user', undefined);
   readBodies(fastify);
+  limitBodyTime(fastify, app.get(Environment));
+  discardUnreadBodies(fastify);
   await serveWebAssets(fastify, { deskLoginUrl: app.get(Environment).DESK_LOGIN_URL });
   app.setGlobalPrefix('api');
   const origins = (app.get(Environment).CORS_ORIGINS ?? '')

@@ -16,6 +16,7 @@ async function builtApp(): Promise<NestFastifyApplication> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { AppModule } = require(join(ROOT, 'dist', 'src', 'app.module'));
   const { configureApp, createHttpAdapter } = require(join(ROOT, 'dist', 'src', 'app.setup'));
+  const { validateEnvironment } = require(join(ROOT, 'dist', 'src', 'config', 'environment'));
   Object.assign(process.env, {
     DATABASE_URL: await createTestDatabase(),
     JWT_SECRET: TEST_JWT_SECRET,
@@ -23,10 +24,13 @@ async function builtApp(): Promise<NestFastifyApplication> {
     LOG_LEVEL: 'silent',
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(process.env), {
-    bodyParser: false,
-    logger: ['error'],
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createHttpAdapter(validateEnvironment(process.env)),
+    {
+      bodyParser: false,
+      logger: ['error'],
+    },
+  );
   await configureApp(app);
   await app.init();
   return app;

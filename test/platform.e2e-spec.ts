@@ -67,27 +67,55 @@ describe('the platform', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const bad: [string, () => string][] = [
-      ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', role: 'admin' })}.`],
-      ['RS256 where HS256 is expected', () => jwt.sign({ sub: 'eve' }, privateKey, { algorithm: 'RS256' })],
-      ['a wrong key', () => jwt.sign({ sub: 'eve' }, 'another-secret-of-some-length')],
-      ['expired', () => jwt.sign({ sub: 'eve', exp: now() - 60 }, TEST_JWT_SECRET)],
-      ['not yet valid', () => jwt.sign({ sub: 'eve', nbf: now() + 3600 }, TEST_JWT_SECRET)],
-      ['no sub', () => jwt.sign({ name: 'eve' }, TEST_JWT_SECRET)],
-      ['an empty sub', () => jwt.sign({ sub: '' }, TEST_JWT_SECRET)],
-      ['a numeric sub', () => jwt.sign({ sub: 42 } as object, TEST_JWT_SECRET)],
-      ['an absurdly long sub', () => jwt.sign({ sub: 'x'.repeat(5000) }, TEST_JWT_SECRET)],
-      ['an unknown role', () => jwt.sign({ sub: 'eve', role: 'superuser' }, TEST_JWT_SECRET)],
-      ['a name that is not text', () => jwt.sign({ sub: 'eve', name: { first: 'e' } }, TEST_JWT_SECRET)],
-      ['garbage', () => 'not.a.token'],
+    /** Signed with the test secret, expiring in an hour unless the claims say otherwise. */
+    const signed = (claims: object) => jwt.sign({ exp: now() + 3600, ...claims }, TEST_JWT_SECRET);
+    const bad: [string, () => string, string][] = [
+      [
+        'alg none',
+        () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'eve', role: 'admin', exp: now() + 3600 })}.`,
+        'The bearer token is not valid',
+      ],
+      [
+        'RS256 where HS256 is expected',
+        () => jwt.sign({ sub: 'eve' }, privateKey, { algorithm: 'RS256', expiresIn: '1h' }),
+        'The bearer token is not valid',
+      ],
+      [
+        'a wrong key',
+        () => jwt.sign({ sub: 'eve' }, 'another-secret-of-some-length', { expiresIn: '1h' }),
+        'The bearer token is not valid',
+      ],
+      ['expired', () => signed({ sub: 'eve', exp: now() - 60 }), 'The bearer token has expired: sign in again'],
+      ['not yet valid', () => signed({ sub: 'eve', nbf: now() + 3600 }), 'The bearer token is not valid yet (nbf)'],
+      [
+        'no exp',
+        () => jwt.sign({ sub: 'eve', role: 'admin' }, TEST_JWT_SECRET),
+        'The bearer token has no exp claim: tokens must say when they expire',
+      ],
+      [
+        'an exp that is not a number',
+        () => jwt.sign(JSON.stringify({ sub: 'eve', exp: 'never' }), TEST_JWT_SECRET),
+        'The bearer token is not valid',
+      ],
+      ['no sub', () => signed({ name: 'eve' }), 'The token has no usable sub claim'],
+      ['an empty sub', () => signed({ sub: '' }), 'The token has no usable sub claim'],
+      ['a numeric sub', () => signed({ sub: 42 }), 'The token has no usable sub claim'],
+      ['an absurdly long sub', () => signed({ sub: 'x'.repeat(5000) }), 'The token has no usable sub claim'],
+      ['an unknown role', () => signed({ sub: 'eve', role: 'superuser' }), 'The token has an unknown role'],
+      [
+        'a name that is not text',
+        () => signed({ sub: 'eve', name: { first: 'e' } }),
+        'The token has an unusable name claim',
+      ],
+      ['garbage', () => 'not.a.token', 'The bearer token is not valid'],
     ];
-    it.each(bad)('refuses %s with 401', async (_, make) => {
+    it.each(bad)('refuses %s with 401 saying why', async (_, make, detail) => {
       const res = await t
         .http()
         .post('/api/articles')
         .set('Authorization', `Bearer ${make()}`)
         .send({ url: 'https://e.example/x', title: 'x' });
-      expectProblem(res, 401, 'UNAUTHENTICATED');
+      expect(expectProblem(res, 401, 'UNAUTHENTICATED').detail).toBe(detail);
     });
 
     it('refuses a bad token even on public routes, and malformed Authorization headers', async () => {
@@ -146,6 +174,7 @@ describe('the platform', () => {
     const sign = (claims: object, options: jwt.SignOptions = {}) =>
       jwt.sign(claims, privateKey, {
         algorithm: 'RS256',
+        expiresIn: '1h',
         issuer: 'https://login.example',
         audience: 'comment-desk',
         ...options,
@@ -162,7 +191,7 @@ describe('the platform', () => {
     });
     it('refuses HS256 signed with the public key (key confusion), a wrong issuer and a wrong audience', async () => {
       expectProblem(
-        await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256' }).toString()),
+        await create(jwt.sign({ sub: 'mod', role: 'moderator' }, pem, { algorithm: 'HS256', expiresIn: '1h' })),
         401,
         'UNAUTHENTICATED',
       );
@@ -251,6 +280,84 @@ describe('the platform', () => {
         expectProblem(await postArticle(body), 400, 'VALIDATION_FAILED');
       }
     });
+    it.each([
+      ['JSON that ends early', '{"url":', 'application/json', 'The body is not valid JSON: it ends too early'],
+      [
+        'JSON with a trailing comma',
+        '{"url":"x",}',
+        'application/json',
+        'The body is not valid JSON: see character 12',
+      ],
+      ['JSON with NaN', '{"url":NaN}', 'application/json', 'The body is not valid JSON: "N" is unexpected'],
+      [
+        'a __proto__ key',
+        '{"__proto__":{"x":1},"url":"https://e.example/p","title":"t"}',
+        'application/json',
+        'The body must not have "__proto__" or "constructor": {"prototype": …} keys',
+      ],
+      [
+        'an array',
+        '[{"url":"https://e.example/a","title":"t"}]',
+        'application/json',
+        'The body must be a JSON object, not an array',
+      ],
+      ['a string', '"text"', 'application/json', 'The body must be a JSON object, not a string'],
+      [
+        'text/plain',
+        '{"url":"https://e.example/t","title":"t"}',
+        'text/plain',
+        'The body must be JSON, with Content-Type: application/json, not "text/plain"',
+      ],
+      [
+        'an upload type',
+        '{"url":"https://e.example/t","title":"t"}',
+        'application/x-ndjson',
+        'The body must be JSON, with Content-Type: application/json, not "application/x-ndjson"',
+      ],
+      ['an empty body', '', 'application/json', 'url: url is required; title: title is required'],
+      ['a field left out', '{"url":"https://e.example/m"}', 'application/json', 'title: title is required'],
+      [
+        'a number for a text',
+        '{"url":"https://e.example/n","title":5}',
+        'application/json',
+        'title: title must be a string',
+      ],
+      ['a number for a URL', '{"url":5,"title":"t"}', 'application/json', 'url: url must be a URL address'],
+      [
+        'an unknown field',
+        '{"url":"https://e.example/u","title":"t","colour":"red"}',
+        'application/json',
+        'colour: property colour should not exist',
+      ],
+    ])('says what to fix in a 400 for %s', async (_, raw, type, detail) => {
+      const res = await postArticle(raw).set('Content-Type', type);
+      expect(expectProblem(res, 400, 'VALIDATION_FAILED').detail).toBe(detail);
+    });
+    it('says what to fix in a 400 for a text where a number goes, in a body or a query', async () => {
+      const admin = `Bearer ${t.token('admin', 'admin')}`;
+      const settings = await t
+        .http()
+        .put('/api/moderation/settings')
+        .set('Authorization', admin)
+        .send({ maxLinks: '5' });
+      expect(expectProblem(settings, 400, 'VALIDATION_FAILED').detail).toBe(
+        'maxLinks: maxLinks must be an integer number',
+      );
+      const page = await t
+        .http()
+        .get('/api/moderation/queue/pending?limit=abc')
+        .set('Authorization', `Bearer ${t.token('mod', 'moderator')}`);
+      expect(expectProblem(page, 400, 'VALIDATION_FAILED').detail).toBe('limit: limit must be an integer number');
+      const upload = await t
+        .http()
+        .post('/api/admin/imports?format=disqus')
+        .set('Authorization', admin)
+        .set('Content-Type', 'text/plain')
+        .send('<disqus/>');
+      expect(expectProblem(upload, 400, 'VALIDATION_FAILED').detail).toBe(
+        'The export file\'s Content-Type must be application/xml, text/xml, application/json, application/x-ndjson or application/octet-stream, not "text/plain"',
+      );
+    });
     it('reads bodies sent gzip, deflate or br, and refuses other codings with 400', async () => {
       const json = (n: number) => JSON.stringify({ url: `https://news.example/encoded-${n}`, title: 'Encoded' });
       const encoders = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
@@ -273,7 +380,9 @@ describe('the platform', () => {
       const unknown = await postArticle(json(++n)).set('Content-Encoding', 'compress');
       expectProblem(unknown, 400, 'VALIDATION_FAILED');
       const corrupt = await postArticle('not gzip at all').set('Content-Encoding', 'gzip');
-      expectProblem(corrupt, 400, 'VALIDATION_FAILED');
+      expect(expectProblem(corrupt, 400, 'VALIDATION_FAILED').detail).toBe(
+        'The body could not be decoded: it is not gzip as its Content-Encoding says',
+      );
       // A coding named on a request without a body changes nothing.
       expect((await t.http().get('/api/health').set('Content-Encoding', 'compress')).status).toBe(200);
     });

@@ -34,22 +34,25 @@ export class TokenVerifier {
     if (known && Date.now() < known.until) return known.user;
     const { user, expiresAt } = this.verifyNow(token);
     if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
-    this.verified.set(token, { user: Object.freeze(user), until: expiresAt ?? Infinity });
+    this.verified.set(token, { user: Object.freeze(user), until: expiresAt });
     return user;
   }
 
-  private verifyNow(token: string): { user: AuthUser; expiresAt?: number } {
+  private verifyNow(token: string): { user: AuthUser; expiresAt: number } {
     let claims: Record<string, unknown>;
     try {
       const payload = jwt.verify(token, this.key, this.options);
       if (typeof payload !== 'object' || payload === null) throw new Error('the payload is not an object');
       claims = payload as Record<string, unknown>;
-    } catch {
-      throw AppError.unauthenticated('The bearer token is not valid');
+    } catch (error) {
+      throw AppError.unauthenticated(refusal(error));
     }
+    // A token that never expires would be a password that cannot be changed: the login must set exp.
+    if (typeof claims.exp !== 'number')
+      throw AppError.unauthenticated('The bearer token has no exp claim: tokens must say when they expire');
     const user = this.toUser(claims);
     // (A token that is not yet valid, nbf, was refused: it is not cached before it becomes valid.)
-    return { user, expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined };
+    return { user, expiresAt: claims.exp * 1000 };
   }
 
   private toUser(claims: Record<string, unknown>): AuthUser {
@@ -72,4 +75,11 @@ export class TokenVerifier {
     }
     return { id: sub, name: typeof name === 'string' ? name : null, role: (role as Role | undefined) ?? 'commenter' };
   }
+}
+
+/** What the client should do about a token that jsonwebtoken refused. */
+function refusal(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return 'The bearer token has expired: sign in again';
+  if (error instanceof jwt.NotBeforeError) return 'The bearer token is not valid yet (nbf)';
+  return 'The bearer token is not valid';
 }

@@ -7,6 +7,7 @@ describe('validateEnvironment', () => {
     const env = validateEnvironment(base);
     expect(env.PORT).toBe(3000);
     expect(env.RATE_LIMITS).toBe('on');
+    expect([env.REQUEST_HEADERS_TIMEOUT_SECONDS, env.REQUEST_BODY_TIMEOUT_SECONDS]).toEqual([15, 60]);
   });
   it.each([
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
@@ -20,6 +21,8 @@ describe('validateEnvironment', () => {
     [{ DESK_LOGIN_URL: 'javascript:alert(1)' }, /DESK_LOGIN_URL/],
     [{ LIVE_HEARTBEAT_SECONDS: '0' }, /LIVE_HEARTBEAT_SECONDS/],
     [{ LIVE_HEARTBEAT_SECONDS: '0.5' }, /LIVE_HEARTBEAT_SECONDS/],
+    [{ REQUEST_HEADERS_TIMEOUT_SECONDS: '0' }, /REQUEST_HEADERS_TIMEOUT_SECONDS/],
+    [{ REQUEST_BODY_TIMEOUT_SECONDS: 'a minute' }, /REQUEST_BODY_TIMEOUT_SECONDS/],
   ])('names the bad variable in %p', (override, message) => {
     expect(() => validateEnvironment({ ...base, ...override })).toThrow(message);
   });

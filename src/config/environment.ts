@@ -107,6 +107,25 @@ export class Environment {
   @Max(300, { message: 'LIVE_HEARTBEAT_SECONDS must be a whole number of seconds, 1 to 300' })
   LIVE_HEARTBEAT_SECONDS?: number;
 
+  /** Seconds a client has to send a request's head; then its connection is closed with 408. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 15 : Number(value)))
+  @IsInt({ message: 'REQUEST_HEADERS_TIMEOUT_SECONDS must be a whole number of seconds, 1 to 600' })
+  @Min(1, { message: 'REQUEST_HEADERS_TIMEOUT_SECONDS must be a whole number of seconds, 1 to 600' })
+  @Max(600, { message: 'REQUEST_HEADERS_TIMEOUT_SECONDS must be a whole number of seconds, 1 to 600' })
+  REQUEST_HEADERS_TIMEOUT_SECONDS: number = 15;
+
+  /**
+   * Seconds a client has to send a request's body once its head is in; then 408. An import's
+   * upload may take longer, as long as each such period brings some of it (see request-timeouts.ts).
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt({ message: 'REQUEST_BODY_TIMEOUT_SECONDS must be a whole number of seconds, 1 to 3600' })
+  @Min(1, { message: 'REQUEST_BODY_TIMEOUT_SECONDS must be a whole number of seconds, 1 to 3600' })
+  @Max(3600, { message: 'REQUEST_BODY_TIMEOUT_SECONDS must be a whole number of seconds, 1 to 3600' })
+  REQUEST_BODY_TIMEOUT_SECONDS: number = 60;
+
   /** Where the console's "Sign in" sends moderators (with `return_to`); the login comes back with `#token=`. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))

@@ -22,7 +22,7 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
 };
 
 /**
- * How request bodies are read: JSON only (but for the uploads of UPLOAD_ROUTES, streamed as they come), objects and arrays only (an empty body is no body),
+ * How request bodies are read: JSON only (but for the uploads of UPLOAD_ROUTES, streamed as they come), objects only (an empty body is no body),
  * decoded from gzip, deflate or br with the 1 MB limit counted on the decoded bytes (a small
  * bomb is refused with 413), and refused when nested deeper or larger than any request needs.
  */
@@ -32,10 +32,12 @@ export function readBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
     if (body === '') return done(null, undefined);
     parseJson(request, body as string, (error: Error | null, value?: unknown) => {
-      if (!error && (value === null || typeof value !== 'object')) {
-        return done(AppError.validation('The body must be a JSON object'), undefined);
+      if (error) return done(jsonRefusal(body as string), undefined);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+        return done(AppError.validation(`The body must be a JSON object, not ${what}`), undefined);
       }
-      done(error, value);
+      done(null, value);
     });
   });
   // An upload that is JSON (Commento's export) is a file to stream like the others, not a body to parse.
@@ -52,7 +54,7 @@ export function readBodies(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', limitBodyShape);
 }
 
-const isUpload = (request: FastifyRequest) => UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
+export const isUpload = (request: FastifyRequest) => UPLOAD_ROUTES.has(`${request.method} ${request.routeOptions.url}`);
 
 async function decodeBody(request: FastifyRequest, _reply: FastifyReply, payload: Readable) {
   const encoding = request.headers['content-encoding']?.trim().toLowerCase();
@@ -84,5 +86,25 @@ async function limitBodyShape(request: FastifyRequest): Promise<void> {
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_DEPTH) throw AppError.validation(`The body is nested deeper than ${MAX_DEPTH} levels`);
     for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+}
+
+/**
+ * Why a JSON body was refused: where its syntax breaks, or the keys that the parser refuses
+ * although the JSON is valid (they would reach objects' prototypes).
+ */
+function jsonRefusal(body: string): AppError {
+  try {
+    JSON.parse(body);
+    return AppError.validation('The body must not have "__proto__" or "constructor": {"prototype": …} keys');
+  } catch (error) {
+    const message = String(error);
+    const position = /position (\d+)/.exec(message)?.[1];
+    const token = /Unexpected token '(.)'/.exec(message)?.[1];
+    let where = '';
+    if (/Unexpected end/.test(message)) where = ': it ends too early';
+    else if (position !== undefined) where = `: see character ${Number(position) + 1}`;
+    else if (token !== undefined) where = `: ${JSON.stringify(token)} is unexpected`;
+    return AppError.validation(`The body is not valid JSON${where}`);
   }
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isBadInput, isRetryable, isUnavailable, pgCode, PG } from '../database/pg-errors';
 import { AppError, ErrorCode } from './app-error';
+import { isUpload } from './body-reading';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -9,13 +10,14 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
 
-const TITLES: Record<ErrorCode, string> = {
+export const TITLES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request is not valid',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
@@ -23,6 +25,7 @@ const TITLES: Record<ErrorCode, string> = {
   NOT_FOUND: 'Not found',
   ARTICLE_CLOSED: 'This article is closed to comments',
   CONFLICT: 'Conflict',
+  REQUEST_TIMEOUT: 'The request took too long to arrive',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   RATE_LIMITED: 'Too many requests',
   UNAVAILABLE: 'The service is unavailable',
@@ -76,18 +79,24 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const error = this.toAppError(exception);
+    const error = this.toAppError(exception, request);
     if (error.code === 'INTERNAL') this.logger.error(exception instanceof Error ? exception.stack : exception);
     if (reply.sent || reply.raw.headersSent) return;
     sendProblem(request, reply, error);
   }
 
-  toAppError(exception: unknown): AppError {
+  toAppError(exception: unknown, request?: FastifyRequest): AppError {
     if (exception instanceof AppError) return exception;
-    if (exception instanceof HttpException) return this.fromHttpException(exception);
-    // Reading the body (Fastify's own errors, the JSON parser's, zlib's) marks the client's faults.
-    const status = (exception as { statusCode?: unknown } | undefined)?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) return this.fromStatus(status);
+    if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+    // Reading the body (Fastify's own errors, zlib's) marks the client's faults.
+    const { statusCode: status, code } = (exception ?? {}) as { statusCode?: unknown; code?: unknown };
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (typeof code === 'string' && code.startsWith('Z_'))
+        return AppError.validation(
+          `The body could not be decoded: it is not ${request?.headers['content-encoding']} as its Content-Encoding says`,
+        );
+      return this.fromStatus(status, request);
+    }
     if (pgCode(exception) === PG.UNIQUE_VIOLATION) return AppError.conflict('This already exists');
     if (isBadInput(exception)) return AppError.validation('A value in the request is not valid');
     if (isUnavailable(exception) || isRetryable(exception)) {
@@ -100,16 +109,21 @@ export class ProblemFilter implements ExceptionFilter {
     return new AppError(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Something went wrong on our side');
   }
 
-  private fromStatus(status: number): AppError {
+  private fromStatus(status: number, request?: FastifyRequest): AppError {
     if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (status !== 415) return AppError.validation('The request body could not be read');
+    const type = request?.headers['content-type'];
+    const sent = type ? `not ${JSON.stringify(type.slice(0, 100))}` : 'and none was given';
     return AppError.validation(
-      'The request body could not be read (its type or encoding is not supported, or it is not JSON)',
+      request && isUpload(request)
+        ? `The export file's Content-Type must be application/xml, text/xml, application/json, application/x-ndjson or application/octet-stream, ${sent}`
+        : `The body must be JSON, with Content-Type: application/json, ${sent}`,
     );
   }
 
-  private fromHttpException(exception: HttpException): AppError {
+  private fromHttpException(exception: HttpException, request?: FastifyRequest): AppError {
     const status = exception.getStatus();
-    if (status === 413 || status === 415) return this.fromStatus(status); // Fastify, reading the body
+    if (status === 413 || status === 415) return this.fromStatus(status, request); // Fastify, reading the body
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
     const body = exception.getResponse();
     let detail = exception.message;

@@ -18,12 +18,15 @@ export interface RateLimits {
   address: RateLimit;
 }
 
+export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'address'] as const;
+
 /** The one row of moderation settings (id 1), created by the migration with the defaults. */
 @Entity('moderation_settings')
 @Check('CHK_moderation_settings_single_row', `"id" = 1`)
 @Check('CHK_moderation_settings_mode', `"default_moderation_mode" IN ('post', 'pre')`)
 @Check('CHK_moderation_settings_trailing_slash', `"article_url_trailing_slash" IN ('strip', 'add', 'keep')`)
 @Check('CHK_moderation_settings_article_creations', `"article_creations_per_hour" >= 1`)
+@Check('CHK_moderation_settings_rate_limits', `valid_rate_limits("rate_limits")`)
 @Check(
   'CHK_moderation_settings_ranges',
   `"max_links" >= 0 AND "premod_new_commenters" >= 0 AND "report_threshold" >= 1 AND "edit_window_seconds" >= 0 AND "max_comment_length" >= 1 AND ("auto_close_after_days" IS NULL OR "auto_close_after_days" >= 1)`,
@@ -88,7 +91,7 @@ export class ModerationSettings {
   @Column({ name: 'article_creations_per_hour', type: 'int', default: 100 })
   articleCreationsPerHour: number;
 
-  /** Per-user and per-address request limits; see RateLimits. Set by the migration. */
+  /** Per-user and per-address request limits; see RateLimits. Set by the migration, whole (valid_rate_limits). */
   @Column({ name: 'rate_limits', type: 'jsonb' })
   rateLimits: RateLimits;
 

@@ -5,8 +5,8 @@ import { rawToEntity } from '../database/raw-entity';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { ModerationLog } from '../moderation/moderation-log.service';
-import { UpdateSettingsDto } from './dto/update-settings.dto';
-import { ModerationSettings } from './moderation-settings.entity';
+import { RateLimitsDto, UpdateSettingsDto } from './dto/update-settings.dto';
+import { ModerationSettings, RATE_LIMIT_NAMES, RateLimits } from './moderation-settings.entity';
 
 const SETTINGS_ID = 1;
 const CACHE_MS = 1000;
@@ -60,12 +60,7 @@ export class SettingsService {
         where: { id: SETTINGS_ID },
         lock: { mode: 'pessimistic_write' },
       });
-      // A client that does not know the createArticle limit keeps it as it is.
-      if (patch.rateLimits)
-        patch.rateLimits = {
-          ...patch.rateLimits,
-          createArticle: patch.rateLimits.createArticle ?? settings.rateLimits.createArticle,
-        };
+      if (patch.rateLimits) patch.rateLimits = mergeRateLimits(settings.rateLimits, patch.rateLimits);
       // Fields left out of the request are own properties holding undefined: take only the others.
       const sent = Object.entries(patch).filter(([, value]) => value !== undefined);
       const changed = sent
@@ -85,4 +80,18 @@ export class SettingsService {
       return saved;
     });
   }
+}
+
+/**
+ * The stored limits with the limits and fields that a change gives: a client that sends some of
+ * them keeps the others (the database refuses limits that are not whole). In the stored order of
+ * keys, so that a change that changes nothing is seen as such.
+ */
+function mergeRateLimits(stored: RateLimits, change: RateLimitsDto): RateLimits {
+  const merged = structuredClone(stored);
+  for (const name of RATE_LIMIT_NAMES) {
+    const given = Object.entries(change[name] ?? {}).filter(([, value]) => value !== undefined);
+    merged[name] = Object.assign({ ...merged[name] }, Object.fromEntries(given));
+  }
+  return merged;
 }

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { checkAnswersAgainstDocument } from './contract-recorder';
+import { validateEnvironment } from '../../src/config/environment';
 import { databaseUrl } from './database-url';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough';
@@ -56,10 +57,13 @@ export async function createTestApp(env: Record<string, string> = {}, databaseUr
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(process.env), {
-    bodyParser: false,
-    logger: ['error'],
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createHttpAdapter(validateEnvironment(process.env)),
+    {
+      bodyParser: false,
+      logger: ['error'],
+    },
+  );
   const routes: string[] = [];
   app
     .getHttpAdapter()

@@ -20,41 +20,54 @@ import { MODERATION_MODES, ModerationMode } from '../../articles/article.entity'
 import { IsStorableText } from '../../common/text';
 import { TRAILING_SLASH_POLICIES, TrailingSlashPolicy } from '../../articles/article-url';
 
+/** A field left out is kept as it is. */
 export class RateLimitDto {
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(100000)
-  limit: number;
+  limit?: number;
 
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(86400)
-  perSeconds: number;
+  perSeconds?: number;
 }
 
-/** Each limit allows `limit` requests at once, then one more every perSeconds / limit seconds. */
+/**
+ * Each limit allows `limit` requests at once, then one more every perSeconds / limit seconds.
+ * A limit left out is kept as it is.
+ */
 export class RateLimitsDto {
+  @IsOmittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => RateLimitDto)
-  post: RateLimitDto;
+  post?: RateLimitDto;
 
+  @IsOmittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => RateLimitDto)
-  edit: RateLimitDto;
+  edit?: RateLimitDto;
 
+  @IsOmittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => RateLimitDto)
-  report: RateLimitDto;
+  report?: RateLimitDto;
 
   @ApiPropertyOptional({ description: 'Every request from one client address' })
+  @IsOmittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => RateLimitDto)
-  address: RateLimitDto;
+  address?: RateLimitDto;
 
-  @ApiPropertyOptional({
-    description: 'Articles created by embeds on a first read, per client address; left out: kept as it is',
-  })
+  @ApiPropertyOptional({ description: 'Articles created by embeds on a first read, per client address' })
   @IsOmittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => RateLimitDto)
   createArticle?: RateLimitDto;
