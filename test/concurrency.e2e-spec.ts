@@ -157,7 +157,8 @@ describe('concurrency', () => {
   it('does not let one hot article starve the rest: while posts queue on its row, other requests are answered', async () => {
     // More posts to one article than the pool has connections, while a slow holder of its row
     // stands in for a long burst. Only a couple of them may wait on the row holding a connection
-    // (Transactions' per-article queue); the rest wait in memory, and other requests go on.
+    // (an article is in at most two of the poster's statements); the rest wait in memory, and
+    // other requests go on.
     const hot = await createArticle();
     const other = await createArticle();
     const poolSize = (t.app.get(DataSource).driver as unknown as { master: { options: { max: number } } }).master
