@@ -3,11 +3,16 @@
 //
 //   node bench/load.mjs config.json   ->   prints the result as JSON on stdout
 //
-// config: { url, connections, duration, warmup, kind: 'get' | 'post' | 'approve', path?, headers?,
-//           tag?, articleIds?, replyParents?, tokens?, ids? }; a 'get' with tokens rotates them, one per request
+// config: { url, connections, duration, warmup, kind: 'get' | 'post' | 'approve' | 'cli', path?, headers?,
+//           tag?, articleIds?, replyParents?, tokens?, ids?, serverPid?, postmasterPid?, otherPids? }; a 'get' with tokens
+//           rotates them, one per request. With the pids, the result has the CPU that the measured run cost
+//           the server, PostgreSQL, this process and the whole machine (bench/lib/cpu.mjs).
 import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { postBody } from './lib/common.mjs';
+import { cpuSnapshot } from './lib/cpu.mjs';
 
 const cfg = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 let counter = 0;
@@ -70,10 +75,31 @@ function requests() {
       },
     ];
   }
+  if (cfg.kind === 'cli') return undefined;
   throw new Error(`unknown kind ${cfg.kind}`);
 }
 
+/**
+ * kind 'cli': the same posts as a plain `npx autocannon` sends them, a check on this generator: one
+ * reader, one article, top-level posts, a new body each time ([<id>] replaced by autocannon).
+ */
+function runCli(duration) {
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [
+    ...['-c', String(cfg.connections), '-d', String(duration), '-t', '20', '-m', 'POST', '-j', '-I'],
+    ...['-H', 'content-type=application/json', '-H', `authorization=Bearer ${cfg.tokens[0]}`],
+    ...['-b', JSON.stringify({ body: `${postBody(0, 'cli')} [<id>]` })],
+    `${cfg.url}/api/articles/${cfg.articleIds[0]}/comments`,
+  ];
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [bin, ...args], { maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`autocannon CLI failed: ${error.message} ${stderr}`)) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}
+
 function run(duration) {
+  if (cfg.kind === 'cli') return runCli(duration);
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       { url: cfg.url, connections: cfg.connections, duration, requests: requests(), timeout: 20 },
@@ -86,7 +112,9 @@ function run(duration) {
 if (cfg.warmup > 0) await run(cfg.warmup);
 const warmupRequests = counter;
 exhausted = 0;
+const cpu = cpuSnapshot({ serverPid: cfg.serverPid, postmasterPid: cfg.postmasterPid, otherPids: cfg.otherPids });
 const r = await run(cfg.duration);
+const used = cpu.since();
 const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
 process.stdout.write(
   JSON.stringify({
@@ -106,5 +134,6 @@ process.stdout.write(
     bytesPerSec: r.throughput.average,
     warmupRequests,
     exhausted,
+    cpu: used,
   }),
 );

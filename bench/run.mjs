@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { loadAverage, parentPid } from './lib/cpu.mjs';
 import { BENCH_DIR, fmtInt, fmtMs, freePort, postBody, requireDist, ROOT, sleep, table } from './lib/common.mjs';
 import { checkCounters, describeLine, seedDatabase } from './seed.mjs';
 
@@ -163,7 +164,7 @@ function parseArgs(argv) {
 // defaults so that inserts pay for durability as they would in production; the rest sizes memory
 // for a 1M-comment set and keeps checkpoints out of the measured runs (one is forced after seeding).
 const PG_FLAGS = [
-  ['shared_buffers', '256MB'],
+  ['shared_buffers', '1GB'],
   ['max_connections', '200'],
   ['work_mem', '8MB'],
   ['maintenance_work_mem', '512MB'],
@@ -753,6 +754,10 @@ function combineRounds(list) {
     errors: sum('errors'),
     timeouts: sum('timeouts'),
     exhausted: sum('exhausted'),
+    cpu: list[0].cpu && {
+      ...Object.fromEntries(Object.keys(list[0].cpu).map((k) => [k, list.reduce((a, r) => a + r.cpu[k], 0)])),
+      loadAverage: list[0].cpu.loadAverage,
+    },
     statuses,
     peakRssMb: Math.max(...list.map((r) => r.peakRssMb ?? 0)),
     rounds: list.map((r) => Math.round(r.rps)),
@@ -773,6 +778,8 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
     for (const [i, s] of scenarios.entries()) {
       const order = i % 2 === 0 ? [servers.service, servers.baseline] : [servers.baseline, servers.service];
       if (s.bare && servers.bare) order.splice(i % 3, 0, servers.bare);
+      // The bare server loaded by the plain autocannon CLI too: a check on this benchmark's generator.
+      if (s.name === 'post' && servers.bare) order.push({ ...servers.bare, name: 'bareCli' });
       const row = { scenario: s.name, label: s.label };
       let pools = {};
       if (s.kind === 'approve') {
@@ -800,6 +807,8 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
               headers: s.moderator ? { authorization: `Bearer ${targets.moderatorTokens[0]}` } : {},
             };
             if (s.readers) cfg.tokens = targets.signedInTokens;
+          } else if (server.name === 'bareCli') {
+            cfg = { ...base, kind: 'cli', articleIds: targets.postArticles, tokens: targets.readerTokens };
           } else if (s.kind === 'post') {
             cfg = {
               ...base,
@@ -814,6 +823,12 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
             const ids = pools[server.name].slice(round * per, (round + 1) * per);
             cfg = { ...base, kind: 'approve', ids, tokens: targets.moderatorTokens };
           }
+          cfg.serverPid = server.child.pid;
+          cfg.postmasterPid = postgres.postmasterPid;
+          cfg.otherPids = [
+            process.pid,
+            ...new Set(order.map((x) => x.child.pid).filter((pid) => pid !== server.child.pid)),
+          ];
           await sleep(300); // let the previous run's connections close
           sampler.reset();
           const r = await runLoad(cfg);
@@ -831,9 +846,9 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
       }
       results.push(row);
       const part = (r) =>
-        `${fmtInt(r.rps).padStart(6)} rps${r.rounds ? ` (rounds ${r.rounds.join(', ')})` : ''}  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
+        `${fmtInt(r.rps).padStart(6)} rps${r.rounds ? ` (rounds ${r.rounds.join(', ')})` : ''}  p50 ${fmtMs(r.p50).padStart(5)}  p99 ${fmtMs(r.p99).padStart(5)} ms${cpuLine(r)}${r.non2xx || r.errors ? `  (!) non-2xx ${r.non2xx}, errors ${r.errors} ${JSON.stringify(r.statuses)}` : ''}`;
       log(
-        `  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x${row.bare ? ` | bare ${part(row.bare)} | service/bare ${row.bareRatio?.toFixed(2)}x` : ''}`,
+        `  ${s.name.padEnd(13)} service ${part(row.service)} | baseline ${part(row.baseline)} | ${row.ratio?.toFixed(2)}x${row.bare ? ` | bare ${part(row.bare)} | service/bare ${row.bareRatio?.toFixed(2)}x` : ''}${row.bareCli ? ` | bare, autocannon CLI ${part(row.bareCli)}` : ''}`,
       );
     }
   } finally {
@@ -853,6 +868,35 @@ async function measuredPass(url, secret, targets, scenarios, opts, log, profileD
     await servers.stop();
   }
   return { results, memory };
+}
+
+/** CPU per request (ms) of one system's runs: the server, PostgreSQL, the load generator, the machine. */
+function cpuPerRequest(r) {
+  if (!r.cpu || !r.requests) return undefined;
+  const per = (ms) => ms / r.requests;
+  return {
+    server: per(r.cpu.serverMs),
+    postgres: per(r.cpu.postgresMs),
+    loadGenerator: per(r.cpu.loadGeneratorMs),
+    others: per(r.cpu.othersMs),
+    machine: per(r.cpu.machineBusyMs),
+    idleShare: r.cpu.machineIdleMs / (r.cpu.machineIdleMs + r.cpu.machineBusyMs),
+    loadAverage: r.cpu.loadAverage,
+  };
+}
+
+const cpuMs = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+
+function cpuPair(r) {
+  const c = r && cpuPerRequest(r);
+  return c ? `${cpuMs(c.server)} + ${cpuMs(c.postgres)}` : '-';
+}
+
+function cpuLine(r) {
+  const c = cpuPerRequest(r);
+  if (!c) return '';
+  const ms = cpuMs;
+  return `  cpu/req ${ms(c.server)} + pg ${ms(c.postgres)} (gen ${ms(c.loadGenerator)}, idle systems ${ms(c.others)}, machine ${ms(c.machine)}, idle ${Math.round(c.idleShare * 100)}%, load ${c.loadAverage[0]})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -971,6 +1015,8 @@ function printReport(report, opts) {
           'p99',
           'svc/bare',
           'base/bare',
+          'CPU ms/req: bare',
+          'service',
         ],
         writes.map((r) => [
           r.scenario,
@@ -986,9 +1032,22 @@ function printReport(report, opts) {
           fmtMs(r.service.p99),
           r.bareRatio === null ? '-' : `${r.bareRatio.toFixed(2)}x`,
           r.baselineBareRatio === null ? '-' : `${r.baselineBareRatio.toFixed(2)}x`,
+          cpuPair(r.bare),
+          cpuPair(r.service),
         ]),
       ),
     );
+    p(
+      "CPU ms/req: the server + PostgreSQL (all its processes) per request; the load average at the start of each system's first run:",
+    );
+    p(
+      `  ${writes.map((r) => `${r.scenario} ${r.size}: ${['bare', 'baseline', 'service'].map((w) => `${w} ${r[w].cpu?.loadAverage?.[0] ?? '-'}`).join(', ')}`).join('; ')}`,
+    );
+    for (const r of writes.filter((x) => x.bareCli)) {
+      p(
+        `The load generator checked (${r.scenario}, ${r.size}): the bare server ${fmtInt(r.bare.rps)} req/s, p50 ${fmtMs(r.bare.p50)}, p99 ${fmtMs(r.bare.p99)} ms with this benchmark's generator; ${fmtInt(r.bareCli.rps)} req/s, p50 ${fmtMs(r.bareCli.p50)}, p99 ${fmtMs(r.bareCli.p99)} ms with the autocannon CLI (one reader, one article, top-level posts, a new body each: ${(r.bare.rps / r.bareCli.rps).toFixed(2)}x); generator CPU ${cpuMs(cpuPerRequest(r.bare)?.loadGenerator)} vs ${cpuMs(cpuPerRequest(r.bareCli)?.loadGenerator)} ms/req`,
+      );
+    }
     p('');
   }
   const bad = sizes.flatMap((size) =>
@@ -1235,6 +1294,9 @@ async function main() {
   };
   await withClient(postgres.url, async (admin) => {
     report.postgres.version = (await admin.query('SELECT version()')).rows[0].version.split(' on ')[0];
+    // The postmaster, when the server runs on this machine: its CPU is counted per request.
+    const backend = (await admin.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    postgres.postmasterPid = parentPid(backend);
     const { rows } = await admin.query(`SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)`, [
       [
         'shared_buffers',

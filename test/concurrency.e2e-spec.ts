@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
+import * as sqlModule from '../src/database/sql';
 import { Transactions } from '../src/database/transactions';
 import { storedAndRecountedArticleCounts, storedAndRecountedReplyCounts } from './support/recount';
 import { createTestApp, TestApp } from './support/test-app';
@@ -156,7 +157,8 @@ describe('concurrency', () => {
   it('does not let one hot article starve the rest: while posts queue on its row, other requests are answered', async () => {
     // More posts to one article than the pool has connections, while a slow holder of its row
     // stands in for a long burst. Only a couple of them may wait on the row holding a connection
-    // (Transactions' per-article queue); the rest wait in memory, and other requests go on.
+    // (an article is in at most two of the poster's statements); the rest wait in memory, and
+    // other requests go on.
     const hot = await createArticle();
     const other = await createArticle();
     const poolSize = (t.app.get(DataSource).driver as unknown as { master: { options: { max: number } } }).master
@@ -186,6 +188,74 @@ describe('concurrency', () => {
       expect({ status: read.status, code: read.body.code }).toEqual({ status: 200, code: undefined });
       expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`)).toEqual([]);
     } finally {
+      await holder.end();
+    }
+  });
+
+  // ----------------------------------------------------------------------------------------------
+  it('answers posts to several articles sent together in one statement as if each came alone', async () => {
+    // While a holder keeps the articles' rows, the first statements wait on them and the other posts
+    // wait for those; let go, they go together across articles (post_comments_across). Each must
+    // get its own answer, and its article its counts and events.
+    const articles = [await createArticle(), await createArticle(), await createArticle(), await createArticle()];
+    const parents = await Promise.all(
+      articles.map(async (a) =>
+        expectStatus(await post(t.token(id('parent')), a.id, { body: `parent in ${a.id}` }), 201),
+      ),
+    );
+    const statements = jest.spyOn(sqlModule, 'sql');
+    const holder = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM articles WHERE id = ANY($1::uuid[]) FOR UPDATE', [articles.map((a) => a.id)]);
+      const sent = articles.flatMap((a, k) =>
+        Array.from({ length: 8 }, (_, i) => ({
+          articleId: a.id,
+          // the last, a reply to another article's comment: refused alone, the others of its statement stand
+          body: `together ${k} ${i}`,
+          parentId: i === 7 ? parents[(k + 1) % articles.length].id : i % 3 === 2 ? parents[k].id : undefined,
+        })),
+      );
+      const answers = sent.map((s) =>
+        post(t.token(id('author')), s.articleId, { body: s.body, parentId: s.parentId }).then((r) => r),
+      ); // (then() sends it)
+      const lockWaiters = async () =>
+        (
+          await t.db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows[0].n;
+      await until("three statements waiting on the articles' rows", 10_000, async () => (await lockWaiters()) >= 3);
+      await holder.query('COMMIT');
+      const got = await Promise.all(answers);
+
+      expect(
+        statements.mock.calls.filter(([, text]) => /post_comments_across/.test(String(text))).length,
+      ).toBeGreaterThan(0);
+      expect(got.map((r, i) => [r.status, r.body.articleId ?? r.body.code, r.body.body ?? sent[i].body])).toEqual(
+        sent.map((s, i) => (i % 8 === 7 ? [404, 'NOT_FOUND', s.body] : [201, s.articleId, s.body])),
+      );
+      const articleIds = articles.map((a) => a.id);
+      const counts = await storedAndRecountedArticleCounts(t, articleIds);
+      expect(counts.stored).toEqual(counts.recounted);
+      const replies = await storedAndRecountedReplyCounts(t, articleIds);
+      expect(replies.stored).toEqual(replies.recounted);
+      // Each article: one event per comment, numbered by its thread version without a gap.
+      const { rows: events } = await t.db.query(
+        `SELECT a.thread_version::int AS version, array_agg(e.version::int ORDER BY e.version) AS versions,
+                count(*) FILTER (WHERE e.type = 'comment.created')::int AS created
+         FROM articles a JOIN thread_events e ON e.article_id = a.id WHERE a.id = ANY($1::uuid[]) GROUP BY a.id`,
+        [articleIds],
+      );
+      expect(events.map((e) => e.created)).toEqual([8, 8, 8, 8]); // the parent and 7 posts
+      for (const e of events) {
+        const first = e.versions[0];
+        expect(e.versions).toEqual(e.versions.map((_: number, i: number) => first + i));
+        expect(e.versions[e.versions.length - 1]).toBe(e.version);
+      }
+    } finally {
+      statements.mockRestore();
       await holder.end();
     }
   });

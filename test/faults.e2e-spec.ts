@@ -267,8 +267,8 @@ describe('faults', () => {
           const inFlight = Array.from({ length: 12 }, (_, i) =>
             call('POST', `/api/articles/${article.id}/comments`, signToken(`late-${i}`), { body: `in flight ${i}` }),
           );
-          // Two of them wait on the row (the service's per-article queue lets no more take a
-          // connection); the others wait in the service's memory.
+          // Two of them wait on the row (an article is in at most two of the service's statements:
+          // no more take a connection); the others wait in the service's memory.
           await until('two posts waiting on the lock', 10_000, async () => {
             // (not from `db`: inside its transaction, pg_stat_activity is a snapshot)
             const { rows } = await watcher.query(

@@ -13,8 +13,10 @@ import { RenamedAuthors } from '../users/renamed-authors';
 import { UsersService } from '../users/users.service';
 import { CommentView, toCommentView } from './comment.view';
 
-/** Batches of one article that may hold a connection at once on this instance (one commits, one waits). */
-const BATCHES_PER_ARTICLE = 2;
+/** Statements of posts that may hold a connection at once on this instance. */
+const STATEMENTS_IN_FLIGHT = 3;
+/** Statements that one article may be in at once (one commits, one waits on its row). */
+const STATEMENTS_PER_ARTICLE = 2;
 const MAX_BATCH = 64;
 const MAX_ATTEMPTS = 5;
 
@@ -52,6 +54,7 @@ type Outcome =
   | { outcome: 'processing' | 'settings' | 'no_article' | 'no_parent' | 'parent_hidden' | 'repeat' };
 
 interface Queued {
+  articleId: string;
   post: PostInput;
   resolve: (outcome: Outcome) => void;
   reject: (error: unknown) => void;
@@ -61,14 +64,20 @@ interface Queued {
  * Posting: the rules run here, on the cached settings and on what this instance last learnt of the
  * author and the article; the whole unit of work is one statement, post_comments(), which checks
  * those assumptions under the locks and writes nothing for a post whose assumptions changed (the
- * post is then decided again). Posts to one article that arrive while its earlier ones are being
- * written go together in the next statement: one lock, one version bump, one NOTIFY for them all
- * (group commit), which is what lets a live blog take more posts a second than one article row
- * lock could pass one transaction at a time.
+ * post is then decided again). Posts that arrive while earlier ones are being written go together
+ * in the next statement (group commit): posts to one article share its lock, version bump and
+ * NOTIFY, which lets a live blog take more posts a second than one article row lock could pass
+ * one transaction at a time; posts to several articles share the round trip, the transaction and
+ * its WAL flush (post_comments_across()), what a post costs most. An article is in at most two
+ * statements at once, so that a row held long (a burst, a slow holder) keeps only those waiting
+ * with it: the posts to other articles go in the next statements.
  */
 @Injectable()
 export class CommentPoster {
-  private readonly queues = new Map<string, { running: number; waiting: Queued[] }>();
+  private waiting: Queued[] = [];
+  private running = 0;
+  /** Statements in flight per article. */
+  private readonly articlesInFlight = new Map<string, number>();
   private readonly authorFacts = new Map<string, { premod: boolean; approved: number }>();
   private readonly articleModes = new Map<string, ModerationMode>();
 
@@ -182,36 +191,73 @@ export class CommentPoster {
     this.articleModes.set(articleId, facts.mode);
   }
 
-  /** The post joins the next statement of its article that is not yet sent. */
+  /** The post joins the next statement that is not yet sent. */
   private enqueue(articleId: string, post: PostInput): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      let queue = this.queues.get(articleId);
-      if (!queue) {
-        queue = { running: 0, waiting: [] };
-        this.queues.set(articleId, queue);
-      }
-      queue.waiting.push({ post, resolve, reject });
-      if (queue.running < BATCHES_PER_ARTICLE) this.flush(articleId, queue);
+      this.waiting.push({ articleId, post, resolve, reject });
+      this.flush();
     });
   }
 
-  private flush(articleId: string, queue: { running: number; waiting: Queued[] }): void {
-    // A retry with an Idempotency-Key already in this batch waits for the next one, and replays.
-    const batch: Queued[] = [];
-    const keys = new Set<string>();
-    queue.waiting = queue.waiting.filter((q) => {
-      const key = q.post.key === null ? null : `${q.post.author}\n${q.post.key}`;
-      if (batch.length >= MAX_BATCH || (key !== null && keys.has(key))) return true;
-      if (key !== null) keys.add(key);
-      batch.push(q);
-      return false;
-    });
-    queue.running++;
-    void this.send(articleId, batch).finally(() => {
-      queue.running--;
-      if (queue.waiting.length > 0) this.flush(articleId, queue);
-      else if (queue.running === 0) this.queues.delete(articleId);
-    });
+  /** Sends the waiting posts whose article is not already in two statements, while fewer than three are in flight. */
+  private flush(): void {
+    while (this.running < STATEMENTS_IN_FLIGHT) {
+      // A retry with an Idempotency-Key already in this batch waits for the next one, and replays.
+      const batch: Queued[] = [];
+      const keys = new Set<string>();
+      this.waiting = this.waiting.filter((q) => {
+        const key = q.post.key === null ? null : `${q.post.author}\n${q.post.key}`;
+        const busy = (this.articlesInFlight.get(q.articleId) ?? 0) >= STATEMENTS_PER_ARTICLE;
+        if (busy || batch.length >= MAX_BATCH || (key !== null && keys.has(key))) return true;
+        if (key !== null) keys.add(key);
+        batch.push(q);
+        return false;
+      });
+      if (batch.length === 0) return;
+      const articles = [...new Set(batch.map((q) => q.articleId))];
+      for (const a of articles) this.articlesInFlight.set(a, (this.articlesInFlight.get(a) ?? 0) + 1);
+      this.running++;
+      void this.sendAll(batch).finally(() => {
+        this.running--;
+        for (const a of articles) {
+          const n = (this.articlesInFlight.get(a) ?? 1) - 1;
+          if (n > 0) this.articlesInFlight.set(a, n);
+          else this.articlesInFlight.delete(a);
+        }
+        this.flush();
+      });
+    }
+  }
+
+  /** One statement for the batch: post_comments() for one article, post_comments_across() for several. */
+  private async sendAll(batch: Queued[]): Promise<void> {
+    const byArticle = new Map<string, Queued[]>();
+    for (const q of batch) byArticle.set(q.articleId, [...(byArticle.get(q.articleId) ?? []), q]);
+    if (byArticle.size === 1) return this.send(batch[0].articleId, batch);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const {
+          rows: [{ answers }],
+        } = await sql<{ answers: { article: string; outcomes: Outcome[] }[] }>(
+          this.dataSource,
+          `SELECT post_comments_across($1::jsonb) AS answers`,
+          [JSON.stringify([...byArticle].map(([article, posts]) => ({ article, posts: posts.map((q) => q.post) })))],
+        );
+        for (const { article, outcomes } of answers) byArticle.get(article)?.forEach((q, i) => q.resolve(outcomes[i]));
+        return;
+      } catch (error) {
+        if (isRetryable(error) && attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        } else if (!isUnavailable(error)) {
+          // What failed the posts of one article must not fail the others: each article goes again alone.
+          for (const [articleId, posts] of byArticle) await this.send(articleId, posts);
+          return;
+        } else {
+          for (const q of batch) q.reject(error);
+          return;
+        }
+      }
+    }
   }
 
   private async send(articleId: string, batch: Queued[]): Promise<void> {
