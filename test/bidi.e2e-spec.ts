@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { Api, unique } from './support/comments-helpers';
 import { HostSite, launchChromium, pw, screenshot } from './support/browser';
+import { DeskHarness } from './support/desk';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Names and bodies that hold directional overrides, in the embed in Debian's Chromium. */
@@ -71,5 +72,36 @@ describe('the embed with right-to-left overrides in what readers wrote (browser)
     });
     expect(suffixBox.left).toBeGreaterThanOrEqual(nameBox.right - 1);
     await screenshot(page, 'embed-bidi-name');
+  });
+});
+
+/** The same in the moderators' console: a card's author, article title and body. */
+describe('the console with right-to-left overrides in what readers wrote (browser)', () => {
+  const h = new DeskHarness();
+
+  beforeAll(() => h.start(), 60_000);
+  afterAll(() => h.stop());
+  afterEach(() => h.closeContexts());
+
+  it('isolates the name on a card: the words after it keep their order', async () => {
+    const mod = h.t.token('mona', 'moderator');
+    const article = await h.api.createArticle(mod, { moderationMode: 'pre', title: '\u202Eelbat eht' });
+    const id = unique('rlo');
+    await h.t.db.query(`INSERT INTO users (id, name) VALUES ($1, $2)`, [id, '\u202Egnp.exe']);
+    await h.api.comment(h.t.token(id, 'commenter', { name: null }), article.id, 'See \u202Efdp.exe\u202C here.');
+
+    const page = await h.open(mod);
+    const card = page.getByRole('article').filter({ hasText: 'here.' });
+    await pw(card.locator('h2 a bdi').first()).toHaveText('\u202Egnp.exe');
+    await pw(card.locator('.body')).toHaveAttribute('dir', 'auto');
+    // " on " is drawn after the name, not reversed to its left by the override in the name.
+    const [nameBox, onBox] = await card
+      .locator('h2')
+      .evaluate((el) => [
+        el.querySelector('bdi')!.getBoundingClientRect().toJSON(),
+        el.querySelector('span.muted')!.getBoundingClientRect().toJSON(),
+      ]);
+    expect(onBox.left).toBeGreaterThanOrEqual(nameBox.right - 1);
+    await h.screenshot(page, 'bidi-card');
   });
 });
