@@ -46,15 +46,14 @@ describe('the embed with right-to-left overrides in what readers wrote (browser)
   });
 
   it('shows a stored name that holds an override isolated: the words after it keep their order', async () => {
-    const article = await api.createArticle(t.token('desk', 'moderator'), {
-      url: `https://news.example/${unique('b')}`,
-    });
+    const url = `https://news.example/${unique('b')}`;
+    const article = await api.createArticle(t.token('desk', 'moderator'), { url });
     // A name stored before names were cleaned, or brought in by an import.
     const id = unique('rlo');
     await t.db.query(`INSERT INTO users (id, name) VALUES ($1, $2)`, [id, '\u202Egnp.exe']);
     await api.comment(t.token(id, 'commenter', { name: null }), article.id, 'Look at my \u202Efdp.exe\u202C file.');
 
-    await page.goto(host.page({ articleUrl: article.url, user: id }));
+    await page.goto(host.page({ articleUrl: url, user: id }));
     const thread = page.locator('comment-desk-thread');
     await thread.getByRole('button', { name: 'Sign in to comment' }).click();
     const author = thread.locator('.author');
