@@ -104,6 +104,52 @@ describe('automatic moderation (e2e)', () => {
     });
   });
 
+  describe('banned words written to slip through', () => {
+    beforeAll(() => settings({ bannedWords: ['idiot', 'ass', 'scheiße'] }));
+    afterAll(() => settings({ bannedWords: [] }));
+
+    it.each([
+      ['idiot.you', 'idiot'],
+      ['you idiot...really', 'idiot'],
+      ['idiot=bad', 'idiot'],
+      ['x=idiot', 'idiot'],
+      ['@idiot', 'idiot'],
+      ['idiot-face', 'idiot'],
+      ['idiot_face', 'idiot'],
+      ['a\uFEFFss', 'ass'],
+      ['a\u200Bss, a\u200Dss, a\u2060ss, a\u00ADss', 'ass'],
+      ['SCHEISSE', 'scheiße'],
+      ['scheisse', 'scheiße'],
+      ['ıdıot', 'idiot'],
+      ['4$$', 'ass'],
+      ['\u202Essa\u202C', 'ass'],
+      ['ＩＤＩＯＴ', 'idiot'],
+      ['\u0430ss', 'ass'],
+      ['\u{1D422}\u{1D41D}\u{1D422}\u{1D428}\u{1D42D}', 'idiot'],
+      ['ⓘⓓⓘⓞⓣ', 'idiot'],
+      ['i\u0301di\u0308ot', 'idiot'],
+      ['idiooooot', 'idiot'],
+      ['i.d.i.o.t', 'idiot'],
+    ])('rejects %p as %p', async (body, word) => {
+      const res = await post(reader().token, await article(), body);
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ status: 'rejected', moderationReasons: [`banned words: ${word}`] });
+    });
+
+    it.each([
+      ['a class act'],
+      ['we assess the passage'],
+      ['Massachusetts grass'],
+      ['the ambassador'],
+      ['an idiotic plan'],
+      ['eine Scheibe Brot'],
+      ['the 455 bus'],
+    ])('publishes %p', async (body) => {
+      const res = await post(reader().token, await article(), body);
+      expect(res.body).toMatchObject({ status: 'published', moderationReasons: [] });
+    });
+  });
+
   describe('holds', () => {
     it('holds suspect words with the reason, shown to moderators in the queue', async () => {
       await settings({ suspectWords: ['refund'] });

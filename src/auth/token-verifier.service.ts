@@ -6,6 +6,8 @@ import { AppError } from '../errors/app-error';
 import { AuthUser, Role, ROLES } from './access.decorator';
 
 const MAX_CLAIM_LENGTH = 200;
+/** Embeddings, overrides and isolates (the marks LRM, RLM and ALM stay: they reorder nothing). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 /** Tokens remembered as verified; past this many, forgotten all at once. */
 const MAX_VERIFIED = 20_000;
 
@@ -73,7 +75,9 @@ export class TokenVerifier {
     if (/\u0000/.test(sub) || (typeof name === 'string' && /\u0000/.test(name))) {
       throw AppError.unauthenticated('The token has unusable claims');
     }
-    return { id: sub, name: typeof name === 'string' ? name : null, role: (role as Role | undefined) ?? 'commenter' };
+    // A name is shown beside other text: directional overrides in it would reverse what follows.
+    const shown = typeof name === 'string' ? name.replace(BIDI_CONTROLS, '') : null;
+    return { id: sub, name: shown, role: (role as Role | undefined) ?? 'commenter' };
   }
 }
 

@@ -4,7 +4,8 @@ import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { CommentStatus } from '../comments/comment.entity';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
-import { normalizeWords, WordMatcher } from './word-matcher';
+import { readWords } from './text-words';
+import { WordMatcher } from './word-matcher';
 
 export interface RuleFacts {
   author: AuthUser;
@@ -38,7 +39,7 @@ export class ModerationRules {
     const { settings } = facts;
     const { banned, suspect } = this.matchersFor(settings);
 
-    const words = normalizeWords(facts.body);
+    const words = readWords(facts.body);
     const bannedFound = banned.findIn(words);
     if (bannedFound.length > 0) return { status: 'rejected', reasons: [`banned words: ${bannedFound.join(', ')}`] };
 

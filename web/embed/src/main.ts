@@ -641,11 +641,13 @@ class CommentDeskThread extends HTMLElement {
     const { c } = entry;
     const t = this.t;
     const nameId = `cd-n-${++uid}`;
-    const name = c.author ? (c.author.name ?? t.anonymous) + (this.isMine(c) ? ` (${t.you})` : '') : t.deleted;
+    // The name in a <bdi>: directional controls in it cannot reorder the words around it.
+    const name = c.author ? h('bdi', { text: c.author.name ?? t.anonymous }) : t.deleted;
+    const mine = c.author && this.isMine(c) ? ` (${t.you})` : '';
     const meta = h(
       'p',
       { class: 'meta' },
-      h('span', { class: 'author', part: 'author', id: nameId, dir: 'auto', text: name }),
+      h('span', { class: 'author', part: 'author', id: nameId }, name, mine),
       h('time', {
         datetime: c.createdAt,
         title: formatsFor(this.locale)[1].format(new Date(c.createdAt)),

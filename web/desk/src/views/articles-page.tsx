@@ -64,7 +64,9 @@ function FindArticles() {
             {found.items.value.map((a) => (
               <tr key={a.id}>
                 <td>
-                  <a href={href('articles', [a.id])}>{a.title}</a>
+                  <a href={href('articles', [a.id])}>
+                    <bdi>{a.title}</bdi>
+                  </a>
                   <div class="muted url">{a.url}</div>
                 </td>
                 <td>{a.counts.visible.toLocaleString()}</td>
@@ -106,7 +108,7 @@ function ArticlePage({ id }: { id: string }) {
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
-        {article?.title ?? 'Article'}
+        <bdi>{article?.title ?? 'Article'}</bdi>
       </h1>
       {article ? (
         <ArticleDetail article={article} onChange={(a) => (loaded.value = a)} />

@@ -49,10 +49,16 @@ export function Card(props: Props) {
           />
         )}
         <h2 id={titleId}>
-          {item.author ? <a href={href('users', [item.author.id])}>{author}</a> : author}
+          {item.author ? (
+            <a href={href('users', [item.author.id])}>
+              <bdi>{author}</bdi>
+            </a>
+          ) : (
+            author
+          )}
           <span class="muted"> on </span>
           <a href={item.article.url} target="_blank" rel="noopener">
-            {item.article.title}
+            <bdi>{item.article.title}</bdi>
           </a>
         </h2>
         <time dateTime={String(item.createdAt)} title={when(item.createdAt)}>
@@ -61,7 +67,7 @@ export function Card(props: Props) {
         <span class={`status status-${item.status}`}>{STATUS_LABEL[item.status]}</span>
       </header>
       {item.parentId && <Parent id={item.parentId} />}
-      <p class="body">
+      <p class="body" dir="auto">
         {item.body === null ? (
           <em>deleted</em>
         ) : (
@@ -92,7 +98,11 @@ export function Card(props: Props) {
             {item.reports.map((r) => (
               <li>
                 <strong>{r.reason}</strong>
-                {r.note ? `: ${r.note}` : ''}
+                {r.note && (
+                  <>
+                    : <bdi>{r.note}</bdi>
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -151,7 +161,10 @@ function Parent({ id }: { id: string }) {
   if (!parent.value) return <p class="parent muted">In reply to…</p>;
   return (
     <blockquote class="parent" aria-label="In reply to">
-      <strong>{parent.value.author?.name ?? 'deleted'}</strong>: {parent.value.body ?? <em>deleted</em>}
+      <strong>
+        <bdi>{parent.value.author?.name ?? 'deleted'}</bdi>
+      </strong>
+      : <bdi>{parent.value.body ?? <em>deleted</em>}</bdi>
     </blockquote>
   );
 }

@@ -98,7 +98,7 @@ export function LogTable(props: { entries: LogEntry[]; caption: string; showTarg
             <td>
               {entry.actor ? (
                 <a href={href('log', [], { actorId: entry.actor.id })} title="Everything this moderator did">
-                  {actorName(entry)}
+                  <bdi>{actorName(entry)}</bdi>
                 </a>
               ) : (
                 <span class="muted">{actorName(entry)}</span>
@@ -111,7 +111,9 @@ export function LogTable(props: { entries: LogEntry[]; caption: string; showTarg
               </td>
             )}
             <td>{entry.fromStatus || entry.toStatus ? `${entry.fromStatus ?? '—'} → ${entry.toStatus ?? '—'}` : ''}</td>
-            <td class="reason">{entry.reason}</td>
+            <td class="reason" dir="auto">
+              {entry.reason}
+            </td>
           </tr>
         ))}
       </tbody>

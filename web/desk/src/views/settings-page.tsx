@@ -165,8 +165,10 @@ function AdminsOnly() {
   return (
     <p class="panel" role="alert">
       Only administrators can change the settings. You are signed in as{' '}
-      <strong>{claims.value?.name ?? claims.value?.sub}</strong>, a {claims.value?.role ?? 'moderator'}: ask an
-      administrator for a change.
+      <strong>
+        <bdi>{claims.value?.name ?? claims.value?.sub}</bdi>
+      </strong>
+      , a {claims.value?.role ?? 'moderator'}: ask an administrator for a change.
     </p>
   );
 }

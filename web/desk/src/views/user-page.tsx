@@ -62,7 +62,7 @@ function UserView({ id }: { id: string }) {
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
-        {name}
+        <bdi>{name}</bdi>
       </h1>
       {!u ? (
         <Missing loaded={user.value} id={id} />
@@ -75,7 +75,9 @@ function UserView({ id }: { id: string }) {
           <Notes userId={id} onAdded={() => void decisions.reload()} />
           <Comments userId={id} />
           <section class="panel" aria-labelledby="user-decisions">
-            <h2 id="user-decisions">Decisions about {name}</h2>
+            <h2 id="user-decisions">
+              Decisions about <bdi>{name}</bdi>
+            </h2>
             {decisions.items.value.length > 0 && (
               <LogTable entries={decisions.items.value} caption={`Decisions about ${name}`} showTarget={false} />
             )}
@@ -144,7 +146,13 @@ function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser, 
           {ban.banned ? (
             <>
               <strong>Banned</strong> since {ban.since ? when(ban.since) : 'an unknown time'},{' '}
-              {ban.until ? `until ${when(ban.until)}` : 'until unbanned'}.{ban.reason && <> Reason: {ban.reason}</>}
+              {ban.until ? `until ${when(ban.until)}` : 'until unbanned'}.
+              {ban.reason && (
+                <>
+                  {' '}
+                  Reason: <bdi>{ban.reason}</bdi>
+                </>
+              )}
             </>
           ) : ban.until ? (
             `Not banned: a ban ran out on ${when(ban.until)}.`
@@ -281,12 +289,16 @@ function Notes(props: { userId: string; onAdded: () => void }) {
         {notes.items.value.map((note) => (
           <li key={note.id}>
             <p class="meta">
-              <strong>{note.author.name ?? note.author.id}</strong>{' '}
+              <strong>
+                <bdi>{note.author.name ?? note.author.id}</bdi>
+              </strong>{' '}
               <time dateTime={String(note.createdAt)} title={when(note.createdAt)}>
                 {ago(note.createdAt)}
               </time>
             </p>
-            <p class="body">{note.body}</p>
+            <p class="body" dir="auto">
+              {note.body}
+            </p>
           </li>
         ))}
       </ol>
@@ -320,7 +332,9 @@ function UserComment({ comment }: { comment: QueueItem }) {
     <li>
       <p class="meta">
         <span class={`status status-${comment.status}`}>{STATUS_LABEL[comment.status]}</span> on{' '}
-        <a href={href('articles', [comment.articleId])}>{comment.article.title}</a>{' '}
+        <a href={href('articles', [comment.articleId])}>
+          <bdi>{comment.article.title}</bdi>
+        </a>{' '}
         <time dateTime={String(comment.createdAt)} title={when(comment.createdAt)}>
           {ago(comment.createdAt)}
         </time>
@@ -334,7 +348,9 @@ function UserComment({ comment }: { comment: QueueItem }) {
           In its thread
         </a>
       </p>
-      <p class="body">{comment.body ?? <em>deleted</em>}</p>
+      <p class="body" dir="auto">
+        {comment.body ?? <em>deleted</em>}
+      </p>
     </li>
   );
 }
