@@ -309,16 +309,20 @@ describe('import limits', () => {
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
       await until('the service answers', 30_000, async () => (await health()).status === 200);
-    });
+    }, 60_000);
     afterAll(async () => {
-      if (child && child.exitCode === null) {
+      if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child!.once('exit', resolve));
         child.kill('SIGTERM');
-        await exited;
+        const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r('not stopped'), 10_000))]);
+        if (stopped === 'not stopped') {
+          child.kill('SIGKILL');
+          await exited;
+        }
       }
       rmSync(deadFolder, { recursive: true, force: true });
       await db.end();
-    });
+    }, 30_000);
 
     function health(): Promise<{ status: number; ms: number }> {
       const started = Date.now();
@@ -397,6 +401,6 @@ describe('import limits', () => {
       expect(checks.filter((c) => c.status !== 200)).toEqual([]);
       expect(Math.max(...checks.map((c) => c.ms))).toBeLessThan(2000);
       expect((await health()).status).toBe(200);
-    });
+    }, 90_000);
   });
 });

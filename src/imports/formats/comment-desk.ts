@@ -117,7 +117,8 @@ export class CommentDeskImport {
     const known = this.columns.get(TABLES[type]) ?? new Set();
     const row: Row = {};
     for (const key of Object.keys(data)) if (known.has(key)) row[key] = data[key];
-    const problems = rowProblems(type, row);
+    const problems =
+      Object.keys(row).length === 0 ? [`none of its fields is a column of ${TABLES[type]}`] : rowProblems(type, row);
     if (problems.length === 0) return row;
     const id = typeof row.id === 'string' || typeof row.id === 'number' ? ` ${row.id}` : '';
     this.problem(line, `${type}${id} is skipped: ${problems.join('; ')}`);
