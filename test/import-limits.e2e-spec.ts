@@ -15,6 +15,8 @@ import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp 
 
 const ROOT = join(__dirname, '..');
 const HEADER = JSON.stringify({ type: 'header', format: 'comment-desk', version: 1 });
+/** Unset: each limit at its default. */
+const DEFAULT_LIMITS = { IMPORT_MAX_DEPTH: '', IMPORT_MAX_TEXT: '', IMPORT_MAX_LINE: '', IMPORT_MAX_RECORD: '' };
 const DISQUS_START = '<?xml version="1.0" encoding="utf-8"?>\n<disqus>';
 
 const count = async (t: TestApp, table: string) =>
@@ -76,10 +78,23 @@ describe('import limits', () => {
       }
     });
 
-    it('an XML attribute value longer than the limit', async () => {
-      const job = await importText(t, `${DISQUS_START}<post dsq:id="${'1'.repeat(50_000)}"/></disqus>`, 'disqus');
-      expect(job.status).toBe('failed');
-      expect(job.error).toBe('line 2, column 9: more than 1,000 characters in one text node, name or attribute');
+    it('an XML attribute value longer than the limit, too many attributes, and open elements holding too much', async () => {
+      const long = await importText(t, `${DISQUS_START}<post dsq:id="${'1'.repeat(50_000)}"/></disqus>`, 'disqus');
+      expect(long.status).toBe('failed');
+      expect(long.error).toBe('line 2, column 9: more than 1,000 characters in one text node, name or attribute');
+
+      const attributes = Array.from({ length: 101 }, (_, i) => `a${i}="x"`).join(' ');
+      const many = await importText(t, `${DISQUS_START}<post ${attributes}/></disqus>`, 'disqus');
+      expect(many.status).toBe('failed');
+      expect(many.error).toBe('line 2, column 9: more than 100 attributes on one element');
+
+      // Each <a> holds 300 characters while open, <disqus> 6: the 10th <a> passes 3,000.
+      const open = `<a b="${'c'.repeat(298)}">`;
+      const held = await importText(t, `${DISQUS_START}${open.repeat(12)}${'</a>'.repeat(12)}</disqus>`, 'disqus');
+      expect(held.status).toBe('failed');
+      expect(held.error).toBe(
+        `line 2, column ${8 + 10 * open.length}: more than 3,000 characters in the names and attributes of the open elements`,
+      );
     });
 
     it('a Disqus post, or a WordPress comment, whose fields together pass the record limit', async () => {
@@ -170,8 +185,9 @@ describe('import limits', () => {
     let target: TestApp;
 
     beforeAll(async () => {
-      source = await createTestApp();
-      target = await createTestApp();
+      // With the default limits (process.env keeps what the apps above were given).
+      source = await createTestApp(DEFAULT_LIMITS);
+      target = await createTestApp(DEFAULT_LIMITS);
     });
     afterAll(async () => {
       await source.close();
@@ -246,11 +262,11 @@ describe('import limits', () => {
       const job = await importText(
         target,
         `${DISQUS_START}<thread dsq:id="t2"><link>https://news.example/long</link></thread>` +
-          `<post dsq:id="p2"><thread dsq:id="t2"/><message>${'<i>ab</i> '.repeat(200_001)}</message>` +
+          `<post dsq:id="p2"><thread dsq:id="t2"/><message><![CDATA[${'<i>ab</i> '.repeat(100_001)}]]></message>` +
           `<createdAt>2020-01-01T00:00:00Z</createdAt><author><username>u</username></author></post></disqus>`,
         'disqus',
       );
-      expect(job.status).toBe('succeeded');
+      expect(job).toMatchObject({ status: 'succeeded', error: null });
       expect(job.counts.comments.skipped.invalid).toBe(1);
       expect(job.problems).toEqual([
         { line: 2, message: 'comment p2 is skipped: body: body must be shorter than or equal to 100000 characters' },
@@ -299,10 +315,7 @@ describe('import limits', () => {
           RATE_LIMITS: 'off',
           LOG_LEVEL: 'warn',
           NODE_ENV: 'production',
-          IMPORT_MAX_DEPTH: '',
-          IMPORT_MAX_TEXT: '',
-          IMPORT_MAX_LINE: '',
-          IMPORT_MAX_RECORD: '',
+          ...DEFAULT_LIMITS,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -314,7 +327,12 @@ describe('import limits', () => {
       if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child!.once('exit', resolve));
         child.kill('SIGTERM');
-        const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r('not stopped'), 10_000))]);
+        let timer: NodeJS.Timeout | undefined;
+        const stopped = await Promise.race([
+          exited,
+          new Promise((r) => (timer = setTimeout(() => r('not stopped'), 10_000))),
+        ]);
+        clearTimeout(timer);
         if (stopped === 'not stopped') {
           child.kill('SIGKILL');
           await exited;

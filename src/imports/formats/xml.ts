@@ -29,8 +29,8 @@ export interface XmlHandlers {
   end(): void;
 }
 
-/** Attributes one element may carry: each is an object in memory until its tag closes. */
-const MAX_ATTRIBUTES = 1000;
+/** Attributes one element may carry: each is an object (and, xmlns, a binding) held until it closes. */
+const MAX_ATTRIBUTES = 100;
 const TEXT = 'characters in one text node, name or attribute';
 /** Characters given to saxes at once: its buffers are checked against the limits between two pieces. */
 const PIECE = 16 * 1024;
@@ -41,13 +41,13 @@ interface SaxesBuffers {
   name: string;
   entity: string;
   piTarget: string;
-  attribList: unknown[];
 }
 
 /**
- * A streaming XML reader (saxes): memory bounded by the limits, whatever the file. Deeper
- * elements, and longer text nodes, attribute values or names, are refused with the line and
- * column where the element or node begins. Namespace-aware unless `namespaces` is false:
+ * A streaming XML reader (saxes): memory bounded by the limits, whatever the file. Elements
+ * deeper than the limit are refused where they open; text nodes, names and attributes longer
+ * than it, where they begin. saxes holds the name and attributes of every open element: those
+ * count as one record. Namespace-aware unless `namespaces` is false:
  * resolving them is a third of saxes's time, and a format whose names carry no meaning in their
  * namespace (Disqus's) does without.
  */
@@ -76,11 +76,21 @@ export function xmlReader(
   };
   const checkBuffers = () => {
     const longest = Math.max(buffers.text.length, buffers.name.length, buffers.entity.length, buffers.piTarget.length);
-    const at = { line: lastEnd.line, column: lastEnd.column + 1 };
-    if (longest > limits.text) fail(beyond(limits.text, TEXT).message, at);
-    if (buffers.attribList.length > MAX_ATTRIBUTES)
-      fail(beyond(MAX_ATTRIBUTES, 'attributes on one element').message, at);
+    if (longest > limits.text) fail(beyond(limits.text, TEXT).message, { ...lastEnd, column: lastEnd.column + 1 });
   };
+  /** The attributes of the tag being read; the names and attributes of the open elements. */
+  let attributes = { count: 0, chars: 0 };
+  const held: number[] = [];
+  let heldChars = 0;
+  parser.on('opentagstart', () => (attributes = { count: 0, chars: 0 }));
+  parser.on('attribute', ({ name, value }) => {
+    attributes.count++;
+    attributes.chars += name.length + value.length;
+    const at = { ...lastEnd, column: lastEnd.column + 1 };
+    if (attributes.count > MAX_ATTRIBUTES) fail(beyond(MAX_ATTRIBUTES, 'attributes on one element').message, at);
+    if (attributes.chars > limits.text)
+      fail(beyond(limits.text, 'characters in the attributes of one element').message, at);
+  });
   parser.on('error', (error) => fail(error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')));
   parser.on('opentag', (saxesTag) => {
     ended();
@@ -91,6 +101,10 @@ export function xmlReader(
     }
     path.push(tag.local);
     if (path.length > limits.depth) fail(beyond(limits.depth, 'elements deep').message);
+    held.push(tag.name.length + attributes.chars);
+    heldChars += held[held.length - 1];
+    if (heldChars > limits.record)
+      fail(beyond(limits.record, 'characters in the names and attributes of the open elements').message);
     guarded(() => handlers.open(tag, path, parser.line));
   });
   parser.on('closetag', (tag) => {
@@ -99,6 +113,7 @@ export function xmlReader(
       guarded(() => handlers.close(tag as unknown as XmlTag, path));
     } finally {
       path.pop();
+      heldChars -= held.pop() ?? 0;
     }
   });
   const text = (value: string) => {
