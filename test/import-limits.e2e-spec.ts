@@ -279,6 +279,8 @@ describe('import limits', () => {
     let db: Client;
     let port: number;
     let child: ChildProcess | undefined;
+    /** Rejects when the service dies, saying how. */
+    let died: Promise<never>;
     let output = '';
     let deadFolder: string;
     let interruptedJob: string;
@@ -319,6 +321,12 @@ describe('import limits', () => {
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      died = new Promise((_, reject) =>
+        child!.once('exit', (code, signal) =>
+          reject(new Error(`the service died (${code ?? signal}): ${output.slice(-1000)}`)),
+        ),
+      );
+      died.catch(() => undefined);
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
       await until('the service answers', 30_000, async () => (await health()).status === 200);
@@ -396,13 +404,14 @@ describe('import limits', () => {
         });
         expect(started.status).toBe(202);
         expect(started.body.bytesTotal).toBeGreaterThan(4_000_000);
-        const job = await until('the job finishes', 60_000, async () => {
+        const finished = until('the job finishes', 60_000, async () => {
           const res = await fetch(`http://127.0.0.1:${port}/api/admin/imports/${started.body.id}`, {
             headers: { Authorization: `Bearer ${admin}` },
           });
           const body = await res.json();
           return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
         });
+        const job = await Promise.race([finished, died]);
         expect(job.status).toBe('failed');
         expect(job.error).toBe('line 2, column 3008: more than 1,000 elements deep');
         // Its upload folder is gone with it.
