@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -282,6 +282,8 @@ describe('import limits', () => {
     /** Rejects when the service dies, saying how. */
     let died: Promise<never>;
     let output = '';
+    /** The service's temporary folder: its own, so that no other process on the machine sweeps it. */
+    let serviceTmp: string;
     let deadFolder: string;
     let interruptedJob: string;
     const admin = signToken('heap-admin', 'admin');
@@ -298,7 +300,8 @@ describe('import limits', () => {
       ).rows[0].id;
       const dead = spawn(process.execPath, ['-e', '0']);
       await new Promise((resolve) => dead.once('exit', resolve));
-      deadFolder = join(tmpdir(), `comment-desk-import-${dead.pid}-test${process.pid}`);
+      serviceTmp = mkdtempSync(join(tmpdir(), 'comment-desk-limits-tmp-'));
+      deadFolder = join(serviceTmp, `comment-desk-import-${dead.pid}-test`);
       mkdirSync(deadFolder);
       writeFileSync(join(deadFolder, 'upload'), '<disqus>');
       writeFileSync(join(deadFolder, 'job'), interruptedJob);
@@ -318,6 +321,7 @@ describe('import limits', () => {
           LOG_LEVEL: 'warn',
           NODE_ENV: 'production',
           ...DEFAULT_LIMITS,
+          TMPDIR: serviceTmp,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -346,7 +350,7 @@ describe('import limits', () => {
           await exited;
         }
       }
-      rmSync(deadFolder, { recursive: true, force: true });
+      rmSync(serviceTmp, { recursive: true, force: true });
       await db.end();
     }, 30_000);
 
@@ -416,7 +420,7 @@ describe('import limits', () => {
         expect(job.error).toBe('line 2, column 3008: more than 1,000 elements deep');
         // Its upload folder is gone with it.
         await until('the upload folder is removed', 5_000, () =>
-          readdirSync(tmpdir()).every((name) => !name.startsWith(`comment-desk-import-${child!.pid}-`)),
+          readdirSync(serviceTmp).every((name) => !name.startsWith(`comment-desk-import-${child!.pid}-`)),
         );
       } finally {
         done = true;
