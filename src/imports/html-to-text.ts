@@ -1,9 +1,11 @@
 import { Parser } from 'htmlparser2';
+import { MAX_BODY_CHARS } from '../comments/dto/comment.dto';
 
 const PARAGRAPHS = new Set(['p', 'div', 'blockquote', 'pre', 'ul', 'ol', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const LINES = new Set(['li', 'tr', 'dt', 'dd']);
 const DROPPED = new Set(['script', 'style', 'head', 'title', 'template']);
 const LINK_SCHEMES = /^(?:https?:|mailto:)/i;
+const MAX_HTML_CHARS = 10 * 2 * MAX_BODY_CHARS;
 
 export interface HtmlToTextOptions {
   /**
@@ -19,6 +21,9 @@ export interface HtmlToTextOptions {
  * entities are decoded, and every other element is dropped, keeping its text.
  */
 export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
+  // Ten times the longest body the API takes: no comment's markup is that heavy. Left as it is,
+  // for the body's rule to refuse, instead of holding the event loop to convert it.
+  if (html.length > MAX_HTML_CHARS) return html;
   // Most bodies are plain text already: no element, no entity, nothing to parse.
   if (!/[<&]/.test(html)) return normalize(options.keepNewlines ? html : html.replace(/\s+/g, ' '));
   // Most of the rest are paragraphs of text and common entities (Disqus's): the same text, without the parser.
@@ -52,29 +57,48 @@ const ENTITY_TEXT: Record<string, string> = {
 
 /** htmlToText() through the HTML parser, whatever the body holds. */
 export function parseHtmlToText(html: string, options: HtmlToTextOptions = {}): string {
-  let out = '';
+  // Built in parts, its end known without reading it back: each step costs what it adds, whatever
+  // came before (a body of a few MB is read in linear time).
+  const parts: string[] = [];
+  let length = 0;
+  let trailingNewlines = 0;
+  let last = '';
+  const append = (text: string) => {
+    if (text === '') return;
+    parts.push(text);
+    length += text.length;
+    const kept = /\n*$/.exec(text)![0].length;
+    trailingNewlines = kept === text.length ? trailingNewlines + kept : kept;
+    last = text[text.length - 1];
+  };
+  /** What was added since `part`, and replacing it. */
+  const since = (part: number) => parts.slice(part).join('');
+  const replaceSince = (part: number, start: number, replacement: string) => {
+    parts.length = part;
+    length = start;
+    append(replacement);
+  };
   let dropping = 0;
-  const links: { href: string | null; start: number }[] = [];
+  const links: { href: string | null; start: number; part: number }[] = [];
   const breakLines = (n: number) => {
-    const trailing = /\n*$/.exec(out)![0].length;
-    if (out.length > 0 && trailing < n) out += '\n'.repeat(n - trailing);
+    if (length > 0 && trailingNewlines < n) append('\n'.repeat(n - trailingNewlines));
   };
   const parser = new Parser(
     {
       onopentag(name, attributes) {
         if (DROPPED.has(name)) dropping++;
-        else if (name === 'br') out += '\n';
+        else if (name === 'br') append('\n');
         else if (PARAGRAPHS.has(name)) breakLines(2);
         else if (LINES.has(name)) breakLines(1);
         else if (name === 'a') {
           const href = attributes.href?.trim() ?? '';
-          links.push({ href: LINK_SCHEMES.test(href) ? href : null, start: out.length });
+          links.push({ href: LINK_SCHEMES.test(href) ? href : null, start: length, part: parts.length });
         }
       },
-      ontext(text) {
+      ontext(chunk) {
         if (dropping > 0) return;
-        const spaced = options.keepNewlines ? text.replace(/[ \t\f\r]+/g, ' ') : text.replace(/\s+/g, ' ');
-        out += /[ \n]$/.test(out) || out.length === 0 ? spaced.replace(/^ /, '') : spaced;
+        const spaced = options.keepNewlines ? chunk.replace(/[ \t\f\r]+/g, ' ') : chunk.replace(/\s+/g, ' ');
+        append(last === ' ' || last === '\n' || length === 0 ? spaced.replace(/^ /, '') : spaced);
       },
       onclosetag(name) {
         if (DROPPED.has(name)) dropping = Math.max(0, dropping - 1);
@@ -83,12 +107,12 @@ export function parseHtmlToText(html: string, options: HtmlToTextOptions = {}): 
         else if (name === 'a') {
           const link = links.pop();
           if (!link?.href) return;
-          const text = out.slice(link.start).trim();
+          const linkText = since(link.part).trim();
           const href = link.href.replace(/^mailto:/i, '');
-          if (text === '') out += link.href;
-          else if (text !== href && text !== link.href && !href.startsWith(text.replace(/…$|\.\.\.$/, '')))
-            out += ` (${link.href})`;
-          else if (text !== link.href && text !== href) out = out.slice(0, link.start) + link.href;
+          if (linkText === '') append(link.href);
+          else if (linkText !== href && linkText !== link.href && !href.startsWith(linkText.replace(/…$|\.\.\.$/, '')))
+            append(` (${link.href})`);
+          else if (linkText !== link.href && linkText !== href) replaceSince(link.part, link.start, link.href);
         }
       },
     },
@@ -96,7 +120,7 @@ export function parseHtmlToText(html: string, options: HtmlToTextOptions = {}): 
   );
   parser.write(html);
   parser.end();
-  return normalize(out);
+  return normalize(parts.join(''));
 }
 
 function normalize(out: string): string {

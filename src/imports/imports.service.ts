@@ -1,7 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,15 +9,29 @@ import { AuthUser } from '../auth/access.decorator';
 import { AppError } from '../errors/app-error';
 import { ImportJobView, StartImportQueryDto } from './dto/import.dto';
 import { ImportFormat, ImportJob } from './import-job.entity';
-import { createJob, runImport } from './import-runner';
+import { ImportLimits, importLimits } from './import-limits';
+import { clearStaleJobs, createJob, failInterruptedJob, runImport } from './import-runner';
+import { createUploadFolder, recordJob, removeUploadFolder, sweepUploadFolders } from './upload-folders';
 
 /** Import jobs started through the admin API, run in the background of this instance. */
 @Injectable()
-export class ImportsService implements OnApplicationShutdown {
+export class ImportsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Imports');
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Read at boot: a bad IMPORT_MAX_* stops the service from starting. */
+  private readonly limits: ImportLimits = importLimits();
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The jobs of a process on this machine that died are marked failed, and its uploads removed. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      for (const jobId of await sweepUploadFolders()) await failInterruptedJob(this.dataSource, jobId);
+      await clearStaleJobs(this.dataSource);
+    } catch (error) {
+      this.logger.warn(`Could not clear the imports of stopped processes: ${(error as Error).message}`);
+    }
+  }
 
   /**
    * Receives the file into a temporary file (an upload can be far larger than memory), records
@@ -30,29 +43,33 @@ export class ImportsService implements OnApplicationShutdown {
         'The request body must be the export file, sent as application/xml, text/xml, application/json, application/x-ndjson or application/octet-stream',
       );
     }
-    const dir = await mkdtemp(join(tmpdir(), 'comment-desk-import-'));
+    const dir = await createUploadFolder();
     const path = join(dir, 'upload');
     try {
       await pipeline(upload, createWriteStream(path));
     } catch {
-      await rm(dir, { recursive: true, force: true });
+      await removeUploadFolder(dir);
       throw AppError.validation('The upload could not be read to its end');
-    }
-    const { size } = await stat(path);
-    if (size === 0) {
-      await rm(dir, { recursive: true, force: true });
-      throw AppError.validation('The request body must be the export file; it is empty');
     }
     const options = { skipSpam: query.skipSpam === 'true', urlPrefix: query.urlPrefix ?? null };
     const format = query.format as ImportFormat;
     const fileName = query.fileName ?? 'upload';
     const dryRun = query.dryRun === 'true';
-    const jobId = await createJob(this.dataSource, format, fileName, {
-      dryRun,
-      options,
-      actorId: actor.id,
-      bytesTotal: size,
-    });
+    let jobId: string;
+    try {
+      const { size } = await stat(path);
+      if (size === 0) throw AppError.validation('The request body must be the export file; it is empty');
+      jobId = await createJob(this.dataSource, format, fileName, {
+        dryRun,
+        options,
+        actorId: actor.id,
+        bytesTotal: size,
+      });
+      await recordJob(dir, jobId);
+    } catch (error) {
+      await removeUploadFolder(dir);
+      throw error;
+    }
     const abort = new AbortController();
     const done = runImport(this.dataSource, createReadStream(path), {
       format,
@@ -62,13 +79,14 @@ export class ImportsService implements OnApplicationShutdown {
       urlPrefix: query.urlPrefix,
       actor,
       jobId,
+      limits: this.limits,
       signal: abort.signal,
     })
       .then(() => undefined)
       .catch((error: Error) => this.logger.warn(`Import ${jobId} failed: ${error.message}`))
       .finally(async () => {
         this.running.delete(jobId);
-        await rm(dir, { recursive: true, force: true });
+        await removeUploadFolder(dir);
       });
     this.running.set(jobId, { abort, done });
     return this.find(jobId);
@@ -80,7 +98,7 @@ export class ImportsService implements OnApplicationShutdown {
     return ImportJobView.of(job);
   }
 
-  /** Stops the jobs between two batches; run again, an import resumes without duplicates. */
+  /** Stops the jobs (between two pieces of the file, or two batches); run again, an import resumes without duplicates. */
   async onApplicationShutdown(): Promise<void> {
     for (const { abort } of this.running.values()) abort.abort(new Error('stopped: the service shut down'));
     await Promise.all([...this.running.values()].map((r) => r.done));

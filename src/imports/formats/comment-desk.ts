@@ -2,6 +2,9 @@ import { EntityManager } from 'typeorm';
 import { sql } from '../../database/sql';
 import { EXPORT_FORMAT_VERSION } from '../../exports/export-stream';
 import { ImportCounts } from '../import-counts';
+import { ImportLimits } from '../import-limits';
+import { rowProblems } from '../import-validation';
+import { NdjsonReader } from './ndjson';
 import { MalformedFileError } from './xml';
 
 /** The tables of an export's line types, in the order a batch is written. */
@@ -16,6 +19,7 @@ const TABLES = {
 } as const;
 type LineType = keyof typeof TABLES;
 type Row = Record<string, unknown>;
+type Line = { type?: unknown; data?: unknown; revisions?: unknown; format?: unknown; version?: unknown } | null;
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -43,43 +47,40 @@ export class CommentDeskImport {
   readonly articleIds = new Set<string>();
   private batch: Record<LineType, Row[]> = emptyBatch();
   private pendingRows = 0;
-  private rest = '';
-  private line = 0;
+  private pendingLength = 0;
+  private readonly lines: NdjsonReader;
   private unlinked: { id: string; parentId: string }[] = [];
 
   constructor(
     private readonly counts: ImportCounts,
     private readonly columns: Map<string, Set<string>>,
     private readonly keepLogSeq: boolean,
-  ) {}
+    limits: ImportLimits,
+    private readonly problem: (line: number, message: string) => void,
+  ) {
+    this.lines = new NdjsonReader(limits, (value, line, length) => this.readLine(value as Line, line, length));
+  }
 
   get pending(): number {
     return this.pendingRows;
   }
 
+  /** Characters of the lines waiting in the batch. */
+  get pendingChars(): number {
+    return this.pendingLength;
+  }
+
   write(text: string): void {
-    const lines = (this.rest + text).split('\n');
-    this.rest = lines.pop()!;
-    for (const line of lines) this.readLine(line);
+    this.lines.write(text);
   }
 
   end(): void {
-    if (this.rest.trim() !== '') this.readLine(this.rest);
-    this.rest = '';
-    if (this.line === 0) throw new MalformedFileError(1, 1, 'the file is empty');
+    this.lines.end();
+    if (this.lines.line === 0) throw new MalformedFileError(1, 1, 'the file is empty');
   }
 
-  private readLine(text: string): void {
-    this.line++;
-    if (text.trim() === '') return;
-    let value: { type?: unknown; data?: unknown; revisions?: unknown; format?: unknown; version?: unknown };
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const position = /position (\d+)/.exec((error as Error).message);
-      throw new MalformedFileError(this.line, position ? Number(position[1]) + 1 : 1, 'not a JSON object');
-    }
-    if (this.line === 1) {
+  private readLine(value: Line, line: number, length: number): void {
+    if (line === 1) {
       if (value?.type !== 'header' || value.format !== 'comment-desk')
         throw new MalformedFileError(1, 1, 'this is not a Comment Desk export: it has no header line');
       if (value.version !== EXPORT_FORMAT_VERSION)
@@ -88,25 +89,47 @@ export class CommentDeskImport {
     }
     const type = value?.type as LineType;
     const data = value?.data as Row | undefined;
-    if (!(type in TABLES) || type === 'revision' || typeof data !== 'object' || data === null) {
-      throw new MalformedFileError(this.line, 1, 'each line must be { "type", "data" } of a known type');
+    if (!(type in TABLES) || type === 'revision' || typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new MalformedFileError(line, 1, 'each line must be { "type", "data" } of a known type');
     }
-    this.batch[type].push(data);
-    this.pendingRows++;
     if (type === 'article') this.counts.threads.read++;
+    if (type === 'comment') this.counts.comments.read++;
+    const row = this.valid(type, data, line);
+    if (!row) {
+      if (type === 'comment') this.counts.comments.skipped.invalid++;
+      return;
+    }
+    this.batch[type].push(row);
+    this.pendingRows++;
+    this.pendingLength += length;
     if (type === 'comment') {
-      this.counts.comments.read++;
-      this.articleIds.add(String(data.article_id));
-      for (const revision of Array.isArray(value.revisions) ? (value.revisions as Row[]) : []) {
-        this.batch.revision.push(revision);
+      this.articleIds.add(String(row.article_id));
+      for (const revision of Array.isArray(value!.revisions) ? (value!.revisions as unknown[]) : []) {
+        if (typeof revision !== 'object' || revision === null) continue;
+        const valid = this.valid('revision', revision as Row, line);
+        if (valid) this.batch.revision.push(valid);
       }
     }
+  }
+
+  /** The row's columns that the table has, if the API's rules take them; else null, and a problem. */
+  private valid(type: LineType, data: Row, line: number): Row | null {
+    const known = this.columns.get(TABLES[type]) ?? new Set();
+    const row: Row = {};
+    for (const key of Object.keys(data)) if (known.has(key)) row[key] = data[key];
+    const problems =
+      Object.keys(row).length === 0 ? [`none of its fields is a column of ${TABLES[type]}`] : rowProblems(type, row);
+    if (problems.length === 0) return row;
+    const id = typeof row.id === 'string' || typeof row.id === 'number' ? ` ${row.id}` : '';
+    this.problem(line, `${type}${id} is skipped: ${problems.join('; ')}`);
+    return null;
   }
 
   async flush(m: EntityManager): Promise<void> {
     const batch = this.batch;
     this.batch = emptyBatch();
     this.pendingRows = 0;
+    this.pendingLength = 0;
     const other = (this.counts.other ??= { settings: 0, revisions: 0, reports: 0, logEntries: 0 });
     for (const settings of batch.settings) {
       const cols = this.columnsOf('settings', [settings]).filter((c) => c !== 'id');

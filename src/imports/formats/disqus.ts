@@ -1,4 +1,5 @@
 import { htmlToText } from '../html-to-text';
+import { RecordSize } from '../import-limits';
 import { FormatReader, guestId, ImportSink, ReaderOptions, sourceUserId, usableUrl, utcDate } from './records';
 import { attribute, xmlReader } from './xml';
 
@@ -21,6 +22,7 @@ export function disqusReader(sink: ImportSink, options: ReaderOptions): FormatRe
   let rootSeen = false;
   /** The field that text goes to: the path below the thread or post, dotted (`author.name`). */
   let field: string | null = null;
+  const size = new RecordSize(options.limits.record);
   return xmlReader(
     {
       open(tag, path, line) {
@@ -30,12 +32,14 @@ export function disqusReader(sink: ImportSink, options: ReaderOptions): FormatRe
           rootSeen = true;
         } else if (path.length === 2 && (tag.local === 'thread' || tag.local === 'post')) {
           element = { id: attribute(tag, 'id'), line, fields: new Map(), refs: new Map() };
+          size.reset();
         } else if (element && path.length === 3 && (tag.local === 'thread' || tag.local === 'parent')) {
           element.refs.set(tag.local, attribute(tag, 'id'));
         }
       },
       text(text) {
         if (!element || field === null) return;
+        size.add(text.length);
         element.fields.set(field, (element.fields.get(field) ?? '') + text);
       },
       close(tag, path) {
@@ -49,7 +53,7 @@ export function disqusReader(sink: ImportSink, options: ReaderOptions): FormatRe
         if (!rootSeen) throw new Error('this is not a Disqus export: it has no <disqus> element');
       },
     },
-    { namespaces: false },
+    { namespaces: false, limits: options.limits },
   );
 
   function thread(e: Element) {

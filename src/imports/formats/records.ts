@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ImportLimits } from '../import-limits';
+import { validArticleUrl } from '../import-validation';
 
 /** A thread of the source (a Disqus thread, a WordPress post): becomes an article, matched by URL. */
 export interface SourceThread {
@@ -50,17 +52,13 @@ export interface FormatReader {
 export interface ReaderOptions {
   skipSpam: boolean;
   urlPrefix?: string;
+  limits: ImportLimits;
 }
 
-/** A URL that an article can be matched by: absolute http(s), no spaces, at most 2,000 characters. */
+/** A URL that an article can be matched by: one the API's create route takes (absolute http or https). */
 export function usableUrl(raw: string | undefined | null): string | null {
-  const url = raw?.trim();
-  if (!url || url.length > 2000 || /\s/.test(url) || !/^https?:\/\//i.test(url)) return null;
-  try {
-    return new URL(url).protocol.startsWith('http') ? url : null;
-  } catch {
-    return null;
-  }
+  const url = typeof raw === 'string' ? raw.trim() : '';
+  return url ? validArticleUrl(url) : null;
 }
 
 /** Guests have no id in the source: one from what identifies them there, hashed (their email is not stored). */

@@ -1,5 +1,6 @@
 import { htmlToText } from '../html-to-text';
-import { FormatReader, ImportSink, sourceUserId, usableUrl, utcDate } from './records';
+import { NdjsonReader } from './ndjson';
+import { FormatReader, ImportSink, ReaderOptions, sourceUserId, usableUrl, utcDate } from './records';
 import { MalformedFileError } from './xml';
 
 interface RemarkComment {
@@ -18,22 +19,11 @@ interface RemarkComment {
  * `read_only` state), then one comment a line. Every comment is published in Remark42: they
  * come in approved; `delete` makes a tombstone when it has replies.
  */
-export function remark42Reader(sink: ImportSink): FormatReader {
+export function remark42Reader(sink: ImportSink, options: ReaderOptions): FormatReader {
   const closed = new Set<string>();
   const threads = new Set<string>();
-  let rest = '';
-  let line = 0;
 
-  const readLine = (text: string) => {
-    line++;
-    if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const position = /position (\d+)/.exec((error as Error).message);
-      throw new MalformedFileError(line, position ? Number(position[1]) + 1 : 1, 'not a JSON object');
-    }
+  const readValue = (value: unknown, line: number) => {
     if (line === 1) {
       const meta = value as { version?: unknown; posts?: { url?: string; read_only?: boolean }[] };
       if (typeof meta?.version !== 'number' || !Array.isArray(meta.posts ?? []))
@@ -41,10 +31,10 @@ export function remark42Reader(sink: ImportSink): FormatReader {
       for (const post of meta.posts ?? []) if (post.read_only && post.url) closed.add(post.url);
       return;
     }
-    comment(value as RemarkComment);
+    comment(value as RemarkComment, line);
   };
 
-  const comment = (c: RemarkComment) => {
+  const comment = (c: RemarkComment, line: number) => {
     const createdAt = utcDate(c.time);
     const url = c.locator?.url ?? '';
     if (!c.id || !createdAt) {
@@ -80,16 +70,12 @@ export function remark42Reader(sink: ImportSink): FormatReader {
     });
   };
 
+  const lines = new NdjsonReader(options.limits, readValue);
   return {
-    write(text: string) {
-      const lines = (rest + text).split('\n');
-      rest = lines.pop()!;
-      for (const l of lines) readLine(l);
-    },
+    write: (text) => lines.write(text),
     end() {
-      if (rest.trim() !== '') readLine(rest);
-      rest = '';
-      if (line === 0) throw new MalformedFileError(1, 1, 'the file is empty');
+      lines.end();
+      if (lines.line === 0) throw new MalformedFileError(1, 1, 'the file is empty');
     },
   };
 }

@@ -1,4 +1,5 @@
 import { htmlToText } from '../html-to-text';
+import { RecordSize } from '../import-limits';
 import { FormatReader, guestId, ImportSink, ReaderOptions, sourceUserId, usableUrl, utcDate } from './records';
 import { xmlReader } from './xml';
 
@@ -6,6 +7,8 @@ import { xmlReader } from './xml';
 const WXR_NAMESPACE = /^https?:\/\/wordpress\.org\/export\/1\.[012]\/?$/;
 /** The comment types that readers wrote; pingbacks, trackbacks, notes and plugins' types are not comments. */
 const COMMENT_TYPES = new Set(['', 'comment']);
+/** What is read of a post: its body and the rest are not kept. */
+const ITEM_FIELDS = new Set(['link', 'title', 'wp:post_date_gmt', 'wp:comment_status', 'wp:status']);
 
 /**
  * WordPress's WXR export: `<rss><channel>` with `<wp:author>`s and `<item>`s (posts), each
@@ -21,55 +24,66 @@ export function wordpressReader(sink: ImportSink, options: ReaderOptions): Forma
   let author: Map<string, string> | null = null;
   /** wp: elements are recognised by their namespace, whatever prefix the file gives it. */
   const wpNames = new Set<string>();
+  /** The post, and the comment or author, being read. */
+  const itemSize = new RecordSize(options.limits.record);
+  const size = new RecordSize(options.limits.record);
 
-  return xmlReader({
-    open(tag, path, line) {
-      const wp = WXR_NAMESPACE.test(tag.uri);
-      if (path.length === 1) {
-        if (tag.local !== 'rss') throw new Error(`this is not a WordPress export: its root element is <${tag.name}>`);
-        rootSeen = true;
-      } else if (path.length === 3 && path[1] === 'channel' && tag.local === 'item' && !tag.uri) {
-        item = new Map();
-        itemId = String(++items);
-      } else if (path.length === 3 && path[1] === 'channel' && wp && tag.local === 'author') {
-        author = new Map();
-      } else if (item && path.length === 4 && wp && tag.local === 'comment') {
-        comment = { fields: new Map(), line };
-      }
-      if (wp) wpNames.add(path.join('/'));
+  return xmlReader(
+    {
+      open(tag, path, line) {
+        const wp = WXR_NAMESPACE.test(tag.uri);
+        if (path.length === 1) {
+          if (tag.local !== 'rss') throw new Error(`this is not a WordPress export: its root element is <${tag.name}>`);
+          rootSeen = true;
+        } else if (path.length === 3 && path[1] === 'channel' && tag.local === 'item' && !tag.uri) {
+          item = new Map();
+          itemId = String(++items);
+          itemSize.reset();
+        } else if (path.length === 3 && path[1] === 'channel' && wp && tag.local === 'author') {
+          author = new Map();
+          size.reset();
+        } else if (item && path.length === 4 && wp && tag.local === 'comment') {
+          comment = { fields: new Map(), line };
+          size.reset();
+        }
+        if (wp) wpNames.add(path.join('/'));
+      },
+      text(text, path) {
+        const target =
+          comment && path.length === 5
+            ? comment.fields
+            : item && path.length === 4
+              ? item
+              : author && path.length === 4
+                ? author
+                : null;
+        if (!target) return;
+        const key = `${wpNames.has(path.join('/')) ? 'wp:' : ''}${path[path.length - 1]}`;
+        if (target === item && !ITEM_FIELDS.has(key)) return;
+        (target === item ? itemSize : size).add(text.length);
+        target.set(key, (target.get(key) ?? '') + text);
+      },
+      close(_tag, path) {
+        if (comment && path.length === 4) {
+          emitComment(comment.fields, comment.line);
+          comment = null;
+        } else if (item && path.length === 3) {
+          emitThread(item);
+          item = null;
+        } else if (author && path.length === 3) {
+          const id = author.get('wp:author_id')?.trim();
+          const login = author.get('wp:author_login')?.trim();
+          if (id && login) logins.set(id, login);
+          author = null;
+        }
+        wpNames.delete(path.join('/'));
+      },
+      end() {
+        if (!rootSeen) throw new Error('this is not a WordPress export: it has no <rss> element');
+      },
     },
-    text(text, path) {
-      const target =
-        comment && path.length === 5
-          ? comment.fields
-          : item && path.length === 4
-            ? item
-            : author && path.length === 4
-              ? author
-              : null;
-      if (!target) return;
-      const key = `${wpNames.has(path.join('/')) ? 'wp:' : ''}${path[path.length - 1]}`;
-      target.set(key, (target.get(key) ?? '') + text);
-    },
-    close(_tag, path) {
-      if (comment && path.length === 4) {
-        emitComment(comment.fields, comment.line);
-        comment = null;
-      } else if (item && path.length === 3) {
-        emitThread(item);
-        item = null;
-      } else if (author && path.length === 3) {
-        const id = author.get('wp:author_id')?.trim();
-        const login = author.get('wp:author_login')?.trim();
-        if (id && login) logins.set(id, login);
-        author = null;
-      }
-      wpNames.delete(path.join('/'));
-    },
-    end() {
-      if (!rootSeen) throw new Error('this is not a WordPress export: it has no <rss> element');
-    },
-  });
+    { limits: options.limits },
+  );
 
   function emitThread(fields: Map<string, string>) {
     const url = usableUrl(fields.get('link'));
