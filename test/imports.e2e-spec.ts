@@ -1,4 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { runImport } from '../src/imports/import-runner';
 import { databaseDump } from './support/database-dump';
@@ -450,6 +452,25 @@ describe('imports (e2e)', () => {
       expect(budget).toMatchObject({ id: existing.id, title: 'Our own title' });
       expect(budget.counts.visible).toBe(4);
       await expectCountsRecounted(t);
+    });
+
+    it('matches an article under the form of its URL that the API stores', async () => {
+      const mod = t.token('desk', 'moderator');
+      const res = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${mod}`)
+        .send({ url: BUDGET_URL, title: 'Our own title' });
+      const existing = expectStatus(res, 201);
+      const crafted = 'https://NEWS.example:443/2019/03/./the-budget-explained/?utm_source=feed#comments';
+      const file = join(mkdtempSync(join(tmpdir(), 'import-urls-')), 'disqus.xml');
+      writeFileSync(file, readFileSync(fixture('disqus.xml'), 'utf8').replaceAll(BUDGET_URL, crafted));
+      const { code, stdout } = await runImportCli(t, ['--format', 'disqus', file]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/articles matched by URL\s+1\n/);
+      expect(expectStatus(await t.http().get(`/api/articles/${existing.id}`), 200).counts.visible).toBe(4);
+      const { rows } = await t.db.query(`SELECT url FROM articles WHERE url ILIKE '%budget%'`);
+      expect(rows.map((r) => r.url)).toEqual([BUDGET_URL]);
     });
 
     it('resumes an import stopped halfway without creating anything twice', async () => {

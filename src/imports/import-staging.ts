@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { ArticleUrlPolicy, normalizeArticleUrl } from '../articles/article-url';
 import { sql } from '../database/sql';
 import { ImportSink, SourceComment, SourceThread } from './formats/records';
 import { ImportCounts } from './import-counts';
@@ -17,6 +18,7 @@ export class Staging implements ImportSink {
   private comments: SourceComment[] = [];
   private seq = 0;
   private chars = 0;
+  private urlPolicy?: ArticleUrlPolicy;
 
   constructor(
     private readonly jobId: string,
@@ -90,7 +92,8 @@ export class Staging implements ImportSink {
   }
 
   async flush(manager: EntityManager): Promise<void> {
-    const threads = this.threads;
+    const policy = (this.urlPolicy ??= await articleUrlPolicy(manager));
+    const threads = this.threads.map((t) => withStoredUrl(t, policy));
     const comments = this.comments;
     this.threads = [];
     this.comments = [];
@@ -194,4 +197,24 @@ async function copyComments(
   // A dry run is one transaction, never committed: emptied by hand.
   if (staging.dryRun) await client.query(`TRUNCATE import_copied_comments`);
   return r;
+}
+
+/** The settings' rule for which URLs name one article, as the API applies it. */
+async function articleUrlPolicy(manager: EntityManager): Promise<ArticleUrlPolicy> {
+  const { rows } = await sql<{ queryParams: string[]; trailingSlash: ArticleUrlPolicy['trailingSlash'] }>(
+    manager,
+    `SELECT article_url_query_params AS "queryParams", article_url_trailing_slash AS "trailingSlash"
+     FROM moderation_settings WHERE id = 1`,
+  );
+  return rows[0];
+}
+
+/** A thread's URL in the form the API stores it, so that an import and a reader's embed find one article. */
+function withStoredUrl(thread: SourceThread, policy: ArticleUrlPolicy): SourceThread {
+  if (thread.url === null) return thread;
+  try {
+    return { ...thread, url: normalizeArticleUrl(thread.url, policy) };
+  } catch {
+    return { ...thread, url: null, skip: thread.skip ?? 'no_url' };
+  }
 }

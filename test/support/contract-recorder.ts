@@ -83,7 +83,10 @@ function captureAnswer(req: IncomingMessage, res: ServerResponse, done: (answer:
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as typeof res.writeHead;
   // 'close' also comes when the client left first (an event stream): the body is then partial.
-  res.once('close', () =>
+  // With no head sent, no answer went through this response (the socket was closed, or answered
+  // a timeout's 408 itself): there is nothing to check.
+  res.once('close', () => {
+    if (!res.headersSent) return;
     done({
       method: req.method!,
       url: req.url!,
@@ -91,6 +94,6 @@ function captureAnswer(req: IncomingMessage, res: ServerResponse, done: (answer:
       contentType: contentType ?? (res.getHeader('content-type') as string | undefined),
       body: Buffer.concat(chunks),
       complete: complete && res.writableFinished,
-    }),
-  );
+    });
+  });
 }

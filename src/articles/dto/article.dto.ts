@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsDate,
   IsIn,
   IsOptional,
   IsString,
@@ -12,6 +11,7 @@ import {
   registerDecorator,
   ValidateNested,
 } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
@@ -64,7 +64,7 @@ export class CreateArticleDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the article closes by itself' })
   @IsOmittable()
   @Transform(toDate)
-  @IsDate({ message: 'closeAt must be an ISO 8601 date-time' })
+  @IsDateTime('closeAt')
   closeAt?: Date;
 }
 
@@ -99,7 +99,7 @@ export class UpdateArticleDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'null removes it' })
   @IsOptional()
   @Transform(toDate)
-  @IsDate({ message: 'closeAt must be an ISO 8601 date-time' })
+  @IsDateTime('closeAt')
   closeAt?: Date | null;
 
   @IsOmittable()

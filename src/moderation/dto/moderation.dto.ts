@@ -6,13 +6,13 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDate,
   IsIn,
   IsString,
   IsUUID,
   Length,
   MaxLength,
 } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
 import { IsOmittable } from '../../common/omittable';
 import { COMMENT_STATUSES, CommentStatus } from '../../comments/comment.entity';
 import { PageQueryDto } from '../../common/pagination';
@@ -110,7 +110,7 @@ export class BanDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Absent: until unbanned' })
   @IsOmittable()
   @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
-  @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  @IsDateTime('until')
   until?: Date;
 }
 
@@ -162,13 +162,13 @@ export class SearchCommentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Posted at or after' })
   @IsOmittable()
   @Transform(isoDate)
-  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  @IsDateTime('from')
   from?: Date;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Posted before' })
   @IsOmittable()
   @Transform(isoDate)
-  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  @IsDateTime('to')
   to?: Date;
 }
 
