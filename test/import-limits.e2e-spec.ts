@@ -226,7 +226,7 @@ describe('import limits', () => {
       const lines = file.split('\n');
       const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
       expect(job.problems).toEqual([
-        { line: lineOf(hostile), message: `article ${bad.id} is skipped: url: url must be a URL address` },
+        { line: lineOf(hostile), message: `article ${bad.id} is skipped: url: url must be an http or https URL` },
         {
           line: lineOf('Its body \\u0000'),
           message: expect.stringMatching(
