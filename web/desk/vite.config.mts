@@ -8,7 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Where `vite build` puts it unless told (scripts/build.mjs builds into a staging folder first). */
 const defaultOutDir = resolve(here, '../../dist/desk');
 
-/** The console's JavaScript and CSS together, gzipped (issue 11): the build fails past it. */
+/** The console's JavaScript and CSS together, gzipped: the build fails past it. */
 const BUDGET_GZIP_BYTES = 150_000;
 
 /** .gz and .br beside each asset, for browsers that accept them; checks the budget on the way. */

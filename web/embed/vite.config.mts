@@ -8,7 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Where `vite build` puts it unless told (scripts/build.mjs builds into a staging folder first). */
 const defaultOutDir = resolve(here, '../../dist/embed');
 
-/** The size budget of embed.js with its styles, gzipped (issue 12): the build fails past it. */
+/** The size budget of embed.js with its styles, gzipped: the build fails past it. */
 const BUDGET_GZIP_BYTES = 25_000;
 
 /**
