@@ -8,6 +8,7 @@ import { Environment } from '../config/environment';
 import { AppError } from '../errors/app-error';
 import { detachSocket } from './detach-socket';
 import { END_OF_CHUNKS, Frame, HEARTBEAT } from './frames';
+import { Refusal, StreamAdmission } from './stream-admission';
 
 /** A reader whose socket still holds more than this unsent at the next write is dropped: it reconnects with Last-Event-ID. */
 const SLOW_READER_BYTES = 256 * 1024;
@@ -22,6 +23,16 @@ const HEAP_PER_STREAM = 4 * 1024;
 const HEAP_BASE = 96 * 1024 * 1024;
 /** Files kept free for the database pools, the listener and ordinary requests. */
 const FILES_RESERVE = 1000;
+/** Streams set up at once, by default; eight times as many may wait for it (a waiting request holds about 10 KiB). */
+const SETUP_CONCURRENCY = 64;
+const SETUP_QUEUE_FACTOR = 8;
+
+const REFUSALS: Record<Refusal, string> = {
+  draining: 'This instance is shutting down: reconnect',
+  full: 'Too many live readers on this instance: poll the thread, and try the stream again later',
+  memory: 'This instance is short of memory for more live readers: poll the thread, and try the stream again later',
+  busy: 'Too many live readers are connecting to this instance at once: try the stream again later',
+};
 
 export type StreamKind = 'thread' | 'moderation';
 
@@ -62,15 +73,17 @@ export class StreamReader {
 }
 
 /**
- * The event streams open on this instance, whatever they carry: the cap beyond which new ones are
- * refused (503, so that clients poll instead), heartbeats, dropping readers that stop reading, and
+ * The event streams open on this instance, whatever they carry: admission (the cap, the heap's
+ * high-water mark and the setups at once, past which new ones are refused with 503, so that
+ * clients poll instead and come back later), heartbeats, dropping readers that stop reading, and
  * ending every stream when the instance drains.
  */
 @Injectable()
 export class EventStreams implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly maxConnections: number;
-  readonly stats = { eventsSent: 0, droppedSlow: 0, refused: 0 };
-  private readonly open = new Map<StreamReader, StreamKind>();
+  readonly stats = { eventsSent: 0, droppedSlow: 0, refused: 0, refusedForMemory: 0 };
+  readonly admission: StreamAdmission;
+  private readonly streams = new Map<StreamReader, StreamKind>();
   private draining = false;
   private heartbeat?: NodeJS.Timeout;
   private readonly heartbeatMs: number;
@@ -78,33 +91,76 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(env: Environment) {
     this.maxConnections = env.LIVE_MAX_CONNECTIONS ?? defaultMaxConnections();
     this.heartbeatMs = (env.LIVE_HEARTBEAT_SECONDS ?? 15) * 1000;
+    const setupConcurrency = env.LIVE_SETUP_CONCURRENCY ?? SETUP_CONCURRENCY;
+    this.admission = new StreamAdmission({
+      setupConcurrency,
+      setupQueue: setupConcurrency * SETUP_QUEUE_FACTOR,
+      heapHighWater: (getHeapStatistics().heap_size_limit * (env.LIVE_HEAP_HIGH_WATER_PERCENT ?? 70)) / 100,
+    });
   }
 
   count(kind?: StreamKind): number {
-    if (!kind) return this.open.size;
+    if (!kind) return this.streams.size;
     let n = 0;
-    for (const k of this.open.values()) if (k === kind) n++;
+    for (const k of this.streams.values()) if (k === kind) n++;
     return n;
   }
 
   /**
-   * Answers the request with an event stream (taking the response out of Fastify's hands), or
-   * refuses it with 503 and Retry-After when the instance is full or draining. The reader joins
-   * what it follows, and leaves it once, whenever and however the stream ends.
+   * Answers the request with an event stream, or refuses it with 503 and a jittered Retry-After
+   * (before anything is allocated for it) when the instance is draining, full, short of heap, or
+   * already setting up as many streams as it can at once. `prepare` (which may throw, a 404 say)
+   * runs once the stream has a setup slot, and says what the stream follows; the reader joins it,
+   * and leaves it once, whenever and however the stream ends. The slot is held until the reader
+   * has caught up.
    */
-  start(request: FastifyRequest, reply: FastifyReply, kind: StreamKind, follow: Follow): void {
-    const limit = kind === 'moderation' ? this.maxConnections + MODERATOR_RESERVE : this.maxConnections;
-    if (this.draining || this.open.size >= limit) {
-      this.stats.refused++;
-      reply.header('Retry-After', String(5 + Math.floor(Math.random() * 10)));
-      throw new AppError(
-        503,
-        'UNAVAILABLE',
-        this.draining
-          ? 'This instance is shutting down: reconnect'
-          : 'Too many live readers on this instance: poll the thread, and try the stream again later',
-      );
+  async open(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: StreamKind,
+    prepare: () => Follow | Promise<Follow>,
+  ): Promise<void> {
+    this.refuseIfUnable(reply, kind);
+    // Moderators wait for a slot whatever the crowd of readers: they are few.
+    const slot = this.admission.slot(kind === 'moderation');
+    if (!slot) this.refuse(reply, 'busy');
+    const release = await slot;
+    try {
+      this.refuseIfUnable(reply, kind, false); // the heap may have grown while it waited
+      const follow = await prepare();
+      if (request.raw.socket.destroyed) return; // the client gave up while it waited
+      const reader = this.start(request, reply, kind, follow);
+      if (!reader) return;
+      // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
+      await follow.join(reader).catch(() => reader.destroy());
+    } finally {
+      release();
     }
+  }
+
+  /** Streams in setup count against the cap as if open. */
+  private refuseIfUnable(reply: FastifyReply, kind: StreamKind, count = true): void {
+    const limit = kind === 'moderation' ? this.maxConnections + MODERATOR_RESERVE : this.maxConnections;
+    if (this.draining) this.refuse(reply, 'draining');
+    if (count && this.streams.size + this.admission.pending >= limit) this.refuse(reply, 'full');
+    if (this.admission.overHighWater()) this.refuse(reply, 'memory');
+  }
+
+  private refuse(reply: FastifyReply, reason: Refusal): never {
+    this.stats.refused++;
+    if (reason === 'memory') this.stats.refusedForMemory++;
+    reply.header('Retry-After', String(this.admission.retryAfter(reason)));
+    reply.header('Connection', 'close'); // an idle keep-alive socket would hold memory too
+    throw new AppError(503, 'UNAVAILABLE', REFUSALS[reason]);
+  }
+
+  /** Takes the response out of Fastify's hands and sends the stream's headers. */
+  private start(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: StreamKind,
+    follow: Follow,
+  ): StreamReader | undefined {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -122,15 +178,17 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
       this.stats.droppedSlow++;
       slow.destroy();
     });
-    this.open.set(reader, kind);
+    this.streams.set(reader, kind);
     socket.once('close', () => {
       reader.closed = true;
-      this.open.delete(reader);
+      this.streams.delete(reader);
       follow.leave(reader);
     });
-    if (request.method === 'HEAD') return reader.end();
-    // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
-    follow.join(reader).catch(() => reader.destroy());
+    if (request.method === 'HEAD') {
+      reader.end();
+      return undefined;
+    }
+    return reader;
   }
 
   countSent(readers: number, events: number): void {
@@ -139,7 +197,7 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
 
   onApplicationBootstrap(): void {
     this.heartbeat = setInterval(() => {
-      for (const reader of this.open.keys()) reader.write(HEARTBEAT);
+      for (const reader of this.streams.keys()) reader.write(HEARTBEAT);
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -156,11 +214,11 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
    * 5 s. (Streams are detached from node:http, so its closeAllConnections() does not reach them.)
    */
   endAll(): void {
-    for (const reader of this.open.keys()) reader.end(Frame.of(`retry: ${Math.floor(Math.random() * 5000)}\n\n`));
+    for (const reader of this.streams.keys()) reader.end(Frame.of(`retry: ${Math.floor(Math.random() * 5000)}\n\n`));
   }
 
   onApplicationShutdown(): void {
-    for (const reader of this.open.keys()) reader.destroy();
+    for (const reader of this.streams.keys()) reader.destroy();
   }
 }
 
