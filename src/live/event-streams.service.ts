@@ -39,7 +39,8 @@ export type StreamKind = 'thread' | 'moderation';
 /** What a stream follows: joined once its headers are sent, left when it ends. */
 export interface Follow {
   join(reader: StreamReader): Promise<void>;
-  leave(reader: StreamReader): void;
+  /** Without a reader: the stream never started (its client went away while it was set up). */
+  leave(reader?: StreamReader): void;
 }
 
 /** One open event stream: the socket and how its bytes are framed. */
@@ -85,6 +86,8 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
   readonly admission: StreamAdmission;
   private readonly streams = new Map<StreamReader, StreamKind>();
   private draining = false;
+  /** Streams admitted, waiting for a setup slot or being set up, whose headers are not sent yet. */
+  private starting = 0;
   private heartbeat?: NodeJS.Timeout;
   private readonly heartbeatMs: number;
 
@@ -124,25 +127,30 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
     // Moderators wait for a slot whatever the crowd of readers: they are few.
     const slot = this.admission.slot(kind === 'moderation');
     if (!slot) this.refuse(reply, 'busy');
+    this.starting++;
+    let started = false;
     const release = await slot;
     try {
       this.refuseIfUnable(reply, kind, false); // the heap may have grown while it waited
       const follow = await prepare();
-      if (request.raw.socket.destroyed) return; // the client gave up while it waited
+      if (request.raw.socket.destroyed) return follow.leave(); // the client gave up while it waited
       const reader = this.start(request, reply, kind, follow);
+      this.starting--;
+      started = true;
       if (!reader) return;
       // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
       await follow.join(reader).catch(() => reader.destroy());
     } finally {
+      if (!started) this.starting--;
       release();
     }
   }
 
-  /** Streams in setup count against the cap as if open. */
+  /** Streams about to start count against the cap as if open. */
   private refuseIfUnable(reply: FastifyReply, kind: StreamKind, count = true): void {
     const limit = kind === 'moderation' ? this.maxConnections + MODERATOR_RESERVE : this.maxConnections;
     if (this.draining) this.refuse(reply, 'draining');
-    if (count && this.streams.size + this.admission.pending >= limit) this.refuse(reply, 'full');
+    if (count && this.streams.size + this.starting >= limit) this.refuse(reply, 'full');
     if (this.admission.overHighWater()) this.refuse(reply, 'memory');
   }
 

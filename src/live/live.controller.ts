@@ -45,7 +45,9 @@ export class LiveController {
   ): Promise<void> {
     const after = this.events.parseEventId(lastEventId);
     await this.streams.open(request, reply, 'thread', async () => {
-      if (!(await this.articles.read(id))) throw AppError.notFound('The article');
+      // A crowd on one article reads it once, not once a reader.
+      if (!this.events.following(id) && !(await this.articles.read(id))) throw AppError.notFound('The article');
+      await this.events.ready(id);
       return {
         join: (reader) => this.events.follow(id, reader, after),
         leave: (reader) => this.events.unfollow(id, reader),

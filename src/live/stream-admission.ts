@@ -38,7 +38,7 @@ export class StreamAdmission {
     readonly heapInUse: () => number = () => getHeapStatistics().used_heap_size,
   ) {}
 
-  /** Streams in setup or waiting for it: they count against the cap as if open. */
+  /** Streams in setup or waiting for it. */
   get pending(): number {
     return this.settingUp + this.waiting.length;
   }
