@@ -258,10 +258,18 @@ export async function reconnectStorm(ctx, articleId, children, { readers, rate =
   const { result, health, peaks } = await watching(baseB, [a.pid, b.pid], async () => {
     client.open(portA, readers, portB);
     client.open(portB, readers, portB);
-    const settled = await until('everyone served', deadlineSeconds * 1000, async () => {
-      const r = await client.report();
-      return r.served >= 2 * readers && r;
-    });
+    let last;
+    const progress = async () =>
+      `open on the survivor ${fmt(last.openByPort[portB] ?? 0)}, on the other ${fmt(last.openByPort[portA] ?? 0)}, 503s ${fmt(last.refusals)}, errors ${fmt(last.errors)}; ${await streamsNow(baseB)}`;
+    const settled = await until(
+      'everyone served',
+      deadlineSeconds * 1000,
+      async () => {
+        last = await client.report();
+        return last.served >= 2 * readers && last;
+      },
+      progress,
+    );
     if (!settled) return { settled: false };
     let target = portA;
     const posts = poster(() => `http://127.0.0.1:${target}`, articleId, ctx.secret, rate);
@@ -269,10 +277,15 @@ export async function reconnectStorm(ctx, articleId, children, { readers, rate =
     const drainedAt = Date.now();
     target = portB;
     a.kill('SIGTERM');
-    const moved = await until('every reader on the survivor', deadlineSeconds * 1000, async () => {
-      const r = await client.report();
-      return (r.openByPort[portB] ?? 0) >= 2 * readers && r;
-    });
+    const moved = await until(
+      'every reader on the survivor',
+      deadlineSeconds * 1000,
+      async () => {
+        last = await client.report();
+        return (last.openByPort[portB] ?? 0) >= 2 * readers && last;
+      },
+      progress,
+    );
     const movedSeconds = (Date.now() - drainedAt) / 1000;
     await sleep(5000);
     posts.stop();

@@ -114,8 +114,8 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
    * (before anything is allocated for it) when the instance is draining, full, short of heap, or
    * already setting up as many streams as it can at once. `prepare` (which may throw, a 404 say)
    * runs once the stream has a setup slot, and says what the stream follows; the reader joins it,
-   * and leaves it once, whenever and however the stream ends. The slot is held until the reader
-   * has caught up.
+   * and leaves it once, whenever and however the stream ends. The slot is held until the stream's
+   * headers are sent and its socket detached.
    */
   async open(
     request: FastifyRequest,
@@ -128,22 +128,26 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
     const slot = this.admission.slot(kind === 'moderation');
     if (!slot) this.refuse(reply, 'busy');
     this.starting++;
-    let started = false;
+    let reader: StreamReader | undefined;
+    let follow: Follow | undefined;
     const release = await slot;
     try {
       this.refuseIfUnable(reply, kind, false); // the heap may have grown while it waited
-      const follow = await prepare();
+      follow = await prepare();
       if (request.raw.socket.destroyed) return follow.leave(); // the client gave up while it waited
-      const reader = this.start(request, reply, kind, follow);
-      this.starting--;
-      started = true;
-      if (!reader) return;
-      // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
-      await follow.join(reader).catch(() => reader.destroy());
+      if (this.draining) {
+        follow.leave();
+        this.refuse(reply, 'draining');
+      }
+      reader = this.start(request, reply, kind, follow);
     } finally {
-      if (!started) this.starting--;
+      this.starting--;
+      // Once detached, a stream holds little more than at rest: its catch-up waits in its channel's
+      // order, behind rounds being written, without holding a setup slot.
       release();
     }
+    // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
+    if (reader) await follow.join(reader).catch(() => reader.destroy());
   }
 
   /** Streams about to start count against the cap as if open. */
