@@ -361,7 +361,7 @@ async function makeArticlesAfterBoot(ctx, make) {
   const service = spawn(process.execPath, ['dist/src/main'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: ctx.url, JWT_SECRET: ctx.secret, PORT: String(ctx.port), LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.add(service);
   for (let i = 0; ; i++) {

@@ -31,7 +31,7 @@ export async function bootstrap(): Promise<NestFastifyApplication> {
   closeConnectionsOnShutdown(app.getHttpServer(), SHUTDOWN_SIGNALS);
   app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   const port = app.get(Environment).PORT;
-  await app.listen(port, '0.0.0.0', LISTEN_BACKLOG);
+  await app.listen({ port, host: '0.0.0.0', backlog: LISTEN_BACKLOG });
   new Logger('Bootstrap').log(`Comment Desk listening on http://localhost:${port}/api (docs at /api/docs)`);
   return app;
 }
