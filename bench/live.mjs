@@ -1,4 +1,6 @@
 // npm run bench -- --live [--readers N] [--articles N] [--workers N] [--rate N] [--seconds S]
+// npm run bench -- --live --burst [N] | --reconnect-storm [N]   (bench/live-crowd.mjs: a crowd
+//   arriving at once, and one instance of two drained; 19,000 and 9,000 readers by default)
 //
 // Runs the production build as `npm run start:prod` does (V8 heap capped at 160 MB), with the
 // default stream cap, and holds event streams open from reader processes (bench/live-readers.mjs),
@@ -16,8 +18,21 @@ import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { BENCH_DIR, freePort, requireDist, ROOT, sleep, table } from './lib/common.mjs';
+import { burst, reconnectStorm } from './live-crowd.mjs';
 
-const KNOWN = ['live', 'readers', 'only', 'sample', 'articles', 'workers', 'rate', 'seconds', 'connect-rate'];
+const KNOWN = [
+  'live',
+  'readers',
+  'only',
+  'sample',
+  'articles',
+  'workers',
+  'rate',
+  'seconds',
+  'connect-rate',
+  'burst',
+  'reconnect-storm',
+];
 const unknown = process.argv.slice(2).filter((a) => a.startsWith('--') && !KNOWN.includes(a.slice(2)));
 if (unknown.length > 0) {
   // A mistyped option must not start twenty thousand readers with the defaults.
@@ -32,6 +47,15 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
+/** A scenario flag with an optional count: `--burst` or `--burst 5000`; undefined when absent. */
+const flag = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const n = Number(process.argv[i + 1]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+const BURST = flag('burst', 19_000);
+const STORM = flag('reconnect-storm', 9_000);
 // This machine's processes may open 20,000 files at most (a hard limit that root cannot raise
 // here): the service needs some for itself, so the default stays under it.
 const READERS = arg('readers', 19_000);
@@ -274,6 +298,22 @@ async function main() {
     };
     const only = process.argv[process.argv.indexOf('--only') + 1];
     const ids = await makeArticlesAfterBoot(ctx, () => makeArticles(1));
+    if (BURST || STORM) {
+      const rows = [];
+      if (BURST) rows.push(['burst', await burst(ctx, ids[0], children, { readers: BURST })]);
+      if (STORM)
+        rows.push([
+          'reconnect storm',
+          await reconnectStorm(ctx, (await makeArticles(1))[0], children, { readers: STORM, rate: RATE }),
+        ]);
+      const { writeFileSync, mkdirSync } = await import('node:fs');
+      mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+      writeFileSync(
+        join(BENCH_DIR, 'results', 'live-crowd-latest.json'),
+        JSON.stringify(Object.fromEntries(rows), null, 2),
+      );
+      return;
+    }
     if (only !== 'spread') results.push(await scenario('one breaking story', ctx, ids));
     if (only !== 'one') results.push(await scenario(`spread over ${SPREAD} articles`, ctx, await makeArticles(SPREAD)));
     console.log('\n## Summary');
@@ -321,7 +361,7 @@ async function makeArticlesAfterBoot(ctx, make) {
   const service = spawn(process.execPath, ['dist/src/main'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: ctx.url, JWT_SECRET: ctx.secret, PORT: String(ctx.port), LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.add(service);
   for (let i = 0; ; i++) {

@@ -9,6 +9,12 @@ import { Environment, validateEnvironment } from './config/environment';
 import { createLogger, PinoNestLogger } from './logging/logging';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
+/**
+ * Connections the kernel holds until they are accepted (capped by net.core.somaxconn). Node's 511
+ * overflows when a crowd of readers connects at once: the dropped ones wait for their SYN to be
+ * sent again, up to a minute, before they even reach the stream's admission.
+ */
+const LISTEN_BACKLOG = 4096;
 
 /** Starts the service on PORT; DATABASE_URL and JWT_SECRET (or JWT_PUBLIC_KEY) must be set. */
 export async function bootstrap(): Promise<NestFastifyApplication> {
@@ -25,7 +31,7 @@ export async function bootstrap(): Promise<NestFastifyApplication> {
   closeConnectionsOnShutdown(app.getHttpServer(), SHUTDOWN_SIGNALS);
   app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
   const port = app.get(Environment).PORT;
-  await app.listen(port, '0.0.0.0');
+  await app.listen({ port, host: '0.0.0.0', backlog: LISTEN_BACKLOG });
   new Logger('Bootstrap').log(`Comment Desk listening on http://localhost:${port}/api (docs at /api/docs)`);
   return app;
 }

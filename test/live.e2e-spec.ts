@@ -355,6 +355,111 @@ describe('live thread updates (e2e)', () => {
     });
   });
 
+  describe('admission of a crowd', () => {
+    let crowded: TestApp;
+    beforeAll(async () => {
+      // Two set up at a time, sixteen waiting; the rest of a burst is refused.
+      crowded = await createTestApp({ LIVE_MAX_CONNECTIONS: '1000', LIVE_SETUP_CONCURRENCY: '2' }, a.databaseUrl);
+      await crowded.app.listen(0, '127.0.0.1');
+    });
+    afterAll(() => crowded.close());
+
+    it('refuses a burst beyond what it sets up at once with 503 and Retry-After, keeps answering, and serves every reader that comes back', async () => {
+      const id = await article();
+      // Setups wait on the article's read while the table is locked: every slot and the queue fill up.
+      const locker = new Client({ connectionString: a.databaseUrl });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE articles IN ACCESS EXCLUSIVE MODE');
+      let answers: Promise<StreamReader>[];
+      try {
+        let refusedSoFar = 0;
+        answers = Array.from({ length: 60 }, () =>
+          open(crowded, threadPath(id)).then((r) => (r.status === 503 && refusedSoFar++, r)),
+        );
+        await until('the burst beyond the queue refused', 10_000, () => refusedSoFar === 42);
+        await crowded.http().get('/api/health').expect(200);
+      } finally {
+        await locker.query('COMMIT');
+        await locker.end();
+      }
+      const first = await Promise.all(answers);
+      const refused = first.filter((r) => r.status === 503);
+      expect(first.filter((r) => r.status === 200)).toHaveLength(18);
+      expect(refused).toHaveLength(42);
+      for (const r of refused) {
+        expectProblem(r.problem, 503, 'UNAVAILABLE');
+        expect(r.headers.connection).toBe('close');
+        expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(30);
+      }
+      // Each refused reader comes back when told to, as a client honouring Retry-After does.
+      const again = await Promise.all(
+        refused.map(async (r) => {
+          await new Promise((resolve) => setTimeout(resolve, Number(r.headers['retry-after']) * 1000));
+          return until('served on retrying', 10_000, async () => {
+            const retry = await open(crowded, threadPath(id));
+            return retry.status === 200 ? retry : undefined;
+          });
+        }),
+      );
+      const served = [...first.filter((r) => r.status === 200), ...again];
+      expect(served).toHaveLength(60);
+      await post(a, id, 'max', 'to the whole crowd');
+      for (const reader of served) expect((await reader.waitFor(1))[0].event).toBe('comment.created');
+    });
+  });
+
+  describe('draining', () => {
+    it("resumes a drained instance's readers on another with no event missed, honouring retry: and Last-Event-ID", async () => {
+      const draining = await createTestApp({ LIVE_MAX_CONNECTIONS: '1000' }, a.databaseUrl);
+      await draining.app.listen(0, '127.0.0.1');
+      const id = await article();
+      const onDrained = await Promise.all(Array.from({ length: 10 }, () => connect(draining, id)));
+      // Events keep coming before, during and after the drain.
+      let written = 0;
+      let writing = true;
+      const writer = (async () => {
+        while (writing) {
+          await writeEvents(a, id, 1, 0);
+          written++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      try {
+        await until('events before the drain', 5000, () => onDrained.every((r) => r.events.length >= 3));
+        await draining.close();
+        const resumed = await Promise.all(
+          onDrained.map(async (reader) => {
+            await until('the drained stream to end', 5000, () => reader.ended);
+            expect(reader.retries).toHaveLength(1);
+            await new Promise((resolve) => setTimeout(resolve, reader.retries[0]));
+            const last = reader.events[reader.events.length - 1].id!;
+            return { before: reader.events, after: await connect(b, id, last) };
+          }),
+        );
+        await until('events after the drain', 5000, () => resumed.every((r) => r.after.events.length >= 3));
+        writing = false;
+        await writer;
+        const { rows } = await a.db.query('SELECT thread_version FROM articles WHERE id = $1', [id]);
+        const lastVersion = Number(rows[0].thread_version);
+        for (const { before, after } of resumed) {
+          await until(
+            'every event on the resumed stream',
+            10_000,
+            () => Number(after.events.at(-1)?.id) === lastVersion,
+          );
+          const versions = [...before, ...after.events].map((e) => Number(e.id));
+          expect(versions).toEqual(Array.from({ length: lastVersion - versions[0] + 1 }, (_, k) => versions[0] + k));
+        }
+        expect(written).toBeGreaterThan(6);
+      } finally {
+        writing = false;
+        await writer;
+      }
+    });
+  });
+
   describe('heartbeats', () => {
     let beating: TestApp;
     beforeAll(async () => {

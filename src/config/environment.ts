@@ -99,6 +99,25 @@ export class Environment {
   @Min(0)
   LIVE_MAX_CONNECTIONS?: number;
 
+  /**
+   * Percent of the V8 heap limit in use above which no new event stream is admitted (503 with
+   * Retry-After), whatever their count: streams arriving together cost far more than at rest.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'LIVE_HEAP_HIGH_WATER_PERCENT must be a whole number, 10 to 95' })
+  @Min(10, { message: 'LIVE_HEAP_HIGH_WATER_PERCENT must be a whole number, 10 to 95' })
+  @Max(95, { message: 'LIVE_HEAP_HIGH_WATER_PERCENT must be a whole number, 10 to 95' })
+  LIVE_HEAP_HIGH_WATER_PERCENT?: number;
+
+  /** Event streams set up at once (the request, the article's read, the catch-up); more wait briefly, or get 503. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'LIVE_SETUP_CONCURRENCY must be a whole number, 1 to 10000' })
+  @Min(1, { message: 'LIVE_SETUP_CONCURRENCY must be a whole number, 1 to 10000' })
+  @Max(10000, { message: 'LIVE_SETUP_CONCURRENCY must be a whole number, 1 to 10000' })
+  LIVE_SETUP_CONCURRENCY?: number;
+
   /** Seconds between heartbeats on idle event streams: under the idle timeout of every proxy on the way. */
   @IsOptional()
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))

@@ -57,8 +57,8 @@ export function sendProblem(request: FastifyRequest | undefined, reply: FastifyR
     ...(error.errors ? { errors: error.errors } : {}),
   };
   reply.header('X-Content-Type-Options', 'nosniff');
-  if (error.code === 'UNAVAILABLE') reply.header('Retry-After', '5');
   if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
+  else if (error.code === 'UNAVAILABLE' && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '5');
   reply.code(error.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(problem));
 }
 

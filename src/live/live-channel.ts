@@ -30,12 +30,22 @@ export interface EventSource {
 const READ_LIMIT = 500;
 /** Sockets written to before letting the event loop serve other requests. */
 const SLICE = 1000;
+/** From this many readers on, a channel's events are coalesced: those within a window go out as one write per socket. */
+const COALESCE_FROM = 1000;
+/** The window grows with the fan-out by 1 ms per this many readers (19,000 readers: 48 ms)... */
+const READERS_PER_WINDOW_MS = 400;
+/** ...up to this bound, the most an event waits for others to join it. */
+export const MAX_COALESCE_MS = 50;
+
 /**
- * Between two reads, a channel waits at least this long, and twice as long as its last write to
- * everyone took: a socket write costs the kernel about 5 to 15 µs, so a crowd's events go out
- * several to a write, and at most a third of the time goes to writing them.
+ * How long after a read a channel with `readers` waits before the next one, so that the events of
+ * that window share one write to each socket: the kernel's cost per write (5 to 15 µs), not the
+ * bytes, is what a large fan-out pays. Events that come while a round is being written wait for it
+ * anyway, and go out together after it.
  */
-const MIN_SPACING_MS = 100;
+export const coalesceWindowMs = (readers: number): number =>
+  readers < COALESCE_FROM ? 0 : Math.min(MAX_COALESCE_MS, Math.ceil(readers / READERS_PER_WINDOW_MS));
+
 /** Recent events kept in memory, so that readers who reconnect after a short gap need no read. */
 const RECENT_EVENTS = 256;
 
@@ -55,7 +65,6 @@ export class LiveChannel {
   private wakePending = false;
   private joining = 0;
   private lastRead = 0;
-  private lastSendMs = 0;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
 
@@ -87,6 +96,14 @@ export class LiveChannel {
     }).finally(() => this.joining--);
   }
 
+  /**
+   * Settles where "from now on" starts, before a new reader's headers are sent: whatever commits
+   * once the reader sees them reaches it.
+   */
+  ready(): Promise<void> {
+    return this.cursor ? Promise.resolve() : this.enqueue(() => this.start());
+  }
+
   leave(reader: StreamReader): void {
     this.readers.delete(reader);
   }
@@ -106,8 +123,7 @@ export class LiveChannel {
         this.lastRead = Date.now();
         await this.readNew();
       });
-    const spacing = this.readers.size >= SLICE ? Math.max(MIN_SPACING_MS, 2 * this.lastSendMs) : 0;
-    const wait = this.lastRead + spacing - Date.now();
+    const wait = this.lastRead + coalesceWindowMs(this.readers.size) - Date.now();
     if (wait > 0) setTimeout(read, wait).unref();
     else read();
   }
@@ -150,13 +166,11 @@ export class LiveChannel {
 
   /** Writes to every reader, a slice at a time, so that other requests are served meanwhile. */
   private async send(frame: Frame): Promise<void> {
-    const started = Date.now();
     let written = 0;
     for (const reader of this.readers) {
       reader.write(frame);
       if (++written % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    this.lastSendMs = Date.now() - started;
   }
 
   /** The events after `from` up to the cursor, from the database (a reader back after a long gap). */

@@ -22,8 +22,8 @@ export class LiveController {
    * `comment.hidden`, `comment.deleted` and `article.updated` (closing, reopening, mode and
    * disclaimer), each with the comment or article as readers see it; `heartbeat` every 15 s.
    * Reconnecting with Last-Event-ID resumes without a gap. When the instance has as many readers
-   * as it can hold (or is shutting down), 503 with Retry-After: poll the thread with its ETag
-   * meanwhile. A reader that stops reading is disconnected, and resumes with Last-Event-ID.
+   * as it can hold, is short of memory, has too many readers connecting at once, or is shutting
+   * down: 503 with a jittered Retry-After; poll the thread with its ETag meanwhile. A reader that stops reading is disconnected, and resumes with Last-Event-ID.
    */
   @Get()
   @Access('public')
@@ -33,7 +33,7 @@ export class LiveController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiServiceUnavailableResponse({
-    description: 'Too many readers on this instance: retry after Retry-After, poll meanwhile',
+    description: 'Too many readers on this instance, or connecting at once: retry after Retry-After, poll meanwhile',
   })
   @ApiHeader({
     name: 'Last-Event-ID',
@@ -46,11 +46,15 @@ export class LiveController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!(await this.articles.read(id))) throw AppError.notFound('The article');
     const after = this.events.parseEventId(lastEventId);
-    this.streams.start(request, reply, 'thread', {
-      join: (reader) => this.events.follow(id, reader, after),
-      leave: (reader) => this.events.unfollow(id, reader),
+    await this.streams.open(request, reply, 'thread', async () => {
+      // A crowd on one article reads it once, not once a reader.
+      if (!this.events.following(id) && !(await this.articles.read(id))) throw AppError.notFound('The article');
+      await this.events.ready(id);
+      return {
+        join: (reader) => this.events.follow(id, reader, after),
+        leave: (reader) => this.events.unfollow(id, reader),
+      };
     });
   }
 }

@@ -84,8 +84,8 @@ export class ModerationEvents implements OnApplicationShutdown {
     return joined;
   }
 
-  unfollow(reader: StreamReader): void {
-    this.channel.leave(reader);
+  unfollow(reader?: StreamReader): void {
+    if (reader) this.channel.leave(reader);
   }
 
   onApplicationShutdown(): void {

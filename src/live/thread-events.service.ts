@@ -87,16 +87,37 @@ export class ThreadEvents implements OnApplicationShutdown {
    * every new one as it commits. Without lastEventId, only what happens from now on.
    */
   follow(articleId: string, reader: StreamReader, lastEventId?: Position): Promise<void> {
+    return this.channel(articleId)
+      .join(reader, lastEventId)
+      .finally(() => this.dropIfIdle(articleId));
+  }
+
+  /** Before a reader's headers are sent: the events it gets without Last-Event-ID start from here. */
+  ready(articleId: string): Promise<void> {
+    return this.channel(articleId)
+      .ready()
+      .catch((error: Error) => {
+        this.dropIfIdle(articleId);
+        throw error;
+      });
+  }
+
+  private channel(articleId: string): LiveChannel {
     let channel = this.channels.get(articleId);
     if (!channel) {
       channel = new LiveChannel(this.source(articleId), this.logger, (r, e) => this.streams.countSent(r, e));
       this.channels.set(articleId, channel);
     }
-    return channel.join(reader, lastEventId).finally(() => this.dropIfIdle(articleId));
+    return channel;
   }
 
-  unfollow(articleId: string, reader: StreamReader): void {
-    this.channels.get(articleId)?.leave(reader);
+  /** Whether readers here follow the article already (then it exists: articles are never deleted). */
+  following(articleId: string): boolean {
+    return this.channels.has(articleId);
+  }
+
+  unfollow(articleId: string, reader?: StreamReader): void {
+    if (reader) this.channels.get(articleId)?.leave(reader);
     this.dropIfIdle(articleId);
   }
 

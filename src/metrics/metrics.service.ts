@@ -127,8 +127,13 @@ export class MetricsService implements OnApplicationShutdown {
       ],
       [
         'comment_desk_live_connections_refused_total',
-        'Streams refused with 503: the instance was full or draining',
+        'Streams refused with 503: the instance was full, short of heap, setting up too many at once, or draining',
         () => streams.stats.refused,
+      ],
+      [
+        'comment_desk_live_connections_refused_memory_total',
+        'Streams refused with 503 because the heap in use was above LIVE_HEAP_HIGH_WATER_PERCENT',
+        () => streams.stats.refusedForMemory,
       ],
     ];
     for (const [name, help, read] of counters) {

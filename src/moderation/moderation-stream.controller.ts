@@ -45,11 +45,11 @@ export class ModerationStreamController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-  ): void {
+  ): Promise<void> {
     const after = this.events.parseEventId(lastEventId);
-    this.streams.start(request, reply, 'moderation', {
+    return this.streams.open(request, reply, 'moderation', () => ({
       join: (reader) => this.events.follow(reader, after),
       leave: (reader) => this.events.unfollow(reader),
-    });
+    }));
   }
 }

@@ -32,6 +32,13 @@ export function onModerationEvent(listener: (event: ModerationEvent) => void): (
 
 class Refused extends Error {}
 
+/** The instance turned the stream away for now (503): come back after its Retry-After. */
+class ComeBackLater extends Error {
+  constructor(readonly afterMs: number) {
+    super('stream: HTTP 503');
+  }
+}
+
 /**
  * Follows GET /api/moderation/stream with fetch (an EventSource cannot send the Authorization
  * header, and tokens never go in URLs). fetch-event-source reconnects with Last-Event-ID, so no
@@ -57,7 +64,9 @@ export function followModerationStream(): () => void {
         }
         if (response.status === 401) tokenRefused.value = true;
         if (response.status === 401 || response.status === 403) throw new Refused();
-        throw new Error(`stream: HTTP ${response.status}`); // 503 and others: retried
+        const retryAfter = Number(response.headers.get('Retry-After'));
+        if (response.status === 503 && retryAfter > 0) throw new ComeBackLater(retryAfter * 1000);
+        throw new Error(`stream: HTTP ${response.status}`); // others: retried
       },
       onmessage(message) {
         if (!message.event || !message.data) return;
@@ -72,6 +81,7 @@ export function followModerationStream(): () => void {
       onerror(error) {
         live.value = false;
         if (error instanceof Refused) throw error; // stop: a new token starts a new stream
+        if (error instanceof ComeBackLater) return error.afterMs; // the service spread it already
         return 1000 + Math.random() * 2000;
       },
     }).catch(() => {});
