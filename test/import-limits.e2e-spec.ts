@@ -371,14 +371,8 @@ describe('import limits', () => {
       expect(existsSync(deadFolder)).toBe(false);
     });
 
-    it('refuses a 4.2 MB Disqus file of 600,000 nested elements, streamed, answering /api/health throughout', async () => {
-      const depth = 600_000;
-      function* file() {
-        yield DISQUS_START;
-        for (let i = 0; i < depth; i += 10_000) yield '<a>'.repeat(10_000);
-        for (let i = 0; i < depth; i += 10_000) yield '</a>'.repeat(10_000);
-        yield '</disqus>';
-      }
+    /** Streams `file` as an import, waits for its job, and checks /api/health every 100 ms meanwhile. */
+    async function importWhileWatchingHealth(query: string, contentType: string, file: () => Iterable<string>) {
       const checks: { status: number; ms: number }[] = [];
       let done = false;
       const polling = (async () => {
@@ -394,8 +388,8 @@ describe('import limits', () => {
               host: '127.0.0.1',
               port,
               method: 'POST',
-              path: '/api/admin/imports?format=disqus&fileName=deep.xml',
-              headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/xml' },
+              path: `/api/admin/imports?${query}`,
+              headers: { Authorization: `Bearer ${admin}`, 'Content-Type': contentType },
             },
             (res) => {
               let text = '';
@@ -407,7 +401,6 @@ describe('import limits', () => {
           Readable.from(file()).pipe(req);
         });
         expect(started.status).toBe(202);
-        expect(started.body.bytesTotal).toBeGreaterThan(4_000_000);
         const finished = until('the job finishes', 60_000, async () => {
           const res = await fetch(`http://127.0.0.1:${port}/api/admin/imports/${started.body.id}`, {
             headers: { Authorization: `Bearer ${admin}` },
@@ -416,22 +409,77 @@ describe('import limits', () => {
           return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
         });
         const job = await Promise.race([finished, died]);
-        expect(job.status).toBe('failed');
-        expect(job.error).toBe('line 2, column 3008: more than 1,000 elements deep');
         // Its upload folder is gone with it.
         await until('the upload folder is removed', 5_000, () =>
           readdirSync(serviceTmp).every((name) => !name.startsWith(`comment-desk-import-${child!.pid}-`)),
         );
+        return { started: started.body, job };
       } finally {
         done = true;
         await polling;
+        expect(child!.exitCode).toBeNull();
+        expect(output).not.toMatch(/heap/i);
+        expect(checks.length).toBeGreaterThan(0);
+        expect(checks.filter((c) => c.status !== 200)).toEqual([]);
+        expect(Math.max(...checks.map((c) => c.ms))).toBeLessThan(2000);
+        expect((await health()).status).toBe(200);
       }
-      expect(child!.exitCode).toBeNull();
-      expect(output).not.toMatch(/heap/i);
-      expect(checks.length).toBeGreaterThan(0);
-      expect(checks.filter((c) => c.status !== 200)).toEqual([]);
-      expect(Math.max(...checks.map((c) => c.ms))).toBeLessThan(2000);
-      expect((await health()).status).toBe(200);
+    }
+
+    /** `size` characters of `unit`, in pieces of a megabyte or so. */
+    function* repeated(unit: string, size: number) {
+      const piece = unit.repeat(Math.ceil(2 ** 20 / unit.length));
+      for (let sent = 0; sent < size; sent += piece.length) yield piece;
+    }
+
+    it('refuses a 4.2 MB Disqus file of 600,000 nested elements, streamed, answering /api/health throughout', async () => {
+      const depth = 600_000;
+      const { started, job } = await importWhileWatchingHealth(
+        'format=disqus&fileName=deep.xml',
+        'application/xml',
+        function* () {
+          yield DISQUS_START;
+          for (let i = 0; i < depth; i += 10_000) yield '<a>'.repeat(10_000);
+          for (let i = 0; i < depth; i += 10_000) yield '</a>'.repeat(10_000);
+          yield '</disqus>';
+        },
+      );
+      expect(started.bytesTotal).toBeGreaterThan(4_000_000);
+      expect(job.status).toBe('failed');
+      expect(job.error).toBe('line 2, column 3008: more than 1,000 elements deep');
+    }, 90_000);
+
+    it('refuses a Disqus file whose one <message> is 200 MB, answering /api/health throughout', async () => {
+      const post = '<post dsq:id="1"><message>';
+      const { started, job } = await importWhileWatchingHealth(
+        'format=disqus&fileName=long.xml',
+        'application/xml',
+        function* () {
+          yield `${DISQUS_START}${post}`;
+          yield* repeated('x', 200 * 2 ** 20);
+          yield '</message></post></disqus>';
+        },
+      );
+      expect(started.bytesTotal).toBeGreaterThan(200 * 2 ** 20);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(
+        new RegExp(`^line 2, column ${8 + post.length + 1}: more than 4,194,304 characters in one text node`),
+      );
+    }, 90_000);
+
+    it('refuses a comment-desk file whose one line is 200 MB, answering /api/health throughout', async () => {
+      const { started, job } = await importWhileWatchingHealth(
+        'format=comment-desk&fileName=long.ndjson',
+        'application/x-ndjson',
+        function* () {
+          yield `${HEADER}\n{"type":"comment","data":{"body":"`;
+          yield* repeated('x', 200 * 2 ** 20);
+          yield '"}}\n';
+        },
+      );
+      expect(started.bytesTotal).toBeGreaterThan(200 * 2 ** 20);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/^line 2, column 4194305: more than 4,194,304 characters on one line$/);
     }, 90_000);
   });
 });
