@@ -34,13 +34,16 @@ export function httpLogger(logger: Logger) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    // A stream refused by the cap is the instance shedding load as designed, not a failure.
+    // A stream refused by admission is the instance shedding load as designed, not a failure; a
+    // crowd brings thousands at once, so they are counted in /api/metrics rather than logged.
     customLogLevel: (req, res, error) =>
-      (error || res.statusCode >= 500) && !(res.statusCode === 503 && req.url?.split('?')[0].endsWith('/stream'))
-        ? 'error'
-        : res.statusCode >= 400
-          ? 'warn'
-          : 'info',
+      res.statusCode === 503 && req.url?.split('?')[0].endsWith('/stream')
+        ? 'silent'
+        : error || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : 'info',
   });
 }
 
