@@ -2,6 +2,7 @@ import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { NamesWithoutBidiControls1796170000040 } from '../migrations/1796170000040-NamesWithoutBidiControls';
 import { runImport } from '../src/imports/import-runner';
 import { databaseDump } from './support/database-dump';
 import { expectProblem, expectStatus } from './support/expect';
@@ -471,6 +472,33 @@ describe('imports (e2e)', () => {
       expect(expectStatus(await t.http().get(`/api/articles/${existing.id}`), 200).counts.visible).toBe(4);
       const { rows } = await t.db.query(`SELECT url FROM articles WHERE url ILIKE '%budget%'`);
       expect(rows.map((r) => r.url)).toEqual([BUDGET_URL]);
+    });
+
+    it("stores authors' names without directional overrides, as it stores names from tokens", async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'import-names-')), 'disqus.xml');
+      writeFileSync(
+        file,
+        readFileSync(fixture('disqus.xml'), 'utf8').replace(
+          '<name>Bob Builder</name>',
+          '<name>\u202Egnp.exe\u2066</name>',
+        ),
+      );
+      const { code } = await runImportCli(t, ['--format', 'disqus', file]);
+      expect(code).toBe(0);
+      const { rows } = await t.db.query(`SELECT name FROM users WHERE name LIKE '%gnp%'`);
+      expect(rows).toEqual([{ name: 'gnp.exe' }]);
+    });
+
+    it('leaves no directional override in a name stored before names were cleaned', async () => {
+      await t.db.query(`INSERT INTO users (id, name) VALUES ('old-reader', $1)`, ['\u202Egnp.exe\u202C (old)']);
+      const runner = t.app.get(DataSource).createQueryRunner();
+      try {
+        await new NamesWithoutBidiControls1796170000040().up(runner);
+      } finally {
+        await runner.release();
+      }
+      const { rows } = await t.db.query(`SELECT name FROM users WHERE id = 'old-reader'`);
+      expect(rows).toEqual([{ name: 'gnp.exe (old)' }]);
     });
 
     it('resumes an import stopped halfway without creating anything twice', async () => {

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Environment } from '../config/environment';
+import { withoutBidiControls } from '../common/text';
 import { AppError } from '../errors/app-error';
 import { AuthUser, Role, ROLES } from './access.decorator';
 
 const MAX_CLAIM_LENGTH = 200;
-/** Embeddings, overrides and isolates (the marks LRM, RLM and ALM stay: they reorder nothing). */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 /** Tokens remembered as verified; past this many, forgotten all at once. */
 const MAX_VERIFIED = 20_000;
 
@@ -76,7 +75,7 @@ export class TokenVerifier {
       throw AppError.unauthenticated('The token has unusable claims');
     }
     // A name is shown beside other text: directional overrides in it would reverse what follows.
-    const shown = typeof name === 'string' ? name.replace(BIDI_CONTROLS, '') : null;
+    const shown = typeof name === 'string' ? withoutBidiControls(name) : null;
     return { id: sub, name: shown, role: (role as Role | undefined) ?? 'commenter' };
   }
 }

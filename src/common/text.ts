@@ -18,3 +18,9 @@ export function IsStorableText(options?: ValidationOptions) {
 
 /** Text matched literally inside a LIKE pattern (backslash is LIKE's default escape). */
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Embeddings, overrides and isolates (the marks LRM, RLM and ALM stay: they reorder nothing). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** A name as shown beside other text: nothing in it can reorder what follows it. */
+export const withoutBidiControls = (text: string): string => text.replace(BIDI_CONTROLS, '');

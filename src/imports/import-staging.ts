@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ArticleUrlPolicy, normalizeArticleUrl } from '../articles/article-url';
+import { withoutBidiControls } from '../common/text';
 import { sql } from '../database/sql';
 import { ImportSink, SourceComment, SourceThread } from './formats/records';
 import { ImportCounts } from './import-counts';
@@ -57,6 +58,7 @@ export class Staging implements ImportSink {
       return this.skipped('invalid');
     }
     this.state.counts.comments.read++;
+    if (comment.authorName !== null) comment = { ...comment, authorName: withoutBidiControls(comment.authorName) };
     this.chars += comment.body.length + (comment.authorName?.length ?? 0);
     this.comments.push(comment);
   }
