@@ -451,10 +451,16 @@ describe('concurrency', () => {
     it('retries the loser of a real deadlock, and both units of work succeed', async () => {
       const bothLocked = barrier(2);
       const failures: string[] = [];
+      const tries: Record<string, number> = {};
+      const finished: Record<string, Promise<string>> = {};
       let attempts = 0;
-      const unit = (first: string, second: string, title: string) =>
+      const unit = (first: string, second: string, title: string, other: string) =>
         tx.run(async (m) => {
           attempts++;
+          tries[title] = (tries[title] ?? 0) + 1;
+          // The loser's retry starts once the winner has committed: sooner, it could take its first
+          // row back before the winner (woken by the rollback) does, and deadlock with it again.
+          if (tries[title] > 1) await finished[other];
           await m.query(`SELECT 1 FROM articles WHERE id = $1 FOR UPDATE`, [first]);
           await bothLocked.arrive(); // already open on a retry
           try {
@@ -465,7 +471,9 @@ describe('concurrency', () => {
           }
           return title;
         });
-      const results = await Promise.all([unit(rowA, rowB, 'one'), unit(rowB, rowA, 'two')]);
+      finished.one = unit(rowA, rowB, 'one', 'two');
+      finished.two = unit(rowB, rowA, 'two', 'one');
+      const results = await Promise.all([finished.one, finished.two]);
       expect(results).toEqual(['one', 'two']);
       expect(failures).toEqual(['40P01']); // it really deadlocked, once
       expect(attempts).toBe(3);
