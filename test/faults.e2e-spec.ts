@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
@@ -11,16 +11,16 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
 import type { EmbeddedPostgresHandle } from '../src/database/embedded-postgres';
 import { runMigrationsLocked } from '../src/database/migrate';
+import { startBuiltService } from './support/built-service';
 import { databaseUrl } from './support/database-url';
 import { storedAndRecountedArticleCounts } from './support/recount';
 import { expectProblem, until } from './support/expect';
 import { StreamReader } from './support/stream-reader';
 import { freePort, startPostgresProcess } from './support/postgres-servers';
-import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { createTestApp, createTestDatabase, signToken, TestApp } from './support/test-app';
 
 /** What happens when the world misbehaves: the database goes away, the process is told to stop, instances boot together. */
 
-const ROOT = join(__dirname, '..');
 const id = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
 
 /** Resolves 'refused' when nothing listens on the port, 'accepted' when something does. */
@@ -69,29 +69,6 @@ function httpCall(
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, error: error.code ?? String(error) }));
     req.end(payload);
   });
-}
-
-/** The built service (dist/src/main) on its own port and database, as `npm run start:prod` runs it. */
-function startBuiltService(dbUrl: string, port: number) {
-  const child = spawn(process.execPath, ['dist/src/main'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      PORT: String(port),
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => output };
 }
 
 describe('faults', () => {

@@ -1,19 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
+import { startBuiltService, startProdFlags } from './support/built-service';
 import { Api } from './support/comments-helpers';
 import { expectProblem, expectStatus, until } from './support/expect';
 import { finishedJob, runImportCli } from './support/imports';
 import { freePort } from './support/postgres-servers';
-import { createTestApp, createTestDatabase, signToken, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { createTestApp, createTestDatabase, signToken, TestApp } from './support/test-app';
 
 /** What one import file may hold: refusals with their line and column, and a service that lives through them. */
 
-const ROOT = join(__dirname, '..');
 const HEADER = JSON.stringify({ type: 'header', format: 'comment-desk', version: 1 });
 /** Unset: each limit at its default. */
 const DEFAULT_LIMITS = { IMPORT_MAX_DEPTH: '', IMPORT_MAX_TEXT: '', IMPORT_MAX_LINE: '', IMPORT_MAX_RECORD: '' };
@@ -281,7 +281,7 @@ describe('import limits', () => {
     let child: ChildProcess | undefined;
     /** Rejects when the service dies, saying how. */
     let died: Promise<never>;
-    let output = '';
+    let service: ReturnType<typeof startBuiltService>;
     /** The service's temporary folder: its own, so that no other process on the machine sweeps it. */
     let serviceTmp: string;
     let deadFolder: string;
@@ -307,32 +307,17 @@ describe('import limits', () => {
       writeFileSync(join(deadFolder, 'job'), interruptedJob);
 
       port = await freePort();
-      const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-      const flags = /node ((?:--\S+ )*)dist\/src\/main/.exec(scripts['start:prod'])![1].trim().split(' ');
+      const flags = startProdFlags();
       expect(flags).toContain('--max-old-space-size=160');
-      child = spawn(process.execPath, [...flags, 'dist/src/main'], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          DATABASE_URL: dbUrl,
-          JWT_SECRET: TEST_JWT_SECRET,
-          PORT: String(port),
-          RATE_LIMITS: 'off',
-          LOG_LEVEL: 'warn',
-          NODE_ENV: 'production',
-          ...DEFAULT_LIMITS,
-          TMPDIR: serviceTmp,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      service = startBuiltService(dbUrl, port, {
+        flags,
+        env: { NODE_ENV: 'production', ...DEFAULT_LIMITS, TMPDIR: serviceTmp },
       });
-      died = new Promise((_, reject) =>
-        child!.once('exit', (code, signal) =>
-          reject(new Error(`the service died (${code ?? signal}): ${output.slice(-1000)}`)),
-        ),
-      );
+      child = service.child;
+      died = service.exited.then(({ code, signal }) => {
+        throw new Error(`the service died (${code ?? signal}): ${service.output().slice(-1000)}`);
+      });
       died.catch(() => undefined);
-      child.stdout!.on('data', (d) => (output += d));
-      child.stderr!.on('data', (d) => (output += d));
       await until('the service answers', 30_000, async () => (await health()).status === 200);
     }, 60_000);
     afterAll(async () => {
@@ -418,7 +403,7 @@ describe('import limits', () => {
         done = true;
         await polling;
         expect(child!.exitCode).toBeNull();
-        expect(output).not.toMatch(/heap/i);
+        expect(service.output()).not.toMatch(/heap/i);
         expect(checks.length).toBeGreaterThan(0);
         expect(checks.filter((c) => c.status !== 200)).toEqual([]);
         expect(Math.max(...checks.map((c) => c.ms))).toBeLessThan(2000);

@@ -404,6 +404,16 @@ describe('imports (e2e)', () => {
     });
     afterEach(() => t.close());
 
+    /** The budget story's article, made by the desk before any import. */
+    async function createBudgetArticle() {
+      const res = await t
+        .http()
+        .post('/api/articles')
+        .set('Authorization', `Bearer ${t.token('desk', 'moderator')}`)
+        .send({ url: BUDGET_URL, title: 'Our own title' });
+      return expectStatus(res, 201);
+    }
+
     it('--dry-run reports what would be imported and changes nothing', async () => {
       const { code, stdout } = await runImportCli(t, ['--dry-run', '--format', 'disqus', fixture('disqus.xml')]);
       expect(code).toBe(0);
@@ -438,13 +448,7 @@ describe('imports (e2e)', () => {
     });
 
     it('matches an existing article by URL instead of creating one', async () => {
-      const mod = t.token('desk', 'moderator');
-      const res = await t
-        .http()
-        .post('/api/articles')
-        .set('Authorization', `Bearer ${mod}`)
-        .send({ url: BUDGET_URL, title: 'Our own title' });
-      const existing = expectStatus(res, 201);
+      const existing = await createBudgetArticle();
       const { code, stdout } = await runImportCli(t, ['--format', 'disqus', fixture('disqus.xml')]);
       expect(code).toBe(0);
       expect(stdout).toMatch(/articles created\s+1\n/);
@@ -456,13 +460,7 @@ describe('imports (e2e)', () => {
     });
 
     it('matches an article under the form of its URL that the API stores', async () => {
-      const mod = t.token('desk', 'moderator');
-      const res = await t
-        .http()
-        .post('/api/articles')
-        .set('Authorization', `Bearer ${mod}`)
-        .send({ url: BUDGET_URL, title: 'Our own title' });
-      const existing = expectStatus(res, 201);
+      const existing = await createBudgetArticle();
       const crafted = 'https://NEWS.example:443/2019/03/./the-budget-explained/?utm_source=feed#comments';
       const file = join(mkdtempSync(join(tmpdir(), 'import-urls-')), 'disqus.xml');
       writeFileSync(file, readFileSync(fixture('disqus.xml'), 'utf8').replaceAll(BUDGET_URL, crafted));

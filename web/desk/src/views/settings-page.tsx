@@ -7,133 +7,21 @@ import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type F
 import { usePageHeading } from '../page-heading';
 import { claims } from '../session';
 import { loadSettings, settings } from '../settings-store';
-
-const LIMITS = [
-  ['post', 'Posting a comment (per user)'],
-  ['edit', 'Editing a comment (per user)'],
-  ['report', 'Reporting a comment (per user)'],
-  ['createArticle', 'An embed creating an article (per address)'],
-  ['address', 'Any request (per address)'],
-] as const;
-type LimitName = (typeof LIMITS)[number][0];
-interface RateLimit {
-  limit: number;
-  perSeconds: number;
-}
-
-const NUMBERS = [
-  ['maxLinks', 'Links a comment may have before it is held', undefined],
-  ['premodNewCommenters', 'Approved comments before a new commenter’s go up unseen', '0: none are held for being new.'],
-  ['reportThreshold', 'Open reports that hold a published comment', undefined],
-  ['maxCommentLength', 'Longest comment, in characters', undefined],
-  ['editWindowSeconds', 'Time to edit a comment after posting, in seconds', undefined],
-  ['autoCloseAfterDays', 'Close articles by themselves after, in days', 'Empty: never.'],
-] as const;
-/** Shown with the other settings of new articles. */
-const CREATIONS_PER_HOUR = [
-  'articleCreationsPerHour',
-  'Articles embeds may create in an hour',
-  'All readers together; each reader’s address also has its own limit below.',
-] as const;
-type NumberName = (typeof NUMBERS)[number][0] | (typeof CREATIONS_PER_HOUR)[0];
-const ALL_NUMBERS = [...NUMBERS, CREATIONS_PER_HOUR];
-
-const TRAILING_SLASH = [
-  ['strip', 'The same article, its address kept without the slash'],
-  ['add', 'The same article, its address kept with the slash'],
-  ['keep', 'Two different articles'],
-] as const;
-
-const LISTS = ['bannedWords', 'suspectWords', 'articleAutoCreatePrefixes', 'articleUrlQueryParams'] as const;
-type ListName = (typeof LISTS)[number];
-
-/** The form as typed: numbers and one-per-line lists are kept as text until they are sent. */
-interface Draft extends Record<NumberName | ListName, string> {
-  defaultModerationMode: Settings['defaultModerationMode'];
-  defaultDisclaimerText: string;
-  defaultClosedMessage: string;
-  articleUrlTrailingSlash: Settings['articleUrlTrailingSlash'];
-  rateLimits: Record<LimitName, { limit: string; perSeconds: string }>;
-}
-
-const rateLimitsOf = (s: Settings) => s.rateLimits as unknown as Partial<Record<LimitName, RateLimit>>;
-
-function draftOf(s: Settings): Draft {
-  const limits = rateLimitsOf(s);
-  return {
-    bannedWords: s.bannedWords.join('\n'),
-    suspectWords: s.suspectWords.join('\n'),
-    articleAutoCreatePrefixes: s.articleAutoCreatePrefixes.join('\n'),
-    articleUrlQueryParams: s.articleUrlQueryParams.join('\n'),
-    articleUrlTrailingSlash: s.articleUrlTrailingSlash,
-    articleCreationsPerHour: String(s.articleCreationsPerHour),
-    maxLinks: String(s.maxLinks),
-    premodNewCommenters: String(s.premodNewCommenters),
-    reportThreshold: String(s.reportThreshold),
-    maxCommentLength: String(s.maxCommentLength),
-    editWindowSeconds: String(s.editWindowSeconds),
-    autoCloseAfterDays: s.autoCloseAfterDays === null ? '' : String(s.autoCloseAfterDays),
-    defaultModerationMode: s.defaultModerationMode,
-    defaultDisclaimerText: s.defaultDisclaimerText,
-    defaultClosedMessage: s.defaultClosedMessage,
-    rateLimits: Object.fromEntries(
-      LIMITS.map(([name]) => [
-        name,
-        { limit: String(limits[name]?.limit ?? ''), perSeconds: String(limits[name]?.perSeconds ?? '') },
-      ]),
-    ) as Draft['rateLimits'],
-  };
-}
-
-/** One entry a line, as pasted: trimmed, empty lines and repeats (in any letter case) dropped. */
-export function lines(text: string): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    const key = line.toLowerCase();
-    if (line && !seen.has(key)) {
-      seen.add(key);
-      out.push(line);
-    }
-  }
-  return out;
-}
-
-/** A number field as sent: empty is null (the API says when that is not allowed). */
-const numberOf = (text: string): number | null => (text.trim() === '' ? null : Number(text));
-
-type Patch = Record<string, unknown>;
-
-/** Only what the admin changed is sent: a setting changed meanwhile by someone else is kept. */
-function changes(d: Draft, s: Settings): Patch {
-  const patch: Patch = {};
-  for (const name of LISTS) {
-    const list = lines(d[name]);
-    if (JSON.stringify(list) !== JSON.stringify(s[name])) patch[name] = list;
-  }
-  for (const [name] of ALL_NUMBERS) {
-    const value = numberOf(d[name]);
-    if (value !== s[name]) patch[name] = value;
-  }
-  if (d.articleUrlTrailingSlash !== s.articleUrlTrailingSlash)
-    patch.articleUrlTrailingSlash = d.articleUrlTrailingSlash;
-  for (const name of ['defaultModerationMode', 'defaultDisclaimerText', 'defaultClosedMessage'] as const) {
-    const value = d[name].trim();
-    if (value !== s[name]) patch[name] = value;
-  }
-  const limits = rateLimitsOf(s);
-  const typed = Object.fromEntries(
-    LIMITS.map(([name]) => [
-      name,
-      { limit: numberOf(d.rateLimits[name].limit), perSeconds: numberOf(d.rateLimits[name].perSeconds) },
-    ]),
-  );
-  // The API takes the rate limits whole.
-  if (LIMITS.some(([n]) => typed[n].limit !== limits[n]?.limit || typed[n].perSeconds !== limits[n]?.perSeconds))
-    patch.rateLimits = typed;
-  return patch;
-}
+import {
+  ALL_NUMBERS,
+  changes,
+  CREATIONS_PER_HOUR,
+  draftOf,
+  LIMITS,
+  lines,
+  LISTS,
+  NUMBERS,
+  TRAILING_SLASH,
+  type Draft,
+  type LimitName,
+  type ListName,
+  type NumberName,
+} from './settings-draft';
 
 /** `#/settings`: the moderation settings, for admins (the API refuses anyone else's changes). */
 export function SettingsPage() {
