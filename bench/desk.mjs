@@ -1,6 +1,6 @@
 // npm run bench:desk [-- --comments N --runs N --decisions N --searches N] [-- --database URL]
 //
-// The console's targets (issue 11), against the production build on a seeded database
+// The console's targets, against the production build on a seeded database
 // (bench/seed.mjs: 1,000,000 comments by default), in Debian's Chromium:
 //   1. size: the console's JavaScript and CSS, gzipped (budget 150,000 bytes);
 //   2. first draw: from navigating to /desk/ to the pending queue's first 50 cards on screen
@@ -22,6 +22,10 @@ import { fmtInt, fmtMs, freePort, quantile, recordVerdicts, ROOT, startService, 
 import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
+if (args.includes('--help')) {
+  console.log(`Usage: npm run bench:desk [-- --comments N --runs N --decisions N --searches N] [-- --database URL]`);
+  process.exit(0);
+}
 const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;

@@ -1,6 +1,6 @@
 // npm run bench:embed [-- --comments N --runs N --thread N]
 //
-// The embed's targets (issue 12), measured in Debian's Chromium against the production build on
+// The embed's targets, measured in Debian's Chromium against the production build on
 // a seeded database (bench/seed.mjs: 1,000,000 comments by default):
 //   1. size: embed.js with its styles, gzipped and brotli (budget 25,000 bytes gzipped);
 //   2. first draw: from the script's start (performance mark "comment-desk:start", set as
@@ -23,6 +23,10 @@ import { fmtInt, freePort, quantile, recordVerdicts, ROOT, startService, table }
 import { startSeededDatabase } from './seed.mjs';
 
 const args = process.argv.slice(2);
+if (args.includes('--help')) {
+  console.log(`Usage: npm run bench:embed [-- --comments N --runs N --thread N]`);
+  process.exit(0);
+}
 const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;

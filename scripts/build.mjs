@@ -191,7 +191,19 @@ function buildPart(part, force) {
   return `${part}: built in ${((Date.now() - started) / 1000).toFixed(1)} s`;
 }
 
+const USAGE = `Usage: npm run build [-- [server] [embed] [desk] [--force]]
+  Builds the named parts (all three when none is named) into dist/, each only when its sources
+  changed since it was last built; --force rebuilds anyway.`;
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const options = args.filter((arg) => arg.startsWith('-') && arg !== '--force');
+if (options.length > 0) {
+  console.error(`Unknown option: ${options.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 const force = args.includes('--force');
 const named = args.filter((arg) => !arg.startsWith('--'));
 const unknown = named.filter((part) => !(part in PARTS));

@@ -5,18 +5,31 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 
-const { values } = parseArgs({
-  options: {
-    sub: { type: 'string' },
-    name: { type: 'string' },
-    role: { type: 'string', default: 'commenter' },
-    expires: { type: 'string', default: '12h' },
-  },
-});
+const USAGE = `Usage: npm run token -- --sub <user id> [--name "Display Name"] [--role commenter|moderator|admin] [--expires 12h]
+  Prints a token that the local service accepts, signed with JWT_SECRET or the development secret
+  that npm start keeps under .data/. For the console: open http://localhost:3000/desk/#token=<token>.`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      sub: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', default: 'commenter' },
+      expires: { type: 'string', default: '12h' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (!values.sub) {
-  console.error(
-    'usage: npm run token -- --sub <user id> [--name "Display Name"] [--role commenter|moderator|admin] [--expires 12h]',
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 if (!['commenter', 'moderator', 'admin'].includes(values.role)) {

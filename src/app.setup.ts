@@ -34,6 +34,7 @@ export function createHttpAdapter(
 export async function configureApp(
   app: NestFastifyApplication,
   logger = createLogger(app.get(Environment).LOG_LEVEL),
+  options: { homePage?: boolean } = {},
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const logRequest = httpLogger(logger);
@@ -48,7 +49,7 @@ export async function configureApp(
   readBodies(fastify);
   limitBodyTime(fastify, app.get(Environment));
   discardUnreadBodies(fastify);
-  await serveWebAssets(fastify, { deskLoginUrl: app.get(Environment).DESK_LOGIN_URL });
+  await serveWebAssets(fastify, { deskLoginUrl: app.get(Environment).DESK_LOGIN_URL, homePage: options.homePage });
   app.setGlobalPrefix('api');
   const origins = (app.get(Environment).CORS_ORIGINS ?? '')
     .split(',')

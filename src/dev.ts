@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 export const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
@@ -15,7 +15,8 @@ export const DEV_SECRET_FILE = join(DATA_DIR, 'jwt-secret');
 async function main(): Promise<void> {
   const logger = new Logger('Dev');
   mkdirSync(DATA_DIR, { recursive: true });
-  if (!process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
+  const usesDevSecret = !process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY;
+  if (usesDevSecret) {
     if (!existsSync(DEV_SECRET_FILE))
       writeFileSync(DEV_SECRET_FILE, randomBytes(32).toString('base64url'), { mode: 0o600 });
     process.env.JWT_SECRET = readFileSync(DEV_SECRET_FILE, 'utf8').trim();
@@ -32,12 +33,35 @@ async function main(): Promise<void> {
   }
   // Loaded only now: the application reads the environment set above.
   const { bootstrap } = require('./main') as typeof import('./main');
-  const app = await bootstrap();
+  const app = await bootstrap({ homePage: true });
   const { Environment } = require('./config/environment') as typeof import('./config/environment');
+  const env = app.get(Environment);
+  const base = `http://localhost:${env.PORT}`;
   if (process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
     const { ensureDemoArticles } = require('./web/demo-articles') as typeof import('./web/demo-articles');
-    await ensureDemoArticles(`http://127.0.0.1:${app.get(Environment).PORT}`, process.env.JWT_SECRET);
+    await ensureDemoArticles(`http://127.0.0.1:${env.PORT}`, process.env.JWT_SECRET, env.DEMO_COMMENTS === 'on');
   }
+  console.log(banner(base, usesDevSecret));
+}
+
+/** What someone who just ran `npm start` needs next, after the JSON log lines. */
+function banner(base: string, devSecret: boolean): string {
+  return [
+    '',
+    `  Comment Desk is running at ${base}/`,
+    '',
+    `  API           ${base}/api`,
+    `  API docs      ${base}/api/docs`,
+    `  Console       ${base}/desk/`,
+    `  Demo pages    ${base}/demo/  and  ${base}/demo/closed.html`,
+    '',
+    devSecret
+      ? `  Tokens (signed with the development secret in ${relative(process.cwd(), DEV_SECRET_FILE)}):`
+      : '  Tokens are signed by your JWT_SECRET; for local testing:',
+    '    npm run token -- --sub mona --name Mona --role moderator',
+    `    then open ${base}/desk/#token=<the token>`,
+    '',
+  ].join('\n');
 }
 
 main().catch((error: Error) => {

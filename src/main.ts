@@ -16,8 +16,11 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
  */
 const LISTEN_BACKLOG = 4096;
 
-/** Starts the service on PORT; DATABASE_URL and JWT_SECRET (or JWT_PUBLIC_KEY) must be set. */
-export async function bootstrap(): Promise<NestFastifyApplication> {
+/**
+ * Starts the service on PORT; DATABASE_URL and JWT_SECRET (or JWT_PUBLIC_KEY) must be set.
+ * `homePage`: `/` links to the console, the demo and the docs (npm start).
+ */
+export async function bootstrap(options: { homePage?: boolean } = {}): Promise<NestFastifyApplication> {
   const env = validateEnvironment(process.env); // fail with the names of bad variables, before anything starts
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(env), {
     bodyParser: false,
@@ -25,7 +28,7 @@ export async function bootstrap(): Promise<NestFastifyApplication> {
   });
   const logger = createLogger(app.get(Environment).LOG_LEVEL);
   app.useLogger(new PinoNestLogger(logger));
-  await configureApp(app, logger);
+  await configureApp(app, logger, options);
   // On SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, close the pool,
   // then exit 0 (Nest's default re-raises the signal, which ends the process "killed by SIGTERM").
   closeConnectionsOnShutdown(app.getHttpServer(), SHUTDOWN_SIGNALS);

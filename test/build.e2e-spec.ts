@@ -13,6 +13,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { until } from './support/expect';
 import { createTestDatabase, TEST_JWT_SECRET } from './support/test-app';
@@ -30,6 +31,8 @@ describe('the build, from a fresh clone and beside a running service', () => {
   let databaseUrl: string;
   let service: ChildProcess | undefined;
   let origin = '';
+  let serviceOutput = '';
+  const said = () => serviceOutput;
 
   beforeAll(async () => {
     clone = mkdtempSync(join(tmpdir(), 'comment-desk-clone-'));
@@ -93,14 +96,13 @@ describe('the build, from a fresh clone and beside a running service', () => {
         env: { ...process.env, ...serviceEnv(), PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let said = '';
-      service.stdout!.on('data', (chunk) => (said += chunk));
-      service.stderr!.on('data', (chunk) => (said += chunk));
+      service.stdout!.on('data', (chunk) => (serviceOutput += chunk));
+      service.stderr!.on('data', (chunk) => (serviceOutput += chunk));
       await until('npm start answers', BUILD_MINUTES, async () => {
-        if (service!.exitCode !== null) throw new Error(`npm start ended: ${said}`);
+        if (service!.exitCode !== null) throw new Error(`npm start ended: ${said()}`);
         return (await fetch(`${origin}/api/health`)).ok || undefined;
       });
-      expect(buildLines(said)).toEqual([
+      expect(buildLines(said())).toEqual([
         'server: up to date',
         expect.stringMatching(/^embed: built/),
         expect.stringMatching(/^desk: built/),
@@ -111,6 +113,32 @@ describe('the build, from a fresh clone and beside a running service', () => {
     },
     BUILD_MINUTES,
   );
+
+  it('npm start ends with where everything is, and the demo threads have comments and a queue', async () => {
+    await until('the start banner', 60_000, async () => said().includes('Comment Desk is running') || undefined);
+    expect(said()).toContain(`Console       http://localhost:${new URL(origin).port}/desk/`);
+    expect(said()).toContain('npm run token -- --sub mona --name Mona --role moderator');
+    const home = await fetch(`${origin}/`);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await home.text()).toContain('href="/desk/"');
+    expect((await fetch(`${origin}/favicon.svg`)).headers.get('content-type')).toBe('image/svg+xml');
+
+    const token = jwt.sign({ sub: 'desk-check', role: 'moderator' }, TEST_JWT_SECRET, { expiresIn: '5m' });
+    const queue = async (name: string) => {
+      const res = await fetch(`${origin}/api/moderation/queue/${name}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const { items } = (await res.json()) as { items: { body: string; article: { url: string } }[] };
+      return items.filter((comment) => comment.article.url.startsWith('https://news.example/demo/')); // not the import's
+    };
+    expect(await queue('pending')).toHaveLength(2);
+    expect(await queue('reported')).toEqual([expect.objectContaining({ body: expect.stringContaining('guaranteed') })]);
+    const found = await fetch(`${origin}/api/articles?url=${encodeURIComponent('https://news.example/demo/harbour')}`);
+    const [closed] = ((await found.json()) as { items: { id: string; closed: boolean }[] }).items;
+    expect(closed.closed).toBe(true);
+    const thread = await (await fetch(`${origin}/api/articles/${closed.id}/comments`)).json();
+    expect(thread.items.length).toBeGreaterThan(0);
+  });
 
   it(
     'an import beside the running service rebuilds a changed service without the embed or the console ever failing',

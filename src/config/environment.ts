@@ -156,6 +156,11 @@ export class Environment {
   )
   DESK_LOGIN_URL?: string;
 
+  /** `npm start` only: the demo threads come with readers' comments, a few held and one reported. */
+  @IsOptional()
+  @IsIn(['on', 'off'], { message: 'DEMO_COMMENTS must be on or off' })
+  DEMO_COMMENTS: 'on' | 'off' = 'on';
+
   /** When set, GET /api/metrics needs it in the X-Metrics-Token header; empty means unset. */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : value))

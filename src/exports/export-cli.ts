@@ -15,9 +15,13 @@ export async function exportCli(
   argv: string[],
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr },
 ): Promise<number> {
-  if (argv.length !== 1 || argv[0] === '--help') {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    io.out.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (argv.length !== 1 || (argv[0].startsWith('-') && argv[0] !== '-')) {
     io.err.write(`${USAGE}\n`);
-    return argv[0] === '--help' ? 0 : 2;
+    return 2;
   }
   const file = argv[0];
   const dev = process.env.DATABASE_URL ? null : await devDatabase();

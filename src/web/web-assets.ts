@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { HOME_PAGE } from './home-page';
 
 /** The checkout (or image) root: above src/ when run by ts-jest, above dist/src/ when compiled. */
 function projectRoot(): string {
@@ -12,6 +13,7 @@ function projectRoot(): string {
 export const EMBED_DIR = join(projectRoot(), 'dist', 'embed');
 export const DEMO_DIR = join(projectRoot(), 'web', 'demo');
 export const DESK_DIR = join(projectRoot(), 'dist', 'desk');
+const FAVICON = join(projectRoot(), 'web', 'favicon.svg');
 
 /**
  * The demo pages hold no inline script or style: they run under the strict policy that a careful
@@ -31,6 +33,8 @@ export const DEMO_CSP = [
 export interface WebAssetOptions {
   /** The publisher's login page, for the console's "Sign in". */
   deskLoginUrl?: string;
+  /** `GET /` answers a page of links to the console, the demo and the docs (npm start). */
+  homePage?: boolean;
 }
 
 /**
@@ -67,6 +71,22 @@ export async function serveWebAssets(fastify: FastifyInstance, options: WebAsset
     serveIndex(fastify, '/demo', DEMO_DIR);
   }
   if (existsSync(join(DESK_DIR, 'index.html'))) await serveDesk(fastify, options);
+  if (existsSync(FAVICON)) serveFavicon(fastify);
+  if (options.homePage)
+    fastify.get('/', (_request, reply) => {
+      pageHeaders(reply).type('text/html; charset=utf-8').send(HOME_PAGE);
+    });
+}
+
+/** One icon for the console, the demo pages and browsers that ask for /favicon.ico anyway. */
+function serveFavicon(fastify: FastifyInstance): void {
+  const icon = readFileSync(FAVICON);
+  fastify.get('/favicon.svg', (_request, reply) => {
+    reply.header('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(icon);
+  });
+  fastify.get('/favicon.ico', (_request, reply) => {
+    reply.header('Cache-Control', 'public, max-age=86400').redirect('/favicon.svg', 301);
+  });
 }
 
 /**
