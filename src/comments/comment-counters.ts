@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
-import { CommentStatus, VISIBLE_STATUSES } from './comment.entity';
+import { CommentStatus, isListedStatus, isListed as isListedState } from './comment-state';
 
 /** What of a comment the stored counts depend on. */
 export interface CountedState {
@@ -16,7 +16,7 @@ type CountColumn = (typeof COUNT_COLUMNS)[number];
 function contributions(state: CountedState | null): Record<CountColumn, number> {
   const live = state !== null && !state.deleted;
   return {
-    visible: live && VISIBLE_STATUSES.includes(state.status) ? 1 : 0,
+    visible: live && isListedStatus(state.status) ? 1 : 0,
     pending: live && state.status === 'pending' ? 1 : 0,
     published: live && state.status === 'published' ? 1 : 0,
     approved: live && state.status === 'approved' ? 1 : 0,
@@ -31,12 +31,9 @@ export function countDeltas(before: CountedState | null, after: CountedState | n
   return Object.fromEntries(COUNT_COLUMNS.map((c) => [c, a[c] - b[c]])) as Record<CountColumn, number>;
 }
 
-/**
- * Listed: shown in threads and reply lists. A deleted comment stays listed, as a tombstone, while
- * it has listed replies, which is why reply_count counts listed replies rather than live ones.
- */
+/** Listed (comment-state.ts), or not when there is no comment. */
 export function isListed(state: CountedState | null, replyCount: number): boolean {
-  return state !== null && VISIBLE_STATUSES.includes(state.status) && (!state.deleted || replyCount > 0);
+  return state !== null && isListedState(state.status, state.deleted, replyCount);
 }
 
 export interface CountedComment {
@@ -64,7 +61,8 @@ function articleCountSets(
 
 /**
  * Moves the article's counts, and the reply counts up the comment's ancestors, by one comment's
- * change of state (a new comment's are moved by post_comments(), in SQL, by the same rules). Called in the transaction that makes the change, after the article row was
+ * change of state (post_comments() and decide_comment() move theirs in SQL by the same rules:
+ * comment_count_deltas(), move_reply_counts()). Called in the transaction that makes the change, after the article row was
  * locked (which also serializes the ancestors' updates).
  */
 export async function applyCountChange(

@@ -1,15 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ThreadArticleView } from '../articles/article.view';
 import { AuthUser, isModerator } from '../auth/access.decorator';
-import { COMMENT_STATUSES, CommentStatus } from './comment.entity';
+import { COMMENT_STATUSES, CommentStatus, isListed } from './comment-state';
 
-/** The columns every comment query selects, in the shape of CommentRow. */
+/**
+ * The columns every comment query selects, in the shape of CommentRow: `view` is the comment as
+ * readers' JSON, built by the database's comment_view() (migrations/functions/comment_view.sql),
+ * the one builder of it, as a moderator sees it; toCommentView() takes from it what a viewer sees.
+ */
 export const COMMENT_COLUMNS = `c.id, c.article_id, c.parent_id, c.author_id, u.name AS author_name, c.body, c.status,
-  c.moderation_reasons, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at`;
-
-/** The same columns from a comments row alone (RETURNING), the author's name to be added. */
-export const OWN_COLUMNS = `id, article_id, parent_id, author_id, body, status, moderation_reasons, reply_count,
-  open_report_count, created_at, edited_at, deleted_at`;
+  c.moderation_reasons, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at,
+  comment_view(c, u.name, NULL, true) AS view`;
 
 export interface CommentRow {
   id: string;
@@ -25,6 +26,7 @@ export interface CommentRow {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  view: CommentView;
 }
 
 export class AuthorView {
@@ -32,6 +34,11 @@ export class AuthorView {
   name: string | null;
 }
 
+/**
+ * A comment as readers' JSON. Its one builder is the database's comment_view(); this class types
+ * it (and documents it in the OpenAPI document): a field added there is declared here. Its times
+ * arrive as the JSON strings they are sent as.
+ */
 export class CommentView {
   id: string;
   articleId: string;
@@ -63,30 +70,24 @@ export class CommentPageView {
   nextCursor: string | null;
 }
 
+/**
+ * What `viewer` sees of the comment: its view with what they may not see taken out, as
+ * comment_view() takes it out for the viewer it is given (a test holds the two to one result).
+ */
 export function toCommentView(row: CommentRow, viewer?: AuthUser | null): CommentView {
   const privileged = isModerator(viewer) || viewer?.id === row.author_id;
-  const deleted = row.deleted_at !== null;
-  const hideContent = deleted && !isModerator(viewer);
+  const hideContent = row.deleted_at !== null && !isModerator(viewer);
   return {
-    id: row.id,
-    articleId: row.article_id,
-    parentId: row.parent_id,
-    author: hideContent ? null : { id: row.author_id, name: row.author_name },
-    body: hideContent ? null : row.body,
-    status: row.status,
-    moderationReasons: privileged ? row.moderation_reasons : [],
-    replyCount: row.reply_count,
-    createdAt: row.created_at,
-    editedAt: row.edited_at,
-    deleted,
+    ...row.view,
+    author: hideContent ? null : row.view.author,
+    body: hideContent ? null : row.view.body,
+    moderationReasons: privileged ? row.view.moderationReasons : [],
   };
 }
 
 /** Whether a viewer may see a comment at all (deleted ones stay, as tombstones, while they have replies). */
 export function canSee(row: CommentRow, viewer?: AuthUser | null): boolean {
   if (isModerator(viewer)) return true;
-  const listed =
-    (row.status === 'published' || row.status === 'approved') && (row.deleted_at === null || row.reply_count > 0);
-  if (listed) return true;
+  if (isListed(row.status, row.deleted_at !== null, row.reply_count)) return true;
   return viewer?.id === row.author_id && row.deleted_at === null;
 }
