@@ -61,9 +61,9 @@ function articleCountSets(
 
 /**
  * Moves the article's counts, and the reply counts up the comment's ancestors, by one comment's
- * change of state (post_comments() and decide_comment() move theirs in SQL by the same rules:
- * comment_count_deltas(), move_reply_counts()). Called in the transaction that makes the change, after the article row was
- * locked (which also serializes the ancestors' updates).
+ * change of state (post_comments() and decide_comment() move theirs by comment_count_deltas(),
+ * the same rule in SQL). Called in the transaction that makes the change, after the article row
+ * was locked (which also serializes the ancestors' updates).
  */
 export async function applyCountChange(
   manager: EntityManager,
@@ -76,26 +76,14 @@ export async function applyCountChange(
   await applyReplyCountChange(manager, comment, before, after);
 }
 
-/** The reply counts up the comment's ancestors. */
+/** The reply counts up the comment's ancestors: move_reply_counts(), which the SQL writers call too. */
 async function applyReplyCountChange(
   manager: EntityManager,
   comment: CountedComment,
   before: CountedState | null,
   after: CountedState | null,
 ): Promise<void> {
-  let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
-  let parentId = comment.parentId;
-  // A tombstone that gains its first or loses its last listed reply appears or disappears in turn.
-  while (parentId && delta !== 0) {
-    const {
-      rows: [parent],
-    } = await sql<{ status: CommentStatus; deleted_at: Date | null; reply_count: number; parent_id: string | null }>(
-      manager,
-      `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1 RETURNING status, deleted_at, reply_count, parent_id`,
-      [parentId, delta],
-    );
-    const state: CountedState = { status: parent.status, deleted: parent.deleted_at !== null, reported: false };
-    delta = Number(isListed(state, parent.reply_count)) - Number(isListed(state, parent.reply_count - delta));
-    parentId = parent.parent_id;
-  }
+  const delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
+  if (comment.parentId && delta !== 0)
+    await sql(manager, `SELECT move_reply_counts($1, $2)`, [comment.parentId, delta]);
 }

@@ -24,6 +24,10 @@ export const isListed = (status: CommentStatus, deleted: boolean, replyCount: nu
 export const listedStatusSql = (column: string): string =>
   `${column} IN (${LISTED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
+/** SQL: whether the comment aliased `c` is listed (isListed), written out like listedStatusSql. */
+export const listedCommentSql = (c: string): string =>
+  `${listedStatusSql(`${c}.status`)} AND (${c}.deleted_at IS NULL OR ${c}.reply_count > 0)`;
+
 /** A moderator's decisions, and the moves each allows. */
 export type Decision = 'approve' | 'reject' | 'restore';
 export const DECISIONS: Record<Decision, { from: readonly CommentStatus[]; to: readonly CommentStatus[] }> = {

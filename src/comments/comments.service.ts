@@ -16,7 +16,7 @@ import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedComment, CountedState } from './comment-counters';
-import { CommentStatus, listedStatusSql, SYSTEM_ACTION } from './comment-state';
+import { CommentStatus, listedCommentSql, SYSTEM_ACTION } from './comment-state';
 import { recordCommentChange } from './comment-events';
 import { cleanBody, CommentPoster, CreatedComment } from './comment-poster';
 import { CommentRevision } from './comment-revision.entity';
@@ -25,7 +25,7 @@ import { ThreadQueryDto } from './dto/comment.dto';
 import { matchesEtag, ThreadCache } from './thread-cache';
 
 export const REPLY_PREVIEW_COUNT = 3;
-const LISTED = `${listedStatusSql('c.status')} AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
+const LISTED = listedCommentSql('c');
 
 /** A page as JSON and its ETag; no JSON when the client's copy (If-None-Match) is current. */
 export interface CachedJson {
