@@ -1,8 +1,8 @@
--- The readers' comment, the one builder of its JSON (typed by CommentView in
--- src/comments/comment.view.ts): the service's reads select it, post_comments() and
--- decide_comment() answer and tell live readers with it. What a viewer sees: p_viewer is the
--- signed-in reader (NULL: anyone), who also sees why their own comment was held; a moderator
--- (p_moderator) sees everything, a deleted comment's author and text included.
+-- The readers' comment (CommentView in src/comments/comment.view.ts), as the database writes it:
+-- post_comments() and decide_comment() answer and tell live readers with it; the service's reads
+-- build the same JSON with toCommentView() (a test holds the two to one result). What a viewer
+-- sees: p_viewer is the signed-in reader (NULL: anyone), who also sees why their own comment was
+-- held; a moderator (p_moderator) sees everything, a deleted comment's author and text included.
 CREATE OR REPLACE FUNCTION public.comment_view(c comments, p_author_name text, p_viewer text DEFAULT NULL::text, p_moderator boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE sql
