@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -54,6 +55,11 @@ const PARTS = {
       } finally {
         rmSync(tsconfig, { force: true });
       }
+      // The database functions' files, which the service applies at boot (src/database/database-functions.ts).
+      cpSync(join(ROOT, 'migrations', 'functions'), join(out, 'migrations', 'functions'), {
+        recursive: true,
+        filter: (path) => statSync(path).isDirectory() || path.endsWith('.sql'),
+      });
     },
   },
   embed: {

@@ -80,6 +80,8 @@ describe('the build, from a fresh clone and beside a running service', () => {
       expect(buildLines(stderr)).toEqual([expect.stringMatching(/^server: built/)]);
       expect(await commentCount()).toBeGreaterThan(0);
       expect([built('src/main.js'), built('embed'), built('desk')]).toEqual([true, false, false]);
+      // The database functions' files ship beside the compiled migrations (the import applied them).
+      expect(built('migrations/functions/post_comments.sql')).toBe(true);
     },
     BUILD_MINUTES,
   );

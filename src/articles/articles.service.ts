@@ -287,11 +287,11 @@ export class ArticlesService {
    * Taking it bumps the thread version, which retires every cached page of the thread.
    */
   async lock(manager: EntityManager, id: string): Promise<ArticleWithSettings> {
-    // One round trip for the lock and the settings that the unit of work decides with.
+    // One round trip for the lock and the settings that govern the article (article_settings()).
     const { rows } = await sql(
       manager,
       `WITH locked AS (UPDATE articles SET thread_version = thread_version + 1 WHERE id = $1 RETURNING *)
-       SELECT locked.*, to_jsonb(s) AS settings_row FROM locked, moderation_settings s WHERE s.id = 1`,
+       SELECT locked.*, to_jsonb(s) AS settings_row FROM locked, article_settings($1) s`,
       [id],
     );
     if (!rows[0]) throw AppError.notFound('The article');

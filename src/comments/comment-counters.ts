@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
-import { CommentStatus, VISIBLE_STATUSES } from './comment.entity';
+import { CommentStatus, isListedStatus, isListed as isListedState } from './comment-state';
 
 /** What of a comment the stored counts depend on. */
 export interface CountedState {
@@ -16,7 +16,7 @@ type CountColumn = (typeof COUNT_COLUMNS)[number];
 function contributions(state: CountedState | null): Record<CountColumn, number> {
   const live = state !== null && !state.deleted;
   return {
-    visible: live && VISIBLE_STATUSES.includes(state.status) ? 1 : 0,
+    visible: live && isListedStatus(state.status) ? 1 : 0,
     pending: live && state.status === 'pending' ? 1 : 0,
     published: live && state.status === 'published' ? 1 : 0,
     approved: live && state.status === 'approved' ? 1 : 0,
@@ -31,12 +31,9 @@ export function countDeltas(before: CountedState | null, after: CountedState | n
   return Object.fromEntries(COUNT_COLUMNS.map((c) => [c, a[c] - b[c]])) as Record<CountColumn, number>;
 }
 
-/**
- * Listed: shown in threads and reply lists. A deleted comment stays listed, as a tombstone, while
- * it has listed replies, which is why reply_count counts listed replies rather than live ones.
- */
+/** Listed (comment-state.ts), or not when there is no comment. */
 export function isListed(state: CountedState | null, replyCount: number): boolean {
-  return state !== null && VISIBLE_STATUSES.includes(state.status) && (!state.deleted || replyCount > 0);
+  return state !== null && isListedState(state.status, state.deleted, replyCount);
 }
 
 export interface CountedComment {
@@ -64,8 +61,9 @@ function articleCountSets(
 
 /**
  * Moves the article's counts, and the reply counts up the comment's ancestors, by one comment's
- * change of state (a new comment's are moved by post_comments(), in SQL, by the same rules). Called in the transaction that makes the change, after the article row was
- * locked (which also serializes the ancestors' updates).
+ * change of state (post_comments() and decide_comment() move theirs by comment_count_deltas(),
+ * the same rule in SQL). Called in the transaction that makes the change, after the article row
+ * was locked (which also serializes the ancestors' updates).
  */
 export async function applyCountChange(
   manager: EntityManager,
@@ -78,26 +76,14 @@ export async function applyCountChange(
   await applyReplyCountChange(manager, comment, before, after);
 }
 
-/** The reply counts up the comment's ancestors. */
+/** The reply counts up the comment's ancestors: move_reply_counts(), which the SQL writers call too. */
 async function applyReplyCountChange(
   manager: EntityManager,
   comment: CountedComment,
   before: CountedState | null,
   after: CountedState | null,
 ): Promise<void> {
-  let delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
-  let parentId = comment.parentId;
-  // A tombstone that gains its first or loses its last listed reply appears or disappears in turn.
-  while (parentId && delta !== 0) {
-    const {
-      rows: [parent],
-    } = await sql<{ status: CommentStatus; deleted_at: Date | null; reply_count: number; parent_id: string | null }>(
-      manager,
-      `UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1 RETURNING status, deleted_at, reply_count, parent_id`,
-      [parentId, delta],
-    );
-    const state: CountedState = { status: parent.status, deleted: parent.deleted_at !== null, reported: false };
-    delta = Number(isListed(state, parent.reply_count)) - Number(isListed(state, parent.reply_count - delta));
-    parentId = parent.parent_id;
-  }
+  const delta = Number(isListed(after, comment.replyCount)) - Number(isListed(before, comment.replyCount));
+  if (comment.parentId && delta !== 0)
+    await sql(manager, `SELECT move_reply_counts($1, $2)`, [comment.parentId, delta]);
 }

@@ -11,7 +11,7 @@ import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { RenamedAuthors } from '../users/renamed-authors';
 import { UsersService } from '../users/users.service';
-import { CommentView, toCommentView } from './comment.view';
+import { CommentView } from './comment.view';
 
 /** Statements of posts that may hold a connection at once on this instance. */
 const STATEMENTS_IN_FLIGHT = 3;
@@ -25,7 +25,7 @@ export interface CreatedComment {
   body: CommentView;
 }
 
-/** One post as post_comments() takes it (see its migration). */
+/** One post as post_comments() takes it (migrations/functions/post_comments.sql). */
 interface PostInput {
   id: string;
   author: string;
@@ -40,13 +40,12 @@ interface PostInput {
   approved: number;
   mode: ModerationMode;
   key: string | null;
-  view: CommentView;
   action: string | null;
   reason: string | null;
 }
 
 type Outcome =
-  | { outcome: 'created'; createdAt: string; name: string | null; renamed: boolean }
+  | { outcome: 'created'; view: CommentView; renamed: boolean }
   | { outcome: 'replay'; status: number; body: CommentView }
   | { outcome: 'stale'; premod: boolean; approved: number; mode: ModerationMode }
   | { outcome: 'closed'; message: string }
@@ -109,31 +108,13 @@ export class CommentPoster {
         body,
         settings,
       });
-      const view = toCommentView(
-        {
-          id: randomUUID(),
-          article_id: articleId,
-          parent_id: input.parentId ?? null,
-          author_id: author.id,
-          author_name: null,
-          body,
-          status: decision.status,
-          moderation_reasons: decision.reasons,
-          reply_count: 0,
-          open_report_count: 0,
-          created_at: new Date(0),
-          edited_at: null,
-          deleted_at: null,
-        },
-        author,
-      );
       const held = decision.status === 'pending' || decision.status === 'rejected';
       const outcome = await this.enqueue(articleId, {
-        id: view.id,
+        id: randomUUID(),
         author: author.id,
         name: author.name,
         body,
-        parent: view.parentId,
+        parent: input.parentId ?? null,
         status: decision.status,
         reasons: decision.reasons,
         final: isModerator(author) || decision.status === 'rejected',
@@ -142,17 +123,13 @@ export class CommentPoster {
         approved: Math.min(facts.approved, settings.premodNewCommenters),
         mode,
         key: idempotencyKey ?? null,
-        view,
         action: held ? (decision.status === 'pending' ? 'hold' : 'reject') : null,
         reason: held ? decision.reasons.join('; ') || null : null,
       });
       switch (outcome.outcome) {
         case 'created':
           if (outcome.renamed) void this.renamedAuthors.renewThreads([author.id]);
-          return {
-            status: 201,
-            body: { ...view, author: { id: author.id, name: outcome.name }, createdAt: new Date(outcome.createdAt) },
-          };
+          return { status: 201, body: outcome.view };
         case 'replay':
           return { status: outcome.status, body: outcome.body };
         case 'processing':

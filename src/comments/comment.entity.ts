@@ -2,21 +2,21 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { Article } from '../articles/article.entity';
 import { User } from '../users/user.entity';
 
-export const COMMENT_STATUSES = ['published', 'pending', 'approved', 'rejected'] as const;
-export type CommentStatus = (typeof COMMENT_STATUSES)[number];
-export const VISIBLE_STATUSES: readonly CommentStatus[] = ['published', 'approved'];
+import { COMMENT_STATUSES, CommentStatus, listedStatusSql } from './comment-state';
+
+export { COMMENT_STATUSES, CommentStatus } from './comment-state';
 
 @Entity('comments')
-@Check('CHK_comments_status', `"status" IN ('published', 'pending', 'approved', 'rejected')`)
+@Check('CHK_comments_status', `"status" IN (${COMMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)
 @Check('CHK_comments_counts', `"reply_count" >= 0 AND "open_report_count" >= 0`)
 @Check('CHK_comments_not_own_parent', `"parent_id" IS NULL OR "parent_id" <> "id"`)
 @Check('CHK_comments_source', `("source" IS NULL) = ("source_id" IS NULL)`)
 @Index('UQ_comments_source', ['source', 'sourceId'], { unique: true })
 @Index('IDX_comments_thread', ['articleId', 'createdAt', 'id'], {
-  where: `"parent_id" IS NULL AND "status" IN ('published', 'approved')`,
+  where: `"parent_id" IS NULL AND ${listedStatusSql('"status"')}`,
 })
 @Index('IDX_comments_parent', ['parentId'], { where: `"parent_id" IS NOT NULL` })
-@Index('IDX_comments_replies', ['parentId', 'createdAt', 'id'], { where: `"status" IN ('published', 'approved')` })
+@Index('IDX_comments_replies', ['parentId', 'createdAt', 'id'], { where: listedStatusSql('"status"') })
 @Index('IDX_comments_queue', ['status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
 @Index('IDX_comments_article_queue', ['articleId', 'status', 'createdAt', 'id'], { where: `"deleted_at" IS NULL` })
 @Index('IDX_comments_reported', ['createdAt', 'id'], { where: `"open_report_count" > 0 AND "deleted_at" IS NULL` })

@@ -1,15 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ThreadArticleView } from '../articles/article.view';
 import { AuthUser, isModerator } from '../auth/access.decorator';
-import { COMMENT_STATUSES, CommentStatus } from './comment.entity';
+import { COMMENT_STATUSES, CommentStatus, isListed } from './comment-state';
 
 /** The columns every comment query selects, in the shape of CommentRow. */
 export const COMMENT_COLUMNS = `c.id, c.article_id, c.parent_id, c.author_id, u.name AS author_name, c.body, c.status,
   c.moderation_reasons, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at`;
-
-/** The same columns from a comments row alone (RETURNING), the author's name to be added. */
-export const OWN_COLUMNS = `id, article_id, parent_id, author_id, body, status, moderation_reasons, reply_count,
-  open_report_count, created_at, edited_at, deleted_at`;
 
 export interface CommentRow {
   id: string;
@@ -32,6 +28,13 @@ export class AuthorView {
   name: string | null;
 }
 
+/**
+ * A comment as readers' JSON: what toCommentView() builds for the service's reads, and the
+ * database's comment_view() (migrations/functions/comment_view.sql) for what the database writes
+ * (post_comments(), decide_comment()). A field is added to both, and declared here (then
+ * `npm run openapi`): test/comment-state.e2e-spec.ts holds the two builders to the same JSON for
+ * every status and viewer, and to the fields the OpenAPI document declares.
+ */
 export class CommentView {
   id: string;
   articleId: string;
@@ -63,6 +66,10 @@ export class CommentPageView {
   nextCursor: string | null;
 }
 
+/**
+ * What `viewer` sees of the comment, as comment_view() builds it in the database. Built here for
+ * reads: in SQL it cost a thread page of 80 comments about 0.6 ms more of PostgreSQL's time.
+ */
 export function toCommentView(row: CommentRow, viewer?: AuthUser | null): CommentView {
   const privileged = isModerator(viewer) || viewer?.id === row.author_id;
   const deleted = row.deleted_at !== null;
@@ -85,8 +92,6 @@ export function toCommentView(row: CommentRow, viewer?: AuthUser | null): Commen
 /** Whether a viewer may see a comment at all (deleted ones stay, as tombstones, while they have replies). */
 export function canSee(row: CommentRow, viewer?: AuthUser | null): boolean {
   if (isModerator(viewer)) return true;
-  const listed =
-    (row.status === 'published' || row.status === 'approved') && (row.deleted_at === null || row.reply_count > 0);
-  if (listed) return true;
+  if (isListed(row.status, row.deleted_at !== null, row.reply_count)) return true;
   return viewer?.id === row.author_id && row.deleted_at === null;
 }

@@ -16,7 +16,7 @@ import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
 import { applyCountChange, CountedComment, CountedState } from './comment-counters';
-import { CommentStatus } from './comment.entity';
+import { CommentStatus, listedCommentSql, SYSTEM_ACTION } from './comment-state';
 import { recordCommentChange } from './comment-events';
 import { cleanBody, CommentPoster, CreatedComment } from './comment-poster';
 import { CommentRevision } from './comment-revision.entity';
@@ -25,7 +25,7 @@ import { ThreadQueryDto } from './dto/comment.dto';
 import { matchesEtag, ThreadCache } from './thread-cache';
 
 export const REPLY_PREVIEW_COUNT = 3;
-const LISTED = `c.status IN ('published', 'approved') AND (c.deleted_at IS NULL OR c.reply_count > 0)`;
+const LISTED = listedCommentSql('c');
 
 /** A page as JSON and its ETag; no JSON when the client's copy (If-None-Match) is current. */
 export interface CachedJson {
@@ -369,9 +369,8 @@ export class CommentsService {
     fromStatus: CommentStatus | null,
     decision: RuleDecision,
   ): Promise<void> {
-    const action = { pending: 'hold', rejected: 'reject', published: 'publish', approved: 'approve' }[decision.status];
     return this.log.record(manager, {
-      action,
+      action: SYSTEM_ACTION[decision.status],
       actor: null,
       targetType: 'comment',
       targetId: comment.id,

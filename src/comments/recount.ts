@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
+import { listedCommentSql, listedStatusSql } from './comment-state';
 
 /**
  * Sets the articles' counts and their comments' reply counts to a recount, under the articles'
@@ -15,8 +16,8 @@ export async function recountArticles(manager: EntityManager, articleIds: string
     const { rowCount } = await sql(
       manager,
       `WITH listed AS (
-         SELECT p.id, count(c.id) FILTER (WHERE c.deleted_at IS NULL OR c.reply_count > 0)::int AS n
-         FROM comments p LEFT JOIN comments c ON c.parent_id = p.id AND c.status IN ('published', 'approved')
+         SELECT p.id, count(c.id)::int AS n
+         FROM comments p LEFT JOIN comments c ON c.parent_id = p.id AND ${listedCommentSql('c')}
          WHERE p.article_id = ANY($1::uuid[])
            AND (NOT $2 OR p.id IN (SELECT t.parent_id FROM comments t
                                    WHERE t.article_id = ANY($1::uuid[]) AND t.deleted_at IS NOT NULL AND t.parent_id IS NOT NULL))
@@ -32,7 +33,7 @@ export async function recountArticles(manager: EntityManager, articleIds: string
        count_approved = r.approved, count_rejected = r.rejected, count_reported = r.reported,
        thread_version = a.thread_version + 1
      FROM (SELECT a2.id,
-             count(c.id) FILTER (WHERE c.status IN ('published', 'approved')) AS visible,
+             count(c.id) FILTER (WHERE ${listedStatusSql('c.status')}) AS visible,
              count(c.id) FILTER (WHERE c.status = 'pending') AS pending,
              count(c.id) FILTER (WHERE c.status = 'published') AS published,
              count(c.id) FILTER (WHERE c.status = 'approved') AS approved,

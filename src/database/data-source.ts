@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, Migration } from 'typeorm';
 import { ENTITIES } from './entities';
+import { runMigrationsLocked } from './migrate';
 
 export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
@@ -38,5 +39,16 @@ export function dataSourceOptions(
   } as DataSourceOptions;
 }
 
-/** For the TypeORM CLI (npm run migration:run): reads DATABASE_URL. */
-export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? ''));
+/**
+ * For the TypeORM CLI (npm run migration:run): reads DATABASE_URL. Its migrations run as a booting
+ * instance runs them: under the advisory lock, followed by the database functions.
+ */
+class MigratingDataSource extends DataSource {
+  override async runMigrations(options?: Parameters<DataSource['runMigrations']>[0]): Promise<Migration[]> {
+    let applied: Migration[] = [];
+    await runMigrationsLocked(this, async () => (applied = await super.runMigrations(options)));
+    return applied;
+  }
+}
+
+export default new MigratingDataSource(dataSourceOptions(process.env.DATABASE_URL ?? ''));

@@ -21,7 +21,7 @@ export class Transactions {
   }
 
   /**
-   * A unit of work that is one statement (a function of the migrations, which is its own
+   * A unit of work that is one statement (a database function, migrations/functions/, its own
    * transaction): no BEGIN and COMMIT round trips; retried and queued as run() does.
    */
   async statement<T>(work: () => Promise<T>, options: { article?: string } = {}): Promise<T> {

@@ -201,12 +201,12 @@ async function copyComments(
   return r;
 }
 
-/** The settings' rule for which URLs name one article, as the API applies it. */
+/** The settings' rule for which URLs name one article, as the API applies it to articles it makes. */
 async function articleUrlPolicy(manager: EntityManager): Promise<ArticleUrlPolicy> {
   const { rows } = await sql<{ queryParams: string[]; trailingSlash: ArticleUrlPolicy['trailingSlash'] }>(
     manager,
     `SELECT article_url_query_params AS "queryParams", article_url_trailing_slash AS "trailingSlash"
-     FROM moderation_settings WHERE id = 1`,
+     FROM article_settings(NULL)`,
   );
   return rows[0];
 }

@@ -36,7 +36,7 @@ export class ImportWriter {
          SELECT w.url, COALESCE(NULLIF(w.title, ''), w.url), s.default_moderation_mode, s.default_disclaimer_text,
                 COALESCE(w.created_at, now()), CASE WHEN w.closed THEN now() END,
                 CASE WHEN w.closed THEN s.default_closed_message END
-         FROM wanted w CROSS JOIN moderation_settings s WHERE s.id = 1
+         FROM wanted w CROSS JOIN article_settings(NULL) s
          ON CONFLICT (url) DO NOTHING`,
         [this.jobId],
       );

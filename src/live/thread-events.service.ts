@@ -53,12 +53,7 @@ export class ThreadEvents implements OnApplicationShutdown {
     type: ThreadEventType,
     data: unknown,
   ): Promise<void> {
-    await sql(
-      manager,
-      `WITH event AS (INSERT INTO thread_events (article_id, version, type, payload) VALUES ($1, $2, $3, $4))
-       SELECT pg_notify('${CHANNEL}', $1::text)`,
-      [articleId, version, type, JSON.stringify(data)],
-    );
+    await sql(manager, `SELECT record_thread_event($1, $2, $3, $4)`, [articleId, version, type, JSON.stringify(data)]);
   }
 
   /** Tells live readers what the thread's header now says (closing, reopening, disclaimer). */

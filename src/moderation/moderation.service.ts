@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { CommentStatus } from '../comments/comment.entity';
+import { DECIDED_STATUS, Decision } from '../comments/comment-state';
 import { COMMENT_COLUMNS, CommentRow, CommentView, toCommentView } from '../comments/comment.view';
 import { CommentsService } from '../comments/comments.service';
 import { decodeCursor, PageQueryDto, toPage } from '../common/pagination';
@@ -44,18 +45,11 @@ const QUEUE_FILTER: Record<QueueName, string> = {
   reported: `c.open_report_count > 0`,
 };
 
-export type Decision = 'approve' | 'reject' | 'restore';
-type StoredRow = Omit<CommentRow, 'created_at' | 'edited_at' | 'deleted_at'> & {
-  created_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-};
 type DecideResult = { renamed: boolean } & (
-  | { outcome: 'decided' | 'unchanged'; row: StoredRow }
+  | { outcome: 'decided' | 'unchanged'; view: CommentView }
   | { outcome: 'not_found' }
   | { outcome: 'conflict'; status: CommentStatus }
 );
-const STATUS_OF: Record<Exclude<Decision, 'restore'>, CommentStatus> = { approve: 'approved', reject: 'rejected' };
 
 @Injectable()
 export class ModerationService {
@@ -163,7 +157,7 @@ export class ModerationService {
     dto: DecisionDto,
     moderator: AuthUser,
   ): Promise<CommentView> {
-    return this.change(id, decision, STATUS_OF[decision], dto, moderator);
+    return this.change(id, decision, DECIDED_STATUS[decision], dto, moderator);
   }
 
   /** Takes a decision back: the comment returns to the queue it came from, if no one changed it since. */
@@ -171,7 +165,7 @@ export class ModerationService {
     return this.change(id, 'restore', dto.status, dto, moderator);
   }
 
-  /** One round trip: decide_comment() (its migration) is the unit of work. */
+  /** One round trip: decide_comment() (migrations/functions/decide_comment.sql) is the unit of work. */
   private async change(
     id: string,
     decision: Decision,
@@ -206,16 +200,7 @@ export class ModerationService {
     if (result.outcome === 'conflict') {
       throw AppError.conflict(`The comment is ${result.status}, not ${dto.expectedStatus}`);
     }
-    const row = result.row;
-    return toCommentView(
-      {
-        ...row,
-        created_at: new Date(row.created_at),
-        edited_at: row.edited_at === null ? null : new Date(row.edited_at),
-        deleted_at: row.deleted_at === null ? null : new Date(row.deleted_at),
-      },
-      moderator,
-    );
+    return result.view;
   }
 
   /** Each comment is decided in its own transaction: one failure does not undo the others. */

@@ -19,37 +19,15 @@ export const RENAMED_USERS = 'renamedUsers';
 
 @Injectable()
 export class UsersService {
-  /** Records a user on first sight (and a changed display name); returns their stored state. */
+  /** Records a user on first sight (and a changed display name); returns their stored state (see_user()). */
   async see(manager: EntityManager, user: Pick<AuthUser, 'id' | 'name'>): Promise<UserRow> {
-    const { rows } = await sql<UserRow & { renamed: boolean }>(
-      manager,
-      `WITH upserted AS (
-         INSERT INTO users (id, name) VALUES ($1, $2)
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
-           WHERE EXCLUDED.name IS NOT NULL AND users.name IS DISTINCT FROM EXCLUDED.name
-         RETURNING id, name, banned_at, ban_until, ban_reason, premod, xmax <> 0 AS renamed)
-       SELECT * FROM upserted
-       UNION ALL
-       SELECT id, name, banned_at, ban_until, ban_reason, premod, false FROM users
-         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM upserted)`,
-      [user.id, user.name],
-    );
-    if (rows[0]) {
-      // (xmax is set on the row that the conflict updated, and 0 on one just inserted.)
-      if (rows[0].renamed && manager.queryRunner) {
-        const data = manager.queryRunner.data as Record<string, string[] | undefined>;
-        (data[RENAMED_USERS] ??= []).push(user.id);
-      }
-      return rows[0];
-    }
-    // Inserted by a concurrent transaction after this statement's snapshot: read it again.
     const {
       rows: [row],
-    } = await sql<UserRow>(
-      manager,
-      `SELECT id, name, banned_at, ban_until, ban_reason, premod FROM users WHERE id = $1`,
-      [user.id],
-    );
+    } = await sql<UserRow & { renamed: boolean }>(manager, `SELECT * FROM see_user($1, $2)`, [user.id, user.name]);
+    if (row.renamed && manager.queryRunner) {
+      const data = manager.queryRunner.data as Record<string, string[] | undefined>;
+      (data[RENAMED_USERS] ??= []).push(user.id);
+    }
     return row;
   }
 

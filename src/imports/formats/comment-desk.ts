@@ -137,7 +137,7 @@ export class CommentDeskImport {
         m,
         `UPDATE moderation_settings SET (${cols.map(quote).join(', ')}) =
            (SELECT ${cols.map((c) => `r.${quote(c)}`).join(', ')} FROM jsonb_populate_record(NULL::moderation_settings, $1::jsonb) r)
-         WHERE id = 1`,
+         WHERE id = (article_settings(NULL)).id`,
         [JSON.stringify(settings)],
       );
       other.settings++;

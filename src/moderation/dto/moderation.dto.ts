@@ -15,6 +15,7 @@ import {
 import { IsDateTime } from '../../common/date-time';
 import { IsOmittable } from '../../common/omittable';
 import { COMMENT_STATUSES, CommentStatus } from '../../comments/comment.entity';
+import { DECISIONS } from '../../comments/comment-state';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
 
@@ -41,15 +42,15 @@ export class DecisionDto {
 }
 
 export class RestoreDto {
-  @ApiProperty({ enum: ['pending', 'published'], description: 'The status the comment had before the decision' })
-  @IsIn(['pending', 'published'])
+  @ApiProperty({ enum: [...DECISIONS.restore.to], description: 'The status the comment had before the decision' })
+  @IsIn(DECISIONS.restore.to)
   status: 'pending' | 'published';
 
   @ApiProperty({
-    enum: ['approved', 'rejected'],
+    enum: [...DECISIONS.restore.from],
     description: 'The status that the decision being undone gave it: anything else is a 409',
   })
-  @IsIn(['approved', 'rejected'])
+  @IsIn(DECISIONS.restore.from)
   expectedStatus: 'approved' | 'rejected';
 
   @IsOmittable()

@@ -1,0 +1,22 @@
+-- Writes a moderation log entry, in the transaction that makes the change, with its moderators'
+-- event (a held comment, or a decision) and the NOTIFY that wakes their streams on commit. An
+-- actor seen for the first time is recorded in users (named there, where erasure can reach it).
+CREATE OR REPLACE FUNCTION public.log_moderation(p_action text, p_actor text, p_actor_name text, p_target_type text, p_target_id text, p_article uuid, p_from text, p_to text, p_reason text)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  entry moderation_log;
+BEGIN
+  IF p_actor IS NOT NULL THEN
+    INSERT INTO users (id, name) VALUES (p_actor, p_actor_name) ON CONFLICT (id) DO NOTHING;
+  END IF;
+  INSERT INTO moderation_log (action, actor_id, target_type, target_id, article_id, from_status, to_status, reason)
+    VALUES (p_action, p_actor, p_target_type, p_target_id, p_article, p_from, p_to, p_reason)
+    RETURNING * INTO entry;
+  INSERT INTO moderation_events (xact, type, payload)
+    VALUES (pg_current_xact_id()::text::bigint, CASE WHEN p_to = 'pending' THEN 'comment.held' ELSE 'decision' END,
+            moderation_event(entry));
+  PERFORM pg_notify('moderation_events', '');
+END
+$function$;
