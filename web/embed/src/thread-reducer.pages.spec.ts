@@ -81,7 +81,7 @@ describe('the thread reducer: pages read', () => {
       parentId: 'gone',
       page: { items: [reply('x', 'gone')], nextCursor: null },
     });
-    expect(after).toBe(before);
+    expect(after.comments).toBe(before.comments);
   });
 
   it('leaves the state it was given as it was', () => {

@@ -1,72 +1,11 @@
-import type { Head } from './api';
 import { Draft } from './thread-draft';
 import type { ThreadAction, ThreadState } from './thread-state';
 
+/** The state after `action`; `state` itself is left as it was. */
 export function reduce(state: ThreadState, action: ThreadAction): ThreadState {
-  switch (action.type) {
-    case 'signedIn':
-      return { ...state, me: action.me };
-    case 'sorted':
-      return { ...state, sort: action.sort };
-    case 'counted':
-      return { ...state, count: action.count };
-    case 'headChanged':
-      return withHead(state, action.head);
-    case 'listed': {
-      const draft = new Draft({
-        ...withHead(state, action.page.article),
-        etag: action.etag,
-        comments: new Map(),
-        top: [],
-        fresh: [],
-        listing: state.listing + 1,
-      });
-      draft.appendPage(action.page);
-      return draft.done();
-    }
-    case 'moreListed':
-      return new Draft(state).appendPage(action.page).done();
-    case 'repliesListed': {
-      const draft = new Draft(state);
-      if (!draft.get(action.parentId)) return state;
-      for (const reply of action.page.items) draft.addReply(action.parentId, reply);
-      draft.set(action.parentId, { ...draft.get(action.parentId)!, repliesCursor: action.page.nextCursor });
-      return draft.done();
-    }
-    case 'polled': {
-      const draft = new Draft({ ...withHead(state, action.page.article), etag: action.etag });
-      for (const c of action.page.items) {
-        const shown = draft.get(c.id);
-        if (!shown) draft.event({ type: 'comment.created', data: c }, []);
-        else if (c.body !== shown.c.body || c.status !== shown.c.status || c.deleted !== shown.c.deleted)
-          draft.replace(c.id, c);
-      }
-      return draft.done();
-    }
-    case 'event':
-      if (action.event.type === 'article.updated') return withHead(state, action.event.data);
-      return new Draft(state).event(action.event, action.focused).done();
-    case 'posted':
-      return new Draft(state).posted(action.comment, action.live).done();
-    case 'updated': {
-      const draft = new Draft(state);
-      if (draft.get(action.comment.id)) draft.replace(action.comment.id, action.comment);
-      return draft.done();
-    }
-    case 'removed': {
-      const draft = new Draft(state);
-      if (!action.live) draft.s.count--;
-      if (draft.get(action.id)) draft.drop(action.id);
-      return draft.done();
-    }
-    case 'freshShown':
-      return new Draft(state).showFresh().done();
-  }
-}
-
-/** The same header again changes nothing (a poll's or an event's): nothing is redrawn for it. */
-function withHead(state: ThreadState, head: Head): ThreadState {
-  return JSON.stringify(head) === JSON.stringify(state.head) ? state : { ...state, head };
+  const draft = new Draft(state);
+  draft[action.type](action as never);
+  return draft.s;
 }
 
 /**
