@@ -9,8 +9,9 @@ function freshInOrder(fresh: readonly Comment[]): [Comment[], Comment[]] {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
+type Of<T extends ThreadAction['type']> = Extract<ThreadAction, { type: T }>;
 /** For each action, the method of the same name that makes its changes. */
-type Reducers = { [A in ThreadAction as A['type']]: (action: A) => void };
+type Reducers = { [T in ThreadAction['type']]: (action: Of<T>) => void };
 
 /**
  * One action's changes, made on a copy of the state whose parts (the comments, the top-level
@@ -25,15 +26,15 @@ export class Draft implements Reducers {
     this.s = { ...base };
   }
 
-  signedIn({ me }: { me: ThreadState['me'] }): void {
+  signedIn({ me }: Of<'signedIn'>): void {
     this.s.me = me;
   }
 
-  sorted({ sort }: { sort: ThreadState['sort'] }): void {
+  sorted({ sort }: Of<'sorted'>): void {
     this.s.sort = sort;
   }
 
-  counted({ count }: { count: number }): void {
+  counted({ count }: Of<'counted'>): void {
     this.s.count = count;
   }
 
@@ -42,7 +43,7 @@ export class Draft implements Reducers {
     if (JSON.stringify(head) !== JSON.stringify(this.s.head)) this.s.head = head;
   }
 
-  listed({ page, etag }: { page: ThreadPage; etag: string | null }): void {
+  listed({ page, etag }: Of<'listed'>): void {
     const s = this.s;
     this.headChanged({ head: page.article });
     s.etag = etag;
@@ -54,13 +55,22 @@ export class Draft implements Reducers {
     this.moreListed({ page });
   }
 
-  repliesListed({ parentId, page }: { parentId: string; page: { items: Comment[]; nextCursor: string | null } }) {
+  moreListed({ page }: { page: ThreadPage }): void {
+    for (const c of page.items) {
+      if (this.get(c.id)) continue;
+      this.add(c);
+      this.top().push(c.id);
+    }
+    this.s.nextCursor = page.nextCursor;
+  }
+
+  repliesListed({ parentId, page }: Of<'repliesListed'>): void {
     if (!this.get(parentId)) return;
     for (const reply of page.items) this.addReply(parentId, reply);
     this.set(parentId, { ...this.get(parentId)!, repliesCursor: page.nextCursor });
   }
 
-  polled({ page, etag }: { page: ThreadPage; etag: string | null }): void {
+  polled({ page, etag }: Of<'polled'>): void {
     this.headChanged({ head: page.article });
     this.s.etag = etag;
     for (const c of page.items) {
@@ -71,25 +81,45 @@ export class Draft implements Reducers {
     }
   }
 
-  event({ event, focused }: { event: LiveEvent; focused: readonly string[] }): void {
+  event({ event, focused }: Of<'event'>): void {
     if (event.type === 'article.updated') this.headChanged({ head: event.data });
     else this.comment(event, focused);
   }
 
-  updated({ comment }: { comment: Comment }): void {
+  updated({ comment }: Of<'updated'>): void {
     if (this.get(comment.id)) this.replace(comment.id, comment);
   }
 
-  removed({ id, live }: { id: string; live: boolean }): void {
+  removed({ id, live }: Of<'removed'>): void {
     if (!live) this.s.count--;
     if (this.get(id)) this.drop(id);
   }
 
-  get(id: string): Shown | undefined {
+  posted({ comment: c, live }: Of<'posted'>): void {
+    if (isVisible(c) && !live) this.s.count++;
+    if (c.parentId) {
+      if (this.get(c.parentId)) this.addReply(c.parentId, c);
+    } else if (!this.get(c.id)) this.addTop(c);
+  }
+
+  freshShown(): void {
+    const [top, replies] = freshInOrder(this.s.fresh);
+    for (const c of top) if (!this.get(c.id)) this.addTop({ ...c, replies: [] });
+    for (const c of replies) {
+      const parentId = c.parentId!;
+      if (!this.get(parentId)) continue;
+      this.addReply(parentId, { ...c, replies: [] });
+      const parent = this.get(parentId)!;
+      this.set(parentId, { ...parent, replyCount: Math.max(parent.replyCount, parent.replies.length) });
+    }
+    this.s.fresh = [];
+  }
+
+  private get(id: string): Shown | undefined {
     return this.s.comments.get(id);
   }
 
-  set(id: string, shown: Shown): void {
+  private set(id: string, shown: Shown): void {
     this.comments().set(id, shown);
   }
 
@@ -101,15 +131,6 @@ export class Draft implements Reducers {
   private top(): string[] {
     if (!this.ownTop) ((this.s.top = [...this.s.top]), (this.ownTop = true));
     return this.s.top as string[];
-  }
-
-  moreListed({ page }: { page: ThreadPage }): void {
-    for (const c of page.items) {
-      if (this.get(c.id)) continue;
-      this.add(c);
-      this.top().push(c.id);
-    }
-    this.s.nextCursor = page.nextCursor;
   }
 
   /** A comment with the replies it came with. */
@@ -124,26 +145,19 @@ export class Draft implements Reducers {
     else this.top().push(c.id);
   }
 
-  addReply(parentId: string, c: Comment): void {
+  private addReply(parentId: string, c: Comment): void {
     if (this.get(c.id)) return;
     this.add(c);
     const parent = this.get(parentId)!;
     this.set(parentId, { ...parent, replies: [...parent.replies, c.id] });
   }
 
-  replace(id: string, c: Comment): void {
+  private replace(id: string, c: Comment): void {
     this.set(id, { ...this.get(id)!, c: { ...c, replies: undefined }, replyCount: c.replyCount });
   }
 
-  posted({ comment: c, live }: { comment: Comment; live: boolean }): void {
-    if (isVisible(c) && !live) this.s.count++;
-    if (c.parentId) {
-      if (this.get(c.parentId)) this.addReply(c.parentId, c);
-    } else if (!this.get(c.id)) this.addTop(c);
-  }
-
   /** Removes a comment, or leaves a tombstone in its place while it has replies. */
-  drop(id: string): void {
+  private drop(id: string): void {
     const shown = this.get(id)!;
     if (shown.replyCount > 0 || shown.replies.length > 0) {
       this.set(id, { ...shown, c: { ...shown.c, deleted: true, body: null, author: null } });
@@ -192,24 +206,11 @@ export class Draft implements Reducers {
       case 'comment.deleted':
         s.count--;
         if (s.fresh.some((f) => f.id === id)) s.fresh = s.fresh.filter((f) => f.id !== id);
-        // The reader's own withheld comment stays: the shell reads its status (pending, rejected and why).
+        // The reader's own withheld comment stays (the element reads its status: pending, or
+        // rejected and why), and so does one the reader's focus is in (the next read drops it).
         if (!shown || (event.type === 'comment.hidden' && isMine(s.me, shown.c))) return;
-        // Not from under the reader's hands: the next read drops it.
         if (!focused.includes(id)) this.drop(id);
         return;
     }
-  }
-
-  freshShown(): void {
-    const [top, replies] = freshInOrder(this.s.fresh);
-    for (const c of top) if (!this.get(c.id)) this.addTop({ ...c, replies: [] });
-    for (const c of replies) {
-      const parentId = c.parentId!;
-      if (!this.get(parentId)) continue;
-      this.addReply(parentId, { ...c, replies: [] });
-      const parent = this.get(parentId)!;
-      this.set(parentId, { ...parent, replyCount: Math.max(parent.replyCount, parent.replies.length) });
-    }
-    this.s.fresh = [];
   }
 }
