@@ -176,7 +176,7 @@ export class CommentDeskThread extends HTMLElement {
     if (generation !== this.generation || !page.body) return;
     this.dispatch({ type: 'listed', page: page.body, etag: page.etag });
     performance.mark?.('comment-desk:drawn');
-    const draft = this.view!.draft;
+    const draft = this.view!.composer.draft;
     if (this.focusComposerOnSignIn && draft) {
       this.focusComposerOnSignIn = false;
       draft.text.focus();

@@ -9,9 +9,9 @@ import {
   type CommentView,
   type DrawContext,
 } from './comment-view';
+import { Composer } from './composer';
 import { busy, h, nextId } from './dom';
 import type { Strings } from './i18n';
-import { clearForm, showError, textForm, type TextForm } from './text-form';
 import type { Shown, Sort, ThreadState } from './thread-state';
 import { relativeTime } from './time';
 
@@ -33,7 +33,6 @@ export class ThreadView {
   readonly heading: HTMLHeadingElement;
   readonly moreButton: HTMLButtonElement;
   private readonly notices = h('div');
-  private readonly composer = h('div');
   private readonly toolbar: HTMLElement;
   private readonly sortSelect: HTMLSelectElement;
   private readonly freshButton: HTMLButtonElement;
@@ -42,9 +41,7 @@ export class ThreadView {
   private readonly live = h('div', { class: 'sr', 'aria-live': 'polite' });
   private readonly entries = new Map<string, CommentView>();
   private readonly ctx: DrawContext;
-  /** The composer, when the reader may write. */
-  draft?: TextForm;
-  private composerKey = '';
+  readonly composer: Composer;
 
   constructor(
     private readonly root: ShadowRoot,
@@ -54,6 +51,7 @@ export class ThreadView {
     private readonly calls: ThreadCalls,
     private drawn: ThreadState,
   ) {
+    this.composer = new Composer(t, calls);
     const headingId = nextId('cd-h');
     const sortId = nextId('cd-sort');
     this.heading = h('h2', { id: headingId, tabindex: -1, part: 'heading', text: t.heading });
@@ -98,7 +96,7 @@ export class ThreadView {
         { 'aria-labelledby': headingId, lang, dir },
         this.heading,
         this.notices,
-        this.composer,
+        this.composer.el,
         this.toolbar,
         this.freshButton,
         this.message,
@@ -122,11 +120,13 @@ export class ThreadView {
     }
     if (next.head !== prev.head) {
       this.drawNotices();
-      this.drawComposer();
-      for (const view of this.entries.values())
-        keepFocus(this.root, view, () => drawActions(view, next.comments.get(view.id)!, this.ctx));
+      this.composer.draw(next);
+      for (const [id, view] of this.entries) {
+        const shown = next.comments.get(id);
+        if (shown) keepFocus(this.root, view, () => drawActions(view, shown, this.ctx));
+      }
     }
-    if (relisted || next.me !== prev.me) this.drawComposer();
+    if (relisted || next.me !== prev.me) this.composer.draw(next);
     if (relisted || next.comments !== prev.comments) this.drawComments(relisted ? undefined : prev);
     if (relisted || next.top !== prev.top) this.order(this.list, next.top);
     if (relisted || next.nextCursor !== prev.nextCursor) this.moreButton.hidden = !next.nextCursor;
@@ -209,52 +209,6 @@ export class ThreadView {
         }),
       );
     this.notices.replaceChildren(...notices);
-  }
-
-  private drawComposer(): void {
-    const { t, drawn } = this;
-    const { head, me } = drawn;
-    // Only a change of state redraws it: a reader's focus and text stay where they are.
-    const key = `${head?.closed}|${me?.id}`;
-    if (key === this.composerKey) return;
-    this.composerKey = key;
-    const kept = this.draft?.text.value;
-    if (head?.closed) {
-      // A reader in the middle of writing keeps their text (to copy elsewhere); nothing else is offered.
-      if (kept && this.draft) {
-        this.draft.submit.setAttribute('aria-disabled', 'true');
-        showError(this.draft, head.closedMessage || t.errors.closed);
-      } else {
-        this.composer.replaceChildren();
-        this.draft = undefined;
-      }
-      return;
-    }
-    if (!me) {
-      this.draft = undefined;
-      const signIn = h('button', {
-        type: 'button',
-        class: 'primary',
-        part: 'button primary',
-        text: t.signIn,
-        onclick: () => this.calls.signIn(),
-      });
-      this.composer.replaceChildren(h('p', { class: 'signin' }, signIn));
-      return;
-    }
-    const draft: TextForm = textForm(t, {
-      label: t.yourComment,
-      submit: t.post,
-      initial: kept,
-      send: async (body, key) => {
-        await this.calls.post(body, null, key);
-        clearForm(draft);
-      },
-      errorText: this.calls.errorText,
-      locked: () => !!this.drawn.head?.closed && draft === this.draft,
-    });
-    this.draft = draft;
-    this.composer.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), draft.form);
   }
 
   /** The comment's article, if it is drawn. */
