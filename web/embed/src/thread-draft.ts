@@ -9,6 +9,9 @@ function freshInOrder(fresh: readonly Comment[]): [Comment[], Comment[]] {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** The replies of every comment without any drawn: one array for them all, never changed. */
+const NO_REPLIES: readonly string[] = [];
+
 type Of<T extends ThreadAction['type']> = Extract<ThreadAction, { type: T }>;
 /** For each action, the method of the same name that makes its changes. */
 type Reducers = { [T in ThreadAction['type']]: (action: Of<T>) => void };
@@ -135,7 +138,7 @@ export class Draft implements Reducers {
 
   /** A comment with the replies it came with. */
   private add(c: Comment): void {
-    this.set(c.id, { c, replies: [], replyCount: c.replyCount });
+    this.set(c.id, { c, replies: NO_REPLIES, replyCount: c.replyCount });
     for (const reply of c.replies ?? []) this.addReply(c.id, reply);
   }
 
