@@ -27,7 +27,8 @@ const STAMPS = join(DIST, '.stamps');
 /** Builds are made here first (beside dist/, on the same file system, so that moving them in is a rename). */
 const STAGING = join(ROOT, 'dist-tmp');
 const COMMON_INPUTS = ['package-lock.json', 'scripts/build.mjs'];
-const DESK_API_TYPES = 'web/desk/src/api/openapi.d.ts';
+/** The API's types, generated from docs/openapi.json by each front end's build (not committed). */
+const API_TYPES = { desk: 'web/desk/src/api/openapi.d.ts', embed: 'web/embed/src/openapi.d.ts' };
 
 const bin = (...path) => join(ROOT, 'node_modules', ...path);
 
@@ -63,10 +64,11 @@ const PARTS = {
     },
   },
   embed: {
-    inputs: ['web/embed'],
+    inputs: ['web/embed', 'docs/openapi.json'],
     target: 'embed',
     made: 'embed.js',
     build(out) {
+      generateApiTypes("the embed's", API_TYPES.embed);
       run('Type-checking the embed', [bin('typescript', 'bin', 'tsc'), '-p', 'web/embed/tsconfig.json']);
       run('Building the embed', [
         bin('vite', 'bin', 'vite.js'),
@@ -83,13 +85,7 @@ const PARTS = {
     target: 'desk',
     made: 'index.html',
     build(out) {
-      run("Generating the console's API types", [
-        bin('openapi-typescript', 'bin', 'cli.js'),
-        'docs/openapi.json',
-        '-o',
-        DESK_API_TYPES,
-        '--silent',
-      ]);
+      generateApiTypes("the console's", API_TYPES.desk);
       run('Type-checking the console', [bin('typescript', 'bin', 'tsc'), '-p', 'web/desk/tsconfig.json']);
       run('Building the console', [
         bin('vite', 'bin', 'vite.js'),
@@ -109,6 +105,16 @@ const PARTS = {
     },
   },
 };
+
+function generateApiTypes(whose, path) {
+  run(`Generating ${whose} API types`, [
+    bin('openapi-typescript', 'bin', 'cli.js'),
+    'docs/openapi.json',
+    '-o',
+    path,
+    '--silent',
+  ]);
+}
 
 function run(what, args) {
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
@@ -130,7 +136,7 @@ function sourceHash(part) {
   const hash = createHash('sha256');
   const paths = [...PARTS[part].inputs, ...COMMON_INPUTS]
     .flatMap(files)
-    .filter((path) => path !== DESK_API_TYPES) // made by the build from docs/openapi.json
+    .filter((path) => !Object.values(API_TYPES).includes(path)) // made by the build from docs/openapi.json
     .sort();
   for (const path of paths)
     hash

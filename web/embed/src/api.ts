@@ -1,40 +1,18 @@
-/** The few calls the embed makes, typed after the service's OpenAPI document (GET /api/docs-json). */
+/**
+ * The few calls the embed makes, typed from the service's OpenAPI document (docs/openapi.json),
+ * whose types the build generates into ./openapi.d.ts as it does the console's: a change of the
+ * API that the embed does not follow fails its build. Types only: no client library is bundled.
+ */
+import type { components } from './openapi';
 
-export type Status = 'published' | 'pending' | 'approved' | 'rejected';
-
-export interface Comment {
-  id: string;
-  articleId: string;
-  parentId: string | null;
-  author: { id: string; name: string | null } | null;
-  body: string | null;
-  status: Status;
-  moderationReasons: string[];
-  replyCount: number;
-  replies?: Comment[];
-  createdAt: string;
-  editedAt: string | null;
-  deleted: boolean;
-}
-
-export interface Head {
-  id: string;
-  closed: boolean;
-  closedMessage: string | null;
-  disclaimer: { show: boolean; text: string };
-  editWindowSeconds?: number;
-}
-
-export interface ThreadPage {
-  article: Head;
-  items: Comment[];
-  nextCursor: string | null;
-}
-
-export interface Article {
-  id: string;
-  counts: { visible: number };
-}
+type Schemas = components['schemas'];
+export type Comment = Schemas['CommentView'];
+export type Head = Schemas['ThreadArticleView'];
+export type ThreadPage = Schemas['ThreadPage'];
+export type CommentPage = Schemas['CommentPageView'];
+export type Article = Schemas['ArticleView'];
+export type ReportReason = Schemas['CreateReportDto']['reason'];
+type Problem = Partial<Schemas['Problem']>;
 
 /** A problem+json answer (or NETWORK when there was no answer). */
 export class ApiError extends Error {
@@ -81,20 +59,20 @@ export class Api {
         etag: res.headers.get('ETag'),
         status: res.status,
       };
-    const problem = await res.json().catch(() => ({}));
+    const problem: Problem = await res.json().catch(() => ({}));
     const retryAfter = Number(res.headers.get('Retry-After'));
     throw new ApiError(
       res.status,
       String(problem.code ?? 'HTTP_' + res.status),
       typeof problem.detail === 'string' ? problem.detail : null,
       retryAfter > 0 ? Math.ceil(retryAfter) : null,
-      Array.isArray(problem.errors) ? problem.errors.map((e: { field?: string }) => String(e.field)) : [],
+      Array.isArray(problem.errors) ? problem.errors.map((e) => String(e.field)) : [],
     );
   }
 
   /** The article at this URL; created there and then when the publisher allows it for the URL (with a title). */
   async findArticle(url: string, title: string | null): Promise<Article | null> {
-    const found = await this.call<{ items: Article[] }>('GET', `/api/articles?url=${encodeURIComponent(url)}`);
+    const found = await this.call<Schemas['ArticlePageView']>('GET', `/api/articles?url=${encodeURIComponent(url)}`);
     if (found.body!.items[0] || !title) return found.body!.items[0] ?? null;
     try {
       return (await this.call<Article>('POST', '/api/articles/resolve', { url, title })).body;
@@ -126,12 +104,7 @@ export class Api {
 
   async replies(commentId: string, limit: number, cursor?: string) {
     const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    return (
-      await this.call<{ items: Comment[]; nextCursor: string | null }>(
-        'GET',
-        `/api/comments/${commentId}/replies?${query}`,
-      )
-    ).body!;
+    return (await this.call<CommentPage>('GET', `/api/comments/${commentId}/replies?${query}`)).body!;
   }
 
   async comment(id: string): Promise<Comment> {
@@ -155,7 +128,7 @@ export class Api {
     await this.call('DELETE', `/api/comments/${id}`);
   }
 
-  async report(id: string, reason: string, note?: string): Promise<void> {
+  async report(id: string, reason: ReportReason, note?: string): Promise<void> {
     await this.call('POST', `/api/comments/${id}/reports`, note ? { reason, note } : { reason });
   }
 }

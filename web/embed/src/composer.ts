@@ -1,0 +1,71 @@
+import type { Comment } from './api';
+import { h } from './dom';
+import type { Strings } from './i18n';
+import { clearForm, showError, textForm, type TextForm } from './text-form';
+import type { ThreadState } from './thread-state';
+
+export interface ComposerCalls {
+  signIn(): void;
+  post(body: string, parentId: null, idempotencyKey: string): Promise<Comment>;
+  errorText(error: unknown): string;
+}
+
+/** Above the thread: "Sign in to comment", or the reader's comment form; nothing once the thread is closed. */
+export class Composer {
+  readonly el = h('div');
+  /** The comment form, when the reader may write. */
+  draft?: TextForm;
+  private key = '';
+  private closed = false;
+
+  constructor(
+    private readonly t: Strings,
+    private readonly calls: ComposerCalls,
+  ) {}
+
+  draw({ head, me }: ThreadState): void {
+    const { t } = this;
+    this.closed = !!head?.closed;
+    // Only a change of state redraws it: a reader's focus and text stay where they are.
+    const key = `${head?.closed}|${me?.id}`;
+    if (key === this.key) return;
+    this.key = key;
+    const kept = this.draft?.text.value;
+    if (head?.closed) {
+      // A reader in the middle of writing keeps their text (to copy elsewhere); nothing else is offered.
+      if (kept && this.draft) {
+        this.draft.submit.setAttribute('aria-disabled', 'true');
+        showError(this.draft, head.closedMessage || t.errors.closed);
+      } else {
+        this.el.replaceChildren();
+        this.draft = undefined;
+      }
+      return;
+    }
+    if (!me) {
+      this.draft = undefined;
+      const signIn = h('button', {
+        type: 'button',
+        class: 'primary',
+        part: 'button primary',
+        text: t.signIn,
+        onclick: () => this.calls.signIn(),
+      });
+      this.el.replaceChildren(h('p', { class: 'signin' }, signIn));
+      return;
+    }
+    const draft: TextForm = textForm(t, {
+      label: t.yourComment,
+      submit: t.post,
+      initial: kept,
+      send: async (body, key) => {
+        await this.calls.post(body, null, key);
+        clearForm(draft);
+      },
+      errorText: this.calls.errorText,
+      locked: () => this.closed && draft === this.draft,
+    });
+    this.draft = draft;
+    this.el.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), draft.form);
+  }
+}

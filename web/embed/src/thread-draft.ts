@@ -1,0 +1,219 @@
+import type { Comment, Head, ThreadPage } from './api';
+import { isMine, isVisible, type LiveEvent, type Shown, type ThreadAction, type ThreadState } from './thread-state';
+
+/** The fresh comments in the order they are drawn: top-level ones oldest first, then replies. */
+function freshInOrder(fresh: readonly Comment[]): [Comment[], Comment[]] {
+  const top = fresh.filter((c) => !c.parentId).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return [top, fresh.filter((c) => c.parentId)];
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The replies of every comment without any drawn: one array for them all, never changed. */
+const NO_REPLIES: readonly string[] = [];
+
+type Of<T extends ThreadAction['type']> = Extract<ThreadAction, { type: T }>;
+/** For each action, the method of the same name that makes its changes. */
+type Reducers = { [T in ThreadAction['type']]: (action: Of<T>) => void };
+
+/**
+ * One action's changes, made on a copy of the state whose parts (the comments, the top-level
+ * list) are copied in turn when each first changes: the state it started from stays as it was.
+ */
+export class Draft implements Reducers {
+  readonly s: Writable<ThreadState>;
+  private ownComments = false;
+  private ownTop = false;
+
+  constructor(base: ThreadState) {
+    this.s = { ...base };
+  }
+
+  signedIn({ me }: Of<'signedIn'>): void {
+    this.s.me = me;
+  }
+
+  sorted({ sort }: Of<'sorted'>): void {
+    this.s.sort = sort;
+  }
+
+  counted({ count }: Of<'counted'>): void {
+    this.s.count = count;
+  }
+
+  /** The same header again changes nothing (a poll's or an event's): nothing is redrawn for it. */
+  headChanged({ head }: { head: Head }): void {
+    if (JSON.stringify(head) !== JSON.stringify(this.s.head)) this.s.head = head;
+  }
+
+  listed({ page, etag }: Of<'listed'>): void {
+    const s = this.s;
+    this.headChanged({ head: page.article });
+    s.etag = etag;
+    s.comments = new Map();
+    s.top = [];
+    s.fresh = [];
+    this.ownComments = this.ownTop = true;
+    s.listing++;
+    this.moreListed({ page });
+  }
+
+  moreListed({ page }: { page: ThreadPage }): void {
+    for (const c of page.items) {
+      if (this.get(c.id)) continue;
+      this.add(c);
+      this.top().push(c.id);
+    }
+    this.s.nextCursor = page.nextCursor;
+  }
+
+  repliesListed({ parentId, page }: Of<'repliesListed'>): void {
+    if (!this.get(parentId)) return;
+    for (const reply of page.items) this.addReply(parentId, reply);
+    this.set(parentId, { ...this.get(parentId)!, repliesCursor: page.nextCursor });
+  }
+
+  polled({ page, etag }: Of<'polled'>): void {
+    this.headChanged({ head: page.article });
+    this.s.etag = etag;
+    for (const c of page.items) {
+      const shown = this.get(c.id);
+      if (!shown) this.comment({ type: 'comment.created', data: c }, []);
+      else if (c.body !== shown.c.body || c.status !== shown.c.status || c.deleted !== shown.c.deleted)
+        this.replace(c.id, c);
+    }
+  }
+
+  event({ event, focused }: Of<'event'>): void {
+    if (event.type === 'article.updated') this.headChanged({ head: event.data });
+    else this.comment(event, focused);
+  }
+
+  updated({ comment }: Of<'updated'>): void {
+    if (this.get(comment.id)) this.replace(comment.id, comment);
+  }
+
+  removed({ id, live }: Of<'removed'>): void {
+    if (!live) this.s.count--;
+    if (this.get(id)) this.drop(id);
+  }
+
+  posted({ comment: c, live }: Of<'posted'>): void {
+    if (isVisible(c) && !live) this.s.count++;
+    if (c.parentId) {
+      if (this.get(c.parentId)) this.addReply(c.parentId, c);
+    } else if (!this.get(c.id)) this.addTop(c);
+  }
+
+  freshShown(): void {
+    const [top, replies] = freshInOrder(this.s.fresh);
+    for (const c of top) if (!this.get(c.id)) this.addTop({ ...c, replies: [] });
+    for (const c of replies) {
+      const parentId = c.parentId!;
+      if (!this.get(parentId)) continue;
+      this.addReply(parentId, { ...c, replies: [] });
+      const parent = this.get(parentId)!;
+      this.set(parentId, { ...parent, replyCount: Math.max(parent.replyCount, parent.replies.length) });
+    }
+    this.s.fresh = [];
+  }
+
+  private get(id: string): Shown | undefined {
+    return this.s.comments.get(id);
+  }
+
+  private set(id: string, shown: Shown): void {
+    this.comments().set(id, shown);
+  }
+
+  private comments(): Map<string, Shown> {
+    if (!this.ownComments) ((this.s.comments = new Map(this.s.comments)), (this.ownComments = true));
+    return this.s.comments as Map<string, Shown>;
+  }
+
+  private top(): string[] {
+    if (!this.ownTop) ((this.s.top = [...this.s.top]), (this.ownTop = true));
+    return this.s.top as string[];
+  }
+
+  /** A comment with the replies it came with. */
+  private add(c: Comment): void {
+    this.set(c.id, { c, replies: NO_REPLIES, replyCount: c.replyCount });
+    for (const reply of c.replies ?? []) this.addReply(c.id, reply);
+  }
+
+  private addTop(c: Comment): void {
+    this.add(c);
+    if (this.s.sort === 'newest') this.top().unshift(c.id);
+    else this.top().push(c.id);
+  }
+
+  private addReply(parentId: string, c: Comment): void {
+    if (this.get(c.id)) return;
+    this.add(c);
+    const parent = this.get(parentId)!;
+    this.set(parentId, { ...parent, replies: [...parent.replies, c.id] });
+  }
+
+  private replace(id: string, c: Comment): void {
+    this.set(id, { ...this.get(id)!, c: { ...c, replies: undefined }, replyCount: c.replyCount });
+  }
+
+  /** Removes a comment, or leaves a tombstone in its place while it has replies. */
+  private drop(id: string): void {
+    const shown = this.get(id)!;
+    if (shown.replyCount > 0 || shown.replies.length > 0) {
+      this.set(id, { ...shown, c: { ...shown.c, deleted: true, body: null, author: null } });
+      return;
+    }
+    this.comments().delete(id);
+    const parentId = shown.c.parentId;
+    const parent = parentId ? this.get(parentId) : undefined;
+    if (parent)
+      this.set(parentId!, {
+        ...parent,
+        replies: parent.replies.filter((r) => r !== id),
+        replyCount: Math.max(0, parent.replyCount - 1),
+      });
+    else if (this.s.top.includes(id)) this.top().splice(this.s.top.indexOf(id), 1);
+  }
+
+  private comment(event: Exclude<LiveEvent, { type: 'article.updated' }>, focused: readonly string[]): void {
+    const s = this.s;
+    const id = event.data.id;
+    const shown = this.get(id);
+    switch (event.type) {
+      case 'comment.created':
+      case 'comment.published': {
+        const c = event.data;
+        if (event.type === 'comment.created' || (!shown && !isMine(s.me, c))) s.count++;
+        if (shown) {
+          // the reader's own post, drawn already, unless its status moved
+          if (shown.c.status !== c.status) this.set(id, { ...shown, c: { ...shown.c, status: c.status } });
+          return;
+        }
+        if (s.fresh.some((f) => f.id === id)) return;
+        if (isMine(s.me, c)) return; // the reader's own posts are drawn from the POST's answer
+        if (c.parentId && !this.get(c.parentId)) return;
+        if (!c.parentId && s.sort === 'oldest' && s.nextCursor) return; // comes with "Show more"
+        s.fresh = [...s.fresh, c];
+        return;
+      }
+      case 'comment.edited':
+        if (shown) {
+          const { body, editedAt, status } = event.data;
+          this.set(id, { ...shown, c: { ...shown.c, body, editedAt, status } });
+        }
+        return;
+      case 'comment.hidden':
+      case 'comment.deleted':
+        s.count--;
+        if (s.fresh.some((f) => f.id === id)) s.fresh = s.fresh.filter((f) => f.id !== id);
+        // The reader's own withheld comment stays (the element reads its status: pending, or
+        // rejected and why), and so does one the reader's focus is in (the next read drops it).
+        if (!shown || (event.type === 'comment.hidden' && isMine(s.me, shown.c))) return;
+        if (!focused.includes(id)) this.drop(id);
+        return;
+    }
+  }
+}

@@ -1,0 +1,286 @@
+import css from './styles.css?inline';
+import { Api, ApiError } from './api';
+import { errorMessage } from './errors';
+import { stringsFor, type Strings } from './i18n';
+import { LiveConnection } from './live-connection';
+import { readerOf } from './reader';
+import { firstDrawn, news, reduce } from './thread-reducer';
+import { initialThread, isMine, isVisible } from './thread-state';
+import type { LiveEvent, Sort, ThreadAction, ThreadState } from './thread-state';
+import { ThreadView, type ThreadCalls } from './thread-view';
+
+const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
+const DEFAULT_API = scriptSrc ? new URL(scriptSrc).origin : location.origin;
+const PAGE = 20;
+const REPLIES_PAGE = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+let sheet: CSSStyleSheet | undefined;
+
+const sortOf = (value: string | null): Sort => (value === 'oldest' ? 'oldest' : 'newest');
+
+/**
+ * <comment-desk-thread>: a news article's comment thread. Its attributes and lifecycle, the calls
+ * to the API, and the wiring: what comes back is reduced into the thread's state (thread-reducer.ts),
+ * which the view draws (thread-view.ts); live changes come through live-connection.ts.
+ */
+export class CommentDeskThread extends HTMLElement {
+  static observedAttributes = [
+    'article-url',
+    'article-id',
+    'article-title',
+    'token',
+    'lang',
+    'sort',
+    'api',
+    'poll-seconds',
+  ];
+
+  private shadow: ShadowRoot;
+  private t!: Strings;
+  private locale = 'en';
+  private _token: string | null = null;
+  private api!: Api;
+  private built = false;
+  private generation = 0;
+  private articleId: string | null = null;
+  private state: ThreadState = initialThread('newest', null);
+  private view?: ThreadView;
+  private live?: LiveConnection;
+  private focusComposerOnSignIn = false;
+  private clockTimer?: ReturnType<typeof setInterval>;
+
+  constructor() {
+    super();
+    this.shadow = this.attachShadow({ mode: 'open' });
+    // A constructed sheet: allowed by a strict CSP without 'unsafe-inline', shared by every instance.
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    }
+    this.shadow.adoptedStyleSheets = [sheet];
+  }
+
+  get token(): string | null {
+    return this._token;
+  }
+
+  set token(value: string | null) {
+    const token = value || null;
+    if (token === this._token) return;
+    this._token = token;
+    this.dispatch({ type: 'signedIn', me: readerOf(token) });
+    if (this.built && this.articleId) this.refresh();
+  }
+
+  connectedCallback(): void {
+    // A page may set .token before embed.js defines the element: that own property would hide
+    // the accessor, so take its value through the accessor instead.
+    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
+      const token = (this as { token: string | null }).token;
+      delete (this as { token?: string | null }).token;
+      this.token = token;
+    }
+    if (!this.built) {
+      this.built = true;
+      void this.load();
+    } else this.live?.connect();
+    this.clockTimer = setInterval(() => this.view?.refreshTimes(this.locale), 60_000);
+  }
+
+  disconnectedCallback(): void {
+    this.live?.stop();
+    clearInterval(this.clockTimer);
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value) return;
+    if (name === 'token') return void (this.token = value);
+    if (name === 'sort') {
+      this.dispatch({ type: 'sorted', sort: sortOf(value) });
+      if (this.built && this.articleId) this.refresh();
+      return;
+    }
+    if (name === 'poll-seconds' || name === 'article-title') return;
+    if (this.built) void this.load();
+  }
+
+  /** Reduces `action` into the state and draws it; returns the state before. */
+  private dispatch(action: ThreadAction): ThreadState {
+    const before = this.state;
+    this.state = reduce(before, action);
+    this.view?.draw(this.state);
+    return before;
+  }
+
+  /** What changed by itself (a poll, an event) is said to screen readers. */
+  private tell(before: ThreadState): void {
+    const { t, state } = this;
+    for (const what of news(before, state))
+      this.view!.announce(
+        what === 'fresh' ? t.newComments(state.fresh.length) : what === 'closed' ? t.closedNow : t.reopenedNow,
+      );
+  }
+
+  // ---- loading ------------------------------------------------------------------------------
+
+  /** Builds the tree for the current language, finds the article and reads the first page. */
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    this.live?.stop();
+    this.live = undefined;
+    const { lang, t, dir } = stringsFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
+    this.locale = lang;
+    this.t = t;
+    this.api = new Api(this.getAttribute('api') || DEFAULT_API, () => this._token);
+    this.articleId = null;
+    this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me);
+    this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
+    const url = this.getAttribute('article-url');
+    const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
+    try {
+      // With the article's id, the article and its first page are read at once; by URL, one
+      // after the other.
+      const first = id ? this.api.thread(id, this.state.sort, PAGE).catch(() => null) : undefined;
+      const article = id
+        ? await this.api.article(id)
+        : this.hasAttribute('article-id')
+          ? null
+          : url
+            ? await this.api.findArticle(url, this.getAttribute('article-title'))
+            : null;
+      if (generation !== this.generation) return;
+      if (!article) return this.view.showMessage(t.unavailable);
+      this.articleId = article.id;
+      this.dispatch({ type: 'counted', count: article.counts.visible });
+      await this.reloadList((await first) ?? undefined);
+      this.live = new LiveConnection({
+        url: this.api.streamUrl(article.id),
+        pollMs: () => Math.max(2, Number(this.getAttribute('poll-seconds')) || 15) * 1000,
+        attached: () => this.isConnected,
+        onEvent: (event) => this.onEvent(event),
+        poll: () => void this.poll(),
+      });
+      this.live.connect();
+    } catch {
+      if (generation !== this.generation) return;
+      this.view.showMessage(t.loadFailed, true);
+    }
+  }
+
+  /** The first page again (sign-in, sort): the reader's own held comments come with it. */
+  private async reloadList(prefetched?: Awaited<ReturnType<Api['thread']>>): Promise<void> {
+    if (!this.articleId) return;
+    const generation = this.generation;
+    const page = prefetched ?? (await this.api.thread(this.articleId, this.state.sort, PAGE));
+    if (generation !== this.generation || !page.body) return;
+    this.dispatch({ type: 'listed', page: page.body, etag: page.etag });
+    performance.mark?.('comment-desk:drawn');
+    const draft = this.view!.composer.draft;
+    if (this.focusComposerOnSignIn && draft) {
+      this.focusComposerOnSignIn = false;
+      draft.text.focus();
+    }
+  }
+
+  /** reloadList outside load(): a failure is said, and the list stays as it was. */
+  private refresh(): void {
+    this.reloadList().catch((error) => this.view!.announce(this.errorText(error)));
+  }
+
+  private errorText(error: unknown): string {
+    const head = this.state.head;
+    if (error instanceof ApiError && error.code === 'ARTICLE_CLOSED' && head && !head.closed)
+      this.tell(this.dispatch({ type: 'headChanged', head: { ...head, closed: true, closedMessage: error.detail } }));
+    return errorMessage(this.t, error);
+  }
+
+  // ---- what the reader does -----------------------------------------------------------------
+
+  private readonly calls: ThreadCalls = {
+    signIn: () => {
+      this.focusComposerOnSignIn = true;
+      this.dispatchEvent(new CustomEvent('comment-desk-login', { bubbles: true, composed: true }));
+    },
+    retry: () => void this.load(),
+    sort: (sort) => {
+      this.dispatch({ type: 'sorted', sort });
+      this.refresh();
+    },
+    showMore: async () => {
+      const { articleId, state } = this;
+      if (!articleId || !state.nextCursor) return;
+      try {
+        const page = await this.api.thread(articleId, state.sort, PAGE, state.nextCursor);
+        const before = page.body ? this.dispatch({ type: 'moreListed', page: page.body }) : this.state;
+        (this.view!.article(firstDrawn(before, this.state)) ?? this.view!.moreButton).focus();
+      } catch (error) {
+        this.view!.announce(this.errorText(error));
+      }
+    },
+    showFresh: () => {
+      const before = this.dispatch({ type: 'freshShown' });
+      (this.view!.article(firstDrawn(before, this.state)) ?? this.view!.heading).focus();
+    },
+    moreReplies: async (id) => {
+      const shown = this.state.comments.get(id);
+      if (!shown) return;
+      try {
+        const page = await this.api.replies(id, REPLIES_PAGE, shown.repliesCursor ?? undefined);
+        const before = this.dispatch({ type: 'repliesListed', parentId: id, page });
+        (this.view!.article(firstDrawn(before, this.state)) ?? this.view!.article(id))?.focus();
+      } catch (error) {
+        this.view!.announce(this.errorText(error));
+      }
+    },
+    post: async (body, parentId, idempotencyKey) => {
+      const c = await this.api.post(this.articleId!, body, parentId, idempotencyKey);
+      this.view!.announce(isVisible(c) ? this.t.posted : this.t.postedHeld);
+      this.dispatch({ type: 'posted', comment: c, live: !!this.live?.streaming });
+      return c;
+    },
+    edit: async (id, body) => {
+      const c = await this.api.edit(id, body);
+      this.dispatch({ type: 'updated', comment: c });
+      this.view!.announce(c.status === 'pending' ? this.t.postedHeld : this.t.saved);
+    },
+    remove: async (id) => {
+      await this.api.remove(id);
+      this.view!.announce(this.t.commentDeleted);
+      this.dispatch({ type: 'removed', id, live: !!this.live?.streaming });
+      this.view!.article(id)?.focus(); // a tombstone, while it has replies
+    },
+    report: (id, reason, note) => this.api.report(id, reason, note),
+    errorText: (error) => this.errorText(error),
+    focus: (id) => this.view!.article(id)?.focus(),
+  };
+
+  // ---- live updates --------------------------------------------------------------------------
+
+  /** The first page, revalidated with its ETag: 304 costs the server a version read. */
+  private async poll(): Promise<void> {
+    if (!this.articleId || document.hidden) return; // a background tab waits for the next poll
+    try {
+      const page = await this.api.thread(this.articleId, this.state.sort, PAGE, undefined, this.state.etag);
+      if (page.body) this.tell(this.dispatch({ type: 'polled', page: page.body, etag: page.etag }));
+    } catch {
+      // the next poll tries again
+    }
+  }
+
+  private onEvent(event: LiveEvent): void {
+    const before = this.dispatch({ type: 'event', event, focused: this.view!.focused() });
+    this.tell(before);
+    // The reader's own comment was withheld: read its status (pending, rejected and why).
+    const own = before.comments.get(event.data.id);
+    if (event.type === 'comment.hidden' && own && isMine(before.me, own.c)) void this.refreshOwn(own.c.id);
+  }
+
+  private async refreshOwn(id: string): Promise<void> {
+    try {
+      this.dispatch({ type: 'updated', comment: await this.api.comment(id) });
+    } catch {
+      // it stays as it was
+    }
+  }
+}
