@@ -5,7 +5,7 @@ import { AuthUser } from '../auth/access.decorator';
 import { Environment } from '../config/environment';
 import { escapeLike } from '../common/text';
 import { decodeCursor, toPage } from '../common/pagination';
-import { PG, pgCode, pgConstraint } from '../database/pg-errors';
+import { PG, pgCode, pgConstraint } from '../errors/pg-errors';
 import { pickReplica, readOnReplica, sql, SqlOptions } from '../database/sql';
 import { BatchedLookup } from '../database/batched-lookup';
 import { rawToEntity } from '../database/raw-entity';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
-import { isRetryable, isUnavailable } from '../database/pg-errors';
+import { isRetryable, isUnavailable } from '../errors/pg-errors';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { ModerationRules } from '../rules/moderation-rules';

@@ -4,7 +4,7 @@ import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
 import { canSee } from '../comments/comment.view';
 import { CommentsService, countedComment, countedState } from '../comments/comments.service';
-import { PG, pgCode } from '../database/pg-errors';
+import { PG, pgCode } from '../errors/pg-errors';
 import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
