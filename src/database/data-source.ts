@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 
 export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+/**
+ * Every feature's entities, found by their file names (compiled or not) rather than listed here:
+ * this folder sits below the features and imports none of them.
+ */
+export const ENTITIES_GLOB = join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 /**
  * With `replicaUrls`, TypeORM opens one pool per replica too (each with the same `extra`). Its
@@ -27,7 +31,7 @@ export function dataSourceOptions(
           },
         }
       : {}),
-    entities: ENTITIES,
+    entities: [ENTITIES_GLOB],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
     synchronize: false,
