@@ -10,6 +10,7 @@ import { createValidationPipe } from './errors/validation';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { JournalModule } from './journal/journal.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
@@ -23,6 +24,7 @@ import { UsersModule } from './users/users.module';
   imports: [
     EnvironmentModule,
     DatabaseModule,
+    JournalModule,
     AuthModule,
     RateLimitsModule,
     UsersModule,

@@ -11,7 +11,7 @@ import { BatchedLookup } from '../database/batched-lookup';
 import { rawToEntity } from '../database/raw-entity';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { ThreadEvents } from '../live/thread-events.service';

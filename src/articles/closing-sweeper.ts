@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { SettingsService } from '../settings/settings.service';
 import { scheduledCloseSql } from './closing';
 import { rawToEntity } from '../database/raw-entity';

@@ -10,7 +10,7 @@ import { readOnReplica, sql, SqlOptions } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ThreadEvents } from '../live/thread-events.service';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { ModerationRules, RuleDecision, RuleFacts } from '../rules/moderation-rules';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';

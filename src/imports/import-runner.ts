@@ -7,7 +7,7 @@ import { AuthUser } from '../auth/access.decorator';
 import { recountArticles } from '../comments/recount';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { CommentDeskImport, tableColumns } from './formats/comment-desk';
 import { commentoReader } from './formats/commento';
 import { disqusReader } from './formats/disqus';

@@ -24,8 +24,8 @@ import {
   RestoreDto,
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
-import { ModerationLogEntry } from './moderation-log-entry.entity';
-import { ModerationLog } from './moderation-log.service';
+import { ModerationLogEntry } from '../journal/moderation-log-entry.entity';
+import { ModerationLog } from '../journal/moderation-log.service';
 import {
   BulkResponseView,
   LogEntryView,

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CommentView } from '../comments/comment.view';
 import { ReportView } from '../reports/report.view';
-import { ModerationLogEntry } from './moderation-log-entry.entity';
+import { ModerationLogEntry } from '../journal/moderation-log-entry.entity';
 
 export class QueueArticleView {
   id: string;

@@ -11,7 +11,7 @@ import { AppError } from '../errors/app-error';
 import { recordCommentChange } from '../comments/comment-events';
 import { ModerationEvents } from '../live/moderation-events.service';
 import { ThreadEvents } from '../live/thread-events.service';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { UsersService } from '../users/users.service';
 import { CreateReportDto } from './dto/create-report.dto';
 import { ReportRow, ReportView, toReportView } from './report.view';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { sql } from '../database/sql';
-import { CURRENT_XACT, MODERATION_CHANNEL } from '../live/moderation-events.service';
+import { CURRENT_XACT, MODERATION_CHANNEL } from './moderation-events-channel';
 import { LogTargetType } from './moderation-log-entry.entity';
 
 export interface LogRecord {
