@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import LinkifyIt from 'linkify-it';
-import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { CommentStatus } from '../comments/comment.entity';
-import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { ModerationMode, ModerationSettings } from '../settings/moderation-settings.entity';
 import { readWords } from './text-words';
 import { WordMatcher } from './word-matcher';
 
