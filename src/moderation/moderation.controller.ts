@@ -15,12 +15,11 @@ import {
   DecisionDto,
   LogQueryDto,
   PremodDto,
-  QueueName,
-  QUEUES,
   QueueQueryDto,
   RestoreDto,
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
+import { QueueName, QUEUES } from '../articles/queue-sizes';
 import { ModerationService } from './moderation.service';
 import {
   BulkResponseView,

@@ -18,13 +18,13 @@ import {
   BulkDecisionDto,
   DecisionDto,
   LogQueryDto,
-  QueueName,
   QueueQueryDto,
   CreateUserNoteDto,
   RestoreDto,
   SearchCommentsQueryDto,
 } from './dto/moderation.dto';
 import { ModerationLogEntry } from '../journal/moderation-log-entry.entity';
+import { QueueName } from '../articles/queue-sizes';
 import { ModerationLog } from '../journal/moderation-log.service';
 import {
   BulkResponseView,

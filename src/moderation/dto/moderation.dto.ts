@@ -18,9 +18,6 @@ import { COMMENT_STATUSES, CommentStatus } from '../../comments/comment.entity';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
 
-export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
-export type QueueName = (typeof QUEUES)[number];
-
 export class QueueQueryDto extends PageQueryDto {
   @IsOmittable()
   @IsUUID()
