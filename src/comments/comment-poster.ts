@@ -5,7 +5,7 @@ import { AuthUser, isModerator } from '../auth/access.decorator';
 import { isRetryable, isUnavailable } from '../errors/pg-errors';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
-import { ModerationRules } from '../rules/moderation-rules';
+import { ModerationRules } from './moderation-rules';
 import { ModerationMode, ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { RenamedAuthors } from '../users/renamed-authors';

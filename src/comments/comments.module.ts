@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
-import { ModerationRules } from '../rules/moderation-rules';
+import { ModerationRules } from './moderation-rules';
 import { CommentPoster } from './comment-poster';
 import { CommentsController } from './comments.controller';
 import { CommentsService } from './comments.service';

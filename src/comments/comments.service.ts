@@ -11,7 +11,7 @@ import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ThreadEvents } from '../live/thread-events.service';
 import { ModerationLog } from '../journal/moderation-log.service';
-import { ModerationRules, RuleDecision, RuleFacts } from '../rules/moderation-rules';
+import { ModerationRules, RuleDecision, RuleFacts } from './moderation-rules';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { UsersService } from '../users/users.service';
