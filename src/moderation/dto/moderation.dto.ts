@@ -98,24 +98,6 @@ export class LogQueryDto extends PageQueryDto {
   targetId?: string;
 }
 
-export class BanDto {
-  @IsString()
-  @Length(1, 1000)
-  @IsStorableText()
-  reason: string;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Absent: until unbanned' })
-  @IsOmittable()
-  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
-  @IsDateTime('until')
-  until?: Date;
-}
-
-export class PremodDto {
-  @IsBoolean()
-  enabled: boolean;
-}
-
 const isoDate = ({ value }: { value: unknown }) => (typeof value === 'string' ? new Date(value) : value);
 
 export class SearchCommentsQueryDto extends PageQueryDto {
@@ -167,12 +149,4 @@ export class SearchCommentsQueryDto extends PageQueryDto {
   @Transform(isoDate)
   @IsDateTime('to')
   to?: Date;
-}
-
-export class CreateUserNoteDto {
-  @IsString()
-  @Length(1, 2000)
-  @IsStorableText()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  body: string;
 }
