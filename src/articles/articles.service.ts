@@ -14,8 +14,8 @@ import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../journal/moderation-log.service';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
-import { ThreadEvents } from '../live/thread-events.service';
 import { takeToken } from '../rate-limits/token-buckets';
+import { ArticleAnnouncer } from './article-announcer';
 import { Article } from './article.entity';
 import {
   ArticleUrlError,
@@ -43,7 +43,7 @@ export class ArticlesService {
     private readonly transactions: Transactions,
     private readonly settings: SettingsService,
     private readonly log: ModerationLog,
-    private readonly events: ThreadEvents,
+    private readonly events: ArticleAnnouncer,
     private readonly env: Environment,
   ) {}
 
