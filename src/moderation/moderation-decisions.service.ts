@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { CommentStatus } from '../comments/comment.entity';
 import { CommentRow, CommentView, toCommentView } from '../comments/comment.view';
-import { CommentsService } from '../comments/comments.service';
+import { CommentRows } from '../comments/comment-rows';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -30,7 +30,7 @@ export class ModerationDecisions {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
-    private readonly comments: CommentsService,
+    private readonly comments: CommentRows,
     private readonly renamedAuthors: RenamedAuthors,
   ) {}
 

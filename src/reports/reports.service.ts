@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
 import { canSee } from '../comments/comment.view';
-import { CommentsService, countedComment, countedState } from '../comments/comments.service';
+import { CommentRows, countedComment, countedState } from '../comments/comment-rows';
 import { PG, pgCode } from '../errors/pg-errors';
 import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
@@ -20,7 +20,7 @@ import { ReportRow, ReportView, toReportView } from './report.view';
 export class ReportsService {
   constructor(
     private readonly transactions: Transactions,
-    private readonly comments: CommentsService,
+    private readonly comments: CommentRows,
     private readonly users: UsersService,
     private readonly log: ModerationLog,
     private readonly events: ThreadEvents,
