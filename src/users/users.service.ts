@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { sql } from '../database/sql';
+import { CommitEvents } from '../journal/commit-events';
 import { AppError } from '../errors/app-error';
 import { User } from './user.entity';
 
@@ -14,11 +15,10 @@ interface UserRow {
   premod: boolean;
 }
 
-/** Where a transaction notes the users it renamed, for RenamedAuthors to act on after commit. */
-export const RENAMED_USERS = 'renamedUsers';
-
 @Injectable()
 export class UsersService {
+  constructor(private readonly events: CommitEvents) {}
+
   /** Records a user on first sight (and a changed display name); returns their stored state. */
   async see(manager: EntityManager, user: Pick<AuthUser, 'id' | 'name'>): Promise<UserRow> {
     const { rows } = await sql<UserRow & { renamed: boolean }>(
@@ -36,10 +36,7 @@ export class UsersService {
     );
     if (rows[0]) {
       // (xmax is set on the row that the conflict updated, and 0 on one just inserted.)
-      if (rows[0].renamed && manager.queryRunner) {
-        const data = manager.queryRunner.data as Record<string, string[] | undefined>;
-        (data[RENAMED_USERS] ??= []).push(user.id);
-      }
+      if (rows[0].renamed) this.events.raise(manager, 'user.renamed', { userId: user.id });
       return rows[0];
     }
     // Inserted by a concurrent transaction after this statement's snapshot: read it again.
