@@ -23,7 +23,7 @@ export interface CachedJson {
 
 type PageQuery = { limit: number; cursor?: string };
 
-/** Threads, replies and single comments as readers and moderators read them, from the page cache. */
+/** Comments as readers and moderators read them: thread and reply pages from the page cache, and single comments. */
 @Injectable()
 export class CommentReads {
   constructor(
