@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ArticleAnnouncer } from './articles/article-announcer';
 import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
 import { CommentsModule } from './comments/comments.module';
@@ -10,7 +11,9 @@ import { createValidationPipe } from './errors/validation';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { JournalModule } from './journal/journal.module';
 import { LiveModule } from './live/live.module';
+import { ThreadEvents } from './live/thread-events.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -19,10 +22,19 @@ import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
 import { UsersModule } from './users/users.module';
 
+/**
+ * What lower features ask for and a higher one provides, bound here where the app is assembled:
+ * articles announce their changes to the live stream, which reads articles.
+ */
+@Global()
+@Module({ providers: [{ provide: ArticleAnnouncer, useExisting: ThreadEvents }], exports: [ArticleAnnouncer] })
+class FeatureBindingsModule {}
+
 @Module({
   imports: [
     EnvironmentModule,
     DatabaseModule,
+    JournalModule,
     AuthModule,
     RateLimitsModule,
     UsersModule,
@@ -37,6 +49,7 @@ import { UsersModule } from './users/users.module';
     PersonalDataModule,
     HealthModule,
     MetricsModule,
+    FeatureBindingsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -13,8 +13,8 @@ import {
   transitionAllowed,
 } from '../src/comments/comment-state';
 import { COMMENT_COLUMNS, CommentRow, toCommentView } from '../src/comments/comment.view';
-import { ModerationLogEntry } from '../src/moderation/moderation-log-entry.entity';
-import { LogEntryView } from '../src/moderation/moderation.views';
+import { ModerationLogEntry } from '../src/journal/moderation-log-entry.entity';
+import { LogEntryView } from '../src/journal/log-entry.view';
 import { createTestDatabase } from './support/test-app';
 
 /**

@@ -1,12 +1,9 @@
-import type { ModerationSettings } from '../settings/moderation-settings.entity';
+import type { ModerationSettings, TrailingSlashPolicy } from '../settings/moderation-settings.entity';
 
 /**
  * One article, one URL: the form an article's URL is stored, looked up and matched against the
  * settings' prefixes in, whatever form a reader's browser, a share link or a crafted request sent.
  */
-
-export const TRAILING_SLASH_POLICIES = ['strip', 'add', 'keep'] as const;
-export type TrailingSlashPolicy = (typeof TRAILING_SLASH_POLICIES)[number];
 
 /** What tells two articles apart beyond their path, from the settings. */
 export interface ArticleUrlPolicy {

@@ -1,7 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const MODERATION_MODES = ['post', 'pre'] as const;
-export type ModerationMode = (typeof MODERATION_MODES)[number];
+import type { ModerationMode } from '../settings/moderation-settings.entity';
 
 @Entity('articles')
 @Check('CHK_articles_mode', `"moderation_mode" IN ('post', 'pre')`)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
-import { Article, ModerationMode } from './article.entity';
+import type { ModerationMode } from '../settings/moderation-settings.entity';
+import { Article } from './article.entity';
 import { closingState } from './closing';
 
 export class DisclaimerView {

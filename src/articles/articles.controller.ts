@@ -7,6 +7,7 @@ import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
 import { ArticlePageView, ArticleView } from './article.view';
+import { ArticleChanges } from './article-changes.service';
 import { ArticlesService } from './articles.service';
 import {
   CloseArticleDto,
@@ -19,7 +20,10 @@ import {
 @ApiTags('articles')
 @Controller('articles')
 export class ArticlesController {
-  constructor(private readonly articles: ArticlesService) {}
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly changes: ArticleChanges,
+  ) {}
 
   /**
    * Creates an article's thread. Its url is stored in its normalized form (the settings'
@@ -31,7 +35,7 @@ export class ArticlesController {
   @ApiBearerAuth()
   @ApiProblem(409, 'CONFLICT: an article with this url or externalId exists')
   async create(@Body() dto: CreateArticleDto, @CurrentUser() user: AuthUser): Promise<ArticleView> {
-    const { article, settings } = await this.articles.create(dto, user);
+    const { article, settings } = await this.changes.create(dto, user);
     return ArticleView.of(article, settings, true);
   }
 
@@ -52,7 +56,7 @@ export class ArticlesController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentUser() user?: AuthUser,
   ): Promise<ArticleView> {
-    const { article, settings, created } = await this.articles.findOrCreateByUrl(dto, request.ip);
+    const { article, settings, created } = await this.changes.findOrCreateByUrl(dto, request.ip);
     reply.code(created ? 201 : 200);
     return ArticleView.of(article, settings, isModerator(user));
   }
@@ -94,7 +98,7 @@ export class ArticlesController {
     @Body() dto: UpdateArticleDto,
     @CurrentUser() user: AuthUser,
   ): Promise<ArticleView> {
-    const { article, settings } = await this.articles.update(id, dto, user);
+    const { article, settings } = await this.changes.update(id, dto, user);
     return ArticleView.of(article, settings, true);
   }
 
@@ -108,7 +112,7 @@ export class ArticlesController {
     @Body() dto: CloseArticleDto,
     @CurrentUser() user: AuthUser,
   ): Promise<ArticleView> {
-    const { article, settings } = await this.articles.close(id, dto.message, user);
+    const { article, settings } = await this.changes.close(id, dto.message, user);
     return ArticleView.of(article, settings, true);
   }
 
@@ -118,7 +122,7 @@ export class ArticlesController {
   @Access('moderator')
   @ApiBearerAuth()
   async reopen(@Param('id', UuidParam()) id: string, @CurrentUser() user: AuthUser): Promise<ArticleView> {
-    const { article, settings } = await this.articles.reopen(id, user);
+    const { article, settings } = await this.changes.reopen(id, user);
     return ArticleView.of(article, settings, true);
   }
 }

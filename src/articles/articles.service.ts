@@ -1,38 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthUser } from '../auth/access.decorator';
-import { Environment } from '../config/environment';
 import { escapeLike } from '../common/text';
 import { decodeCursor, toPage } from '../common/pagination';
-import { PG, pgCode, pgConstraint } from '../database/pg-errors';
 import { pickReplica, readOnReplica, sql, SqlOptions } from '../database/sql';
 import { BatchedLookup } from '../database/batched-lookup';
 import { rawToEntity } from '../database/raw-entity';
-import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
-import { ModerationLog } from '../moderation/moderation-log.service';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
-import { ThreadEvents } from '../live/thread-events.service';
-import { takeToken } from '../rate-limits/token-buckets';
 import { Article } from './article.entity';
-import {
-  ArticleUrlError,
-  isUnderPrefix,
-  lookupCandidates,
-  normalizeArticleUrl,
-  readsAlikeEverywhere,
-  urlPolicy,
-} from './article-url';
-import { closingState, scheduledCloseSql } from './closing';
-import { CreateArticleDto, ListArticlesQueryDto, ResolveArticleDto, UpdateArticleDto } from './dto/article.dto';
+import { lookupCandidates, urlPolicy } from './article-url';
+import { scheduledCloseSql } from './closing';
+import { ListArticlesQueryDto } from './dto/article.dto';
 
 export interface ArticleWithSettings {
   article: Article;
   settings: ModerationSettings;
 }
 
+/** Articles as stored: found by id or URL, listed, read for threads, and locked for a unit of work. */
 @Injectable()
 export class ArticlesService {
   /** Article reads outside transactions, batched per pool (the primary's, or a replica's). */
@@ -40,48 +27,8 @@ export class ArticlesService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly transactions: Transactions,
     private readonly settings: SettingsService,
-    private readonly log: ModerationLog,
-    private readonly events: ThreadEvents,
-    private readonly env: Environment,
   ) {}
-
-  /** One normalized URL is one article: a url that is another form of a stored one is a 409 too. */
-  async create(dto: CreateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(async (manager) => {
-      const settings = await this.settings.current(manager);
-      const url = normalized(dto.url, settings);
-      if ((await this.stored(manager, lookupCandidates(dto.url, urlPolicy(settings)))).length > 0)
-        throw AppError.conflict('An article with this url already exists');
-      const article = manager.create(Article, {
-        url,
-        title: dto.title,
-        externalId: dto.externalId ?? null,
-        moderationMode: dto.moderationMode ?? settings.defaultModerationMode,
-        closeAt: dto.closeAt ?? null,
-        disclaimerText: settings.defaultDisclaimerText,
-      });
-      try {
-        await manager.insert(Article, article);
-      } catch (error) {
-        if (pgCode(error) === PG.UNIQUE_VIOLATION) {
-          const field = pgConstraint(error) === 'UQ_articles_external_id' ? 'externalId' : 'url';
-          throw AppError.conflict(`An article with this ${field} already exists`);
-        }
-        throw error;
-      }
-      const saved = await manager.findOneByOrFail(Article, { id: article.id });
-      await this.log.record(manager, {
-        action: 'create_article',
-        actor,
-        targetType: 'article',
-        targetId: saved.id,
-        articleId: saved.id,
-      });
-      return { article: saved, settings };
-    });
-  }
 
   /**
    * `from: { replica: true }` for anonymous readers only: everyone else reads their writes on the
@@ -105,7 +52,7 @@ export class ArticlesService {
   }
 
   /** The article stored under the first of `urls` that one is stored under. */
-  private async stored(on: EntityManager | DataSource, urls: string[], from: SqlOptions = {}): Promise<Article[]> {
+  async stored(on: EntityManager | DataSource, urls: string[], from: SqlOptions = {}): Promise<Article[]> {
     const { rows } = await sql(
       on,
       'SELECT * FROM articles WHERE url = ANY($1::text[]) ORDER BY array_position($1::text[], url) LIMIT 1',
@@ -113,63 +60,6 @@ export class ArticlesService {
       from,
     );
     return rows.map((row) => rawToEntity(this.dataSource.manager, Article, row));
-  }
-
-  /**
-   * The article at `url`, or a new one when the settings allow automatic creation under a prefix
-   * of its normalized form: one article per normalized URL whatever the number of first readers at
-   * once (the unique url and ON CONFLICT DO NOTHING), logged as created by the system. Creations,
-   * not lookups, count against the client address's limit and the site's hourly cap.
-   */
-  async findOrCreateByUrl(
-    dto: ResolveArticleDto,
-    address: string,
-  ): Promise<ArticleWithSettings & { created: boolean }> {
-    const found = await this.findByUrl(dto.url);
-    if (found.articles[0]) return { article: found.articles[0], settings: found.settings, created: false };
-    if (!creatable(normalized(dto.url, found.settings), found.settings)) throw AppError.notFound('The article');
-    return this.transactions.run(async (manager) => {
-      const settings = await this.settings.current(manager);
-      const url = normalized(dto.url, settings);
-      if (!creatable(url, settings)) throw AppError.notFound('The article');
-      const inserted = await sql(
-        manager,
-        `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (url) DO NOTHING RETURNING *`,
-        [url, dto.title, settings.defaultModerationMode, settings.defaultDisclaimerText],
-      );
-      if (inserted.rows[0]) {
-        await this.countCreation(manager, settings, address);
-        const article = rawToEntity(manager, Article, inserted.rows[0]);
-        await this.log.record(manager, {
-          action: 'create_article',
-          actor: null,
-          targetType: 'article',
-          targetId: article.id,
-          articleId: article.id,
-          reason: 'created by the embed on its first read (articleAutoCreatePrefixes)',
-        });
-        return { article, settings, created: true };
-      }
-      const { rows } = await sql(manager, 'SELECT * FROM articles WHERE url = $1', [url]);
-      return { article: rawToEntity(manager, Article, rows[0]), settings, created: false };
-    });
-  }
-
-  /** Takes a creation from the address's and the site's buckets, or refuses it (and the transaction rolls back). */
-  private async countCreation(manager: EntityManager, settings: ModerationSettings, address: string): Promise<void> {
-    if (this.env.RATE_LIMITS === 'off') return;
-    const perAddress = settings.rateLimits.createArticle;
-    const refused = await takeToken(manager, [
-      { key: `createArticle:${address}`, limit: perAddress.limit, perSeconds: perAddress.perSeconds },
-      { key: 'createArticle:site', limit: settings.articleCreationsPerHour, perSeconds: 3600 },
-    ]);
-    if (!refused) return;
-    const whose = refused.empty.key === 'createArticle:site' ? 'on this site this hour' : 'from this address';
-    throw AppError.rateLimited(
-      `Too many articles created ${whose}; try again in ${refused.retryAfterSeconds} s`,
-      refused.retryAfterSeconds,
-    );
   }
 
   /** Moderators' list, newest first; `closed` filters on the effective state, schedules included. */
@@ -191,94 +81,6 @@ export class ArticlesService {
       .take(query.limit + 1)
       .getMany();
     return { ...toPage('articles', rows, query.limit), settings };
-  }
-
-  async update(id: string, dto: UpdateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(
-      async (manager) => {
-        const { article, settings } = await this.lock(manager, id);
-        const entry = { actor, targetType: 'article' as const, targetId: id, articleId: id };
-        if (dto.title !== undefined) article.title = dto.title;
-        if (dto.moderationMode !== undefined && dto.moderationMode !== article.moderationMode) {
-          await this.log.record(manager, {
-            ...entry,
-            action: 'change_mode',
-            fromStatus: article.moderationMode,
-            toStatus: dto.moderationMode,
-          });
-          article.moderationMode = dto.moderationMode;
-        }
-        if (dto.closeAt !== undefined && dto.closeAt?.getTime() !== article.closeAt?.getTime()) {
-          await this.log.record(manager, {
-            ...entry,
-            action: 'schedule_close',
-            reason: dto.closeAt ? `closes at ${dto.closeAt.toISOString()}` : 'schedule removed',
-          });
-          article.closeAt = dto.closeAt;
-        }
-        const disclaimer = dto.disclaimer;
-        if (disclaimer) {
-          const show = disclaimer.show === undefined ? article.disclaimerShow : disclaimer.show;
-          const text = disclaimer.text ?? article.disclaimerText;
-          if (show !== article.disclaimerShow || text !== article.disclaimerText) {
-            await this.log.record(manager, {
-              ...entry,
-              action: 'change_disclaimer',
-              reason: `show: ${show === null ? 'auto' : show}; text: ${text}`,
-            });
-            article.disclaimerShow = show;
-            article.disclaimerText = text;
-          }
-        }
-        const saved = await manager.save(article);
-        await this.events.announceArticle(manager, saved, settings);
-        return { article: saved, settings };
-      },
-      { article: id },
-    );
-  }
-
-  /** Closing a closed article changes nothing. */
-  async close(id: string, message: string | undefined, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(
-      async (manager) => {
-        const { article, settings } = await this.lock(manager, id);
-        if (closingState(article, settings).closed) return { article, settings };
-        article.closedAt = new Date();
-        article.closedMessage = message ?? settings.defaultClosedMessage;
-        const saved = await manager.save(article);
-        await this.log.record(manager, {
-          action: 'close',
-          actor,
-          targetType: 'article',
-          targetId: id,
-          articleId: id,
-          reason: article.closedMessage,
-        });
-        await this.events.announceArticle(manager, saved, settings);
-        return { article: saved, settings };
-      },
-      { article: id },
-    );
-  }
-
-  /** Reopening also lifts a passed closeAt and exempts the article from the settings' automatic closing. */
-  async reopen(id: string, actor: AuthUser): Promise<ArticleWithSettings> {
-    return this.transactions.run(
-      async (manager) => {
-        const { article, settings } = await this.lock(manager, id);
-        if (!closingState(article, settings).closed) return { article, settings };
-        article.closedAt = null;
-        article.closedMessage = null;
-        if (article.closeAt && article.closeAt <= new Date()) article.closeAt = null;
-        article.autoCloseExempt = true;
-        const saved = await manager.save(article);
-        await this.log.record(manager, { action: 'reopen', actor, targetType: 'article', targetId: id, articleId: id });
-        await this.events.announceArticle(manager, saved, settings);
-        return { article: saved, settings };
-      },
-      { article: id },
-    );
   }
 
   /**
@@ -323,18 +125,3 @@ export class ArticlesService {
     return (await lookup.get(id)) ?? null;
   }
 }
-
-/** `url` in its stored form under the settings; 400 for what cannot be an article's URL. */
-function normalized(url: string, settings: ModerationSettings): string {
-  try {
-    return normalizeArticleUrl(url, urlPolicy(settings));
-  } catch (error) {
-    if (error instanceof ArticleUrlError)
-      throw AppError.validation(error.message, [{ field: 'url', messages: [error.message] }]);
-    throw error;
-  }
-}
-
-/** Whether an embed may create the article at the normalized `url`. */
-const creatable = (url: string, settings: ModerationSettings): boolean =>
-  readsAlikeEverywhere(url) && settings.articleAutoCreatePrefixes.some((prefix) => isUnderPrefix(url, prefix));

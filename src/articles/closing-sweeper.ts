@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { SettingsService } from '../settings/settings.service';
 import { scheduledCloseSql } from './closing';
 import { rawToEntity } from '../database/raw-entity';
 import { sql } from '../database/sql';
-import { ThreadEvents } from '../live/thread-events.service';
+import { ArticleAnnouncer } from './article-announcer';
 import { Article } from './article.entity';
 
 const SWEEP_EVERY_MS = 30_000;
@@ -25,7 +25,7 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
     private readonly transactions: Transactions,
     private readonly settings: SettingsService,
     private readonly log: ModerationLog,
-    private readonly events: ThreadEvents,
+    private readonly events: ArticleAnnouncer,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
-import { isRetryable, isUnavailable } from '../database/pg-errors';
+import { isRetryable, isUnavailable } from '../errors/pg-errors';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
-import { ModerationRules } from '../rules/moderation-rules';
-import { ModerationSettings } from '../settings/moderation-settings.entity';
+import { ModerationRules } from './moderation-rules';
+import { ModerationMode, ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
 import { RenamedAuthors } from '../users/renamed-authors';
 import { UsersService } from '../users/users.service';

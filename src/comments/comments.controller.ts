@@ -17,7 +17,10 @@ import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
 import { CommentPageView, CommentView, ThreadPage } from './comment.view';
-import { CachedJson, CommentsService } from './comments.service';
+import { CommentEdits } from './comment-edits.service';
+import { CommentPoster } from './comment-poster';
+import { CachedJson, CommentReads } from './comment-reads.service';
+import { CommentRemoval } from './comment-removal.service';
 import { CreateCommentDto, ThreadQueryDto, UpdateCommentDto } from './dto/comment.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -32,7 +35,12 @@ function sendCached(reply: FastifyReply, cached: CachedJson): void {
 @ApiTags('comments')
 @Controller()
 export class CommentsController {
-  constructor(private readonly comments: CommentsService) {}
+  constructor(
+    private readonly reads: CommentReads,
+    private readonly poster: CommentPoster,
+    private readonly edits: CommentEdits,
+    private readonly removal: CommentRemoval,
+  ) {}
 
   /** A page of the thread: top-level comments, each with its reply count and first replies. */
   @Get('articles/:id/comments')
@@ -46,7 +54,7 @@ export class CommentsController {
     @Res() res: FastifyReply,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<void> {
-    sendCached(res, await this.comments.thread(articleId, query, viewer, ifNoneMatch));
+    sendCached(res, await this.reads.thread(articleId, query, viewer, ifNoneMatch));
   }
 
   /** Posts a comment or a reply; the rules decide its status. A retry with the same Idempotency-Key creates nothing. */
@@ -75,7 +83,7 @@ export class CommentsController {
         { field: 'Idempotency-Key', messages: ['invalid'] },
       ]);
     }
-    return (await this.comments.create(articleId, dto, author, idempotencyKey)).body;
+    return (await this.poster.post(articleId, dto, author, idempotencyKey)).body;
   }
 
   /** The direct replies of a comment, oldest first. */
@@ -90,14 +98,14 @@ export class CommentsController {
     @Res() res: FastifyReply,
     @CurrentUser() viewer?: AuthUser,
   ): Promise<void> {
-    sendCached(res, await this.comments.replies(id, query, viewer, ifNoneMatch));
+    sendCached(res, await this.reads.replies(id, query, viewer, ifNoneMatch));
   }
 
   /** A visible comment, or one of the caller's own, or any for a moderator. */
   @Get('comments/:id')
   @Access('public')
   findOne(@Param('id', UuidParam()) id: string, @CurrentUser() viewer?: AuthUser): Promise<CommentView> {
-    return this.comments.findOne(id, viewer);
+    return this.reads.findOne(id, viewer);
   }
 
   /** Its author, inside the edit window; the comment is moderated again. */
@@ -110,7 +118,7 @@ export class CommentsController {
     'ARTICLE_CLOSED: the article is closed to comments; CONFLICT: the comment was rejected, or the edit window is over',
   )
   edit(@Param('id', UuidParam()) id: string, @Body() dto: UpdateCommentDto, @CurrentUser() user: AuthUser) {
-    return this.comments.edit(id, dto.body, user);
+    return this.edits.edit(id, dto.body, user);
   }
 
   /** Its author or a moderator deletes; with replies it stays in the thread as a tombstone. */
@@ -120,6 +128,6 @@ export class CommentsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async remove(@Param('id', UuidParam()) id: string, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.comments.remove(id, user);
+    await this.removal.remove(id, user);
   }
 }

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
-import { ModerationRules } from '../rules/moderation-rules';
+import { ModerationRules } from './moderation-rules';
 import { CommentPoster } from './comment-poster';
 import { CommentsController } from './comments.controller';
-import { CommentsService } from './comments.service';
+import { CommentEdits } from './comment-edits.service';
+import { CommentReads } from './comment-reads.service';
+import { CommentRemoval } from './comment-removal.service';
+import { CommentRows } from './comment-rows';
 import { ThreadCache } from './thread-cache';
 
 @Module({
   imports: [ArticlesModule],
   controllers: [CommentsController],
-  providers: [CommentsService, CommentPoster, ModerationRules, ThreadCache],
-  exports: [CommentsService],
+  providers: [CommentRows, CommentReads, CommentPoster, CommentEdits, CommentRemoval, ModerationRules, ThreadCache],
+  exports: [CommentRows],
 })
 export class CommentsModule {}

@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions, Migration } from 'typeorm';
-import { ENTITIES } from './entities';
 import { runMigrationsLocked } from './migrate';
 
 export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+/**
+ * Every feature's entities, found by their file names (compiled or not) rather than listed here:
+ * this folder sits below the features and imports none of them.
+ */
+export const ENTITIES_GLOB = join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 /**
  * With `replicaUrls`, TypeORM opens one pool per replica too (each with the same `extra`). Its
@@ -28,7 +32,7 @@ export function dataSourceOptions(
           },
         }
       : {}),
-    entities: ENTITIES,
+    entities: [ENTITIES_GLOB],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { isUnavailable } from './pg-errors';
+import { isUnavailable } from '../errors/pg-errors';
 
 export interface SqlResult<T> {
   rows: T[];

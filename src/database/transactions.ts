@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyedLimiter } from './keyed-limiter';
-import { isRetryable } from './pg-errors';
+import { isRetryable } from '../errors/pg-errors';
 
 const MAX_ATTEMPTS = 5;
 /** Writers of one article that may hold a connection at once on this instance. */

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isBadInput, isRetryable, isUnavailable, pgCode, PG } from '../database/pg-errors';
+import { isBadInput, isRetryable, isUnavailable, pgCode, PG } from './pg-errors';
 import { AppError, ErrorCode } from './app-error';
 import { isUpload } from './body-reading';
 

@@ -10,7 +10,8 @@ import { devDatabase } from '../database/dev-database';
 import { runMigrationsLocked } from '../database/migrate';
 import { ImportCounts, skippedTotal } from './import-counts';
 import { ImportFormat } from './import-job.entity';
-import { createJob, IMPORTABLE, ImportState, runImport } from './import-runner';
+import { createJob } from './import-jobs';
+import { IMPORTABLE, ImportState, runImport } from './import-runner';
 
 const USAGE = `Usage: npm run import -- --format FORMAT [--dry-run] [--skip-spam] [--url-prefix URL] FILE
   FORMAT: ${IMPORTABLE.join(', ')}

@@ -10,7 +10,8 @@ import { AppError } from '../errors/app-error';
 import { ImportJobView, StartImportQueryDto } from './dto/import.dto';
 import { ImportFormat, ImportJob } from './import-job.entity';
 import { ImportLimits, importLimits } from './import-limits';
-import { clearStaleJobs, createJob, failInterruptedJob, runImport } from './import-runner';
+import { clearStaleJobs, createJob, failInterruptedJob } from './import-jobs';
+import { runImport } from './import-runner';
 import { createUploadFolder, recordJob, removeUploadFolder, sweepUploadFolders } from './upload-folders';
 
 /** Import jobs started through the admin API, run in the background of this instance. */

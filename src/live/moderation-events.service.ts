@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
-import { readQueueSizes } from '../moderation/queue-sizes';
+import { readQueueSizes } from '../articles/queue-sizes';
 import { EventStreams, StreamReader } from './event-streams.service';
 import { eventFrame, Frame } from './frames';
 import { EventSource, LiveChannel, Position } from './live-channel';

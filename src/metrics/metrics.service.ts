@@ -3,8 +3,7 @@ import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { EventStreams } from '../live/event-streams.service';
-import { QUEUES, QueueName } from '../moderation/dto/moderation.dto';
-import { readQueueSizes } from '../moderation/queue-sizes';
+import { QUEUES, QueueName, readQueueSizes } from '../articles/queue-sizes';
 
 export type HttpLabel = 'method' | 'route' | 'status_code';
 

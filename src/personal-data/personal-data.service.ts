@@ -5,7 +5,7 @@ import { recountArticles } from '../comments/recount';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { isBanned } from '../users/users.service';
 import { DataCommentView, ErasureView, PersonalDataView } from './personal-data.views';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { COMMENT_STATUSES } from '../comments/comment.entity';
-import { BanView } from '../moderation/moderation.views';
+import { BanView } from '../users/users.views';
 
 export class ProfileView {
   id: string;

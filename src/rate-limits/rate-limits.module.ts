@@ -15,7 +15,7 @@ const PRUNE_EVERY_MS = 60_000;
  * Rate limits from the moderation settings (read through a short cache, so a change applies
  * within a second or two), counted in PostgreSQL so that several instances share them.
  * RATE_LIMITS=off switches them off. Articles created by embeds are counted where they are
- * created (ArticlesService), so that lookups do not count.
+ * created (ArticleChanges), so that lookups do not count.
  */
 @Module({
   imports: [

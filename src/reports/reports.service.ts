@@ -3,15 +3,15 @@ import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
 import { canSee } from '../comments/comment.view';
-import { CommentsService, countedComment, countedState } from '../comments/comments.service';
-import { PG, pgCode } from '../database/pg-errors';
+import { CommentRows, countedComment, countedState } from '../comments/comment-rows';
+import { PG, pgCode } from '../errors/pg-errors';
 import { Transactions } from '../database/transactions';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { recordCommentChange } from '../comments/comment-events';
 import { ModerationEvents } from '../live/moderation-events.service';
 import { ThreadEvents } from '../live/thread-events.service';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { UsersService } from '../users/users.service';
 import { CreateReportDto } from './dto/create-report.dto';
 import { ReportRow, ReportView, toReportView } from './report.view';
@@ -20,7 +20,7 @@ import { ReportRow, ReportView, toReportView } from './report.view';
 export class ReportsService {
   constructor(
     private readonly transactions: Transactions,
-    private readonly comments: CommentsService,
+    private readonly comments: CommentRows,
     private readonly users: UsersService,
     private readonly log: ModerationLog,
     private readonly events: ThreadEvents,

@@ -1,6 +1,4 @@
 import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { ModerationMode } from '../articles/article.entity';
-import type { TrailingSlashPolicy } from '../articles/article-url';
 
 export interface RateLimit {
   /** Requests at once (the burst); after that, one more every perSeconds / limit seconds. */
@@ -17,6 +15,14 @@ export interface RateLimits {
   /** Every request from one client address. */
   address: RateLimit;
 }
+
+/** How articles are moderated: comments published at once (post) or held for review (pre). */
+export const MODERATION_MODES = ['post', 'pre'] as const;
+export type ModerationMode = (typeof MODERATION_MODES)[number];
+
+/** Whether `/a/` and `/a` are one article, stored as `/a` (strip) or `/a/` (add), or two (keep). */
+export const TRAILING_SLASH_POLICIES = ['strip', 'add', 'keep'] as const;
+export type TrailingSlashPolicy = (typeof TRAILING_SLASH_POLICIES)[number];
 
 export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'address'] as const;
 

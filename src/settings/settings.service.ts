@@ -4,7 +4,7 @@ import { AuthUser } from '../auth/access.decorator';
 import { rawToEntity } from '../database/raw-entity';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
-import { ModerationLog } from '../moderation/moderation-log.service';
+import { ModerationLog } from '../journal/moderation-log.service';
 import { RateLimitsDto, UpdateSettingsDto } from './dto/update-settings.dto';
 import { ModerationSettings, RATE_LIMIT_NAMES, RateLimits } from './moderation-settings.entity';
 

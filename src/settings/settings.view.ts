@@ -1,6 +1,4 @@
-import { ModerationMode } from '../articles/article.entity';
-import { TrailingSlashPolicy } from '../articles/article-url';
-import { ModerationSettings, RateLimits } from './moderation-settings.entity';
+import { ModerationMode, ModerationSettings, RateLimits, TrailingSlashPolicy } from './moderation-settings.entity';
 
 export class SettingsView {
   bannedWords: string[];

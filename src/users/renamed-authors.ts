@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
-import { RENAMED_USERS } from './users.service';
+import { CommitEvents } from '../journal/commit-events';
 
 /**
  * Pages are cached by their article's thread_version, and show their authors' names. When a
@@ -11,19 +10,14 @@ import { RENAMED_USERS } from './users.service';
  * renamed: it must not wait for the locks of other, possibly busy, articles.
  */
 @Injectable()
-export class RenamedAuthors implements EntitySubscriberInterface {
+export class RenamedAuthors {
   private readonly logger = new Logger('RenamedAuthors');
 
   constructor(
-    dataSource: DataSource,
+    events: CommitEvents,
     private readonly transactions: Transactions,
   ) {
-    dataSource.subscribers.push(this);
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    const renamed = (event.queryRunner.data as Record<string, string[] | undefined>)[RENAMED_USERS];
-    if (renamed?.length) void this.renewThreads(renamed);
+    events.on('user.renamed', (renamed) => void this.renewThreads(renamed.map((r) => r.userId)));
   }
 
   async renewThreads(userIds: string[]): Promise<void> {

@@ -1,7 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { RenamedAuthors } from './renamed-authors';
+import { UserNotesController } from './user-notes.controller';
+import { UserNotes } from './user-notes.service';
+import { UserRestrictions } from './user-restrictions.service';
 import { UsersService } from './users.service';
 
 @Global()
-@Module({ providers: [UsersService, RenamedAuthors], exports: [UsersService, RenamedAuthors] })
+@Module({
+  controllers: [UserNotesController],
+  providers: [UsersService, RenamedAuthors, UserNotes, UserRestrictions],
+  exports: [UsersService, RenamedAuthors, UserRestrictions],
+})
 export class UsersModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { sql } from '../database/sql';
+import { CommitEvents } from '../journal/commit-events';
 import { AppError } from '../errors/app-error';
 import { User } from './user.entity';
 
@@ -14,20 +15,16 @@ interface UserRow {
   premod: boolean;
 }
 
-/** Where a transaction notes the users it renamed, for RenamedAuthors to act on after commit. */
-export const RENAMED_USERS = 'renamedUsers';
-
 @Injectable()
 export class UsersService {
+  constructor(private readonly events: CommitEvents) {}
+
   /** Records a user on first sight (and a changed display name); returns their stored state (see_user()). */
   async see(manager: EntityManager, user: Pick<AuthUser, 'id' | 'name'>): Promise<UserRow> {
     const {
       rows: [row],
     } = await sql<UserRow & { renamed: boolean }>(manager, `SELECT * FROM see_user($1, $2)`, [user.id, user.name]);
-    if (row.renamed && manager.queryRunner) {
-      const data = manager.queryRunner.data as Record<string, string[] | undefined>;
-      (data[RENAMED_USERS] ??= []).push(user.id);
-    }
+    if (row.renamed) this.events.raise(manager, 'user.renamed', { userId: user.id });
     return row;
   }
 

@@ -15,7 +15,7 @@ import { IsDateTime } from '../../common/date-time';
 import { IsOmittable } from '../../common/omittable';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
-import { MODERATION_MODES, ModerationMode } from '../article.entity';
+import { MODERATION_MODES, ModerationMode } from '../../settings/moderation-settings.entity';
 import { articleUrlProblem } from '../article-url';
 
 const toDate = ({ value }: { value: unknown }) =>

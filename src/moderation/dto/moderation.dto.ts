@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsBoolean,
   IsIn,
   IsString,
   IsUUID,
@@ -18,9 +17,6 @@ import { COMMENT_STATUSES, CommentStatus } from '../../comments/comment.entity';
 import { DECISIONS } from '../../comments/comment-state';
 import { PageQueryDto } from '../../common/pagination';
 import { IsStorableText } from '../../common/text';
-
-export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
-export type QueueName = (typeof QUEUES)[number];
 
 export class QueueQueryDto extends PageQueryDto {
   @IsOmittable()
@@ -102,24 +98,6 @@ export class LogQueryDto extends PageQueryDto {
   targetId?: string;
 }
 
-export class BanDto {
-  @IsString()
-  @Length(1, 1000)
-  @IsStorableText()
-  reason: string;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Absent: until unbanned' })
-  @IsOmittable()
-  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
-  @IsDateTime('until')
-  until?: Date;
-}
-
-export class PremodDto {
-  @IsBoolean()
-  enabled: boolean;
-}
-
 const isoDate = ({ value }: { value: unknown }) => (typeof value === 'string' ? new Date(value) : value);
 
 export class SearchCommentsQueryDto extends PageQueryDto {
@@ -171,12 +149,4 @@ export class SearchCommentsQueryDto extends PageQueryDto {
   @Transform(isoDate)
   @IsDateTime('to')
   to?: Date;
-}
-
-export class CreateUserNoteDto {
-  @IsString()
-  @Length(1, 2000)
-  @IsStorableText()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  body: string;
 }

@@ -16,9 +16,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../common/omittable';
-import { MODERATION_MODES, ModerationMode } from '../../articles/article.entity';
 import { IsStorableText } from '../../common/text';
-import { TRAILING_SLASH_POLICIES, TrailingSlashPolicy } from '../../articles/article-url';
+import {
+  MODERATION_MODES,
+  ModerationMode,
+  TRAILING_SLASH_POLICIES,
+  TrailingSlashPolicy,
+} from '../moderation-settings.entity';
 
 /** A field left out is kept as it is. */
 export class RateLimitDto {

@@ -1,5 +1,8 @@
 import { DataSource } from 'typeorm';
-import { QUEUES, QueueName } from './dto/moderation.dto';
+
+/** The moderators' queues. */
+export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
+export type QueueName = (typeof QUEUES)[number];
 
 /** The queues of /api/moderation/queue/:queue and the article counter that holds each one's size. */
 const QUEUE_COUNTERS: Record<QueueName, string> = {

@@ -1,5 +1,5 @@
 import { Check, CreateDateColumn, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../users/user.entity';
+import { User } from './user.entity';
 
 /**
  * What moderators note about a user, for each other: appended with a moderation log entry in the

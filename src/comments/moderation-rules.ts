@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import LinkifyIt from 'linkify-it';
-import { ModerationMode } from '../articles/article.entity';
 import { AuthUser, isModerator } from '../auth/access.decorator';
-import { CommentStatus } from '../comments/comment.entity';
-import { ModerationSettings } from '../settings/moderation-settings.entity';
-import { readWords } from './text-words';
-import { WordMatcher } from './word-matcher';
+import { CommentStatus } from './comment.entity';
+import { ModerationMode, ModerationSettings } from '../settings/moderation-settings.entity';
+import { readWords } from '../rules/text-words';
+import { WordMatcher } from '../rules/word-matcher';
 
 export interface RuleFacts {
   author: AuthUser;

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { AuthUser } from '../auth/access.decorator';
+import { sql } from '../database/sql';
+import { Transactions } from '../database/transactions';
+import { AppError } from '../errors/app-error';
+import { ModerationLog } from '../journal/moderation-log.service';
+import { BanDto } from './dto/user-moderation.dto';
+import { UsersService } from './users.service';
+
+/** Bans and pre-moderation: what a moderator restricts a user to, each change with its log entry. */
+@Injectable()
+export class UserRestrictions {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly users: UsersService,
+    private readonly log: ModerationLog,
+  ) {}
+
+  async ban(id: string, dto: BanDto, moderator: AuthUser): Promise<void> {
+    if (dto.until && dto.until <= new Date()) {
+      throw AppError.validation('until must be in the future', [
+        { field: 'until', messages: ['must be in the future'] },
+      ]);
+    }
+    await this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      await this.users.see(manager, { id, name: null });
+      await sql(
+        manager,
+        `UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`,
+        [id, dto.until ?? null, dto.reason],
+      );
+      await this.log.record(manager, {
+        action: 'ban',
+        actor: moderator,
+        targetType: 'user',
+        targetId: id,
+        reason: dto.until ? `${dto.reason} (until ${dto.until.toISOString()})` : dto.reason,
+      });
+    });
+  }
+
+  async unban(id: string, moderator: AuthUser): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      const { rowCount: affected } = await sql(
+        manager,
+        `UPDATE users SET banned_at = NULL, ban_until = NULL, ban_reason = NULL, updated_at = now()
+         WHERE id = $1 AND banned_at IS NOT NULL`,
+        [id],
+      );
+      if (affected > 0)
+        await this.log.record(manager, { action: 'unban', actor: moderator, targetType: 'user', targetId: id });
+    });
+  }
+
+  async setPremod(id: string, enabled: boolean, moderator: AuthUser): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      await this.users.see(manager, moderator);
+      await this.users.see(manager, { id, name: null });
+      const { rowCount: affected } = await sql(
+        manager,
+        `UPDATE users SET premod = $2, updated_at = now() WHERE id = $1 AND premod <> $2`,
+        [id, enabled],
+      );
+      if (affected > 0) {
+        await this.log.record(manager, {
+          action: enabled ? 'premod_on' : 'premod_off',
+          actor: moderator,
+          targetType: 'user',
+          targetId: id,
+        });
+      }
+    });
+  }
+}
