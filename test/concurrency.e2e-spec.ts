@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
+import { CommentPoster } from '../src/comments/comment-poster';
 import * as sqlModule from '../src/database/sql';
 import { Transactions } from '../src/database/transactions';
 import { storedAndRecountedArticleCounts, storedAndRecountedReplyCounts } from './support/recount';
@@ -227,6 +228,10 @@ describe('concurrency', () => {
           )
         ).rows[0].n;
       await until("three statements waiting on the articles' rows", 10_000, async () => (await lockWaiters()) >= 3);
+      // Every other post must be queued behind them before the rows are let go: on a busy machine
+      // the last requests can still be on their way, and would then go one by one.
+      const queued = () => (t.app.get(CommentPoster) as unknown as { waiting: unknown[] }).waiting.length;
+      await until('the other posts queued', 10_000, async () => queued() >= sent.length - 3 || undefined);
       await holder.query('COMMIT');
       const got = await Promise.all(answers);
 
