@@ -14,6 +14,7 @@ const CACHE_MS = 1000;
 @Injectable()
 export class SettingsService {
   private cache?: { at: number; value: Promise<ModerationSettings> };
+  private refreshing = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,15 +36,40 @@ export class SettingsService {
   }
 
   /**
-   * The settings as of at most a second ago: for checks on every request (rate limits), where
-   * a read per request would cost more than a moment's delay in applying a change.
+   * The settings as of about a second ago: for checks on every request (rate limits, the rules
+   * of a post, whose statement checks the settings' version under its locks anyway), where a read
+   * per request would cost more than a moment's delay in applying a change. Once a copy is a
+   * second old, the next caller starts a read and every caller goes on with the copy until it
+   * lands: only the very first read is waited for, so no request queues behind the refresh for a
+   * connection of a busy pool.
    */
   async cached(): Promise<ModerationSettings> {
-    if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
-      this.cache = { at: Date.now(), value: this.current() };
-      this.cache.value.catch(() => (this.cache = undefined));
+    if (!this.cache) return this.read();
+    if (Date.now() - this.cache.at > CACHE_MS && !this.refreshing) {
+      this.refreshing = true;
+      const stale = this.cache;
+      stale.at = Date.now(); // tried again a second later if this read fails
+      const current = this.current();
+      current.then(
+        (settings) => {
+          // Not over a copy read after a change (update() drops the cache): this read may be older.
+          if (this.cache === stale) this.cache = { at: Date.now(), value: Promise.resolve(settings) };
+        },
+        () => undefined,
+      );
+      void current.catch(() => undefined).finally(() => (this.refreshing = false));
     }
     return this.cache.value;
+  }
+
+  /** Reads the settings and keeps them; callers until it lands share the read. */
+  private read(): Promise<ModerationSettings> {
+    const cache = { at: Date.now(), value: this.current() };
+    this.cache = cache;
+    cache.value.catch(() => {
+      if (this.cache === cache) this.cache = undefined;
+    });
+    return cache.value;
   }
 
   /** The settings, read again unless the cached copy is already newer than `version`. */
