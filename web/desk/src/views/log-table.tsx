@@ -98,7 +98,11 @@ export function LogTable(props: { entries: LogEntry[]; caption: string; showTarg
                   <span class="muted">{actorName(entry)}</span>
                 )}
               </td>
-              <td class="action">{actionText(entry.action)}</td>
+              <td class="action">
+                {props.showTarget === false
+                  ? actionText(entry.action).replace(/ (for|of|about)$/, '')
+                  : actionText(entry.action)}
+              </td>
               {props.showTarget !== false && (
                 <td class="target">
                   <Target entry={entry} />
