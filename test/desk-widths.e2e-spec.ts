@@ -106,6 +106,7 @@ describe('the console at a desktop’s and a phone’s width (browser)', () => {
       it(`shows ${name} at ${width} px`, async () => {
         const page = await openPage(path(), token(), width);
         await pw(ready(page)).toBeVisible();
+        if (path().startsWith('#/queue') && token()) await pw(page.locator('.tabs .count').first()).toBeVisible();
         expect(await h.overflow(page)).toEqual({ by: 0, widest: [] });
         expect(await h.seriousViolations(page)).toEqual([]);
         await h.screenshot(page, `${name}-${size}`, true);

@@ -46,7 +46,7 @@ export const REFUSAL: Record<string, string> = {
  * Why the rules held a comment, as the API words them ("suspect words: refund", "1 links (at most
  * 0 go up unseen)"): capitalized, with their counts said in the singular when there is one.
  */
-export function heldBecause(reason: string): string {
+export function heldBecause(reason: string, capitalized = true): string {
   const said = reason
     .replace(
       /^(\d+) links \(at most (\d+) go up unseen\)$/,
@@ -60,5 +60,5 @@ export function heldBecause(reason: string): string {
       /^new commenter \((\d+) of (\d+) comments approved\)$/,
       (_, n, of) => `new commenter (${number(Number(n))} of ${count(Number(of), 'comment', 'comments')} approved)`,
     );
-  return capitalize(said);
+  return capitalized ? capitalize(said) : said;
 }

@@ -51,7 +51,12 @@ export function reasonText(entry: LogEntry): string | null {
       return null; // the note's id: the note itself is on the user's page
     case 'hold':
     case 'edit':
-      return reason.split('; ').map(heldBecause).join('; ');
+      return capitalize(
+        reason
+          .split('; ')
+          .map((r) => heldBecause(r, false))
+          .join('; '),
+      );
     case 'change_disclaimer': {
       const disclaimer = /^show: (true|false|auto); text: ([\s\S]*)$/.exec(reason);
       if (!disclaimer) break;
