@@ -121,7 +121,7 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     await page.getByRole('button', { name: 'Save changes' }).click();
     await pw(text).toHaveAttribute('aria-invalid', 'true');
     await pw(text).toBeFocused();
-    expect(await description(page, text)).toMatch(/must be longer than or equal to 1 characters/);
+    expect(await description(page, text)).toMatch(/^Disclaimer text must not be empty$/);
     await text.fill(DEFAULT_DISCLAIMER);
 
     await page.getByRole('radio', { name: /^Pre-moderation/ }).check();
@@ -372,7 +372,7 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     await pw(danaRow).toHaveCount(1);
     await pw(danaRow).toContainText('Dana Desk');
     await pw(danaRow).toContainText('rejected');
-    await pw(danaRow).toContainText('pending → rejected');
+    await pw(danaRow).toContainText('Pending → Rejected');
     await pw(danaRow.getByRole('link', { name: /^[0-9a-f]{8}…$/ })).toHaveCount(1);
     expect(await h.seriousViolations(page)).toEqual([]);
     await h.screenshot(page, 'log');
@@ -383,7 +383,7 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     const filtered = page.getByRole('table', { name: 'The moderation log, filtered, newest first' });
     await pw(filtered.locator('tbody tr')).toHaveCount(1);
     await pw(filtered.locator('tbody tr')).toContainText('Otto Other');
-    await pw(filtered.locator('tbody tr')).toContainText('pending → approved');
+    await pw(filtered.locator('tbody tr')).toContainText('Pending → Approved');
     expect(new URL(page.url()).hash).toBe('#/log?actorId=otto');
     await pw(page.getByText('That is as far back as the log goes.')).toBeVisible();
 

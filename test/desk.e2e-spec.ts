@@ -86,7 +86,7 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     // The suspect word is marked, and the reasons say why the comment was held.
     await pw(card(page, 'energy levy').locator('mark.suspect')).toHaveText('refund');
     await pw(card(page, 'energy levy').getByRole('list', { name: 'Why it was held' })).toContainText(
-      'suspect words: refund',
+      'Suspect words: refund',
     );
     await pw(tab(page, /^Pending/)).toHaveAttribute('aria-selected', 'true');
     await pw(tab(page, /^Pending/)).toContainText('2'); // the live count
@@ -170,7 +170,7 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     }
 
     for (const comment of comments) {
-      await pw(cardOf(comment.id).locator('.status')).toHaveText('pending');
+      await pw(cardOf(comment.id).locator('.status')).toHaveText('Pending');
       await pw(cardOf(comment.id).getByRole('status')).toHaveCount(0); // no notice on the card
       const log = await h.api.log(mod, { commentId: comment.id });
       expect(log.body.items.map((e: { action: string }) => e.action)).toEqual(['restore', 'approve', 'hold']);
@@ -267,8 +267,8 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     }
     const page = await h.open(mod, '#/queue/reported');
     const reported = card(page, 'know nothing');
-    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('abuse: Rude to everyone');
-    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('abuse: Not about the article');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse: Rude to everyone');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse: Not about the article');
     await pw(reported.getByRole('blockquote')).toContainText('Ann: The wall held.');
     await pw(reported.getByRole('link', { name: 'Flood defences' })).toBeVisible();
     expect(await h.seriousViolations(page)).toEqual([]);

@@ -5,6 +5,10 @@ import { Api } from './comments-helpers';
 import { axeViolations, launchChromium, screenshot } from './browser';
 import { createTestApp, TestApp } from './test-app';
 
+/** The widths the console is tried at: a desktop's, and a phone's. */
+export const DESKTOP = 1280;
+export const PHONE = 390;
+
 /**
  * The moderators' console in Debian's Chromium against the whole service and its PostgreSQL: one
  * app and browser per test file, one browser context per moderator, so two moderators can work at once.
@@ -32,8 +36,8 @@ export class DeskHarness {
   }
 
   /** A browser context of its own, with the desk opened for `token` (through the URL fragment, as the login hands it over). */
-  async open(token: string | null, path = '#/queue/pending'): Promise<Page> {
-    const context = await this.browser.newContext({ viewport: { width: 1100, height: 900 }, reducedMotion: 'reduce' });
+  async open(token: string | null, path = '#/queue/pending', width: number = DESKTOP): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
     context.setDefaultTimeout(5000);
     this.contexts.push(context);
     const page = await context.newPage();
@@ -62,7 +66,18 @@ export class DeskHarness {
       .map((v) => `${v.id}: ${v.help} (${JSON.stringify(v.nodes.map((n) => n.target))})`);
   }
 
-  screenshot(page: Page, name: string): Promise<void> {
-    return screenshot(page, `desk-${name}`, false);
+  screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+    return screenshot(page, `desk-${name}`, fullPage);
+  }
+
+  /** How far the page reaches past the screen's right edge (0: no sideways scrolling), with what sticks out. */
+  overflow(page: Page): Promise<{ by: number; widest: string[] }> {
+    return page.evaluate(() => ({
+      by: document.documentElement.scrollWidth - innerWidth,
+      widest: Array.from(document.querySelectorAll('body *'))
+        .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+    }));
   }
 }

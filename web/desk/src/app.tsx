@@ -59,7 +59,7 @@ export function App() {
           The service cannot be reached. Retrying; nothing you typed is lost.
         </p>
       )}
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} class={WIDE.has(route.value.page) ? 'wide' : undefined}>
         {settings.value || WITHOUT_SETTINGS.has(route.value.page) ? <Page /> : <p class="loading">Loading…</p>}
       </main>
       <Announcer />
@@ -73,6 +73,9 @@ export function App() {
     </>
   );
 }
+
+/** Pages of tables that read better the wider they are (one line per log entry). */
+const WIDE = new Set(['log']);
 
 /** Pages drawn before the settings arrive (the highlights follow when they do): a first draw of one round trip, not two. */
 const WITHOUT_SETTINGS = new Set(['queue', 'search']);
@@ -119,9 +122,11 @@ function Header() {
         ))}
       </nav>
       <span class={live.value ? 'live on' : 'live'} role="status">
-        {live.value ? 'Live' : 'Connecting…'}
+        <span class="live-text">{live.value ? 'Live' : 'Connecting…'}</span>
       </span>
-      <span class="who">{claims.value?.name ?? claims.value?.sub}</span>
+      <span class="who" title={claims.value?.name ?? claims.value?.sub}>
+        <bdi>{claims.value?.name ?? claims.value?.sub}</bdi>
+      </span>
       <button type="button" class="quiet" onClick={() => setToken(null)}>
         Sign out
       </button>

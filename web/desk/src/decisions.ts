@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { ApiError, api, call, type Comment, type LogEntry, type QueueItem } from './api/client';
-import { ACTION_LABEL } from './format';
+import { ACTION_LABEL, statusWord } from './words';
 import { claims } from './session';
 
 export type Action = 'approve' | 'reject';
@@ -46,9 +46,9 @@ export class AlreadyDecided extends Error {
 }
 
 export function decidedText(status: string, by: LogEntry | null): string {
-  if (!by) return `Already ${status} by someone else.`;
+  if (!by) return `Already ${statusWord(status)} by someone else.`;
   const who = by.actor ? (by.actor.name ?? by.actor.id) : 'the automatic rules';
-  return `Already ${ACTION_LABEL[by.action] ?? by.toStatus ?? status} by ${who}.`;
+  return `Already ${ACTION_LABEL[by.action] ?? statusWord(by.toStatus ?? status)} by ${who}.`;
 }
 
 /** The latest log entry about a comment: who decided it last. */

@@ -1,4 +1,5 @@
 import { ApiError } from './api/client';
+import { fieldMessage, type FieldName } from './field-names';
 
 /** The API's VALIDATION_FAILED errors, by field as it names them (`maxLinks`, `rateLimits.post.limit`). */
 export type FieldErrors = Record<string, string[]>;
@@ -9,8 +10,12 @@ export function fieldErrors(error: unknown): FieldErrors {
   return out;
 }
 
-export function problemText(error: unknown): string {
-  return error instanceof ApiError ? error.message : String(error);
+/** What went wrong, in words: the API's field errors with the fields' names, else its problem's detail. */
+export function problemText(error: unknown, names: Record<string, FieldName> = {}): string {
+  if (!(error instanceof ApiError)) return String(error);
+  const errors = error.problem.errors ?? [];
+  if (errors.length === 0) return error.message;
+  return errors.flatMap((e) => e.messages.map((m) => fieldMessage(e.field, m, names))).join('; ');
 }
 
 /**
@@ -21,7 +26,13 @@ export class Fields {
   constructor(
     private readonly form: string,
     private readonly errors: FieldErrors,
+    /** The fields' names in words, for the API's messages (which name them as the API does). */
+    private readonly names: Record<string, FieldName> = {},
   ) {}
+
+  private said(field: string): string[] {
+    return (this.errors[field] ?? []).map((m) => fieldMessage(field, m, this.names));
+  }
 
   private id(field: string): string {
     return `${this.form}-${field.replace(/[^A-Za-z0-9]/g, '-')}-error`;
@@ -39,16 +50,16 @@ export class Fields {
     if (!messages) return null;
     return (
       <p id={this.id(field)} class="error field-error">
-        {messages.join('; ')}
+        {this.said(field).join('; ')}
       </p>
     );
   }
 
   /** Errors about fields this form does not show, said at its top. */
   others(shown: readonly string[]): string[] {
-    return Object.entries(this.errors)
-      .filter(([field]) => !shown.includes(field))
-      .map(([field, messages]) => `${field}: ${messages.join('; ')}`);
+    return Object.keys(this.errors)
+      .filter((field) => !shown.includes(field))
+      .flatMap((field) => this.said(field));
   }
 }
 

@@ -40,7 +40,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly problem: Partial<Problem>,
   ) {
-    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    super(problem.detail ?? problem.title ?? `The service answered with an error (HTTP ${status})`);
   }
 }
 

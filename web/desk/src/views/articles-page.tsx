@@ -2,7 +2,8 @@ import { useSignal, type Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type Article } from '../api/client';
 import { announcement } from '../decisions';
-import { when } from '../format';
+import { number, when } from '../format';
+import { STATUS_LABEL } from '../words';
 import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
@@ -49,7 +50,7 @@ function FindArticles() {
         </button>
       </form>
       {found.items.value.length > 0 && (
-        <table>
+        <table class="stacked">
           <caption class="visually-hidden">{q ? `Articles matching “${q}”` : 'Articles, newest first'}</caption>
           <thead>
             <tr>
@@ -69,10 +70,10 @@ function FindArticles() {
                   </a>
                   <div class="muted url">{a.url}</div>
                 </td>
-                <td>{a.counts.visible.toLocaleString()}</td>
-                <td>{(a.counts.pending ?? 0).toLocaleString()}</td>
-                <td>{(a.counts.reported ?? 0).toLocaleString()}</td>
-                <td>{a.closed ? 'closed' : 'open'}</td>
+                <td data-label="Comments">{number(a.counts.visible)}</td>
+                <td data-label="Pending">{number(a.counts.pending ?? 0)}</td>
+                <td data-label="Reported">{number(a.counts.reported ?? 0)}</td>
+                <td data-label="Thread">{a.closed ? 'Closed' : 'Open'}</td>
               </tr>
             ))}
           </tbody>
@@ -163,12 +164,12 @@ function ArticleDetail(props: { article: Article; onChange: (a: Article) => void
         <dl class="tally">
           {(
             [
-              ['visible', 'visible to readers', undefined],
-              ['pending', 'pending', 'pending'],
-              ['published', 'published, not reviewed', 'published'],
-              ['approved', 'approved', 'approved'],
-              ['rejected', 'rejected', 'rejected'],
-              ['reported', 'reported', undefined],
+              ['visible', 'Visible to readers', undefined],
+              ['pending', STATUS_LABEL.pending, 'pending'],
+              ['published', STATUS_LABEL.published, 'published'],
+              ['approved', STATUS_LABEL.approved, 'approved'],
+              ['rejected', STATUS_LABEL.rejected, 'rejected'],
+              ['reported', 'Reported', undefined],
             ] as const
           ).map(([key, label, status]) => (
             <div>
@@ -177,12 +178,12 @@ function ArticleDetail(props: { article: Article; onChange: (a: Article) => void
                 {status ? (
                   <a
                     href={href('search', [], { articleId: article.id, status })}
-                    aria-label={`${counts[key] ?? 0} ${label}: see them`}
+                    aria-label={`${label}: ${number(counts[key] ?? 0)}, see them`}
                   >
-                    {(counts[key] ?? 0).toLocaleString()}
+                    {number(counts[key] ?? 0)}
                   </a>
                 ) : (
-                  (counts[key] ?? 0).toLocaleString()
+                  number(counts[key] ?? 0)
                 )}
               </dd>
             </div>
@@ -264,7 +265,7 @@ function Closing(props: { article: Article; message: Signal<string>; onChange: (
       announcement.value = { text: said };
     } catch (error) {
       errors.value = fieldErrors(error);
-      if (!errors.value.message) problem.value = `That did not work: ${problemText(error)}`;
+      if (!errors.value.message) problem.value = `That did not work: ${problemText(error, ARTICLE_FIELDS)}`;
       focusFirstInvalid(form.current);
     } finally {
       busy.value = false;
@@ -279,7 +280,7 @@ function Closing(props: { article: Article; message: Signal<string>; onChange: (
   };
   const reopen = () => run(() => call(() => api.POST('/api/articles/{id}/reopen', path)), 'The article is open again.');
 
-  const f = new Fields('close', errors.value);
+  const f = new Fields('close', errors.value, ARTICLE_FIELDS);
   return (
     <section class="panel" aria-labelledby="article-closing">
       <h2 id="article-closing">{article.closed ? 'Closed' : 'Open for comments'}</h2>
@@ -320,6 +321,15 @@ function Closing(props: { article: Article; message: Signal<string>; onChange: (
 }
 
 const FORM_FIELDS = ['moderationMode', 'closeAt', 'disclaimer.show', 'disclaimer.text', 'disclaimer'];
+/** The article's fields in the API's messages: "Disclaimer text must not be empty". */
+const ARTICLE_FIELDS = {
+  moderationMode: { label: 'When comments appear' },
+  closeAt: { label: 'Scheduled close' },
+  disclaimer: { label: 'Disclaimer' },
+  'disclaimer.show': { label: 'Show the disclaimer' },
+  'disclaimer.text': { label: 'Disclaimer text' },
+  message: { label: 'Message' },
+};
 
 /** Pre- or post-moderation, the disclaimer and the scheduled close: the changed ones saved together. */
 function ModerationForm(props: {
@@ -364,7 +374,7 @@ function ModerationForm(props: {
       announcement.value = { text: 'Saved.' };
     } catch (error) {
       errors.value = fieldErrors(error);
-      const others = new Fields('article', errors.value).others(FORM_FIELDS);
+      const others = new Fields('article', errors.value, ARTICLE_FIELDS).others(FORM_FIELDS);
       if (Object.keys(errors.value).length === 0 || others.length > 0)
         problem.value = `Not saved: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
       focusFirstInvalid(form.current);
@@ -373,7 +383,7 @@ function ModerationForm(props: {
     }
   };
 
-  const f = new Fields('article', errors.value);
+  const f = new Fields('article', errors.value, ARTICLE_FIELDS);
   const d = draft.value;
   return (
     <form ref={form} class="panel stack" aria-labelledby="article-moderation" onSubmit={submit} noValidate>

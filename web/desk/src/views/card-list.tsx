@@ -1,6 +1,7 @@
 import { batch, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type QueueItem } from '../api/client';
+import { problemText } from '../forms';
 import { onModerationEvent } from '../api/stream';
 import {
   AlreadyDecided,
@@ -14,7 +15,9 @@ import {
   undo,
   type Action,
 } from '../decisions';
+import { count as countOf, number } from '../format';
 import { claims } from '../session';
+import { REFUSAL, statusWord } from '../words';
 import { Card, type CardNotice } from './card';
 import { BanDialog, HelpDialog, ReasonDialog } from './dialogs';
 
@@ -132,14 +135,14 @@ export function CardList(props: Props) {
       return;
     }
     const who = last.item.author?.name ?? 'someone';
-    announcement.value = { text: `Undoing: the comment by ${who} goes back to ${last.fromStatus}…` };
+    announcement.value = { text: `Undoing: the comment by ${who} goes back to ${statusWord(last.fromStatus)}…` };
     undo(last).then(
       (item) => {
         const index = Math.min(placeOf.current.get(item.id) ?? focus.value, latest.current.entries.length);
         if (latest.current.keeps(item.status)) putBack(index, { item });
         else update(item.id, () => null);
         focusCard(latest.current.entries.findIndex((e) => e.item.id === item.id));
-        announcement.value = { text: `Undone: the comment is ${item.status} again.` };
+        announcement.value = { text: `Undone: the comment is ${statusWord(item.status)} again.` };
       },
       (error) => {
         // A decision that did not go through has put its card back and said why.
@@ -161,12 +164,18 @@ export function CardList(props: Props) {
           done++;
           if (latest.current.keeps(status)) update(id, (e) => ({ item: { ...e.item, status } }));
           else update(id, () => null);
-        } else update(id, (e) => ({ ...e, notice: { kind: 'error', text: `Not ${status}: ${code}` } }));
+        } else
+          update(id, (e) => ({
+            ...e,
+            notice: { kind: 'error', text: `Not ${status}: ${REFUSAL[code] ?? 'the service refused it'}.` },
+          }));
       }
       selected.value = new Set();
       focusCard(focus.value);
     });
-    announcement.value = { text: `${action === 'approve' ? 'Approved' : 'Rejected'} ${done} of ${ids.length}.` };
+    announcement.value = {
+      text: `${action === 'approve' ? 'Approved' : 'Rejected'} ${number(done)} of ${countOf(ids.length, 'comment', 'comments')}.`,
+    };
   };
 
   const select = (index: number, range: boolean) => {
@@ -192,7 +201,7 @@ export function CardList(props: Props) {
       );
       announcement.value = { text: `${item.author.name ?? item.author.id}'s new comments will be held for review.` };
     } catch (error) {
-      announcement.value = { text: `That did not work: ${(error as Error).message}` };
+      announcement.value = { text: `That did not work: ${problemText(error)}` };
     }
   };
 

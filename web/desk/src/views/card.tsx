@@ -2,7 +2,8 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { Ref } from 'preact';
 import { api, call, type Comment, type QueueItem } from '../api/client';
-import { ago, STATUS_LABEL, when } from '../format';
+import { ago, count, when } from '../format';
+import { heldBecause, REPORT_REASON, STATUS_LABEL } from '../words';
 import { href } from '../router';
 import { marker } from '../settings-store';
 
@@ -85,19 +86,17 @@ export function Card(props: Props) {
       {item.moderationReasons.length > 0 && (
         <ul class="reasons" aria-label="Why it was held">
           {item.moderationReasons.map((r) => (
-            <li>{r}</li>
+            <li>{heldBecause(r)}</li>
           ))}
         </ul>
       )}
       {item.reports.length > 0 && (
-        <section class="reports" aria-label={`${item.openReportCount} open reports`}>
-          <h3>
-            {item.openReportCount} open report{item.openReportCount === 1 ? '' : 's'}
-          </h3>
+        <section class="reports" aria-label={count(item.openReportCount, 'open report', 'open reports')}>
+          <h3>{count(item.openReportCount, 'open report', 'open reports')}</h3>
           <ul>
             {item.reports.map((r) => (
               <li>
-                <strong>{r.reason}</strong>
+                <strong>{REPORT_REASON[r.reason] ?? r.reason}</strong>
                 {r.note && (
                   <>
                     : <bdi>{r.note}</bdi>
@@ -142,7 +141,7 @@ export function Card(props: Props) {
   );
 }
 
-const MARK_TITLE = { banned: 'banned word', suspect: 'suspect word', link: 'link' };
+const MARK_TITLE = { banned: 'Banned word', suspect: 'Suspect word', link: 'Link' };
 
 const parents = new Map<string, Promise<Comment>>();
 

@@ -1,7 +1,10 @@
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { ApiError, api, call, type ModeratedUser } from '../api/client';
+import { api, call, type ModeratedUser } from '../api/client';
+import { problemText } from '../forms';
+
+const BAN_FIELDS = { until: { label: 'The end of the ban' }, reason: { label: 'Reason' } };
 
 /** A modal <dialog>: the browser traps focus in it, Escape closes it, focus returns where it was. */
 export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren }) {
@@ -46,7 +49,7 @@ export function BanDialog(props: { userId: string; name: string; onClose: (user?
       );
       props.onClose(user);
     } catch (error) {
-      problem.value = error instanceof ApiError ? error.message : String(error);
+      problem.value = problemText(error, BAN_FIELDS);
       busy.value = false;
     }
   };

@@ -6,6 +6,7 @@ import { Fields, fieldErrors, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
 import { go, href, route } from '../router';
+import { count } from '../format';
 import { LogTable } from './log-table';
 
 const FILTERS = [
@@ -13,6 +14,12 @@ const FILTERS = [
   ['articleId', 'Article (id)'],
   ['targetId', 'Target (user, comment or article id)'],
 ] as const;
+/** The filters in the API's messages: "Article id must be a UUID". */
+const FILTER_NAMES = {
+  actorId: { label: 'Moderator id' },
+  articleId: { label: 'Article id' },
+  targetId: { label: 'Target id' },
+};
 type Filter = (typeof FILTERS)[number][0];
 
 /** The moderation log, newest first, as far back as it goes; its filters live in the route (`#/log?actorId=…`). */
@@ -75,7 +82,7 @@ export function LogPage() {
     else go(href('log', [], wanted));
   };
 
-  const f = new Fields('log', errors.value);
+  const f = new Fields('log', errors.value, FILTER_NAMES);
   const filtered = FILTERS.some(([name]) => applied[name]);
   return (
     <>
@@ -113,7 +120,7 @@ export function LogPage() {
       </form>
       {arrived.value > 0 && (
         <button type="button" class="arrived" onClick={() => ((arrived.value = 0), log.reload())}>
-          {arrived.value} new {arrived.value === 1 ? 'entry' : 'entries'} — show
+          {count(arrived.value, 'new entry', 'new entries')} — show
         </button>
       )}
       {log.items.value.length > 0 && (

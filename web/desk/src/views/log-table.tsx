@@ -1,33 +1,11 @@
 import type { LogEntry } from '../api/client';
 import { ago, when } from '../format';
 import { href } from '../router';
-
-/** What each logged action did, as the log reads it ("Ada banned …"). */
-export const LOG_ACTION: Record<string, string> = {
-  approve: 'approved',
-  reject: 'rejected',
-  restore: 'put back',
-  hold: 'held for review',
-  edit: 'edited',
-  delete: 'deleted',
-  ban: 'banned',
-  unban: 'unbanned',
-  premod_on: 'pre-moderation on',
-  premod_off: 'pre-moderation off',
-  note: 'added a note',
-  erase: 'erased personal data',
-  close: 'closed',
-  reopen: 'reopened',
-  change_mode: 'changed moderation',
-  schedule_close: 'scheduled closing',
-  change_disclaimer: 'changed the disclaimer',
-  create_article: 'created',
-  update_settings: 'changed the settings',
-  import: 'imported',
-};
+import { statusLabel } from '../words';
+import { actionText, reasonText } from './log-words';
 
 export function actorName(entry: LogEntry): string {
-  return entry.actor ? (entry.actor.name ?? entry.actor.id) : 'automatic rules';
+  return entry.actor ? (entry.actor.name ?? entry.actor.id) : 'Automatic rules';
 }
 
 /** Where a log entry's target is looked at in the console. */
@@ -37,7 +15,10 @@ function Target({ entry }: { entry: LogEntry }) {
     case 'user':
       return (
         <>
-          user <a href={href('users', [id])}>{id}</a>
+          user{' '}
+          <a href={href('users', [id])}>
+            <bdi>{id}</bdi>
+          </a>
         </>
       );
     case 'comment':
@@ -60,7 +41,7 @@ function Target({ entry }: { entry: LogEntry }) {
         </>
       );
     case 'settings':
-      return <a href={href('settings')}>settings</a>;
+      return <a href={href('settings')}>the settings</a>;
     default:
       return (
         <>
@@ -72,7 +53,17 @@ function Target({ entry }: { entry: LogEntry }) {
 
 const short = (uuid: string) => (uuid.length > 12 ? `${uuid.slice(0, 8)}…` : uuid);
 
-/** Log entries, as they come (newest first); the moderator's name filters the log by them. */
+/** "Pending → Rejected"; a comment that had none before shows where it went. */
+function statusChange(entry: LogEntry): string | null {
+  if (!entry.fromStatus && !entry.toStatus) return null;
+  if (!entry.fromStatus) return statusLabel(entry.toStatus);
+  return `${statusLabel(entry.fromStatus)} → ${statusLabel(entry.toStatus)}`;
+}
+
+/**
+ * Log entries, as they come (newest first); the moderator's name filters the log by them. One
+ * line an entry on a wide screen; on a phone, each entry is a block of its own (styles.css).
+ */
 export function LogTable(props: { entries: LogEntry[]; caption: string; showTarget?: boolean }) {
   return (
     <table class="log">
@@ -88,34 +79,42 @@ export function LogTable(props: { entries: LogEntry[]; caption: string; showTarg
         </tr>
       </thead>
       <tbody>
-        {props.entries.map((entry) => (
-          <tr key={entry.id} data-log-id={entry.id}>
-            <td>
-              <time dateTime={String(entry.createdAt)} title={when(entry.createdAt)}>
-                {ago(entry.createdAt)}
-              </time>
-            </td>
-            <td>
-              {entry.actor ? (
-                <a href={href('log', [], { actorId: entry.actor.id })} title="Everything this moderator did">
-                  <bdi>{actorName(entry)}</bdi>
-                </a>
-              ) : (
-                <span class="muted">{actorName(entry)}</span>
-              )}
-            </td>
-            <td>{LOG_ACTION[entry.action] ?? entry.action}</td>
-            {props.showTarget !== false && (
-              <td>
-                <Target entry={entry} />
+        {props.entries.map((entry) => {
+          const status = statusChange(entry);
+          const reason = reasonText(entry);
+          return (
+            <tr key={entry.id} data-log-id={entry.id}>
+              <td class="when">
+                <time dateTime={String(entry.createdAt)} title={when(entry.createdAt)}>
+                  {ago(entry.createdAt)}
+                </time>
               </td>
-            )}
-            <td>{entry.fromStatus || entry.toStatus ? `${entry.fromStatus ?? '—'} → ${entry.toStatus ?? '—'}` : ''}</td>
-            <td class="reason" dir="auto">
-              {entry.reason}
-            </td>
-          </tr>
-        ))}
+              <td class="who">
+                {entry.actor ? (
+                  <a href={href('log', [], { actorId: entry.actor.id })} title="Everything this moderator did">
+                    <bdi>{actorName(entry)}</bdi>
+                  </a>
+                ) : (
+                  <span class="muted">{actorName(entry)}</span>
+                )}
+              </td>
+              <td class="action">
+                {props.showTarget === false
+                  ? actionText(entry.action).replace(/ (for|of|about)$/, '')
+                  : actionText(entry.action)}
+              </td>
+              {props.showTarget !== false && (
+                <td class="target">
+                  <Target entry={entry} />
+                </td>
+              )}
+              <td class="status-change">{status}</td>
+              <td class="reason" dir="auto" title={reason ?? undefined}>
+                {reason}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ApiError, api, call } from '../api/client';
 import { onModerationEvent, QUEUES, queueCounts, type QueueName } from '../api/stream';
+import { count, number } from '../format';
 import { go, href, route } from '../router';
 import { CardList, type CardEntry } from './card-list';
 
@@ -111,14 +112,14 @@ export function QueuePage() {
             id={`tab-${q}`}
           >
             {QUEUE_LABEL[q]}
-            {counts && <span class="count">{counts[q].toLocaleString()}</span>}
+            {counts && <span class="count">{number(counts[q])}</span>}
           </a>
         ))}
       </nav>
       <div id="queue-panel" role="tabpanel" aria-labelledby={`tab-${queue}`}>
         {arrived.value > 0 && (
           <button type="button" class="arrived" onClick={() => load()}>
-            {arrived.value} new — show
+            {count(arrived.value, 'new comment', 'new comments')} — show
           </button>
         )}
         <CardList

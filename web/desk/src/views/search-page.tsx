@@ -1,12 +1,20 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ApiError, api, call } from '../api/client';
+import { api, call } from '../api/client';
+import { problemText } from '../forms';
 import { go, href, route } from '../router';
+import { STATUS_LABEL } from '../words';
 import { CardList, type CardEntry } from './card-list';
 
 const FIELDS = ['q', 'author', 'status', 'from', 'to', 'articleId', 'authorId', 'commentId'] as const;
 type Field = (typeof FIELDS)[number];
 const STATUSES = ['pending', 'published', 'approved', 'rejected'] as const;
+const SEARCH_FIELDS = {
+  q: { label: 'Words' },
+  author: { label: 'Author' },
+  from: { label: 'Posted from' },
+  to: { label: 'Posted before' },
+};
 
 /** datetime-local has no zone: the moderator's own, sent as an instant. */
 const toInstant = (local: string) => (local ? new Date(local).toISOString() : undefined);
@@ -53,7 +61,7 @@ export function SearchPage() {
       entries.value = after ? [...entries.value, ...fresh] : fresh;
       cursor.value = page.nextCursor;
     } catch (error) {
-      problem.value = error instanceof ApiError ? error.message : String(error);
+      problem.value = problemText(error, SEARCH_FIELDS);
     }
     state.value = 'done';
   };
@@ -93,7 +101,7 @@ export function SearchPage() {
           <select {...field('status')} onChange={field('status').onInput}>
             <option value="">Any</option>
             {STATUSES.map((s) => (
-              <option value={s}>{s}</option>
+              <option value={s}>{STATUS_LABEL[s]}</option>
             ))}
           </select>
         </label>

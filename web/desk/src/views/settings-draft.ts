@@ -1,34 +1,31 @@
 import type { Settings } from '../api/client';
+import { RATE_LIMITS, SETTING_FIELDS } from '../field-names';
 
 /** The settings form's model: the fields as typed, and what of them is sent. */
 
-export const LIMITS = [
-  ['post', 'Posting a comment (per user)'],
-  ['edit', 'Editing a comment (per user)'],
-  ['report', 'Reporting a comment (per user)'],
-  ['createArticle', 'An embed creating an article (per address)'],
-  ['address', 'Any request (per address)'],
-] as const;
-export type LimitName = (typeof LIMITS)[number][0];
+export type LimitName = keyof typeof RATE_LIMITS;
+export const LIMITS = Object.entries(RATE_LIMITS) as [LimitName, string][];
 interface RateLimit {
   limit: number;
   perSeconds: number;
 }
 
+const numberField = <N extends keyof Settings>(name: N, hint?: string) =>
+  [name, SETTING_FIELDS[name].label, hint] as const;
+
 export const NUMBERS = [
-  ['maxLinks', 'Links a comment may have before it is held', undefined],
-  ['premodNewCommenters', 'Approved comments before a new commenter’s go up unseen', '0: none are held for being new.'],
-  ['reportThreshold', 'Open reports that hold a published comment', undefined],
-  ['maxCommentLength', 'Longest comment, in characters', undefined],
-  ['editWindowSeconds', 'Time to edit a comment after posting, in seconds', undefined],
-  ['autoCloseAfterDays', 'Close articles by themselves after, in days', 'Empty: never.'],
+  numberField('maxLinks'),
+  numberField('premodNewCommenters', '0: none are held for being new.'),
+  numberField('reportThreshold'),
+  numberField('maxCommentLength'),
+  numberField('editWindowSeconds'),
+  numberField('autoCloseAfterDays', 'Empty: never.'),
 ] as const;
 /** Shown with the other settings of new articles. */
-export const CREATIONS_PER_HOUR = [
+export const CREATIONS_PER_HOUR = numberField(
   'articleCreationsPerHour',
-  'Articles embeds may create in an hour',
   'All readers together; each reader’s address also has its own limit below.',
-] as const;
+);
 export type NumberName = (typeof NUMBERS)[number][0] | (typeof CREATIONS_PER_HOUR)[0];
 export const ALL_NUMBERS = [...NUMBERS, CREATIONS_PER_HOUR];
 

@@ -2,7 +2,8 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type Settings } from '../api/client';
 import { announcement } from '../decisions';
-import { when } from '../format';
+import { number, when } from '../format';
+import { SETTING_FIELDS } from '../field-names';
 import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { claims } from '../session';
@@ -98,7 +99,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
       if (error instanceof ApiError && error.status === 403) refused.value = true;
       else {
         errors.value = fieldErrors(error);
-        const others = new Fields('settings', errors.value).others(shownFields);
+        const others = new Fields('settings', errors.value, SETTING_FIELDS).others(shownFields);
         if (Object.keys(errors.value).length === 0 || others.length > 0)
           problem.value = `Not saved: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
         else problem.value = 'Not saved: see the fields marked below.';
@@ -110,12 +111,13 @@ function SettingsForm({ initial }: { initial: Settings }) {
   };
 
   if (refused.value) return <AdminsOnly />;
-  const f = new Fields('settings', errors.value);
-  const listField = (name: ListName, label: string, hint: string) => {
+  const f = new Fields('settings', errors.value, SETTING_FIELDS);
+  const label = (name: keyof typeof SETTING_FIELDS) => SETTING_FIELDS[name].label;
+  const listField = (name: ListName, hint: string) => {
     const count = lines(d[name]).length;
     return (
       <div class="field">
-        <label for={`settings-${name}`}>{label}</label>
+        <label for={`settings-${name}`}>{label(name)}</label>
         <textarea
           id={`settings-${name}`}
           rows={8}
@@ -125,7 +127,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
           {...f.control(name, `settings-${name}-hint`)}
         />
         <p id={`settings-${name}-hint`} class="muted hint">
-          {hint} {count.toLocaleString()} now.
+          {hint} {number(count)} now.
         </p>
         {f.message(name)}
       </div>
@@ -152,9 +154,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
       {f.message(name)}
     </div>
   );
-  const textField = (name: 'defaultDisclaimerText' | 'defaultClosedMessage', label: string) => (
+  const textField = (name: 'defaultDisclaimerText' | 'defaultClosedMessage') => (
     <div class="field">
-      <label for={`settings-${name}`}>{label}</label>
+      <label for={`settings-${name}`}>{label(name)}</label>
       <textarea
         id={`settings-${name}`}
         rows={2}
@@ -174,8 +176,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
       <fieldset class="panel">
         <legend>Words</legend>
         <div class="two-columns">
-          {listField('bannedWords', 'Banned words', 'One a line: a comment with one is rejected.')}
-          {listField('suspectWords', 'Suspect words', 'One a line: a comment with one waits for a moderator.')}
+          {listField('bannedWords', 'One a line: a comment with one is rejected.')}
+          {listField('suspectWords', 'One a line: a comment with one waits for a moderator.')}
         </div>
       </fieldset>
       <fieldset class="panel">
@@ -186,7 +188,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
         <legend>New articles</legend>
         <div class="stack">
           <div class="field">
-            <label for="settings-defaultModerationMode">Moderation of a new article</label>
+            <label for="settings-defaultModerationMode">{label('defaultModerationMode')}</label>
             <select
               id="settings-defaultModerationMode"
               value={d.defaultModerationMode}
@@ -198,22 +200,18 @@ function SettingsForm({ initial }: { initial: Settings }) {
             </select>
             {f.message('defaultModerationMode')}
           </div>
-          {textField('defaultDisclaimerText', 'Disclaimer above unmoderated comments')}
-          {textField('defaultClosedMessage', 'Message of a closed article')}
+          {textField('defaultDisclaimerText')}
+          {textField('defaultClosedMessage')}
           {listField(
             'articleAutoCreatePrefixes',
-            'Addresses where an embed may create its article',
             'One URL prefix a line, such as https://news.example/ (empty: only moderators create articles).',
           )}
           {listField(
             'articleUrlQueryParams',
-            'Query parameters that name an article',
             'One a line, such as p for addresses like ?p=123. Every other parameter (utm_source, fbclid…) is dropped from article addresses; empty: articles are told apart by their path alone.',
           )}
           <div class="field">
-            <label for="settings-articleUrlTrailingSlash">
-              An address with a slash at the end (…/story/) and one without (…/story) are
-            </label>
+            <label for="settings-articleUrlTrailingSlash">{label('articleUrlTrailingSlash')}</label>
             <select
               id="settings-articleUrlTrailingSlash"
               value={d.articleUrlTrailingSlash}
@@ -257,14 +255,14 @@ function SettingsForm({ initial }: { initial: Settings }) {
                 {(['limit', 'perSeconds'] as const).map((part) => {
                   const field = `rateLimits.${name}.${part}`;
                   return (
-                    <td>
+                    <td data-label={part === 'limit' ? 'Requests' : 'Per seconds'}>
                       <input
                         id={`settings-${name}-${part}`}
                         type="number"
                         inputMode="numeric"
                         min={1}
                         step={1}
-                        aria-label={`${label}: ${part === 'limit' ? 'requests' : 'per seconds'}`}
+                        aria-label={SETTING_FIELDS[field].label}
                         value={d.rateLimits[name][part]}
                         onInput={(e) => setLimit(name, part, e.currentTarget.value)}
                         {...f.control(field)}

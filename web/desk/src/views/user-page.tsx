@@ -2,7 +2,8 @@ import { signal, useSignal, type Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type ModeratedUser, type QueueItem } from '../api/client';
 import { announcement } from '../decisions';
-import { ago, STATUS_LABEL, when } from '../format';
+import { ago, count, number, when } from '../format';
+import { STATUS_LABEL, statusWord } from '../words';
 import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
@@ -167,7 +168,7 @@ function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser, 
           <ul class="counts">
             {Object.entries(user.counts).map(([status, n]) => (
               <li>
-                <strong>{n.toLocaleString()}</strong> {STATUS_LABEL[status] ?? status}
+                <strong>{number(n)}</strong> {statusWord(status)}
               </li>
             ))}
           </ul>
@@ -258,7 +259,7 @@ function Notes(props: { userId: string; onAdded: () => void }) {
     }
   };
 
-  const f = new Fields('note', errors.value);
+  const f = new Fields('note', errors.value, { body: { label: 'The note' } });
   return (
     <section class="panel" aria-labelledby="user-notes">
       <h2 id="user-notes">Notes</h2>
@@ -339,10 +340,7 @@ function UserComment({ comment }: { comment: QueueItem }) {
           {ago(comment.createdAt)}
         </time>
         {comment.openReportCount > 0 && (
-          <span class="muted">
-            {' '}
-            · {comment.openReportCount} open report{comment.openReportCount === 1 ? '' : 's'}
-          </span>
+          <span class="muted"> · {count(comment.openReportCount, 'open report', 'open reports')}</span>
         )}{' '}
         <a href={`${comment.article.url}#comment-${comment.id}`} target="_blank" rel="noopener">
           In its thread
