@@ -213,6 +213,15 @@ describe('the platform', () => {
       expect(webRoutes(t).sort()).toEqual([...WEB_ROUTES].sort());
     });
 
+    it('serves one icon, also to browsers that ask for /favicon.ico; / is a page only under npm start', async () => {
+      const icon = await t.http().get('/favicon.svg');
+      expect(icon.status).toBe(200);
+      expect(icon.headers['content-type']).toBe('image/svg+xml');
+      const ico = await t.http().get('/favicon.ico');
+      expect([ico.status, ico.headers.location]).toEqual([301, '/favicon.svg']);
+      expectProblem(await t.http().get('/'), 404, 'NOT_FOUND');
+    });
+
     it("serves embed.js to other sites, compressed when the browser accepts it, with helmet's headers", async () => {
       const res = await t.http().get('/embed.js').set('Accept-Encoding', 'br');
       expect(res.status).toBe(200);

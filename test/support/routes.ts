@@ -53,7 +53,15 @@ export const ROUTES: [Method, string, Level][] = [
  * The built front ends' files, served beside the API (src/web/web-assets.ts): static, public, no
  * guard, so not in ROUTES (whose every route answers a bad token with 401).
  */
-export const WEB_ROUTES = ['GET /embed.js', 'GET /demo', 'GET /demo/*', 'GET /desk', 'GET /desk/config.json'];
+export const WEB_ROUTES = [
+  'GET /embed.js',
+  'GET /demo',
+  'GET /demo/*',
+  'GET /desk',
+  'GET /desk/config.json',
+  'GET /favicon.svg',
+  'GET /favicon.ico',
+];
 
 /** The console's built files, one route each (their names carry a hash of their content). */
 const isDeskFile = (route: string) => /^GET \/desk\/(index\.html|assets\/[\w.-]+\.(js|css))$/.test(route);
