@@ -8,6 +8,7 @@ import { Environment } from '../config/environment';
 import { AppError } from '../errors/app-error';
 import { detachSocket } from './detach-socket';
 import { END_OF_CHUNKS, Frame, HEARTBEAT } from './frames';
+import type { ChannelReader } from './live-channel';
 import { Refusal, StreamAdmission } from './stream-admission';
 
 /** A reader whose socket still holds more than this unsent at the next write is dropped: it reconnects with Last-Event-ID. */
@@ -58,8 +59,10 @@ export interface Follow {
 }
 
 /** One open event stream: the socket and how its bytes are framed. */
-export class StreamReader {
+export class StreamReader implements ChannelReader {
   closed = false;
+  sent = 0;
+  slot = -1;
 
   /** Set while the heap in use is above its high-water mark. */
   static underPressure = false;
@@ -166,8 +169,7 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
       // order, behind rounds being written, without holding a setup slot.
       release();
     }
-    // A reader that could not be caught up is let go: it reconnects with its Last-Event-ID.
-    if (reader) await follow.join(reader).catch(() => reader.destroy());
+    if (reader) joinDetached(reader, follow);
   }
 
   /** Streams about to start count against the cap as if open. */
@@ -258,6 +260,15 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationShutdown(): void {
     for (const reader of this.streams.keys()) reader.destroy();
   }
+}
+
+/**
+ * Joins a stream to what it follows without keeping anything of its request meanwhile (a catch-up
+ * may wait for the table while a crowd resumes). A reader that could not be caught up is let go:
+ * it reconnects with its Last-Event-ID.
+ */
+function joinDetached(reader: StreamReader, follow: Follow): void {
+  follow.join(reader).catch(() => reader.destroy());
 }
 
 /**
