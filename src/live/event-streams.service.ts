@@ -208,12 +208,9 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
     const chunked = res.chunkedEncoding === true;
     detachSocket(request.raw, res, socket);
     socket.setNoDelay(true);
-    const reader = new StreamReader(socket, chunked, (slow) => {
-      this.stats.droppedSlow++;
-      slow.destroy();
-    });
+    const reader = new StreamReader(socket, chunked, this.dropSlow);
     this.streams.set(reader, kind);
-    socket.once('close', () => {
+    socket.on('close', () => {
       reader.closed = true;
       this.streams.delete(reader);
       follow.leave(reader);
@@ -224,6 +221,11 @@ export class EventStreams implements OnApplicationBootstrap, BeforeApplicationSh
     }
     return reader;
   }
+
+  private readonly dropSlow = (slow: StreamReader): void => {
+    this.stats.droppedSlow++;
+    slow.destroy();
+  };
 
   countSent(readers: number, events: number): void {
     this.stats.eventsSent += readers * events;

@@ -36,8 +36,12 @@ export interface ChannelReader {
 }
 
 const READ_LIMIT = 500;
-/** Sockets written to before letting the event loop serve other requests. */
-const SLICE = 1000;
+/**
+ * Sockets written to before letting the event loop turn: a sweep may run back to back for as long
+ * as events come, and Node accepts one new connection per turn of its loop (seen with strace: one
+ * accept4 per epoll_wait), so a long slice starves a crowd reconnecting of its accepts.
+ */
+const SLICE = 100;
 /** From this many readers on, a channel's reads are coalesced: those within a window go out together. */
 const COALESCE_FROM = 1000;
 /** The window grows with the fan-out by 1 ms per this many readers (19,000 readers: 48 ms)... */
