@@ -37,11 +37,13 @@ export interface ChannelReader {
 
 const READ_LIMIT = 500;
 /**
- * Sockets written to before letting the event loop turn: a sweep may run back to back for as long
- * as events come, and Node accepts one new connection per turn of its loop (seen with strace: one
- * accept4 per epoll_wait), so a long slice starves a crowd reconnecting of its accepts.
+ * How long a sweep writes before letting the event loop turn: a sweep may run back to back for as
+ * long as events come, and Node accepts one new connection per turn of a busy loop (seen with
+ * strace: one accept4 per epoll_wait), so long slices starve a crowd reconnecting of its accepts.
  */
-const SLICE = 100;
+const SLICE_MS = 2;
+/** Writes between two looks at the clock. */
+const WRITES_PER_CLOCK = 16;
 /** From this many readers on, a channel's reads are coalesced: those within a window go out together. */
 const COALESCE_FROM = 1000;
 /** The window grows with the fan-out by 1 ms per this many readers (19,000 readers: 48 ms)... */
@@ -239,6 +241,7 @@ export class LiveChannel {
         const startedAt = this.end;
         let writes = 0;
         let events = 0;
+        let sliceStart = performance.now();
         for (let i = 0; i < this.members.length; i++) {
           const reader = this.members[i];
           if (!reader || reader.sent >= this.end) continue;
@@ -246,10 +249,11 @@ export class LiveChannel {
           events += this.end - reader.sent;
           reader.sent = this.end;
           reader.write(frame);
-          if (++writes % SLICE === 0) {
+          if (++writes % WRITES_PER_CLOCK === 0 && performance.now() - sliceStart >= SLICE_MS) {
             this.onSent(1, events);
             events = 0;
             await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
           }
         }
         this.onSent(1, events);
