@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { eventFrame, Frame } from './frames';
-import { CatchUpPage, CatchUpPages } from './catch-up-pages';
+import { CatchUpPages } from './catch-up-pages';
 import { after, Position } from './position';
 
 export { after, Position } from './position';
@@ -122,22 +122,19 @@ export class LiveChannel {
     try {
       await this.ready();
       let from = lastEventId && after(this.cursor!, lastEventId) ? lastEventId : undefined;
-      const pages: CatchUpPage[] = [];
-      // From further back than the log: from the table, outside the order, with everyone resuming from there.
+      // From further back than the log: from the table, outside the order, with everyone resuming
+      // from there, a page at a time; of each, what the channel has already passed.
       while (from && after(this.cursor!, from) && !this.inLog(from)) {
         let page = await this.pages.after(from);
         // A shared read may have been made before the events the channel has since read committed.
         if (page.empty && after(this.cursor!, from)) page = await this.pages.after(from, true);
         if (reader.closed || page.empty) break; // nothing more in the table (kept a day): what there is
-        pages.push(page);
+        const frame = page.upTo(this.cursor!);
+        if (frame) reader.write(frame);
         from = page.last;
       }
       if (reader.closed) return;
       // From here to the end, nothing waits: no event can come between the catch-up and the live ones.
-      for (const page of pages) {
-        const frame = page.upTo(this.cursor!);
-        if (frame) reader.write(frame);
-      }
       if (from && after(this.cursor!, from) && this.inLog(from)) reader.write(this.tail(this.firstAfter(from)));
       const greeting = this.greeting?.();
       if (greeting) reader.write(greeting);
