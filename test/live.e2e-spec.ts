@@ -199,6 +199,40 @@ describe('live thread updates (e2e)', () => {
     expect(rest.map((e) => e.id)).toEqual(all.slice(1).map((e) => e.id));
   });
 
+  it('catches up a crowd resuming from the same place further back than memory while events keep coming: each gets every event once, in order, and live readers keep getting theirs', async () => {
+    const id = await article();
+    const live = await connect(a, id);
+    await writeEvents(a, id, 300, 1); // more than an instance keeps in memory
+    const before = await live.waitFor(300);
+    let writing = true;
+    let written = 300;
+    const writer = (async () => {
+      while (writing) {
+        await writeEvents(a, id, 1, 0);
+        written++;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    try {
+      const crowd = await Promise.all(Array.from({ length: 30 }, () => connect(a, id, before[9].id)));
+      await until(
+        'the live reader getting events after the crowd came',
+        5000,
+        async () => live.events.length >= written,
+      );
+      writing = false;
+      await writer;
+      const all = await live.waitFor(written);
+      for (const reader of crowd) {
+        const got = await reader.waitFor(written - 10, undefined, 10_000);
+        expect(got.map((e) => e.id)).toEqual(all.slice(10).map((e) => e.id));
+      }
+    } finally {
+      writing = false;
+      await writer;
+    }
+  });
+
   describe('moderation stream', () => {
     const modStream = (app: TestApp, headers: Record<string, string> = {}) =>
       open(app, '/api/moderation/stream', {

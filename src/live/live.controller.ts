@@ -5,7 +5,8 @@ import { ArticlesService } from '../articles/articles.service';
 import { Access } from '../auth/access.decorator';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
-import { EventStreams } from './event-streams.service';
+import { EventStreams, Follow, StreamReader } from './event-streams.service';
+import type { Position } from './position';
 import { THREAD_EVENT_TYPES, ThreadEvents } from './thread-events.service';
 
 @ApiTags('comments')
@@ -51,10 +52,24 @@ export class LiveController {
       // A crowd on one article reads it once, not once a reader.
       if (!this.events.following(id) && !(await this.articles.read(id))) throw AppError.notFound('The article');
       await this.events.ready(id);
-      return {
-        join: (reader) => this.events.follow(id, reader, after),
-        leave: (reader) => this.events.unfollow(id, reader),
-      };
+      return new ThreadFollow(this.events, id, after);
     });
+  }
+}
+
+/** What a thread's stream follows; an object of its own, not closures: it lives as long as the stream. */
+class ThreadFollow implements Follow {
+  constructor(
+    private readonly events: ThreadEvents,
+    private readonly articleId: string,
+    private readonly after: Position | undefined,
+  ) {}
+
+  join(reader: StreamReader): Promise<void> {
+    return this.events.follow(this.articleId, reader, this.after);
+  }
+
+  leave(reader?: StreamReader): void {
+    this.events.unfollow(this.articleId, reader);
   }
 }
