@@ -1,5 +1,5 @@
 import { Frame } from './frames';
-import type { EventSource, StoredEvent } from './live-channel';
+import type { EventSource, StoredEvent } from './event-source';
 import { after, Position, positionKey } from './position';
 
 /** Events read at once for a catch-up. */
