@@ -124,6 +124,8 @@ describe("the console's new-article form and imports (browser)", () => {
       await form.getByRole('button', { name: 'Upload and try' }).click();
       const file = form.getByLabel('Export file');
       await pw(file).toHaveAttribute('aria-invalid', 'true');
+      expect(await description(file)).toBe('Export file must be chosen');
+      expect(await description(form.getByRole('combobox', { name: 'Format' }))).toBe('Format must be chosen');
       await fits(page);
       await h.screenshot(page, `import-form-${size}`, true);
 

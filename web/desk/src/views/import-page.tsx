@@ -62,8 +62,8 @@ function UploadForm() {
     if (sent.value) return;
     problem.value = null;
     const missing: FieldErrors = {};
-    if (!file.value) missing.file = ['Choose the export file to import.'];
-    if (!format.value) missing.format = ['Choose the format the file was exported in.'];
+    if (!file.value) missing.file = ['file must be chosen']; // said as the API says it: "Export file must be chosen"
+    if (!format.value) missing.format = ['format must be chosen'];
     errors.value = missing;
     if (!file.value || !format.value) return focusFirstInvalid(form.current);
     const query = new URLSearchParams({ format: format.value, fileName: file.value.name.slice(0, 200) });
@@ -229,9 +229,10 @@ function JobProgress({ id }: { id: string }) {
   if (!j) return <p class="loading">Loading…</p>;
   const counts = j.counts as unknown as ImportCounts;
   return (
-    <section class="panel stack" aria-labelledby="import-job">
+    <section class="panel import-job" aria-labelledby="import-job">
       <h2 id="import-job">
-        <bdi>{j.fileName}</bdi> ({FORMATS[j.format]}){j.dryRun ? ', tried without importing' : ''}
+        <bdi>{j.fileName}</bdi>, {FORMATS[j.format]}
+        {j.dryRun ? ', tried without importing' : ''}
       </h2>
       <p class="muted">Started {when(j.createdAt)}.</p>
       <p role="status" class={j.status === 'failed' ? 'error' : undefined}>
@@ -240,7 +241,12 @@ function JobProgress({ id }: { id: string }) {
       {j.status === 'reading' && j.bytesTotal ? (
         <progress aria-label="Read of the file" max={j.bytesTotal} value={j.bytesRead} />
       ) : null}
-      {counts?.comments && <Counts counts={counts} />}
+      {counts?.comments && (
+        <>
+          <h3>{FINISHED.has(j.status) ? 'Counts' : 'So far'}</h3>
+          <Counts counts={counts} />
+        </>
+      )}
       {j.problems.length > 0 && (
         <details>
           <summary>{count(j.problems.length, 'problem', 'problems')} in the file</summary>
@@ -275,7 +281,7 @@ function statusText(j: Job, counts: ImportCounts): string {
         ? `Tried: nothing was changed. Imported for real, it would give ${describeCounts(counts)}.`
         : `Imported: ${describeCounts(counts)}.`;
     default:
-      return `The import failed: ${j.error ?? 'no reason was given'}.${j.dryRun ? '' : ' Run again, it goes on without duplicates.'}`;
+      return `The import failed: ${(j.error ?? 'no reason was given').replace(/\.$/, '')}.${j.dryRun ? '' : ' Run again, it goes on without duplicates.'}`;
   }
 }
 

@@ -2,11 +2,11 @@ import { count, number } from '../format';
 
 /** The formats an import reads, as admins know them. */
 export const FORMATS = {
-  disqus: 'Disqus (XML)',
-  wordpress: 'WordPress (WXR)',
-  commento: 'Commento (JSON)',
-  remark42: 'Remark42 (backup)',
-  'comment-desk': 'Comment Desk (export)',
+  disqus: 'Disqus XML export',
+  wordpress: 'WordPress WXR export',
+  commento: 'Commento JSON export',
+  remark42: 'Remark42 backup',
+  'comment-desk': 'Comment Desk export',
 } as const;
 export type Format = keyof typeof FORMATS;
 
