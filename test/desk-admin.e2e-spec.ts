@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { readFileSync } from 'node:fs';
 import { Page } from 'playwright-core';
 import { expectStatus, unique } from './support/comments-helpers';
 import { pw } from './support/browser';
@@ -163,6 +164,38 @@ describe("the console's new-article form and imports (browser)", () => {
       await fits(page);
       await h.screenshot(page, `import-done-${size}`, true);
     });
+
+  it('shows how much of a large file has gone, and stops the upload when asked', async () => {
+    const page = await open(admin, '#/imports', DESKTOP);
+    // A slow line, so that the upload lasts long enough to be seen going.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    const form = page.getByRole('form', { name: 'Upload an export' });
+    const padded = readFileSync(fixture('disqus.xml'), 'utf8').replace(
+      '<category',
+      `<!-- ${'padding '.repeat((4 * 1024 * 1024) / 8)} --><category`,
+    );
+    await form.getByLabel('Export file').setInputFiles({
+      name: 'disqus-large.xml',
+      mimeType: 'application/xml',
+      buffer: Buffer.from(padded),
+    });
+    await form.getByRole('combobox', { name: 'Format' }).selectOption('disqus');
+    await form.getByRole('button', { name: 'Upload and try' }).click();
+    const bar = form.getByRole('progressbar', { name: 'Uploading disqus-large.xml' });
+    await pw(bar).toBeVisible();
+    await pw(form.getByRole('status')).toHaveText(/^[1-9]\d? % sent \([\d.,]+ (KB|MB) of 4([.,]\d)? MB\)$/);
+    await h.screenshot(page, 'import-uploading-wide', true);
+    await form.getByRole('button', { name: 'Stop the upload' }).click();
+    await pw(form.getByRole('alert')).toHaveText('Not started: The upload was stopped');
+    await pw(form.getByRole('button', { name: 'Upload and try' })).toBeVisible();
+  });
 
   it('says why an import failed, with the line of the file', async () => {
     const page = await open(admin, '#/imports', PHONE);

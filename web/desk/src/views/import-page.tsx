@@ -93,6 +93,7 @@ function UploadForm() {
   };
 
   const f = new Fields('import', errors.value, IMPORT_FIELDS);
+  /** While set, the file is going: what it is sent with cannot change. */
   const s = sent.value;
   return (
     <form ref={form} class="panel stack" aria-labelledby="import-upload" onSubmit={submit} noValidate>
@@ -105,6 +106,7 @@ function UploadForm() {
       <input
         id="import-file"
         type="file"
+        disabled={!!s}
         accept=".xml,.json,.ndjson,.jsonl,.gz,application/xml,text/xml,application/json"
         onChange={(e) => {
           file.value = e.currentTarget.files?.[0] ?? null;
@@ -117,6 +119,7 @@ function UploadForm() {
       <label for="import-format">Format</label>
       <select
         id="import-format"
+        disabled={!!s}
         value={format.value}
         onChange={(e) => (format.value = e.currentTarget.value as Format)}
         {...f.control('format')}
@@ -147,7 +150,12 @@ function UploadForm() {
         </>
       )}
       <label class="inline">
-        <input type="checkbox" checked={dryRun.value} onChange={(e) => (dryRun.value = e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          disabled={!!s}
+          checked={dryRun.value}
+          onChange={(e) => (dryRun.value = e.currentTarget.checked)}
+        />
         Try it first: say what would be imported, change nothing
       </label>
       <label class="inline">
