@@ -159,7 +159,12 @@ function UploadForm() {
         Try it first: say what would be imported, change nothing
       </label>
       <label class="inline">
-        <input type="checkbox" checked={skipSpam.value} onChange={(e) => (skipSpam.value = e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          disabled={!!s}
+          checked={skipSpam.value}
+          onChange={(e) => (skipSpam.value = e.currentTarget.checked)}
+        />
         Leave spam out (otherwise imported as rejected)
       </label>
       {problem.value && (
