@@ -62,7 +62,9 @@ describe("the console's new-article form and imports (browser)", () => {
       await url.fill('not an address');
       await form.getByRole('button', { name: 'Create article' }).click();
       await pw(url).toHaveAttribute('aria-invalid', 'true');
-      expect(await description(url)).toMatch(/^The address of the article’s page.* URL must be a URL address$/);
+      expect(await description(url)).toMatch(
+        /^The address of the article’s page.* URL must be a whole address, starting with https:\/\/$/,
+      );
       const title = form.getByRole('textbox', { name: 'Title' });
       await pw(title).toHaveAttribute('aria-invalid', 'true');
       expect(await description(title)).toMatch(/^Title /);

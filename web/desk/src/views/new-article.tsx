@@ -7,7 +7,7 @@ import { go, href } from '../router';
 import { settings } from '../settings-store';
 import { fromLocalInput } from './articles-page';
 
-/** The fields of a new article in the API's messages: "URL must be a URL address". */
+/** The fields of a new article in the API's messages: "Title must not be empty". */
 const NEW_ARTICLE_FIELDS = {
   url: { label: 'URL' },
   title: { label: 'Title' },
