@@ -192,10 +192,11 @@ function UploadForm() {
   );
 }
 
+/** The format a file's name tells (as each system names its exports), for the admin to confirm. */
 function guessFormat(name: string): Format | null {
-  const lower = name.toLowerCase().replace(/\.gz$/, '');
-  if (/\.(nd)?jsonl?$/.test(lower) && lower.includes('remark')) return 'remark42';
-  if (lower.endsWith('.ndjson')) return 'comment-desk';
+  const lower = name.toLowerCase();
+  if (lower.includes('comment-desk')) return 'comment-desk';
+  if (lower.includes('remark') || lower.startsWith('backup-')) return 'remark42';
   if (lower.includes('disqus')) return 'disqus';
   if (lower.includes('wordpress') || lower.includes('wxr')) return 'wordpress';
   if (lower.includes('commento')) return 'commento';
