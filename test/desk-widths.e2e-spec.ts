@@ -85,6 +85,7 @@ describe('the console at a desktop’s and a phone’s width (browser)', () => {
           .nth(1),
     ],
     ['settings', () => '#/settings', () => admin, (page) => page.getByRole('textbox', { name: 'Banned words' })],
+    ['imports', () => '#/imports', () => admin, (page) => page.getByRole('combobox', { name: 'Format' })],
     ['log', () => '#/log', () => mod, (page) => page.getByRole('table').getByRole('row').nth(3)],
     ['sign-in', () => '#/queue/pending', () => null, (page) => page.getByRole('heading', { name: /^Sign in/ })],
   ];

@@ -13,6 +13,7 @@ import { UserPage } from './views/user-page';
 import { ArticlesPage } from './views/articles-page';
 import { SettingsPage } from './views/settings-page';
 import { LogPage } from './views/log-page';
+import { ImportPage } from './views/import-page';
 
 type Access = 'checking' | 'moderator' | 'forbidden';
 
@@ -92,6 +93,8 @@ function Page() {
       return <SettingsPage />;
     case 'log':
       return <LogPage />;
+    case 'imports':
+      return <ImportPage />;
     default:
       return <QueuePage />;
   }
@@ -103,7 +106,10 @@ const NAV: [string, string][] = [
   ['articles', 'Articles'],
   ['log', 'Log'],
   ['settings', 'Settings'],
+  ['imports', 'Import'],
 ];
+/** Sections only administrators can use: not offered to anyone else. */
+const ADMINS_ONLY = new Set(['settings', 'imports']);
 
 function Header() {
   const page = route.value.page;
@@ -115,7 +121,7 @@ function Header() {
       </a>
       <span class="brand">Comment Desk</span>
       <nav aria-label="Sections">
-        {NAV.filter(([p]) => p !== 'settings' || isAdmin).map(([p, label]) => (
+        {NAV.filter(([p]) => isAdmin || !ADMINS_ONLY.has(p)).map(([p, label]) => (
           <a href={href(p)} aria-current={page === p ? 'page' : undefined}>
             {label}
           </a>

@@ -94,6 +94,7 @@ export function fieldMessage(field: string, message: string, names: Record<strin
     })
     .replace('must be an integer number', 'must be a whole number')
     .replace('must be a number conforming to the specified constraints', 'must be a number')
+    .replace('must be a URL address', 'must be a whole address, starting with https://')
     .replace(
       /must contain no more than (\d+) elements/,
       (_, n: string) => `may have at most ${count(Number(n), 'entry', 'entries')}`,

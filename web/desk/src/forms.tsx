@@ -69,7 +69,14 @@ export function focusFirstInvalid(form: HTMLElement | null): void {
 }
 
 /** The end of an edit form: what the API refused, Save, and (while something changed) Undo my changes. */
-export function FormFooter(props: { problem: string | null; busy: boolean; save: string; onUndo?: () => void }) {
+export function FormFooter(props: {
+  problem: string | null;
+  busy: boolean;
+  save: string;
+  onUndo?: () => void;
+  /** The Undo button's words ("Undo my changes"). */
+  undo?: string;
+}) {
   return (
     <>
       {props.problem && (
@@ -83,7 +90,7 @@ export function FormFooter(props: { problem: string | null; busy: boolean; save:
         </button>
         {props.onUndo && (
           <button type="button" class="quiet" onClick={props.onUndo}>
-            Undo my changes
+            {props.undo ?? 'Undo my changes'}
           </button>
         )}
       </div>

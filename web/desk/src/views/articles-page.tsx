@@ -9,6 +9,7 @@ import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
 import { go, href, route } from '../router';
 import { settings } from '../settings-store';
+import { NewArticle } from './new-article';
 
 /** `#/articles?q=…` finds articles; `#/articles/<id>` is one article's page. */
 export function ArticlesPage() {
@@ -36,6 +37,7 @@ function FindArticles() {
       <h1 tabIndex={-1} ref={heading}>
         Articles
       </h1>
+      <NewArticle />
       <form class="panel search-row" role="search" aria-label="Find an article" onSubmit={submit}>
         <label for="article-q">Title or URL</label>
         <input
