@@ -193,12 +193,15 @@ describe("the console's new-article form and imports (browser)", () => {
     await form.getByRole('button', { name: 'Upload and try' }).click();
     const bar = form.getByRole('progressbar', { name: 'Uploading disqus-large.xml' });
     await pw(bar).toBeVisible();
-    await pw(form.getByRole('status')).toHaveText(/^[1-9]\d? % sent \([\d.,]+ (KB|MB) of 4([.,]\d)? MB\)$/);
+    // (A busy machine may take a while to start sending: the bar is there, the first percent follows.)
+    await pw(form.getByRole('status'), { timeout: 20_000 }).toHaveText(
+      /^[1-9]\d? % sent \([\d.,]+ (KB|MB) of 4([.,]\d)? MB\)$/,
+    );
     await h.screenshot(page, 'import-uploading-wide', true);
     await form.getByRole('button', { name: 'Stop the upload' }).click();
     await pw(form.getByRole('alert')).toHaveText('Not started: The upload was stopped');
     await pw(form.getByRole('button', { name: 'Upload and try' })).toBeVisible();
-  });
+  }, 90_000);
 
   it('says why an import failed, with the line of the file', async () => {
     const page = await open(admin, '#/imports', PHONE);
