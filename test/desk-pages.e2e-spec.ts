@@ -351,11 +351,13 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     await pw(page.getByRole('alert').filter({ hasText: 'The service cannot be reached' })).toHaveCount(0);
   });
 
-  it('shows decisions in the log, filters them by moderator, and pages back to the start', async () => {
+  it('shows decisions in the log in words, filters them by a chosen moderator, article or user, and pages back to the start', async () => {
     const otto = h.t.token('otto', 'moderator', { name: 'Otto Other' });
     const pager = h.t.token('pager', 'moderator', { name: 'Paula Pager' });
-    const article = await newArticle('Bridge closure', { moderationMode: 'pre' });
-    const reader = h.t.token(unique('reader'), 'commenter');
+    const title = `Bridge closure ${unique('t').slice(-6)}`;
+    const article = await newArticle(title, { moderationMode: 'pre' });
+    const readerId = unique('reader');
+    const reader = h.t.token(readerId, 'commenter', { name: `Rhoda ${readerId.slice(-6)}` });
     const first = await h.api.comment(reader, article.id, 'First held comment.');
     const second = await h.api.comment(reader, article.id, 'Second held comment.');
     const third = await h.api.comment(reader, article.id, 'Third held comment.');
@@ -373,25 +375,44 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     await pw(danaRow).toContainText('Dana Desk');
     await pw(danaRow).toContainText('rejected');
     await pw(danaRow).toContainText('Pending → Rejected');
-    await pw(danaRow.getByRole('link', { name: /^[0-9a-f]{8}…$/ })).toHaveCount(1);
+    // The comment by its words, its article by its title, each a link; no ids to read.
+    const words = danaRow.getByRole('link', { name: 'First held comment.' });
+    await pw(words).toHaveCount(1);
+    expect(await words.getAttribute('href')).toContain(`commentId=${first.id}`);
+    await pw(danaRow.getByRole('link', { name: title })).toHaveAttribute('href', `#/articles/${article.id}`);
+    await pw(danaRow.getByRole('link', { name: /^[0-9a-f]{8}…$/ })).toHaveCount(0);
     expect(await h.seriousViolations(page)).toEqual([]);
     await h.screenshot(page, 'log');
 
-    // By moderator, typed into the filter: the filter goes into the route.
-    await page.getByRole('textbox', { name: 'Moderator (user id)' }).fill('otto');
+    // By moderator, chosen by name: the filter goes into the route.
+    const moderator = page.getByRole('combobox', { name: 'Moderator' });
+    await pw(moderator.getByRole('option', { name: 'Otto Other' })).toHaveCount(1);
+    await moderator.selectOption({ label: 'Otto Other' });
     await page.getByRole('button', { name: 'Filter' }).click();
     const filtered = page.getByRole('table', { name: 'The moderation log, filtered, newest first' });
     await pw(filtered.locator('tbody tr')).toHaveCount(1);
     await pw(filtered.locator('tbody tr')).toContainText('Otto Other');
+    await pw(filtered.locator('tbody tr')).toContainText('Second held comment.');
     await pw(filtered.locator('tbody tr')).toContainText('Pending → Approved');
     expect(new URL(page.url()).hash).toBe('#/log?actorId=otto');
     await pw(page.getByText('That is as far back as the log goes.')).toBeVisible();
 
+    // By article, found by a few words of its title; the route's id shows as the title again.
+    await moderator.selectOption('');
+    const articleFilter = page.getByRole('combobox', { name: 'Article' });
+    await articleFilter.fill(title.slice(0, -2));
+    await page.getByRole('option', { name: title }).click();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(new URL(page.url()).hash).toBe(`#/log?articleId=${article.id}`);
+    await pw(filtered.locator('tbody tr')).toHaveCount(50);
+    await page.reload();
+    await pw(page.getByRole('combobox', { name: 'Article' })).toHaveValue(title);
+
     // By a moderator's name in the log; 55 entries are two pages, read to the end with Load more.
-    await page.evaluate((id) => (location.hash = `#/log?articleId=${id}`), article.id);
     await pw(filtered.getByRole('link', { name: 'Paula Pager' }).first()).toBeVisible();
     await filtered.getByRole('link', { name: 'Paula Pager' }).first().click();
-    await pw(page.getByRole('textbox', { name: 'Moderator (user id)' })).toHaveValue('pager');
+    await pw(moderator).toHaveValue('pager');
+    await pw(moderator.locator('option:checked')).toHaveText('Paula Pager');
     expect(new URL(page.url()).hash).toBe('#/log?actorId=pager');
     await pw(filtered.locator('tbody tr')).toHaveCount(50);
     await page.getByRole('button', { name: 'Load more entries' }).click();
@@ -399,9 +420,25 @@ describe("the console's user, article, settings and log pages (browser)", () => 
     await pw(page.getByText('That is as far back as the log goes.')).toBeVisible();
     await pw(page.getByRole('button', { name: 'Load more entries' })).toHaveCount(0);
 
+    // By user, found by a fragment of their name, with the keyboard.
+    expectStatus(await h.api.ban(mod, readerId, { reason: 'Spam links' }), 200);
+    await moderator.selectOption('');
+    const userFilter = page.getByRole('combobox', { name: 'User' });
+    await userFilter.fill(readerId.slice(-6));
+    await pw(page.getByRole('option', { name: `Rhoda ${readerId.slice(-6)}` })).toBeVisible();
+    await userFilter.press('ArrowDown');
+    await userFilter.press('Enter');
+    await pw(userFilter).toHaveValue(`Rhoda ${readerId.slice(-6)}`);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(new URL(page.url()).hash).toBe(`#/log?targetId=${readerId}`);
+    await pw(filtered.locator('tbody tr')).toHaveCount(1);
+    await pw(filtered.getByRole('link', { name: `Rhoda ${readerId.slice(-6)}` })).toHaveAttribute(
+      'href',
+      `#/users/${readerId}`,
+    );
+
     // A filter the API cannot read is refused next to its field.
-    await page.getByRole('textbox', { name: 'Moderator (user id)' }).fill('');
-    const articleFilter = page.getByRole('textbox', { name: 'Article (id)' });
+    await page.getByRole('combobox', { name: 'User' }).fill('');
     await articleFilter.fill('not-a-uuid');
     await page.getByRole('button', { name: 'Filter' }).click();
     await pw(articleFilter).toHaveAttribute('aria-invalid', 'true');

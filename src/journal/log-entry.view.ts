@@ -6,6 +6,15 @@ export class LogActorView {
   name: string | null;
 }
 
+/** What a person needs to read an entry without looking its ids up, as the database has it now. */
+export interface LogTargetWords {
+  excerpt: string | null;
+  articleTitle: string | null;
+  targetName: string | null;
+}
+
+export const EXCERPT_LENGTH = 140;
+
 export class LogEntryView {
   id: string;
   action: string;
@@ -18,9 +27,35 @@ export class LogEntryView {
   toStatus: string | null;
   reason: string | null;
   createdAt: Date;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: `A comment target: the first ${EXCERPT_LENGTH} characters of its text as it is now; null once deleted or erased`,
+  })
+  excerpt: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "An article target: its title; a comment target: its article's title",
+  })
+  articleTitle: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'A user target: their display name as it is now (null once erased)',
+  })
+  targetName: string | null;
 
-  /** `names`: the actors' names as `users` has them now (null once erased). */
-  static of(e: ModerationLogEntry, names: Map<string, string | null>): LogEntryView {
+  /** As the log reads it: `words` name what the entry is about. */
+  static read(e: ModerationLogEntry, names: Map<string, string | null>, words: LogTargetWords): LogEntryView {
+    return { ...LogEntryView.of(e, names), ...words };
+  }
+
+  /**
+   * As it was written (the live stream's events). `names`: the actors' names as `users` has them
+   * now (null once erased).
+   */
+  static of(e: ModerationLogEntry, names: Map<string, string | null>): Omit<LogEntryView, keyof LogTargetWords> {
     return {
       id: e.id,
       action: e.action,

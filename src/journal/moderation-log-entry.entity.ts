@@ -10,6 +10,7 @@ export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
 @Index('IDX_moderation_log_target', ['targetId', 'seq'])
 @Index('IDX_moderation_log_article', ['articleId', 'seq'])
 @Index('IDX_moderation_log_actor', ['actorId', 'seq'])
+@Index('IDX_moderation_log_moderators', ['actorId'], { where: `action NOT IN ('edit', 'delete')` })
 export class ModerationLogEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;

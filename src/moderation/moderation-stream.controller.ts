@@ -23,9 +23,10 @@ export class ModerationStreamController {
 
   /**
    * Server-sent events for moderators, across all articles: `comment.held` and `decision` (each a
-   * moderation log entry, as `GET /api/moderation/log` shows it), `comment.reported` (the report,
-   * with the comment's open report count), `queue.counts` (every queue's size: on connecting, then
-   * within a second of a change) and `heartbeat`. The token goes in the Authorization header,
+   * moderation log entry, as `GET /api/moderation/log` shows it without its excerpt, articleTitle
+   * and targetName), `comment.reported` (the report, with the comment's open report count),
+   * `queue.counts` (every queue's size: on connecting, then within a second of a change) and
+   * `heartbeat`. The token goes in the Authorization header,
    * never in the URL. Reconnecting with Last-Event-ID resumes without a gap.
    */
   @Get()

@@ -9,6 +9,7 @@ import { AppError } from '../errors/app-error';
 import {
   BulkDecisionDto,
   DecisionDto,
+  LogPeopleQueryDto,
   LogQueryDto,
   QueueQueryDto,
   RestoreDto,
@@ -18,7 +19,7 @@ import { QueueName, QUEUES } from '../articles/queue-sizes';
 import { ModerationDecisions } from './moderation-decisions.service';
 import { ModerationLogQueries } from './moderation-log-queries.service';
 import { ModerationQueues } from './moderation-queues.service';
-import { BulkResponseView, LogPageView, QueuePageView } from './moderation.views';
+import { BulkResponseView, LogPageView, LogPeopleView, QueuePageView } from './moderation.views';
 
 const queuePipe = new ParseEnumPipe(Object.fromEntries(QUEUES.map((q) => [q, q])), {
   exceptionFactory: () => AppError.notFound('The queue'),
@@ -99,5 +100,17 @@ export class ModerationController {
   @Get('log')
   log(@Query() query: LogQueryDto): Promise<LogPageView> {
     return this.logQueries.entries(query);
+  }
+
+  /** Everyone who has moderated, named, for choosing whose decisions the log shows. */
+  @Get('log/moderators')
+  async logModerators(): Promise<LogPeopleView> {
+    return { items: await this.logQueries.moderators() };
+  }
+
+  /** Users by a fragment of their name, or by id, for choosing whom the log is about. */
+  @Get('log/users')
+  async logUsers(@Query() query: LogPeopleQueryDto): Promise<LogPeopleView> {
+    return { items: await this.logQueries.people(query) };
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CommentView } from '../comments/comment.view';
 import { ReportView } from '../reports/report.view';
-import { LogEntryView } from '../journal/log-entry.view';
+import { LogActorView, LogEntryView } from '../journal/log-entry.view';
 import { BanView } from '../users/users.views';
 
 export class QueueArticleView {
@@ -35,6 +35,10 @@ export class BulkResponseView {
 export class LogPageView {
   items: LogEntryView[];
   nextCursor: string | null;
+}
+
+export class LogPeopleView {
+  items: LogActorView[];
 }
 
 export class ModeratedUserView {

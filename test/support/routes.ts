@@ -31,6 +31,8 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/moderation/comments/:id/restore', 'moderator'],
   ['POST', '/api/moderation/bulk', 'moderator'],
   ['GET', '/api/moderation/log', 'moderator'],
+  ['GET', '/api/moderation/log/moderators', 'moderator'],
+  ['GET', '/api/moderation/log/users', 'moderator'],
   ['GET', '/api/moderation/stream', 'moderator'],
   ['GET', '/api/moderation/comments', 'moderator'],
   ['GET', '/api/moderation/settings', 'moderator'],

@@ -98,6 +98,14 @@ export class LogQueryDto extends PageQueryDto {
   targetId?: string;
 }
 
+export class LogPeopleQueryDto {
+  @ApiProperty({ description: "A fragment of the user's display name (3 characters or more), or their id" })
+  @IsString()
+  @Length(1, 200)
+  @IsStorableText()
+  q: string;
+}
+
 const isoDate = ({ value }: { value: unknown }) => (typeof value === 'string' ? new Date(value) : value);
 
 export class SearchCommentsQueryDto extends PageQueryDto {

@@ -8,19 +8,49 @@ import { PageFooter, usePaged } from '../paged';
 import { go, href, route } from '../router';
 import { count } from '../format';
 import { LogTable } from './log-table';
+import { NamePicker, type Named } from './name-picker';
 
 const FILTERS = [
-  ['actorId', 'Moderator (user id)'],
-  ['articleId', 'Article (id)'],
-  ['targetId', 'Target (user, comment or article id)'],
+  ['actorId', 'Moderator'],
+  ['articleId', 'Article'],
+  ['targetId', 'User'],
 ] as const;
 /** The filters in the API's messages: "Article id must be a UUID". */
 const FILTER_NAMES = {
-  actorId: { label: 'Moderator id' },
+  actorId: { label: 'Moderator' },
   articleId: { label: 'Article id' },
-  targetId: { label: 'Target id' },
+  targetId: { label: 'User id' },
 };
 type Filter = (typeof FILTERS)[number][0];
+type Labels = Partial<Record<Filter, string | null>>;
+
+const findArticles = async (q: string): Promise<Named[]> => {
+  const page = await call(() => api.GET('/api/articles', { params: { query: { q, limit: 8 } } }));
+  return page.items.map((a) => ({ id: a.id, label: a.title }));
+};
+const findUsers = async (q: string): Promise<Named[]> => {
+  const found = await call(() => api.GET('/api/moderation/log/users', { params: { query: { q } } }));
+  return found.items.map((u) => ({ id: u.id, label: u.name ?? u.id }));
+};
+
+/** The names of the filters a link or the route brought (`#/log?articleId=…`), to show instead of their ids. */
+async function labelsOf(applied: Record<Filter, string>): Promise<Labels> {
+  const labels: Labels = {};
+  const named = async (filter: Filter, read: () => Promise<string | null>) => {
+    if (applied[filter]) labels[filter] = await read().catch(() => null);
+  };
+  await Promise.all([
+    named('articleId', async () => {
+      const { data } = await api.GET('/api/articles/{id}', { params: { path: { id: applied.articleId } } });
+      return data?.title ?? null;
+    }),
+    named('targetId', async () => {
+      const { data } = await api.GET('/api/moderation/users/{id}', { params: { path: { id: applied.targetId } } });
+      return data?.name ?? null;
+    }),
+  ]);
+  return labels;
+}
 
 /** The moderation log, newest first, as far back as it goes; its filters live in the route (`#/log?actorId=…`). */
 export function LogPage() {
@@ -29,6 +59,8 @@ export function LogPage() {
   const applied = Object.fromEntries(FILTERS.map(([name]) => [name, params.get(name) ?? ''])) as Record<Filter, string>;
   const key = JSON.stringify(applied);
   const draft = useSignal(applied);
+  const labels = useSignal<Labels>({});
+  const moderators = useSignal<Named[]>([]);
   const errors = useSignal<FieldErrors>({});
   const arrived = useSignal(0);
 
@@ -36,7 +68,15 @@ export function LogPage() {
   useEffect(() => {
     draft.value = applied;
     arrived.value = 0;
+    void labelsOf(applied).then((named) => (labels.value = named));
   }, [key]);
+
+  useEffect(() => {
+    void call(() => api.GET('/api/moderation/log/moderators')).then(
+      (found) => (moderators.value = found.items.map((m) => ({ id: m.id, label: m.name ?? m.id }))),
+      () => undefined,
+    );
+  }, []);
 
   const log = usePaged(async (cursor) => {
     errors.value = {};
@@ -91,17 +131,43 @@ export function LogPage() {
       </h1>
       <form class="panel" role="search" aria-label="Filter the log" onSubmit={submit} noValidate>
         <div class="form-grid">
-          {FILTERS.map(([name, label]) => (
+          <div class="field">
+            <label for="log-actorId">Moderator</label>
+            <select
+              id="log-actorId"
+              name="actorId"
+              value={draft.value.actorId}
+              onChange={(e) => (draft.value = { ...draft.value, actorId: e.currentTarget.value })}
+              {...f.control('actorId')}
+            >
+              <option value="">Anyone</option>
+              {draft.value.actorId && !moderators.value.some((m) => m.id === draft.value.actorId) && (
+                <option value={draft.value.actorId}>{draft.value.actorId}</option>
+              )}
+              {moderators.value.map((m) => (
+                <option value={m.id}>{m.label}</option>
+              ))}
+            </select>
+            {f.message('actorId')}
+          </div>
+          {(
+            [
+              ['articleId', findArticles],
+              ['targetId', findUsers],
+            ] as const
+          ).map(([name, find]) => (
             <div class="field">
-              <label for={`log-${name}`}>{label}</label>
-              <input
+              <label for={`log-${name}`}>{FILTERS.find(([n]) => n === name)![1]}</label>
+              <NamePicker
                 id={`log-${name}`}
-                name={name}
                 value={draft.value[name]}
-                spellcheck={false}
-                autoComplete="off"
-                onInput={(e) => (draft.value = { ...draft.value, [name]: e.currentTarget.value })}
-                {...f.control(name)}
+                label={labels.value[name] ?? null}
+                find={find}
+                onChange={(value, label) => {
+                  draft.value = { ...draft.value, [name]: value };
+                  labels.value = { ...labels.value, [name]: label };
+                }}
+                control={f.control(name)}
               />
               {f.message(name)}
             </div>

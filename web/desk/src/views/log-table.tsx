@@ -8,7 +8,16 @@ export function actorName(entry: LogEntry): string {
   return entry.actor ? (entry.actor.name ?? entry.actor.id) : 'Automatic rules';
 }
 
-/** Where a log entry's target is looked at in the console. */
+/** An article by its title, linked to its page. */
+function ArticleLink({ id, title }: { id: string; title: string | null }) {
+  return (
+    <a class="title" href={href('articles', [id])} title={title ?? undefined}>
+      {title ? <bdi>{title}</bdi> : short(id)}
+    </a>
+  );
+}
+
+/** What a log entry is about, in words (a comment's, an article's title, a user's name), linked to where it is looked at. */
 function Target({ entry }: { entry: LogEntry }) {
   const id = entry.targetId;
   switch (entry.targetType) {
@@ -17,19 +26,24 @@ function Target({ entry }: { entry: LogEntry }) {
         <>
           user{' '}
           <a href={href('users', [id])}>
-            <bdi>{id}</bdi>
+            <bdi>{entry.targetName ?? id}</bdi>
           </a>
         </>
       );
     case 'comment':
       return (
         <>
-          comment{' '}
-          <a href={href('search', [], { commentId: id, articleId: entry.articleId ?? undefined })}>{short(id)}</a>
+          <a
+            class="excerpt"
+            href={href('search', [], { commentId: id, articleId: entry.articleId ?? undefined })}
+            title={entry.excerpt ?? undefined}
+          >
+            {entry.excerpt ? <q dir="auto">{entry.excerpt}</q> : `a deleted comment (${short(id)})`}
+          </a>
           {entry.articleId && (
             <>
               {' '}
-              on <a href={href('articles', [entry.articleId])}>its article</a>
+              on <ArticleLink id={entry.articleId} title={entry.articleTitle} />
             </>
           )}
         </>
@@ -37,7 +51,7 @@ function Target({ entry }: { entry: LogEntry }) {
     case 'article':
       return (
         <>
-          article <a href={href('articles', [id])}>{short(id)}</a>
+          article <ArticleLink id={id} title={entry.articleTitle} />
         </>
       );
     case 'settings':
