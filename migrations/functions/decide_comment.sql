@@ -15,7 +15,7 @@
 -- Answers { outcome: decided | unchanged, view, renamed } (view: the moderator's view of the
 -- comment after), { outcome: not_found } or { outcome: conflict, status }.
 DROP FUNCTION IF EXISTS public.decide_comment(uuid, uuid, text, text, text, text, text, text);
-CREATE OR REPLACE FUNCTION public.decide_comment(p_id uuid, p_article uuid, p_action text, p_to text, p_expected text, p_actor text, p_actor_name text, p_reason text, p_label text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION public.decide_comment(p_id uuid, p_article uuid, p_action text, p_to text, p_expected text, p_actor text, p_actor_name text, p_reason text, p_label text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
