@@ -16,6 +16,7 @@ const MIGRATION_FUNCTIONS = [
   'whole_between',
   'valid_rate_limit',
   'valid_rate_limits',
+  'valid_reason_labels',
 ];
 
 /**

@@ -7,6 +7,14 @@ import { TEST_JWT_SECRET } from './support/test-app';
 import jwt from 'jsonwebtoken';
 
 const LOGIN_URL = 'https://login.news.example/desk';
+const DEFAULT_REASONS = [
+  'Off topic',
+  'Abusive or insulting',
+  'Spam or advertising',
+  'Personal information',
+  'Misinformation',
+  'Duplicate',
+];
 
 /**
  * The moderators' console in a real browser, worked as moderators work it: by keyboard first,
@@ -206,6 +214,51 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     const days = (new Date(user.body.ban.until).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);
+  });
+
+  it('rejects with one of the site’s reasons, set on the settings page, and a note for the log', async () => {
+    const settingsPage = await h.open(admin, '#/settings');
+    const reasons = settingsPage.getByRole('textbox', { name: 'Reasons for a rejection' });
+    await pw(reasons).toHaveValue(DEFAULT_REASONS.join('\n'));
+    await reasons.fill('Off topic\nNot about the article\n  Trolling  \nnot about the article');
+    await settingsPage.getByRole('button', { name: 'Save settings' }).click();
+    await pw(settingsPage.locator('.announcement')).toHaveText('Settings saved.');
+    await pw(reasons).toHaveValue('Off topic\nNot about the article\nTrolling');
+
+    try {
+      const { comments } = await held('The match last night was a disgrace.');
+      const page = await h.open(mod);
+      await card(page, 'disgrace').getByRole('button', { name: 'Reject with reason…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Reject with a reason' });
+      await pw(dialog).toBeVisible();
+      const group = dialog.getByRole('group', { name: 'Reason shown to the author' });
+      await pw(group.getByRole('radio')).toHaveCount(4); // none, and the three of the list
+      expect(await group.getByRole('radio', { name: 'None' }).isChecked()).toBe(true);
+      await group.getByRole('radio', { name: 'Not about the article' }).check();
+      await dialog.getByRole('textbox', { name: 'Note (kept in the log)' }).fill('sport, under the budget');
+      expect(await h.seriousViolations(page)).toEqual([]);
+      await h.screenshot(page, 'reject-reason');
+      await dialog.getByRole('button', { name: 'Reject' }).click();
+      await pw(dialog).toBeHidden();
+      await pw(card(page, 'disgrace')).toHaveCount(0);
+      await pw.poll(() => statusOf(comments[0].id)).toBe('rejected');
+
+      const [entry] = (await h.api.log(mod, { commentId: comments[0].id })).body.items;
+      expect(entry).toMatchObject({ action: 'reject', reason: 'Not about the article: sport, under the budget' });
+      const asAuthor = await h.api.getComment(comments[0].id, h.t.token(comments[0].author!.id, 'commenter'));
+      expect(asAuthor.body).toMatchObject({ status: 'rejected', rejectionReason: 'Not about the article' });
+
+      // The rejected queue's card says which reason its author sees.
+      await tab(page, /^Rejected/).click();
+      await pw(card(page, 'disgrace')).toContainText('Rejected as Not about the article, which its author sees.');
+    } finally {
+      expectStatus(
+        await h.api.putSettings(admin, {
+          rejectionReasons: DEFAULT_REASONS,
+        }),
+        200,
+      );
+    }
   });
 
   it('approves a selection in one request: x, shift-click for a range, select all', async () => {

@@ -271,6 +271,23 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await screenshot(page, 'embed-oldest-first');
   }, 90_000);
 
+  it('shows its author the reason a moderator picked when rejecting their comment, live', async () => {
+    const article = await newArticle();
+    await page.goto(host.page({ articleUrl: article.url, user: 'dora' }));
+    await thread().getByRole('button', { name: 'Sign in to comment' }).click();
+    await thread().getByRole('textbox', { name: 'Your comment' }).fill('The referee was clearly paid off.');
+    await thread().getByRole('button', { name: 'Post comment' }).click();
+    await pw(live()).toHaveText('Your comment was posted.');
+    const [posted] = (await api.thread(article.id)).body.items;
+
+    expectStatus(await api.reject(mod, posted.id, { reasonLabel: 'Misinformation', reason: 'no source' }), 200);
+    await pw(
+      comment('The referee was clearly paid off.').getByText(
+        'Rejected by moderation (Misinformation): only you can see this comment.',
+      ),
+    ).toBeVisible();
+  });
+
   it('follows the thread live: new comments behind a button and an announcement, closing and reopening at once', async () => {
     const article = await newArticle();
     const bob = t.token('bob', 'commenter', { name: 'Bob Builder' });

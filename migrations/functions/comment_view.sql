@@ -2,7 +2,7 @@
 -- post_comments() and decide_comment() answer and tell live readers with it; the service's reads
 -- build the same JSON with toCommentView() (a test holds the two to one result). What a viewer
 -- sees: p_viewer is the signed-in reader (NULL: anyone), who also sees why their own comment was
--- held; a moderator (p_moderator) sees everything, a deleted comment's author and text included.
+-- held or rejected; a moderator (p_moderator) sees everything, a deleted comment's author and text included.
 CREATE OR REPLACE FUNCTION public.comment_view(c comments, p_author_name text, p_viewer text DEFAULT NULL::text, p_moderator boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE sql
@@ -16,6 +16,7 @@ AS $function$
     'body', CASE WHEN c.deleted_at IS NULL OR p_moderator THEN c.body END,
     'status', c.status,
     'moderationReasons', CASE WHEN p_moderator OR p_viewer = c.author_id THEN to_jsonb(c.moderation_reasons) ELSE '[]'::jsonb END,
+    'rejectionReason', CASE WHEN (p_moderator OR p_viewer = c.author_id) AND c.status = 'rejected' THEN c.rejection_reason END,
     'replyCount', c.reply_count,
     'createdAt', json_timestamp(c.created_at),
     'editedAt', json_timestamp(c.edited_at),

@@ -8,10 +8,14 @@
 -- of the comment by the same moderator to the status the restore expects, and the reports that
 -- moderator resolved after the comment's log entry before it, up to the decision's own entry.
 --
+-- A rejection's p_label (one of the settings' rejection reasons) is kept on the comment for its
+-- author to see, and heads the log entry's reason; any other decision clears it.
+--
 -- p_article may be NULL when the service does not know the comment's article yet.
 -- Answers { outcome: decided | unchanged, view, renamed } (view: the moderator's view of the
 -- comment after), { outcome: not_found } or { outcome: conflict, status }.
-CREATE OR REPLACE FUNCTION public.decide_comment(p_id uuid, p_article uuid, p_action text, p_to text, p_expected text, p_actor text, p_actor_name text, p_reason text)
+DROP FUNCTION IF EXISTS public.decide_comment(uuid, uuid, text, text, text, text, text, text);
+CREATE OR REPLACE FUNCTION public.decide_comment(p_id uuid, p_article uuid, p_action text, p_to text, p_expected text, p_actor text, p_actor_name text, p_reason text, p_label text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
 AS $function$
@@ -45,7 +49,7 @@ BEGIN
     RETURN jsonb_build_object('outcome', 'conflict', 'status', c.status, 'renamed', renamed);
   ELSIF NOT comment_transition_allowed(p_action, c.status, p_to) THEN
     RAISE EXCEPTION 'a comment cannot % from % to %', p_action, c.status, p_to USING ERRCODE = 'check_violation';
-  ELSIF c.status = p_to AND c.open_report_count = 0 THEN
+  ELSIF c.status = p_to AND c.open_report_count = 0 AND c.rejection_reason IS NOT DISTINCT FROM p_label THEN
     SELECT * INTO updated FROM comments WHERE id = p_id;
     RETURN jsonb_build_object('outcome', 'unchanged', 'view', comment_view(updated, c.author_name, p_actor, true),
       'renamed', renamed, 'row', to_jsonb(c));
@@ -68,7 +72,7 @@ BEGIN
     UPDATE reports SET resolved_at = now(), resolved_by = p_actor WHERE comment_id = p_id AND resolved_at IS NULL;
     GET DIAGNOSTICS resolved = ROW_COUNT;
   END IF;
-  UPDATE comments SET status = p_to,
+  UPDATE comments SET status = p_to, rejection_reason = CASE WHEN p_action = 'reject' THEN p_label END,
     open_report_count = CASE WHEN p_action = 'restore' THEN c.open_report_count + reopened ELSE 0 END
     WHERE id = p_id RETURNING * INTO updated;
 
@@ -84,7 +88,7 @@ BEGIN
   is_listed := comment_status_listed(p_to);
   PERFORM move_reply_counts(c.parent_id, is_listed::int - was::int);
 
-  reason := nullif(concat_ws('; ', p_reason, CASE WHEN resolved > 0 THEN 'resolved ' || resolved || ' report(s)' END,
+  reason := nullif(concat_ws('; ', nullif(concat_ws(': ', p_label, p_reason), ''), CASE WHEN resolved > 0 THEN 'resolved ' || resolved || ' report(s)' END,
     CASE WHEN reopened > 0 THEN 'reopened ' || reopened || ' report(s)' END), '');
   PERFORM log_moderation(p_action, p_actor, p_actor_name, 'comment', p_id::text, p_article, c.status, p_to, reason);
 

@@ -10,6 +10,10 @@ export { COMMENT_STATUSES, CommentStatus } from './comment-state';
 @Check('CHK_comments_status', `"status" IN (${COMMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)
 @Check('CHK_comments_counts', `"reply_count" >= 0 AND "open_report_count" >= 0`)
 @Check('CHK_comments_not_own_parent', `"parent_id" IS NULL OR "parent_id" <> "id"`)
+@Check(
+  'CHK_comments_rejection_reason',
+  `"rejection_reason" IS NULL OR char_length("rejection_reason") BETWEEN 1 AND 60`,
+)
 @Check('CHK_comments_source', `("source" IS NULL) = ("source_id" IS NULL)`)
 @Index('UQ_comments_source', ['source', 'sourceId'], { unique: true })
 @Index('IDX_comments_thread', ['articleId', 'createdAt', 'id'], {
@@ -63,6 +67,10 @@ export class Comment {
   moderationReasons: string[];
 
   /** Direct replies that are listed: visible, and not deleted or a tombstone with replies of its own. */
+  /** The label of the site's rejection reasons its rejection was given; shown to its author while rejected. */
+  @Column({ name: 'rejection_reason', type: 'text', nullable: true })
+  rejectionReason: string | null;
+
   @Column({ name: 'reply_count', type: 'int', default: 0 })
   replyCount: number;
 

@@ -5,7 +5,7 @@ import { COMMENT_STATUSES, CommentStatus, isListed } from './comment-state';
 
 /** The columns every comment query selects, in the shape of CommentRow. */
 export const COMMENT_COLUMNS = `c.id, c.article_id, c.parent_id, c.author_id, u.name AS author_name, c.body, c.status,
-  c.moderation_reasons, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at`;
+  c.moderation_reasons, c.rejection_reason, c.reply_count, c.open_report_count, c.created_at, c.edited_at, c.deleted_at`;
 
 export interface CommentRow {
   id: string;
@@ -16,6 +16,7 @@ export interface CommentRow {
   body: string;
   status: CommentStatus;
   moderation_reasons: string[];
+  rejection_reason: string | null;
   reply_count: number;
   open_report_count: number;
   created_at: Date;
@@ -47,6 +48,13 @@ export class CommentView {
   status: CommentStatus;
   @ApiProperty({ description: 'Why the comment was held; shown to its author and moderators' })
   moderationReasons: string[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "A rejected comment: the rejection reason the moderator picked from the settings' list; shown to its author and moderators, null otherwise",
+  })
+  rejectionReason: string | null;
   replyCount: number;
   @ApiProperty({ type: () => [CommentView], required: false, description: 'In threads: the first direct replies' })
   replies?: CommentView[];
@@ -82,6 +90,7 @@ export function toCommentView(row: CommentRow, viewer?: AuthUser | null): Commen
     body: hideContent ? null : row.body,
     status: row.status,
     moderationReasons: privileged ? row.moderation_reasons : [],
+    rejectionReason: privileged && row.status === 'rejected' ? row.rejection_reason : null,
     replyCount: row.reply_count,
     createdAt: row.created_at,
     editedAt: row.edited_at,

@@ -8,6 +8,7 @@ import { CommentRows } from '../comments/comment-rows';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
+import { SettingsService } from '../settings/settings.service';
 import { RenamedAuthors } from '../users/renamed-authors';
 import { BulkDecisionDto, DecisionDto, RestoreDto } from './dto/moderation.dto';
 import { BulkResponseView } from './moderation.views';
@@ -26,6 +27,7 @@ export class ModerationDecisions {
     private readonly transactions: Transactions,
     private readonly comments: CommentRows,
     private readonly renamedAuthors: RenamedAuthors,
+    private readonly settings: SettingsService,
   ) {}
 
   /**
@@ -38,7 +40,19 @@ export class ModerationDecisions {
     dto: DecisionDto,
     moderator: AuthUser,
   ): Promise<CommentView> {
+    await this.checkReasonLabel(decision, dto.reasonLabel);
     return this.change(id, decision, DECIDED_STATUS[decision], dto, moderator);
+  }
+
+  /** A label is given to rejections only, and must be one of the site's list as it stands. */
+  private async checkReasonLabel(decision: Decision, label: string | undefined): Promise<void> {
+    if (label === undefined) return;
+    const refuse = (message: string) => AppError.validation(message, [{ field: 'reasonLabel', messages: [message] }]);
+    if (decision !== 'reject') throw refuse('reasonLabel is given to rejections only');
+    const { rejectionReasons } = await this.settings.current();
+    if (!rejectionReasons.includes(label)) {
+      throw refuse(`reasonLabel must be one of the rejection reasons in the settings: ${rejectionReasons.join(', ')}`);
+    }
   }
 
   /** Takes a decision back: the comment returns to the queue it came from, if no one changed it since. */
@@ -62,7 +76,7 @@ export class ModerationDecisions {
       () =>
         sql<{ result: DecideResult }>(
           this.dataSource,
-          `SELECT decide_comment($1, $2, $3, $4, $5, $6, $7, $8) AS result`,
+          `SELECT decide_comment($1, $2, $3, $4, $5, $6, $7, $8, $9) AS result`,
           [
             id,
             articleId ?? null,
@@ -72,6 +86,7 @@ export class ModerationDecisions {
             moderator.id,
             moderator.name,
             dto.reason ?? null,
+            dto.reasonLabel ?? null,
           ],
         ),
       { article: articleId },
@@ -86,10 +101,12 @@ export class ModerationDecisions {
 
   /** Each comment is decided in its own transaction: one failure does not undo the others. */
   async bulk(dto: BulkDecisionDto, moderator: AuthUser): Promise<BulkResponseView> {
+    await this.checkReasonLabel(dto.action, dto.reasonLabel);
+    const decision = { reason: dto.reason, reasonLabel: dto.reasonLabel };
     const results: BulkResponseView['results'] = [];
     for (const id of dto.commentIds) {
       try {
-        await this.decide(id, dto.action, { reason: dto.reason }, moderator);
+        await this.change(id, dto.action, DECIDED_STATUS[dto.action], decision, moderator);
         results.push({ id, ok: true });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

@@ -35,7 +35,8 @@ export class PersonalDataService {
       const { rows: comments } = await sql<DataCommentView>(
         m,
         `SELECT c.id, json_build_object('id', a.id, 'url', a.url, 'title', a.title) AS article, c.parent_id AS "parentId",
-                c.body, c.status, c.moderation_reasons AS "moderationReasons", c.created_at AS "createdAt",
+                c.body, c.status, c.moderation_reasons AS "moderationReasons",
+                CASE WHEN c.status = 'rejected' THEN c.rejection_reason END AS "rejectionReason", c.created_at AS "createdAt",
                 c.edited_at AS "editedAt", c.deleted_at AS "deletedAt",
                 CASE WHEN c.source IS NULL THEN NULL
                      ELSE json_build_object('source', c.source, 'sourceId', c.source_id) END AS "importedFrom",

@@ -38,6 +38,8 @@ export class DataCommentView {
   @ApiProperty({ enum: COMMENT_STATUSES })
   status: string;
   moderationReasons: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'The reason given to a rejected comment' })
+  rejectionReason: string | null;
   createdAt: Date;
   @ApiProperty({ type: Date, nullable: true })
   editedAt: Date | null;

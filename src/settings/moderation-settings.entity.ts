@@ -24,6 +24,8 @@ export type ModerationMode = (typeof MODERATION_MODES)[number];
 export const TRAILING_SLASH_POLICIES = ['strip', 'add', 'keep'] as const;
 export type TrailingSlashPolicy = (typeof TRAILING_SLASH_POLICIES)[number];
 
+export const DEFAULT_REJECTION_REASONS_SQL = `'{"Off topic","Abusive or insulting","Spam or advertising","Personal information",Misinformation,Duplicate}'`;
+
 export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'address'] as const;
 
 /** The one row of moderation settings (id 1), created by the migration with the defaults. */
@@ -33,6 +35,7 @@ export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'add
 @Check('CHK_moderation_settings_trailing_slash', `"article_url_trailing_slash" IN ('strip', 'add', 'keep')`)
 @Check('CHK_moderation_settings_article_creations', `"article_creations_per_hour" >= 1`)
 @Check('CHK_moderation_settings_rate_limits', `valid_rate_limits("rate_limits")`)
+@Check('CHK_moderation_settings_rejection_reasons', `valid_reason_labels("rejection_reasons")`)
 @Check(
   'CHK_moderation_settings_ranges',
   `"max_links" >= 0 AND "premod_new_commenters" >= 0 AND "report_threshold" >= 1 AND "edit_window_seconds" >= 0 AND "max_comment_length" >= 1 AND ("auto_close_after_days" IS NULL OR "auto_close_after_days" >= 1)`,
@@ -100,6 +103,10 @@ export class ModerationSettings {
   /** Per-user and per-address request limits; see RateLimits. Set by the migration, whole (valid_rate_limits). */
   @Column({ name: 'rate_limits', type: 'jsonb' })
   rateLimits: RateLimits;
+
+  /** The labels a moderator picks from when rejecting a comment (valid_reason_labels: up to 30, 1 to 60 characters, none twice). */
+  @Column({ name: 'rejection_reasons', type: 'text', array: true, default: () => DEFAULT_REJECTION_REASONS_SQL })
+  rejectionReasons: string[];
 
   /** Bumped on every change, so that what is built from the settings can be rebuilt. */
   @Column({ type: 'int', default: 1 })

@@ -17,6 +17,7 @@ export class SettingsView {
   articleUrlTrailingSlash: TrailingSlashPolicy;
   articleCreationsPerHour: number;
   rateLimits: RateLimits;
+  rejectionReasons: string[];
   version: number;
   updatedAt: Date;
 

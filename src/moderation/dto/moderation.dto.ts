@@ -25,6 +25,16 @@ export class QueueQueryDto extends PageQueryDto {
 }
 
 export class DecisionDto {
+  @ApiPropertyOptional({
+    description:
+      "On a rejection: one of the settings' rejectionReasons, which the comment's author is shown; `reason` stays in the log alongside",
+  })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 60)
+  @IsStorableText()
+  reasonLabel?: string;
+
   @IsOmittable()
   @IsString()
   @Length(1, 1000)
@@ -67,6 +77,16 @@ export class BulkDecisionDto {
   @ArrayUnique()
   @IsUUID(undefined, { each: true })
   commentIds: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "On a rejection: one of the settings' rejectionReasons, which the comment's author is shown; `reason` stays in the log alongside",
+  })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 60)
+  @IsStorableText()
+  reasonLabel?: string;
 
   @IsOmittable()
   @IsString()

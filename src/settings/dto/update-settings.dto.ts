@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -201,6 +202,21 @@ export class UpdateSettingsDto {
   @IsOmittable()
   @IsIn(TRAILING_SLASH_POLICIES)
   articleUrlTrailingSlash?: TrailingSlashPolicy;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'The labels a moderator picks from when rejecting a comment (its author sees the one picked): up to 30, each 1 to 60 characters, none twice; empty: free text only',
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique({ message: 'rejectionReasons must not hold a label twice' })
+  @IsString({ each: true })
+  @Length(1, 60, { each: true })
+  @Matches(/^\S(.*\S)?$/s, { each: true, message: 'each of rejectionReasons must not begin or end with a space' })
+  @IsStorableText({ each: true })
+  rejectionReasons?: string[];
 
   /** Articles that embeds may create in an hour, all client addresses together (100 by default). */
   @IsOmittable()

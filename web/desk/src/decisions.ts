@@ -4,6 +4,8 @@ import { ACTION_LABEL, statusWord } from './words';
 import { claims } from './session';
 
 export type Action = 'approve' | 'reject';
+/** What a rejection says: a label of the site's list (shown to the author) and a note for the log. */
+export type Why = { reason?: string; reasonLabel?: string };
 
 /**
  * What this moderator decided last: `u` takes it back, whether or not its answer is back (the undo
@@ -62,8 +64,8 @@ async function lastEntry(commentId: string): Promise<LogEntry | null> {
  * (expectedStatus): then AlreadyDecided says who did what. It is the last decision at once, before
  * its answer, so that an undo pressed straight after it takes back this one.
  */
-export function decide(item: QueueItem, action: Action, reason?: string): Decided {
-  const decided: Decided = { item, action, fromStatus: item.status, answer: send(item, action, reason), undone: false };
+export function decide(item: QueueItem, action: Action, why: Why = {}): Decided {
+  const decided: Decided = { item, action, fromStatus: item.status, answer: send(item, action, why), undone: false };
   lastDecision.value = decided;
   decided.answer.catch(() => {
     if (lastDecision.peek() === decided) lastDecision.value = null; // nothing was decided: nothing to undo
@@ -71,11 +73,11 @@ export function decide(item: QueueItem, action: Action, reason?: string): Decide
   return decided;
 }
 
-async function send(item: QueueItem, action: Action, reason?: string): Promise<Comment> {
+async function send(item: QueueItem, action: Action, why: Why): Promise<Comment> {
   const path = action === 'approve' ? '/api/moderation/comments/{id}/approve' : '/api/moderation/comments/{id}/reject';
   try {
     return await call(() =>
-      api.POST(path, { params: { path: { id: item.id } }, body: { expectedStatus: item.status, reason } }),
+      api.POST(path, { params: { path: { id: item.id } }, body: { expectedStatus: item.status, ...why } }),
     );
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;

@@ -27,6 +27,7 @@ export const RATE_LIMITS = {
 export const SETTING_FIELDS = {
   bannedWords: { label: 'Banned words' },
   suspectWords: { label: 'Suspect words' },
+  rejectionReasons: { label: 'Reasons for a rejection', name: 'Rejection reasons' },
   maxLinks: { label: 'Links a comment may have before it is held', name: 'Links before a comment is held' },
   premodNewCommenters: {
     label: 'Approved comments before a new commenter’s go up unseen',

@@ -73,11 +73,11 @@ export function drawBody(view: CommentView, shown: Shown, ctx: DrawContext): voi
   );
   let status: HTMLElement | null = null;
   if (mine && c.status === 'pending') status = h('p', { class: 'status', text: t.awaiting });
-  if (mine && c.status === 'rejected')
-    status = h('p', {
-      class: 'status bad',
-      text: c.moderationReasons.length ? t.rejectedWhy(c.moderationReasons.join(', ')) : t.rejected,
-    });
+  if (mine && c.status === 'rejected') {
+    // The moderator's reason when one was picked, else why the rules held it (an older service sends none).
+    const why = c.rejectionReason ? [c.rejectionReason] : c.moderationReasons;
+    status = h('p', { class: 'status bad', text: why.length ? t.rejectedWhy(why.join(', ')) : t.rejected });
+  }
   const body =
     c.deleted || c.body === null
       ? h('p', { class: 'body muted', text: t.deleted })

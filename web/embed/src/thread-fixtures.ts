@@ -14,6 +14,7 @@ export function comment(id: string, extra: Partial<Comment> = {}): Comment {
     body: `Comment ${id}`,
     status: 'published',
     moderationReasons: [],
+    rejectionReason: null,
     replyCount: 0,
     createdAt: '2026-01-01T00:00:00Z',
     editedAt: null,

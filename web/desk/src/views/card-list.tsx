@@ -14,6 +14,7 @@ import {
   NotDecided,
   undo,
   type Action,
+  type Why,
 } from '../decisions';
 import { count as countOf, number } from '../format';
 import { claims } from '../session';
@@ -102,7 +103,7 @@ export function CardList(props: Props) {
     announcement.value = { text };
   };
 
-  const decideOne = (item: QueueItem, action: Action, reason?: string) => {
+  const decideOne = (item: QueueItem, action: Action, why?: Why) => {
     const index = latest.current.entries.findIndex((e) => e.item.id === item.id);
     if (index < 0) return;
     const entry = latest.current.entries[index];
@@ -115,7 +116,7 @@ export function CardList(props: Props) {
     const who = item.author?.name ?? 'someone';
     mine.current.add(item.id);
     placeOf.current.set(item.id, index);
-    const decided = decide(item, action, reason);
+    const decided = decide(item, action, why);
     decided.answer.then(
       () => {
         if (decided.undone) return; // the undo's own word follows
@@ -313,7 +314,7 @@ export function CardList(props: Props) {
         <ReasonDialog
           onClose={(result) => {
             dialog.value = null;
-            if (result) decideOne(open.item, 'reject', result.reason);
+            if (result) decideOne(open.item, 'reject', result);
           }}
         />
       )}

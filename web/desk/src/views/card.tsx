@@ -90,6 +90,11 @@ export function Card(props: Props) {
           ))}
         </ul>
       )}
+      {item.status === 'rejected' && item.rejectionReason && (
+        <p class="rejection-reason">
+          Rejected as <strong>{item.rejectionReason}</strong>, which its author sees.
+        </p>
+      )}
       {item.reports.length > 0 && (
         <section class="reports" aria-label={count(item.openReportCount, 'open report', 'open reports')}>
           <h3>{count(item.openReportCount, 'open report', 'open reports')}</h3>

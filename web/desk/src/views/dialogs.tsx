@@ -2,7 +2,9 @@ import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, call, type ModeratedUser } from '../api/client';
+import type { Why } from '../decisions';
 import { problemText } from '../forms';
+import { settings } from '../settings-store';
 
 const BAN_FIELDS = { until: { label: 'The end of the ban' }, reason: { label: 'Reason' } };
 
@@ -93,8 +95,13 @@ export function BanDialog(props: { userId: string; name: string; onClose: (user?
   );
 }
 
-/** Asks for the optional reason of a rejection. */
-export function ReasonDialog(props: { onClose: (result: { reason?: string } | null) => void }) {
+/**
+ * Asks why a comment is rejected: one of the site's reasons (its author sees it), or none, and a
+ * note for the log. The list comes from the settings; without one, the note alone.
+ */
+export function ReasonDialog(props: { onClose: (result: Why | null) => void }) {
+  const labels = settings.value?.rejectionReasons ?? [];
+  const label = useSignal('');
   const reason = useSignal('');
   return (
     <Modal title="Reject with a reason" onClose={() => props.onClose(null)}>
@@ -103,10 +110,27 @@ export function ReasonDialog(props: { onClose: (result: { reason?: string } | nu
         class="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          props.onClose({ reason: reason.value.trim() || undefined });
+          props.onClose({ reasonLabel: label.value || undefined, reason: reason.value.trim() || undefined });
         }}
       >
-        <label for="reject-reason">Reason (kept in the log)</label>
+        {labels.length > 0 && (
+          <fieldset>
+            <legend>Reason shown to the author</legend>
+            {['', ...labels].map((value) => (
+              <label class="inline">
+                <input
+                  type="radio"
+                  name="reject-label"
+                  value={value}
+                  checked={label.value === value}
+                  onChange={() => (label.value = value)}
+                />
+                {value || 'None'}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <label for="reject-reason">{labels.length > 0 ? 'Note (kept in the log)' : 'Reason (kept in the log)'}</label>
         <input
           id="reject-reason"
           maxLength={1000}

@@ -35,7 +35,13 @@ export const TRAILING_SLASH = [
   ['keep', 'Two different articles'],
 ] as const;
 
-export const LISTS = ['bannedWords', 'suspectWords', 'articleAutoCreatePrefixes', 'articleUrlQueryParams'] as const;
+export const LISTS = [
+  'bannedWords',
+  'suspectWords',
+  'rejectionReasons',
+  'articleAutoCreatePrefixes',
+  'articleUrlQueryParams',
+] as const;
 export type ListName = (typeof LISTS)[number];
 
 /** The form as typed: numbers and one-per-line lists are kept as text until they are sent. */
@@ -54,6 +60,7 @@ export function draftOf(s: Settings): Draft {
   return {
     bannedWords: s.bannedWords.join('\n'),
     suspectWords: s.suspectWords.join('\n'),
+    rejectionReasons: s.rejectionReasons.join('\n'),
     articleAutoCreatePrefixes: s.articleAutoCreatePrefixes.join('\n'),
     articleUrlQueryParams: s.articleUrlQueryParams.join('\n'),
     articleUrlTrailingSlash: s.articleUrlTrailingSlash,

@@ -181,6 +181,13 @@ function SettingsForm({ initial }: { initial: Settings }) {
         </div>
       </fieldset>
       <fieldset class="panel">
+        <legend>Rejections</legend>
+        {listField(
+          'rejectionReasons',
+          'One short label a line, up to 60 characters: a moderator rejecting a comment may pick one, and its author sees it. Empty: a note for the log only.',
+        )}
+      </fieldset>
+      <fieldset class="panel">
         <legend>Rules</legend>
         <div class="form-grid">{NUMBERS.map(([name, label, hint]) => numberField(name, label, hint))}</div>
       </fieldset>
