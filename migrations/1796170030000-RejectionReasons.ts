@@ -7,8 +7,8 @@ const DEFAULTS = `'{"Off topic","Abusive or insulting","Spam or advertising","Pe
  * the label a rejected comment was given, which its author sees. A list has up to 30 labels (none:
  * free text only), each 1 to 60 characters without surrounding spaces, none twice.
  */
-export class RejectionReasons1796170020000 implements MigrationInterface {
-  name = 'RejectionReasons1796170020000';
+export class RejectionReasons1796170030000 implements MigrationInterface {
+  name = 'RejectionReasons1796170030000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
