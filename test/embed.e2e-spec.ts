@@ -142,6 +142,20 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     const second = comment('A second thought from Bob.');
     await second.getByRole('button', { name: 'Report' }).click();
     const report = thread().getByRole('form', { name: 'Report this comment' });
+    // No reason is chosen for the reader; sending without one says so next to the reasons.
+    await pw(report.getByRole('radio', { name: 'Spam' })).toBeFocused();
+    expect(await report.getByRole('radio', { checked: true }).count()).toBe(0);
+    await report.getByRole('button', { name: 'Send report' }).click();
+    const reasons = report.getByRole('group', { name: 'Reason' });
+    await pw(reasons.getByRole('alert')).toHaveText('Please choose a reason.');
+    expect(
+      await reasons.evaluate(
+        (el) =>
+          el.getRootNode() instanceof ShadowRoot &&
+          (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby')!)?.textContent,
+      ),
+    ).toBe('Please choose a reason.');
+    await pw(report.getByRole('radio', { name: 'Spam' })).toBeFocused();
     await report.getByRole('radio', { name: 'Off topic' }).check();
     await report.getByRole('textbox', { name: 'Note (optional)' }).fill('Not about the budget.');
     await screenshot(page, 'embed-reporting');

@@ -52,6 +52,7 @@ export interface Strings {
     rateLimited: (seconds: number | null) => string;
     tooLong: string;
     empty: string;
+    noReason: string;
     signInAgain: string;
     forbidden: string;
     notFound: string;
@@ -117,6 +118,7 @@ const en: Strings = {
         : 'You are commenting too quickly. Please wait a moment.',
     tooLong: 'Your comment is too long. Please shorten it.',
     empty: 'Please write something first.',
+    noReason: 'Please choose a reason.',
     signInAgain: 'Your sign-in has expired. Please sign in again.',
     forbidden: 'You cannot do this.',
     notFound: 'This comment no longer exists.',
@@ -182,6 +184,7 @@ const fr: Strings = {
         : 'Vous commentez trop vite. Patientez un instant.',
     tooLong: 'Votre commentaire est trop long. Raccourcissez-le.',
     empty: 'Écrivez d’abord quelque chose.',
+    noReason: 'Choisissez un motif.',
     signInAgain: 'Votre connexion a expiré. Reconnectez-vous.',
     forbidden: 'Vous ne pouvez pas faire cela.',
     notFound: 'Ce commentaire n’existe plus.',
@@ -276,6 +279,7 @@ const ar: Strings = {
       s ? `أنت تعلّق بسرعة كبيرة. انتظر ${s} ثانية ثم أعد المحاولة.` : 'أنت تعلّق بسرعة كبيرة. انتظر قليلًا.',
     tooLong: 'تعليقك طويل جدًا. يُرجى اختصاره.',
     empty: 'اكتب شيئًا أولًا.',
+    noReason: 'اختر سببًا.',
     signInAgain: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى.',
     forbidden: 'لا يمكنك القيام بذلك.',
     notFound: 'هذا التعليق لم يعد موجودًا.',
