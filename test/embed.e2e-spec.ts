@@ -319,6 +319,21 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByText('We are no longer accepting comments on this article.')).toHaveCount(0);
   }, 60_000);
 
+  it('closing while a reader is writing keeps their text, and says it is closed once', async () => {
+    const article = await newArticle();
+    await page.goto(host.page({ articleUrl: article.url, user: 'wren', userName: 'Wren Writer' }));
+    await thread().getByRole('button', { name: 'Sign in to comment' }).click();
+    const box = thread().getByRole('textbox', { name: 'Your comment' });
+    await box.fill('Half a thought that');
+    expectStatus(await api.closeArticle(mod, article.id), 200);
+    await pw(live()).toHaveText('Comments are now closed.');
+    await pw(thread().getByText('We are no longer accepting comments on this article.')).toHaveCount(1);
+    await pw(box).toHaveValue('Half a thought that');
+    await pw(box).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Post comment' })).toHaveAttribute('aria-disabled', 'true');
+    expect(await box.getAttribute('aria-invalid')).toBeNull();
+  }, 60_000);
+
   it('resumes the stream with Last-Event-ID when the server ends it, missing nothing', async () => {
     const article = await newArticle();
     const bob = t.token('bob', 'commenter', { name: 'Bob Builder' });

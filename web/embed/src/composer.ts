@@ -32,10 +32,11 @@ export class Composer {
     this.key = key;
     const kept = this.draft?.text.value;
     if (head?.closed) {
-      // A reader in the middle of writing keeps their text (to copy elsewhere); nothing else is offered.
+      // A reader in the middle of writing keeps their text (to copy elsewhere); nothing else is
+      // offered. The thread's notice says it is closed: an alert under the text would say it twice.
       if (kept && this.draft) {
         this.draft.submit.setAttribute('aria-disabled', 'true');
-        showError(this.draft, head.closedMessage || t.errors.closed);
+        showError(this.draft, '');
       } else {
         this.el.replaceChildren();
         this.draft = undefined;
