@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import jwt from 'jsonwebtoken';
 import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { EventStreams } from '../src/live/event-streams.service';
@@ -458,6 +459,42 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
     await pw(thread().getByRole('textbox', { name: 'Your comment' })).toHaveCount(0);
   });
+
+  it('says visibly whether the page gave a token that is not one or one that has expired, and reads on without it', async () => {
+    const article = await newArticle();
+    await api.comment(t.token('bob', 'commenter', { name: 'Bob Builder' }), article.id, 'Readable by anyone.');
+    await page.goto(host.page({ articleUrl: article.url }));
+    await pw(comment('Readable by anyone.')).toBeVisible();
+    const give = (token: string) =>
+      thread().evaluate((el, value) => ((el as HTMLElement & { token: string }).token = value), token);
+    const said = () =>
+      thread()
+        .getByRole('alert')
+        .filter({ hasText: /sign-in/ });
+
+    // Not a JWT at all: the page can tell by itself.
+    await give('not-a-token');
+    await pw(said()).toHaveText('Your sign-in was not accepted. Please sign in again.');
+    await pw(said()).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+
+    // Its exp passed: expired, again told by the page itself.
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await give(jwt.sign({ sub: 'late', name: 'Late Reader', exp: past }, 'any-key'));
+    await pw(said()).toHaveText('Your sign-in has expired. Please sign in again.');
+    await pw(said()).toBeVisible();
+
+    // Well formed and in date but signed with another key: only the service can tell, and it does.
+    await give(jwt.sign({ sub: 'mallory', name: 'Mallory' }, 'another-key', { expiresIn: '1h' }));
+    await pw(said()).toHaveText('Your sign-in was not accepted. Please sign in again.');
+    await pw(thread().getByText('Signed in as Mallory')).toHaveCount(0);
+    await pw(comment('Readable by anyone.')).toBeVisible();
+
+    // A good token signs the reader in and the message goes.
+    await give(t.token('ada', 'commenter', { name: 'Ada Reader' }));
+    await pw(thread().getByText('Signed in as Ada Reader')).toBeVisible();
+    await pw(said()).toHaveCount(0);
+  }, 60_000);
 
   it('finds the thread by article-id with the article and its first page read at once', async () => {
     const article = await newArticle();

@@ -23,11 +23,11 @@ export class Composer {
     private readonly calls: ComposerCalls,
   ) {}
 
-  draw({ head, me }: ThreadState): void {
+  draw({ head, me, signInTrouble }: ThreadState): void {
     const { t } = this;
     this.closed = !!head?.closed;
     // Only a change of state redraws it: a reader's focus and text stay where they are.
-    const key = `${head?.closed}|${me?.id}`;
+    const key = `${head?.closed}|${me?.id}|${signInTrouble}`;
     if (key === this.key) return;
     this.key = key;
     const kept = this.draft?.text.value;
@@ -52,7 +52,15 @@ export class Composer {
         text: t.signIn,
         onclick: () => this.calls.signIn(),
       });
-      this.el.replaceChildren(h('p', { class: 'signin' }, signIn));
+      // A token the page gave that did not sign the reader in: said where the reader looks, not only to screen readers.
+      const trouble =
+        signInTrouble &&
+        h('p', {
+          class: 'error',
+          role: 'alert',
+          text: signInTrouble === 'expired' ? t.errors.signInAgain : t.errors.tokenInvalid,
+        });
+      this.el.replaceChildren(...[trouble, h('p', { class: 'signin' }, signIn)].filter((n) => !!n));
       return;
     }
     const draft: TextForm = textForm(t, {

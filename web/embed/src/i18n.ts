@@ -54,6 +54,7 @@ export interface Strings {
     empty: string;
     noReason: string;
     signInAgain: string;
+    tokenInvalid: string;
     forbidden: string;
     notFound: string;
     duplicate: string;
@@ -120,6 +121,7 @@ const en: Strings = {
     empty: 'Please write something first.',
     noReason: 'Please choose a reason.',
     signInAgain: 'Your sign-in has expired. Please sign in again.',
+    tokenInvalid: 'Your sign-in was not accepted. Please sign in again.',
     forbidden: 'You cannot do this.',
     notFound: 'This comment no longer exists.',
     duplicate: 'You have already posted this.',
@@ -186,6 +188,7 @@ const fr: Strings = {
     empty: 'Écrivez d’abord quelque chose.',
     noReason: 'Choisissez un motif.',
     signInAgain: 'Votre connexion a expiré. Reconnectez-vous.',
+    tokenInvalid: 'Votre connexion n’a pas été acceptée. Reconnectez-vous.',
     forbidden: 'Vous ne pouvez pas faire cela.',
     notFound: 'Ce commentaire n’existe plus.',
     duplicate: 'Vous avez déjà publié ce texte.',
@@ -281,6 +284,7 @@ const ar: Strings = {
     empty: 'اكتب شيئًا أولًا.',
     noReason: 'اختر سببًا.',
     signInAgain: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى.',
+    tokenInvalid: 'لم يُقبل تسجيل دخولك. سجّل الدخول مرة أخرى.',
     forbidden: 'لا يمكنك القيام بذلك.',
     notFound: 'هذا التعليق لم يعد موجودًا.',
     duplicate: 'لقد نشرت هذا من قبل.',
