@@ -699,6 +699,17 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'demo-signed-in');
 
+    // The tab remembers the sign-in across a reload; Sign out forgets it.
+    await page.reload();
+    await pw(thread().getByText('Signed in as Demo Reader')).toBeVisible();
+    await pw(thread().getByRole('textbox', { name: 'Your comment' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+    await page.reload();
+    await pw(comment('A comment on the demo.')).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+    await pw(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+
     await page.goto(`${apiOrigin}/demo/closed.html`);
     await pw(thread().getByText('We are no longer accepting comments on this article.')).toBeVisible();
     await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toHaveCount(0);
