@@ -496,6 +496,26 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(said()).toHaveCount(0);
   }, 60_000);
 
+  it("tells the page's developer, in the console, which origin to add to CORS_ORIGINS when the service refuses it", async () => {
+    const article = await newArticle();
+    const elsewhere = new HostSite(() => apiOrigin);
+    await elsewhere.start();
+    try {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      await page.goto(elsewhere.page({ articleUrl: article.url }));
+      await pw(thread().getByText('The comments could not be loaded.')).toBeVisible();
+      await pw.poll(() => errors.filter((e) => e.startsWith('Comment Desk:')).length).toBe(1);
+      expect(errors.find((e) => e.startsWith('Comment Desk:'))).toContain(
+        `add this page's origin, ${elsewhere.origin}, to the service's CORS_ORIGINS`,
+      );
+    } finally {
+      await elsewhere.stop();
+    }
+  }, 60_000);
+
   it('finds the thread by article-id with the article and its first page read at once', async () => {
     const article = await newArticle();
     await api.comment(t.token('bob'), article.id, 'Found by id.');
