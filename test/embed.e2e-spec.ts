@@ -494,6 +494,31 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await give(t.token('ada', 'commenter', { name: 'Ada Reader' }));
     await pw(thread().getByText('Signed in as Ada Reader')).toBeVisible();
     await pw(said()).toHaveCount(0);
+
+    // Refused while writing (the service found it expired): the text stays, for after signing in again.
+    const box = thread().getByRole('textbox', { name: 'Your comment' });
+    await box.fill('Words worth keeping');
+    await page.route('**/comments', (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        headers: { 'Access-Control-Allow-Origin': host.origin },
+        body: JSON.stringify({
+          status: 401,
+          code: 'UNAUTHENTICATED',
+          detail: 'The bearer token has expired: sign in again',
+        }),
+      }),
+    );
+    await thread().getByRole('button', { name: 'Post comment' }).click();
+    await pw(said()).toHaveText('Your sign-in has expired. Please sign in again.');
+    await pw(thread().getByText('Your sign-in has expired. Please sign in again.')).toHaveCount(1);
+    await pw(box).toHaveValue('Words worth keeping');
+    await page.unroute('**/comments');
+    await thread().getByRole('button', { name: 'Sign in to comment' }).click();
+    await pw(thread().getByText('Signed in as Ada Reader')).toBeVisible();
+    await pw(box).toHaveValue('Words worth keeping');
+    await pw(said()).toHaveCount(0);
   }, 60_000);
 
   it("tells the page's developer, in the console, which origin to add to CORS_ORIGINS when the service refuses it", async () => {

@@ -17,6 +17,7 @@ export class Composer {
   draft?: TextForm;
   private key = '';
   private closed = false;
+  private signedOut = false;
 
   constructor(
     private readonly t: Strings,
@@ -26,6 +27,7 @@ export class Composer {
   draw({ head, me, signInTrouble }: ThreadState): void {
     const { t } = this;
     this.closed = !!head?.closed;
+    this.signedOut = !me;
     // Only a change of state redraws it: a reader's focus and text stay where they are.
     const key = `${head?.closed}|${me?.id}|${signInTrouble}`;
     if (key === this.key) return;
@@ -44,23 +46,30 @@ export class Composer {
       return;
     }
     if (!me) {
-      this.draft = undefined;
-      const signIn = h('button', {
-        type: 'button',
-        class: 'primary',
-        part: 'button primary',
-        text: t.signIn,
-        onclick: () => this.calls.signIn(),
-      });
+      const signIn = h(
+        'p',
+        { class: 'signin' },
+        h('button', {
+          type: 'button',
+          class: 'primary',
+          part: 'button primary',
+          text: t.signIn,
+          onclick: () => this.calls.signIn(),
+        }),
+      );
       // A token the page gave that did not sign the reader in: said where the reader looks, not only to screen readers.
-      const trouble =
-        signInTrouble &&
-        h('p', {
-          class: 'error',
-          role: 'alert',
-          text: signInTrouble === 'expired' ? t.errors.signInAgain : t.errors.tokenInvalid,
-        });
-      this.el.replaceChildren(...[trouble, h('p', { class: 'signin' }, signIn)].filter((n) => !!n));
+      const trouble = signInTrouble && (signInTrouble === 'expired' ? t.errors.signInAgain : t.errors.tokenInvalid);
+      if (trouble && kept && this.draft) {
+        // Refused while writing: the text stays, to send once signed in again; the form's alert says why.
+        this.draft.submit.setAttribute('aria-disabled', 'true');
+        showError(this.draft, trouble);
+        this.el.firstElementChild?.replaceWith(signIn); // "Signed in as", above the form
+        return;
+      }
+      this.draft = undefined;
+      this.el.replaceChildren(
+        ...[trouble && h('p', { class: 'error', role: 'alert', text: trouble }), signIn].filter((n) => !!n),
+      );
       return;
     }
     const draft: TextForm = textForm(t, {
@@ -72,7 +81,7 @@ export class Composer {
         clearForm(draft);
       },
       errorText: this.calls.errorText,
-      locked: () => this.closed && draft === this.draft,
+      locked: () => (this.closed || this.signedOut) && draft === this.draft,
     });
     this.draft = draft;
     this.el.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), draft.form);
