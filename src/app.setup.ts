@@ -8,6 +8,7 @@ import { answerRouterError } from './errors/problem.filter';
 import { limitBodyTime, serverTimeouts } from './errors/request-timeouts';
 import { discardUnreadBodies } from './errors/unread-bodies';
 import { createLogger, httpLogger } from './logging/logging';
+import { refusedOriginLog } from './logging/refused-origins';
 import { createOpenApiDocument } from './openapi/openapi-document';
 import { serveWebAssets } from './web/web-assets';
 
@@ -55,6 +56,11 @@ export async function configureApp(
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  const logRefusal = refusedOriginLog(origins, logger);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    logRefusal(request.headers.origin, request.host);
+    done();
+  });
   if (origins.length > 0) {
     app.enableCors({
       origin: origins,

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import jwt from 'jsonwebtoken';
 import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { EventStreams } from '../src/live/event-streams.service';
@@ -142,6 +143,20 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     const second = comment('A second thought from Bob.');
     await second.getByRole('button', { name: 'Report' }).click();
     const report = thread().getByRole('form', { name: 'Report this comment' });
+    // No reason is chosen for the reader; sending without one says so next to the reasons.
+    await pw(report.getByRole('radio', { name: 'Spam' })).toBeFocused();
+    expect(await report.getByRole('radio', { checked: true }).count()).toBe(0);
+    await report.getByRole('button', { name: 'Send report' }).click();
+    const reasons = report.getByRole('group', { name: 'Reason' });
+    await pw(reasons.getByRole('alert')).toHaveText('Please choose a reason.');
+    expect(
+      await reasons.evaluate(
+        (el) =>
+          el.getRootNode() instanceof ShadowRoot &&
+          (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby')!)?.textContent,
+      ),
+    ).toBe('Please choose a reason.');
+    await pw(report.getByRole('radio', { name: 'Spam' })).toBeFocused();
     await report.getByRole('radio', { name: 'Off topic' }).check();
     await report.getByRole('textbox', { name: 'Note (optional)' }).fill('Not about the budget.');
     await screenshot(page, 'embed-reporting');
@@ -322,6 +337,21 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByText('We are no longer accepting comments on this article.')).toHaveCount(0);
   }, 60_000);
 
+  it('closing while a reader is writing keeps their text, and says it is closed once', async () => {
+    const article = await newArticle();
+    await page.goto(host.page({ articleUrl: article.url, user: 'wren', userName: 'Wren Writer' }));
+    await thread().getByRole('button', { name: 'Sign in to comment' }).click();
+    const box = thread().getByRole('textbox', { name: 'Your comment' });
+    await box.fill('Half a thought that');
+    expectStatus(await api.closeArticle(mod, article.id), 200);
+    await pw(live()).toHaveText('Comments are now closed.');
+    await pw(thread().getByText('We are no longer accepting comments on this article.')).toHaveCount(1);
+    await pw(box).toHaveValue('Half a thought that');
+    await pw(box).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Post comment' })).toHaveAttribute('aria-disabled', 'true');
+    expect(await box.getAttribute('aria-invalid')).toBeNull();
+  }, 60_000);
+
   it('resumes the stream with Last-Event-ID when the server ends it, missing nothing', async () => {
     const article = await newArticle();
     const bob = t.token('bob', 'commenter', { name: 'Bob Builder' });
@@ -446,6 +476,87 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
     await pw(thread().getByRole('textbox', { name: 'Your comment' })).toHaveCount(0);
   });
+
+  it('says visibly whether the page gave a token that is not one or one that has expired, and reads on without it', async () => {
+    const article = await newArticle();
+    await api.comment(t.token('bob', 'commenter', { name: 'Bob Builder' }), article.id, 'Readable by anyone.');
+    await page.goto(host.page({ articleUrl: article.url }));
+    await pw(comment('Readable by anyone.')).toBeVisible();
+    const give = (token: string) =>
+      thread().evaluate((el, value) => ((el as HTMLElement & { token: string }).token = value), token);
+    const said = () =>
+      thread()
+        .getByRole('alert')
+        .filter({ hasText: /sign-in/ });
+
+    // Not a JWT at all: the page can tell by itself.
+    await give('not-a-token');
+    await pw(said()).toHaveText('Your sign-in was not accepted. Please sign in again.');
+    await pw(said()).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+
+    // Its exp passed: expired, again told by the page itself.
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await give(jwt.sign({ sub: 'late', name: 'Late Reader', exp: past }, 'any-key'));
+    await pw(said()).toHaveText('Your sign-in has expired. Please sign in again.');
+    await pw(said()).toBeVisible();
+
+    // Well formed and in date but signed with another key: only the service can tell, and it does.
+    await give(jwt.sign({ sub: 'mallory', name: 'Mallory' }, 'another-key', { expiresIn: '1h' }));
+    await pw(said()).toHaveText('Your sign-in was not accepted. Please sign in again.');
+    await pw(thread().getByText('Signed in as Mallory')).toHaveCount(0);
+    await pw(comment('Readable by anyone.')).toBeVisible();
+
+    // A good token signs the reader in and the message goes.
+    await give(t.token('ada', 'commenter', { name: 'Ada Reader' }));
+    await pw(thread().getByText('Signed in as Ada Reader')).toBeVisible();
+    await pw(said()).toHaveCount(0);
+
+    // Refused while writing (the service found it expired): the text stays, for after signing in again.
+    const box = thread().getByRole('textbox', { name: 'Your comment' });
+    await box.fill('Words worth keeping');
+    await page.route('**/comments', (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        headers: { 'Access-Control-Allow-Origin': host.origin },
+        body: JSON.stringify({
+          status: 401,
+          code: 'UNAUTHENTICATED',
+          detail: 'The bearer token has expired: sign in again',
+        }),
+      }),
+    );
+    await thread().getByRole('button', { name: 'Post comment' }).click();
+    await pw(said()).toHaveText('Your sign-in has expired. Please sign in again.');
+    await pw(thread().getByText('Your sign-in has expired. Please sign in again.')).toHaveCount(1);
+    await pw(box).toHaveValue('Words worth keeping');
+    await page.unroute('**/comments');
+    await thread().getByRole('button', { name: 'Sign in to comment' }).click();
+    await pw(thread().getByText('Signed in as Ada Reader')).toBeVisible();
+    await pw(box).toHaveValue('Words worth keeping');
+    await pw(said()).toHaveCount(0);
+  }, 60_000);
+
+  it("tells the page's developer, in the console, which origin to add to CORS_ORIGINS when the service refuses it", async () => {
+    const article = await newArticle();
+    const elsewhere = new HostSite(() => apiOrigin);
+    await elsewhere.start();
+    try {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      await page.goto(elsewhere.page({ articleUrl: article.url }));
+      await pw(thread().getByText('The comments could not be loaded.')).toBeVisible();
+      await pw.poll(() => errors.filter((e) => e.startsWith('Comment Desk:')).length).toBe(1);
+      expect(errors.find((e) => e.startsWith('Comment Desk:'))).toContain(
+        `add this page's origin, ${elsewhere.origin}, to the service's CORS_ORIGINS`,
+      );
+    } finally {
+      await elsewhere.stop();
+    }
+  }, 60_000);
 
   it('finds the thread by article-id with the article and its first page read at once', async () => {
     const article = await newArticle();
@@ -649,6 +760,17 @@ describe('the <comment-desk-thread> embed (browser)', () => {
     await comment('A comment on the demo.').getByRole('button', { name: 'Report' }).click();
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'demo-signed-in');
+
+    // The tab remembers the sign-in across a reload; Sign out forgets it.
+    await page.reload();
+    await pw(thread().getByText('Signed in as Demo Reader')).toBeVisible();
+    await pw(thread().getByRole('textbox', { name: 'Your comment' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+    await page.reload();
+    await pw(comment('A comment on the demo.')).toBeVisible();
+    await pw(thread().getByRole('button', { name: 'Sign in to comment' })).toBeVisible();
+    await pw(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
 
     await page.goto(`${apiOrigin}/demo/closed.html`);
     await pw(thread().getByText('We are no longer accepting comments on this article.')).toBeVisible();

@@ -6,7 +6,7 @@ describe('request logs', () => {
   let spy: jest.SpyInstance;
 
   beforeAll(async () => {
-    t = await createTestApp({ LOG_LEVEL: 'info' });
+    t = await createTestApp({ LOG_LEVEL: 'info', CORS_ORIGINS: 'https://news.example' });
   });
   beforeEach(() => {
     lines = [];
@@ -22,6 +22,7 @@ describe('request logs', () => {
   });
 
   const requestLines = () => lines.map((l) => JSON.parse(l)).filter((l) => l.req);
+  const warnings = () => lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40);
 
   it('writes one JSON line per request with its request id, and never the token, the body or the query', async () => {
     const token = t.token('mod-log', 'moderator');
@@ -57,5 +58,19 @@ describe('request logs', () => {
     const res = await t.http().get('/api/health').set('X-Request-Id', 'spaces are not allowed');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(requestLines()[0].req.id).toBe(res.headers['x-request-id']);
+  });
+
+  it('names an origin that CORS refuses at warn level, once, though the answer itself is a 200', async () => {
+    const from = (origin: string) => t.http().get('/api/health').set('Origin', origin);
+    const refused = await from('https://refused.example');
+    expect(refused.status).toBe(200);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    await from('https://refused.example');
+    const allowed = await from('https://news.example');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://news.example');
+    await from('https://another-refused.example');
+
+    expect(warnings().map((w) => w.origin)).toEqual(['https://refused.example', 'https://another-refused.example']);
+    expect(warnings()[0].msg).toContain('CORS_ORIGINS');
   });
 });

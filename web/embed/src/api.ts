@@ -27,6 +27,22 @@ export class ApiError extends Error {
   }
 }
 
+let toldOfCors = false;
+
+/**
+ * A fetch that failed without an answer, to another origin: the browser hides why, and a page
+ * origin missing from the service's CORS_ORIGINS is the usual cause. Said once, to the page's developer.
+ */
+function tellOfCors(error: unknown, url: string): void {
+  const service = new URL(url, location.href).origin;
+  if (toldOfCors || !(error instanceof TypeError) || service === location.origin) return;
+  toldOfCors = true;
+  console.error(
+    `Comment Desk: ${service} could not be reached from this page. If the service is up, ` +
+      `add this page's origin, ${location.origin}, to the service's CORS_ORIGINS.`,
+  );
+}
+
 export class Api {
   constructor(
     private readonly base: string,
@@ -49,7 +65,8 @@ export class Api {
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
       });
-    } catch {
+    } catch (error) {
+      tellOfCors(error, this.base + path);
       throw new ApiError(0, 'NETWORK', null, null, []);
     }
     if (res.status === 304) return { body: null, etag: res.headers.get('ETag'), status: 304 };

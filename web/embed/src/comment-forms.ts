@@ -84,15 +84,24 @@ export function openDelete(t: Strings, view: CommentView, calls: CommentCalls): 
 
 export function openReport(t: Strings, view: CommentView, calls: CommentCalls): void {
   const id = nextId('cd-r');
-  const reasons = (Object.keys(t.reasons) as ReportReason[]).map((reason, i) =>
+  // Nothing is preselected: a reason is the reader's to choose, never a default that goes unread.
+  const reasons = (Object.keys(t.reasons) as ReportReason[]).map((reason) =>
     h(
       'label',
       { class: 'radio' },
-      h('input', { type: 'radio', name: id, value: reason, checked: i === 0 }),
+      h('input', { type: 'radio', name: id, value: reason, required: true }),
       t.reasons[reason],
     ),
   );
   const note = h('textarea', { id: `${id}-n`, maxlength: 1000 });
+  const reasonError = h('p', { id: `${id}-e`, class: 'error', role: 'alert' });
+  const fieldset = h(
+    'fieldset',
+    { 'aria-describedby': `${id}-e` },
+    h('legend', { text: t.reason }),
+    ...reasons,
+    reasonError,
+  );
   const error = h('p', { class: 'error', role: 'alert' });
   const send = h('button', { type: 'submit', class: 'primary', part: 'button primary', text: t.sendReport });
   const done = (text: string) => {
@@ -104,12 +113,18 @@ export function openReport(t: Strings, view: CommentView, calls: CommentCalls): 
     'form',
     {
       'aria-label': t.reportComment,
+      novalidate: true,
       onsubmit: async (event: Event) => {
         event.preventDefault();
         const checked = form.querySelector('input:checked') as HTMLInputElement | null;
+        if (!checked) {
+          reasonError.textContent = t.errors.noReason;
+          return reasons[0].querySelector('input')!.focus();
+        }
+        reasonError.textContent = '';
         await busy(send, async () => {
           try {
-            await calls.report(view.id, (checked?.value ?? 'other') as ReportReason, note.value.trim() || undefined);
+            await calls.report(view.id, checked.value as ReportReason, note.value.trim() || undefined);
             done(t.reported);
           } catch (err) {
             if (err instanceof ApiError && err.code === 'CONFLICT') return done(t.alreadyReported);
@@ -118,7 +133,7 @@ export function openReport(t: Strings, view: CommentView, calls: CommentCalls): 
         });
       },
     },
-    h('fieldset', null, h('legend', { text: t.reason }), ...reasons),
+    fieldset,
     h('label', { for: `${id}-n`, text: t.note }),
     note,
     error,

@@ -17,25 +17,28 @@ export class Composer {
   draft?: TextForm;
   private key = '';
   private closed = false;
+  private signedOut = false;
 
   constructor(
     private readonly t: Strings,
     private readonly calls: ComposerCalls,
   ) {}
 
-  draw({ head, me }: ThreadState): void {
+  draw({ head, me, signInTrouble }: ThreadState): void {
     const { t } = this;
     this.closed = !!head?.closed;
+    this.signedOut = !me;
     // Only a change of state redraws it: a reader's focus and text stay where they are.
-    const key = `${head?.closed}|${me?.id}`;
+    const key = `${head?.closed}|${me?.id}|${signInTrouble}`;
     if (key === this.key) return;
     this.key = key;
     const kept = this.draft?.text.value;
     if (head?.closed) {
-      // A reader in the middle of writing keeps their text (to copy elsewhere); nothing else is offered.
+      // A reader in the middle of writing keeps their text (to copy elsewhere); nothing else is
+      // offered. The thread's notice says it is closed: an alert under the text would say it twice.
       if (kept && this.draft) {
         this.draft.submit.setAttribute('aria-disabled', 'true');
-        showError(this.draft, head.closedMessage || t.errors.closed);
+        showError(this.draft, '');
       } else {
         this.el.replaceChildren();
         this.draft = undefined;
@@ -43,15 +46,30 @@ export class Composer {
       return;
     }
     if (!me) {
+      const signIn = h(
+        'p',
+        { class: 'signin' },
+        h('button', {
+          type: 'button',
+          class: 'primary',
+          part: 'button primary',
+          text: t.signIn,
+          onclick: () => this.calls.signIn(),
+        }),
+      );
+      // A token the page gave that did not sign the reader in: said where the reader looks, not only to screen readers.
+      const trouble = signInTrouble && (signInTrouble === 'expired' ? t.errors.signInAgain : t.errors.tokenInvalid);
+      if (trouble && kept && this.draft) {
+        // Refused while writing: the text stays, to send once signed in again; the form's alert says why.
+        this.draft.submit.setAttribute('aria-disabled', 'true');
+        showError(this.draft, trouble);
+        this.el.firstElementChild?.replaceWith(signIn); // "Signed in as", above the form
+        return;
+      }
       this.draft = undefined;
-      const signIn = h('button', {
-        type: 'button',
-        class: 'primary',
-        part: 'button primary',
-        text: t.signIn,
-        onclick: () => this.calls.signIn(),
-      });
-      this.el.replaceChildren(h('p', { class: 'signin' }, signIn));
+      this.el.replaceChildren(
+        ...[trouble && h('p', { class: 'error', role: 'alert', text: trouble }), signIn].filter((n) => !!n),
+      );
       return;
     }
     const draft: TextForm = textForm(t, {
@@ -63,7 +81,7 @@ export class Composer {
         clearForm(draft);
       },
       errorText: this.calls.errorText,
-      locked: () => this.closed && draft === this.draft,
+      locked: () => (this.closed || this.signedOut) && draft === this.draft,
     });
     this.draft = draft;
     this.el.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), draft.form);

@@ -52,7 +52,9 @@ export interface Strings {
     rateLimited: (seconds: number | null) => string;
     tooLong: string;
     empty: string;
+    noReason: string;
     signInAgain: string;
+    tokenInvalid: string;
     forbidden: string;
     notFound: string;
     duplicate: string;
@@ -117,7 +119,9 @@ const en: Strings = {
         : 'You are commenting too quickly. Please wait a moment.',
     tooLong: 'Your comment is too long. Please shorten it.',
     empty: 'Please write something first.',
+    noReason: 'Please choose a reason.',
     signInAgain: 'Your sign-in has expired. Please sign in again.',
+    tokenInvalid: 'Your sign-in was not accepted. Please sign in again.',
     forbidden: 'You cannot do this.',
     notFound: 'This comment no longer exists.',
     duplicate: 'You have already posted this.',
@@ -182,7 +186,9 @@ const fr: Strings = {
         : 'Vous commentez trop vite. Patientez un instant.',
     tooLong: 'Votre commentaire est trop long. Raccourcissez-le.',
     empty: 'Écrivez d’abord quelque chose.',
+    noReason: 'Choisissez un motif.',
     signInAgain: 'Votre connexion a expiré. Reconnectez-vous.',
+    tokenInvalid: 'Votre connexion n’a pas été acceptée. Reconnectez-vous.',
     forbidden: 'Vous ne pouvez pas faire cela.',
     notFound: 'Ce commentaire n’existe plus.',
     duplicate: 'Vous avez déjà publié ce texte.',
@@ -276,7 +282,9 @@ const ar: Strings = {
       s ? `أنت تعلّق بسرعة كبيرة. انتظر ${s} ثانية ثم أعد المحاولة.` : 'أنت تعلّق بسرعة كبيرة. انتظر قليلًا.',
     tooLong: 'تعليقك طويل جدًا. يُرجى اختصاره.',
     empty: 'اكتب شيئًا أولًا.',
+    noReason: 'اختر سببًا.',
     signInAgain: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى.',
+    tokenInvalid: 'لم يُقبل تسجيل دخولك. سجّل الدخول مرة أخرى.',
     forbidden: 'لا يمكنك القيام بذلك.',
     notFound: 'هذا التعليق لم يعد موجودًا.',
     duplicate: 'لقد نشرت هذا من قبل.',

@@ -27,7 +27,8 @@ function randomKey(): string {
 
 export function showError(parts: { text: HTMLTextAreaElement; error: HTMLElement }, message: string): void {
   parts.error.textContent = message;
-  parts.text.setAttribute('aria-invalid', 'true');
+  if (message) parts.text.setAttribute('aria-invalid', 'true');
+  else parts.text.removeAttribute('aria-invalid');
 }
 
 export function clearForm(parts: TextForm): void {

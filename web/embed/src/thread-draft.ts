@@ -29,8 +29,14 @@ export class Draft implements Reducers {
     this.s = { ...base };
   }
 
-  signedIn({ me }: Of<'signedIn'>): void {
-    this.s.me = me;
+  signedIn({ me, trouble }: Of<'signedIn'>): void {
+    this.s.me = trouble ? null : me;
+    this.s.signInTrouble = trouble ?? null;
+  }
+
+  signInRefused({ trouble }: Of<'signInRefused'>): void {
+    this.s.me = null;
+    this.s.signInTrouble = trouble;
   }
 
   sorted({ sort }: Of<'sorted'>): void {

@@ -3,7 +3,7 @@ import { Api, ApiError } from './api';
 import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
 import { LiveConnection } from './live-connection';
-import { readerOf } from './reader';
+import { readerOf, refusalOf, tokenTrouble } from './reader';
 import { firstDrawn, news, reduce } from './thread-reducer';
 import { initialThread, isMine, isVisible } from './thread-state';
 import type { LiveEvent, Sort, ThreadAction, ThreadState } from './thread-state';
@@ -69,7 +69,7 @@ export class CommentDeskThread extends HTMLElement {
     const token = value || null;
     if (token === this._token) return;
     this._token = token;
-    this.dispatch({ type: 'signedIn', me: readerOf(token) });
+    this.dispatch({ type: 'signedIn', me: readerOf(token), trouble: tokenTrouble(token, Date.now()) });
     if (this.built && this.articleId) this.refresh();
   }
 
@@ -132,9 +132,10 @@ export class CommentDeskThread extends HTMLElement {
     const { lang, t, dir } = stringsFor(this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang'));
     this.locale = lang;
     this.t = t;
-    this.api = new Api(this.getAttribute('api') || DEFAULT_API, () => this._token);
+    // A token known to be refused is not sent again: the thread is read as by anyone.
+    this.api = new Api(this.getAttribute('api') || DEFAULT_API, () => (this.state.signInTrouble ? null : this._token));
     this.articleId = null;
-    this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me);
+    this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
     const url = this.getAttribute('article-url');
     const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
@@ -162,8 +163,9 @@ export class CommentDeskThread extends HTMLElement {
         poll: () => void this.poll(),
       });
       this.live.connect();
-    } catch {
+    } catch (error) {
       if (generation !== this.generation) return;
+      if (this.refused(error)) return void this.load();
       this.view.showMessage(t.loadFailed, true);
     }
   }
@@ -188,7 +190,22 @@ export class CommentDeskThread extends HTMLElement {
     this.reloadList().catch((error) => this.view!.announce(this.errorText(error)));
   }
 
+  /**
+   * A 401 to a call that carried the page's token: the reader is signed out and told why, and the
+   * thread is read again without it. False if the token was not the cause.
+   */
+  private refused(error: unknown): boolean {
+    if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED' || !this._token || this.state.signInTrouble)
+      return false;
+    this.dispatch({ type: 'signInRefused', trouble: refusalOf(this._token, Date.now(), error.detail) });
+    return true;
+  }
+
   private errorText(error: unknown): string {
+    if (this.refused(error)) {
+      if (this.articleId) this.refresh();
+      return this.state.signInTrouble === 'expired' ? this.t.errors.signInAgain : this.t.errors.tokenInvalid;
+    }
     const head = this.state.head;
     if (error instanceof ApiError && error.code === 'ARTICLE_CLOSED' && head && !head.closed)
       this.tell(this.dispatch({ type: 'headChanged', head: { ...head, closed: true, closedMessage: error.detail } }));

@@ -13,6 +13,9 @@ export interface Reader {
   name: string;
 }
 
+/** Why the page's token did not sign the reader in. */
+export type SignInTrouble = 'invalid' | 'expired';
+
 /** A comment as drawn, with the replies drawn under it. */
 export interface Shown {
   /** The last version read; a new object whenever what is drawn of it changes. */
@@ -26,6 +29,8 @@ export interface Shown {
 
 export interface ThreadState {
   readonly me: Reader | null;
+  /** The page's token was refused (by its own look or by the service): it is no longer sent. */
+  readonly signInTrouble: SignInTrouble | null;
   readonly sort: Sort;
   /** The article as the thread's first page or its events last said (closed, disclaimer). */
   readonly head: Head | null;
@@ -48,7 +53,9 @@ export type LiveEvent =
   | { type: 'article.updated'; data: Head };
 
 export type ThreadAction =
-  | { type: 'signedIn'; me: Reader | null }
+  | { type: 'signedIn'; me: Reader | null; trouble?: SignInTrouble | null }
+  /** The service refused the token (401): the reader is signed out, and told why. */
+  | { type: 'signInRefused'; trouble: SignInTrouble }
   | { type: 'sorted'; sort: Sort }
   | { type: 'counted'; count: number }
   | { type: 'headChanged'; head: Head }
@@ -67,9 +74,10 @@ export type ThreadAction =
   | { type: 'removed'; id: string; live: boolean }
   | { type: 'freshShown' };
 
-export function initialThread(sort: Sort, me: Reader | null): ThreadState {
+export function initialThread(sort: Sort, me: Reader | null, signInTrouble: SignInTrouble | null = null): ThreadState {
   return {
     me,
+    signInTrouble,
     sort,
     head: null,
     count: 0,
