@@ -9,6 +9,7 @@ import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
 import { go, href, route } from '../router';
 import { settings } from '../settings-store';
+import { fromLocalInput, ModerationModeChoice, toLocalInput } from './article-fields';
 import { NewArticle } from './new-article';
 
 /** `#/articles?q=…` finds articles; `#/articles/<id>` is one article's page. */
@@ -390,28 +391,12 @@ function ModerationForm(props: {
   return (
     <form ref={form} class="panel stack" aria-labelledby="article-moderation" onSubmit={submit} noValidate>
       <h2 id="article-moderation">Moderation</h2>
-      <fieldset>
-        <legend>When comments appear</legend>
-        <label class="inline">
-          <input
-            type="radio"
-            name="moderation-mode"
-            checked={d.moderationMode === 'post'}
-            onChange={() => set({ moderationMode: 'post' })}
-          />
-          Post-moderation: at once, reviewed after
-        </label>
-        <label class="inline">
-          <input
-            type="radio"
-            name="moderation-mode"
-            checked={d.moderationMode === 'pre'}
-            onChange={() => set({ moderationMode: 'pre' })}
-          />
-          Pre-moderation: after a moderator approves them
-        </label>
-        {f.message('moderationMode')}
-      </fieldset>
+      <ModerationModeChoice
+        name="moderation-mode"
+        value={d.moderationMode}
+        onChange={(moderationMode) => set({ moderationMode })}
+        message={f.message('moderationMode')}
+      />
       <fieldset>
         <legend>Unmoderated disclaimer</legend>
         <div class="stack">
@@ -467,20 +452,4 @@ function ModerationForm(props: {
       />
     </form>
   );
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An instant as a datetime-local value in this browser's time zone (to the minute). */
-export function toLocalInput(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** A datetime-local value (local time) as an instant; what cannot be read goes as typed, for the API to refuse. */
-export function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : d.toISOString();
 }

@@ -5,7 +5,7 @@ import { announcement } from '../decisions';
 import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { go, href } from '../router';
 import { settings } from '../settings-store';
-import { fromLocalInput } from './articles-page';
+import { fromLocalInput, ModerationModeChoice } from './article-fields';
 
 /** The fields of a new article in the API's messages: "Title must not be empty". */
 const NEW_ARTICLE_FIELDS = {
@@ -120,28 +120,12 @@ function NewArticleForm(props: { onCancel: () => void }) {
         {...f.control('title')}
       />
       {f.message('title')}
-      <fieldset>
-        <legend>When comments appear</legend>
-        <label class="inline">
-          <input
-            type="radio"
-            name="new-article-mode"
-            checked={d.moderationMode === 'post'}
-            onChange={() => set({ moderationMode: 'post' })}
-          />
-          Post-moderation: at once, reviewed after
-        </label>
-        <label class="inline">
-          <input
-            type="radio"
-            name="new-article-mode"
-            checked={d.moderationMode === 'pre'}
-            onChange={() => set({ moderationMode: 'pre' })}
-          />
-          Pre-moderation: after a moderator approves them
-        </label>
-        {f.message('moderationMode')}
-      </fieldset>
+      <ModerationModeChoice
+        name="new-article-mode"
+        value={d.moderationMode}
+        onChange={(moderationMode) => set({ moderationMode })}
+        message={f.message('moderationMode')}
+      />
       <label for="new-article-close-at">Close by itself at (your time, optional)</label>
       <input
         id="new-article-close-at"
