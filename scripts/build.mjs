@@ -36,6 +36,20 @@ const bin = (...path) => join(ROOT, 'node_modules', ...path);
  * What each part is made from, what shows it is there, and how it is made into `out` (a staging
  * folder whose contents then replace those of dist/`target`, file by file).
  */
+/** A front end of web/: its API types from the OpenAPI document, a type check, then Vite into `out`. */
+function buildFrontEnd(part, name, out) {
+  generateApiTypes(`${name}'s`, API_TYPES[part]);
+  run(`Type-checking ${name}`, [bin('typescript', 'bin', 'tsc'), '-p', `web/${part}/tsconfig.json`]);
+  run(`Building ${name}`, [
+    bin('vite', 'bin', 'vite.js'),
+    'build',
+    '--config',
+    `web/${part}/vite.config.mts`,
+    '--outDir',
+    out,
+  ]);
+}
+
 const PARTS = {
   server: {
     inputs: ['src', 'migrations', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'],
@@ -67,35 +81,13 @@ const PARTS = {
     inputs: ['web/embed', 'docs/openapi.json'],
     target: 'embed',
     made: 'embed.js',
-    build(out) {
-      generateApiTypes("the embed's", API_TYPES.embed);
-      run('Type-checking the embed', [bin('typescript', 'bin', 'tsc'), '-p', 'web/embed/tsconfig.json']);
-      run('Building the embed', [
-        bin('vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'web/embed/vite.config.mts',
-        '--outDir',
-        out,
-      ]);
-    },
+    build: (out) => buildFrontEnd('embed', 'the embed', out),
   },
   desk: {
     inputs: ['web/desk', 'docs/openapi.json'],
     target: 'desk',
     made: 'index.html',
-    build(out) {
-      generateApiTypes("the console's", API_TYPES.desk);
-      run('Type-checking the console', [bin('typescript', 'bin', 'tsc'), '-p', 'web/desk/tsconfig.json']);
-      run('Building the console', [
-        bin('vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'web/desk/vite.config.mts',
-        '--outDir',
-        out,
-      ]);
-    },
+    build: (out) => buildFrontEnd('desk', 'the console', out),
     /** A page loaded from the index being replaced still asks for its assets: they stay one more build. */
     keep(target) {
       const index = join(target, 'index.html');

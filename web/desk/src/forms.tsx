@@ -61,6 +61,18 @@ export class Fields {
       .filter((field) => !shown.includes(field))
       .flatMap((field) => this.said(field));
   }
+
+  /**
+   * What the top of a form says of a refusal (`outcome`: "Not saved"): the errors of fields it
+   * does not show, or the problem itself when no field was named; undefined when the fields
+   * shown carry every error.
+   */
+  refusal(error: unknown, shown: readonly string[], outcome: string): string | undefined {
+    const others = this.others(shown);
+    if (others.length > 0) return `${outcome}: ${others.join('; ')}`;
+    if (Object.keys(this.errors).length === 0) return `${outcome}: ${problemText(error)}`;
+    return undefined;
+  }
 }
 
 /** After a refusal, the keyboard goes to the first field the API complained about. */

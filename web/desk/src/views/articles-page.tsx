@@ -377,9 +377,8 @@ function ModerationForm(props: {
       announcement.value = { text: 'Saved.' };
     } catch (error) {
       errors.value = fieldErrors(error);
-      const others = new Fields('article', errors.value, ARTICLE_FIELDS).others(FORM_FIELDS);
-      if (Object.keys(errors.value).length === 0 || others.length > 0)
-        problem.value = `Not saved: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
+      const refusal = new Fields('article', errors.value, ARTICLE_FIELDS).refusal(error, FORM_FIELDS, 'Not saved');
+      if (refusal) problem.value = refusal;
       focusFirstInvalid(form.current);
     } finally {
       busy.value = false;

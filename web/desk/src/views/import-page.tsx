@@ -82,9 +82,8 @@ function UploadForm() {
       go(href('imports', [job.id]));
     } catch (error) {
       errors.value = fieldErrors(error);
-      const others = new Fields('import', errors.value, IMPORT_FIELDS).others(SHOWN);
-      if (Object.keys(errors.value).length === 0 || others.length > 0)
-        problem.value = `Not started: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
+      const refusal = new Fields('import', errors.value, IMPORT_FIELDS).refusal(error, SHOWN, 'Not started');
+      if (refusal) problem.value = refusal;
       focusFirstInvalid(form.current);
     } finally {
       sent.value = null;

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { api, call, type Article } from '../api/client';
 import { announcement } from '../decisions';
-import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
+import { Fields, FormFooter, fieldErrors, focusFirstInvalid, type FieldErrors } from '../forms';
 import { go, href } from '../router';
 import { settings } from '../settings-store';
 import { fromLocalInput, ModerationModeChoice } from './article-fields';
@@ -78,9 +78,8 @@ function NewArticleForm(props: { onCancel: () => void }) {
       go(href('articles', [article.id]));
     } catch (error) {
       errors.value = fieldErrors(error);
-      const others = new Fields('new-article', errors.value, NEW_ARTICLE_FIELDS).others(SHOWN);
-      if (Object.keys(errors.value).length === 0 || others.length > 0)
-        problem.value = `Not created: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
+      const refusal = new Fields('new-article', errors.value, NEW_ARTICLE_FIELDS).refusal(error, SHOWN, 'Not created');
+      if (refusal) problem.value = refusal;
       focusFirstInvalid(form.current);
     } finally {
       busy.value = false;

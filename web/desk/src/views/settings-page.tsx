@@ -4,7 +4,7 @@ import { ApiError, api, call, type Settings } from '../api/client';
 import { announcement } from '../decisions';
 import { number, when } from '../format';
 import { SETTING_FIELDS } from '../field-names';
-import { Fields, FormFooter, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
+import { Fields, FormFooter, fieldErrors, focusFirstInvalid, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { claims } from '../session';
 import { loadSettings, settings } from '../settings-store';
@@ -99,10 +99,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
       if (error instanceof ApiError && error.status === 403) refused.value = true;
       else {
         errors.value = fieldErrors(error);
-        const others = new Fields('settings', errors.value, SETTING_FIELDS).others(shownFields);
-        if (Object.keys(errors.value).length === 0 || others.length > 0)
-          problem.value = `Not saved: ${others.length > 0 ? others.join('; ') : problemText(error)}`;
-        else problem.value = 'Not saved: see the fields marked below.';
+        problem.value =
+          new Fields('settings', errors.value, SETTING_FIELDS).refusal(error, shownFields, 'Not saved') ??
+          'Not saved: see the fields marked below.';
         focusFirstInvalid(form.current);
       }
     } finally {
