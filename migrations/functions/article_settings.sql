@@ -2,10 +2,13 @@
 -- embed is about to make it). Every reader of "the settings for this article" goes through here,
 -- in SQL or through src/settings/article-settings.ts, so that when articles belong to sites
 -- with settings of their own only this function learns to follow the article to its site's row.
+-- A set of one row, called in FROM: the planner then inlines it into the calling query. As a
+-- scalar it was planned anew in every transaction, about 70 µs of every post.
+DROP FUNCTION IF EXISTS public.article_settings(uuid);
 CREATE OR REPLACE FUNCTION public.article_settings(p_article uuid)
- RETURNS moderation_settings
+ RETURNS SETOF moderation_settings
  LANGUAGE sql
- STABLE
+ STABLE ROWS 1
 AS $function$
   SELECT * FROM moderation_settings WHERE id = 1
 $function$;

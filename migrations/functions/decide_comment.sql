@@ -76,7 +76,7 @@ BEGIN
     open_report_count = CASE WHEN p_action = 'restore' THEN c.open_report_count + reopened ELSE 0 END
     WHERE id = p_id RETURNING * INTO updated;
 
-  SELECT * INTO moved FROM comment_count_deltas(c.status, p_to);
+  moved := comment_count_deltas(c.status, p_to);
   UPDATE articles SET thread_version = thread_version + 1,
     count_visible = count_visible + moved.visible, count_pending = count_pending + moved.pending,
     count_published = count_published + moved.published, count_approved = count_approved + moved.approved,

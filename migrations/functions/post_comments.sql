@@ -50,7 +50,7 @@ BEGIN
                   FROM jsonb_array_elements(p_posts) x ORDER BY x->>'author')
     SELECT * FROM seen ORDER BY id
   LOOP
-    SELECT * INTO stored FROM see_user(u.id, u.name);
+    stored := see_user(u.id, u.name);
     authors := authors || jsonb_build_object(u.id, to_jsonb(stored));
   END LOOP;
 
@@ -69,7 +69,7 @@ BEGIN
     END IF;
   END LOOP;
 
-  s := article_settings(p_article);
+  SELECT * INTO s FROM article_settings(p_article);
   SELECT * INTO a FROM articles WHERE id = p_article FOR NO KEY UPDATE;
   IF FOUND THEN
     closed_message := CASE
@@ -135,13 +135,13 @@ BEGIN
       CONTINUE;
     END IF;
     created := created + 1;
-    SELECT * INTO moved FROM comment_count_deltas(NULL, made.status);
+    moved := comment_count_deltas(NULL, made.status);
     d_visible := d_visible + moved.visible;
     d_pending := d_pending + moved.pending;
     d_published := d_published + moved.published;
     d_approved := d_approved + moved.approved;
     d_rejected := d_rejected + moved.rejected;
-    IF comment_status_listed(made.status) THEN
+    IF made.parent_id IS NOT NULL AND comment_status_listed(made.status) THEN
       PERFORM move_reply_counts(made.parent_id, 1);
     END IF;
     IF p->>'action' IS NOT NULL THEN

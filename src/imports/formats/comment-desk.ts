@@ -137,7 +137,7 @@ export class CommentDeskImport {
         m,
         `UPDATE moderation_settings SET (${cols.map(quote).join(', ')}) =
            (SELECT ${cols.map((c) => `r.${quote(c)}`).join(', ')} FROM jsonb_populate_record(NULL::moderation_settings, $1::jsonb) r)
-         WHERE id = (article_settings(NULL)).id`,
+         WHERE id = (SELECT id FROM article_settings(NULL))`,
         [JSON.stringify(settings)],
       );
       other.settings++;
