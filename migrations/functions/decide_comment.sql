@@ -34,7 +34,7 @@ DECLARE
   kind text;
   reason text;
 BEGIN
-  SELECT u.renamed INTO renamed FROM see_user(p_actor, p_actor_name) u;
+  renamed := (see_user(p_actor, p_actor_name)).renamed;
 
   IF p_article IS NULL THEN
     -- (A comment's article never changes: read before the article's lock, it is still right after.)
