@@ -159,6 +159,15 @@ describe('the embed: replies to replies (browser)', () => {
       expect((await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
       await ada.scrollIntoViewIfNeeded();
       await screenshot(page, `embed-nested-${name}`, false);
+
+      // Ada deletes hers: a tombstone while Finn's answer stands, which now answers a deleted comment.
+      await ada.getByRole('button', { name: 'Delete', exact: true }).click();
+      await thread()
+        .getByRole('group', { name: /Delete this comment/ })
+        .getByRole('button', { name: 'Delete' })
+        .click();
+      await pw(finn.getByRole('button', { name: 'in reply to a deleted comment' })).toBeVisible();
+      await pw(comment('This comment was deleted.')).toHaveCount(1);
     },
     60_000,
   );

@@ -12,7 +12,7 @@ import {
 import { Composer } from './composer';
 import { busy, h, nextId } from './dom';
 import type { Strings } from './i18n';
-import { replyDepthOf } from './thread-nesting';
+import { repliesFlat, replyDepthOf } from './thread-nesting';
 import type { Shown, Sort, ThreadState } from './thread-state';
 import { relativeTime } from './time';
 
@@ -164,6 +164,13 @@ export class ThreadView {
       } else {
         const redrawn = view;
         if (shown.c !== before.c) keepFocus(this.root, view, () => drawBody(redrawn, shown, this.ctx));
+        // Its flat replies name it: a comment deleted meanwhile is named so.
+        if (shown.c.author?.name !== before.c.author?.name && repliesFlat(shown, next.head))
+          for (const replyId of shown.replies) {
+            const reply = this.entries.get(replyId);
+            const replyShown = next.comments.get(replyId);
+            if (reply && replyShown) keepFocus(this.root, reply, () => drawBody(reply, replyShown, this.ctx));
+          }
         if (
           shown.replyCount !== before.replyCount ||
           shown.repliesCursor !== before.repliesCursor ||
