@@ -80,6 +80,11 @@ export class ThreadArticleView {
   disclaimer: DisclaimerView;
   @ApiProperty({ description: 'How long after posting an author may edit: the embed offers Edit for that long' })
   editWindowSeconds: number;
+  @ApiProperty({
+    description:
+      "How many levels of replies the embed indents (the settings' replyDepth); deeper replies are listed at the deepest level, each naming the comment it answers",
+  })
+  replyDepth: number;
 
   static of(article: Article, settings: ModerationSettings): ThreadArticleView {
     const { closed, closedMessage } = closingState(article, settings);
@@ -89,6 +94,7 @@ export class ThreadArticleView {
       closedMessage,
       disclaimer: DisclaimerView.of(article),
       editWindowSeconds: settings.editWindowSeconds,
+      replyDepth: settings.replyDepth,
     };
   }
 }

@@ -55,6 +55,10 @@ export class CommentView {
       "A rejected comment: the rejection reason the moderator picked from the settings' list; shown to its author and moderators, null otherwise",
   })
   rejectionReason: string | null;
+  @ApiProperty({
+    description:
+      'Its listed direct replies, which GET /api/comments/{id}/replies pages through (replies to those are counted on them); a deleted reply counts while it has listed replies of its own',
+  })
   replyCount: number;
   @ApiProperty({ type: () => [CommentView], required: false, description: 'In threads: the first direct replies' })
   replies?: CommentView[];

@@ -26,6 +26,10 @@ export type TrailingSlashPolicy = (typeof TRAILING_SLASH_POLICIES)[number];
 
 export const DEFAULT_REJECTION_REASONS_SQL = `'{"Off topic","Abusive or insulting","Spam or advertising","Personal information",Misinformation,Duplicate}'`;
 
+/** The deepest nesting of replies the embed draws (1: replies under top-level comments only). */
+export const REPLY_DEPTH_MIN = 1;
+export const REPLY_DEPTH_MAX = 10;
+
 export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'address'] as const;
 
 /** The one row of moderation settings (id 1), created by the migration with the defaults. */
@@ -35,6 +39,7 @@ export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'add
 @Check('CHK_moderation_settings_trailing_slash', `"article_url_trailing_slash" IN ('strip', 'add', 'keep')`)
 @Check('CHK_moderation_settings_article_creations', `"article_creations_per_hour" >= 1`)
 @Check('CHK_moderation_settings_rate_limits', `valid_rate_limits("rate_limits")`)
+@Check('CHK_moderation_settings_reply_depth', `"reply_depth" BETWEEN 1 AND 10`)
 @Check('CHK_moderation_settings_rejection_reasons', `valid_reason_labels("rejection_reasons")`)
 @Check(
   'CHK_moderation_settings_ranges',
@@ -107,6 +112,13 @@ export class ModerationSettings {
   /** The labels a moderator picks from when rejecting a comment (valid_reason_labels: up to 30, 1 to 60 characters, none twice). */
   @Column({ name: 'rejection_reasons', type: 'text', array: true, default: () => DEFAULT_REJECTION_REASONS_SQL })
   rejectionReasons: string[];
+
+  /**
+   * How many levels of replies the readers' embed indents; replies deeper than that are drawn at
+   * the deepest level, each naming the comment it answers. Posting is not limited by it.
+   */
+  @Column({ name: 'reply_depth', type: 'smallint', default: 3 })
+  replyDepth: number;
 
   /** Bumped on every change, so that what is built from the settings can be rebuilt. */
   @Column({ type: 'int', default: 1 })

@@ -1,4 +1,12 @@
-import { ModerationMode, ModerationSettings, RateLimits, TrailingSlashPolicy } from './moderation-settings.entity';
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  REPLY_DEPTH_MAX,
+  REPLY_DEPTH_MIN,
+  ModerationMode,
+  ModerationSettings,
+  RateLimits,
+  TrailingSlashPolicy,
+} from './moderation-settings.entity';
 
 export class SettingsView {
   bannedWords: string[];
@@ -18,6 +26,10 @@ export class SettingsView {
   articleCreationsPerHour: number;
   rateLimits: RateLimits;
   rejectionReasons: string[];
+  @ApiProperty({
+    description: `How many levels of replies the readers' embed indents (${REPLY_DEPTH_MIN} to ${REPLY_DEPTH_MAX}); deeper replies are listed at the deepest level, each naming the comment it answers`,
+  })
+  replyDepth: number;
   version: number;
   updatedAt: Date;
 

@@ -21,6 +21,8 @@ import { IsStorableText } from '../../common/text';
 import {
   MODERATION_MODES,
   ModerationMode,
+  REPLY_DEPTH_MAX,
+  REPLY_DEPTH_MIN,
   TRAILING_SLASH_POLICIES,
   TrailingSlashPolicy,
 } from '../moderation-settings.entity';
@@ -224,4 +226,16 @@ export class UpdateSettingsDto {
   @Min(1)
   @Max(100000)
   articleCreationsPerHour?: number;
+
+  @ApiPropertyOptional({
+    minimum: REPLY_DEPTH_MIN,
+    maximum: REPLY_DEPTH_MAX,
+    description:
+      "How many levels of replies the readers' embed indents (3 by default); deeper replies are listed at the deepest level, each naming the comment it answers. Posting a reply is not limited by it",
+  })
+  @IsOmittable()
+  @IsInt()
+  @Min(REPLY_DEPTH_MIN)
+  @Max(REPLY_DEPTH_MAX)
+  replyDepth?: number;
 }

@@ -45,6 +45,11 @@ export const SETTING_FIELDS = {
     name: 'Closing articles by themselves',
     unit: ['day', 'days'],
   },
+  replyDepth: {
+    label: 'Levels of replies to replies that the embed indents',
+    name: 'Reply depth',
+    unit: ['level', 'levels'],
+  },
   articleCreationsPerHour: { label: 'Articles embeds may create in an hour' },
   defaultModerationMode: { label: 'Moderation of a new article' },
   defaultDisclaimerText: { label: 'Disclaimer above unmoderated comments', name: 'Default disclaimer' },

@@ -1,5 +1,6 @@
 import { Child, h, nextId } from './dom';
 import type { Strings } from './i18n';
+import { answered, repliesFlat, repliesNotDrawn } from './thread-nesting';
 import { isMine, isVisible, type Shown, type ThreadState } from './thread-state';
 import { fullTime, relativeTime } from './time';
 
@@ -20,6 +21,8 @@ export interface CommentActions {
   del(view: CommentView): void;
   report(view: CommentView): void;
   moreReplies(view: CommentView): void;
+  /** Goes to the comment that a reply drawn past the nesting depth answers. */
+  toParent(view: CommentView): void;
 }
 
 export interface DrawContext {
@@ -83,8 +86,35 @@ export function drawBody(view: CommentView, shown: Shown, ctx: DrawContext): voi
       ? h('p', { class: 'body muted', text: t.deleted })
       : h('p', { class: 'body', part: 'body', dir: 'auto', text: c.body });
   view.art.setAttribute('aria-labelledby', nameId);
-  view.art.replaceChildren(meta, status ?? '', body, h('div', { class: 'row' }), view.slot);
+  view.art.replaceChildren(
+    meta,
+    inReplyTo(view, shown, ctx),
+    status ?? '',
+    body,
+    h('div', { class: 'row' }),
+    view.slot,
+  );
+  view.replies.classList.toggle('flat', repliesFlat(shown, state.head));
   drawActions(view, shown, ctx);
+}
+
+/** "in reply to NAME" over a reply drawn past the nesting depth, where indentation no longer says it. */
+function inReplyTo(view: CommentView, shown: Shown, { t, state, actions }: DrawContext): Node | string {
+  const parent = answered(state, shown);
+  if (!parent) return '';
+  const author = parent.c.author;
+  const text = author ? t.inReplyTo(author.name ?? t.anonymous) : t.inReplyToDeleted;
+  return h(
+    'p',
+    { class: 'to' },
+    h('button', {
+      type: 'button',
+      class: 'link muted',
+      part: 'in-reply-to',
+      text,
+      onclick: () => actions.toParent(view),
+    }),
+  );
 }
 
 /** Reply, Edit (within the edit window), Delete or Report, as the reader and the thread allow. */
@@ -97,7 +127,7 @@ export function drawActions(view: CommentView, { c }: Shown, { t, state, actions
     h('button', { type: 'button', class: 'link', text, onclick: () => onclick(view) });
   const buttons: Child[] = [];
   if (state.me && !c.deleted) {
-    if (open && !c.parentId && isVisible(c)) buttons.push(button(t.reply, actions.reply));
+    if (open && isVisible(c)) buttons.push(button(t.reply, actions.reply));
     const window = state.head?.editWindowSeconds;
     const editable = window === undefined || Date.parse(c.createdAt) + window * 1000 > Date.now();
     if (mine && open && editable) buttons.push(button(t.edit, actions.edit));
@@ -106,8 +136,9 @@ export function drawActions(view: CommentView, { c }: Shown, { t, state, actions
   row.replaceChildren(...(buttons as Node[]));
 }
 
-export function drawMoreReplies(view: CommentView, shown: Shown, t: Strings): void {
-  const hidden = shown.replyCount - shown.replies.length;
+/** "Show N replies" under a comment none of whose replies is drawn, "Show N more replies" under the others. */
+export function drawMoreReplies(view: CommentView, shown: Shown, { t, state }: DrawContext): void {
+  const hidden = repliesNotDrawn(state, shown);
   view.more.hidden = hidden <= 0 || shown.repliesCursor === null;
-  view.more.textContent = t.moreReplies(Math.max(hidden, 0));
+  view.more.textContent = shown.replies.length ? t.moreReplies(hidden) : t.showReplies(hidden);
 }

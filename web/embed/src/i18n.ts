@@ -18,6 +18,11 @@ export interface Strings {
   oldest: string;
   showMore: string;
   moreReplies: (n: number) => string;
+  /** The replies of a comment none of whose replies is drawn yet. */
+  showReplies: (n: number) => string;
+  /** Above a reply drawn past the nesting depth: the comment it answers (a button to it). */
+  inReplyTo: (name: string) => string;
+  inReplyToDeleted: string;
   newComments: (n: number) => string;
   reply: string;
   edit: string;
@@ -63,6 +68,9 @@ export interface Strings {
   };
 }
 
+/** Readers' names and reasons kept apart from the words around them (first strong isolate). */
+const isolate = (text: string): string => `\u2068${text}\u2069`;
+
 const en: Strings = {
   heading: 'Comments',
   count: (n) => (n === 1 ? '1 comment' : `${n} comments`),
@@ -82,6 +90,9 @@ const en: Strings = {
   oldest: 'Oldest first',
   showMore: 'Show more comments',
   moreReplies: (n) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
+  showReplies: (n) => (n === 1 ? 'Show 1 reply' : `Show ${n} replies`),
+  inReplyTo: (name) => `in reply to ${isolate(name)}`,
+  inReplyToDeleted: 'in reply to a deleted comment',
   newComments: (n) => (n === 1 ? '1 new comment' : `${n} new comments`),
   reply: 'Reply',
   edit: 'Edit',
@@ -149,6 +160,9 @@ const fr: Strings = {
   oldest: 'Les plus anciens',
   showMore: 'Afficher plus de commentaires',
   moreReplies: (n) => (n <= 1 ? 'Afficher 1 autre réponse' : `Afficher ${n} autres réponses`),
+  showReplies: (n) => (n <= 1 ? 'Afficher 1 réponse' : `Afficher les ${n} réponses`),
+  inReplyTo: (name) => `en réponse à ${isolate(name)}`,
+  inReplyToDeleted: 'en réponse à un commentaire supprimé',
   newComments: (n) => (n <= 1 ? '1 nouveau commentaire' : `${n} nouveaux commentaires`),
   reply: 'Répondre',
   edit: 'Modifier',
@@ -201,8 +215,6 @@ const fr: Strings = {
 const arPlural = new Intl.PluralRules('ar');
 const arCount = (n: number, forms: Record<Intl.LDMLPluralRule, string>): string =>
   forms[arPlural.select(n)].replace('#', String(n));
-/** Readers' names and reasons kept apart from the Arabic around them (first strong isolate). */
-const isolate = (text: string): string => `\u2068${text}\u2069`;
 
 const ar: Strings = {
   heading: 'التعليقات',
@@ -239,6 +251,17 @@ const ar: Strings = {
       many: 'عرض # ردًّا آخر',
       other: 'عرض # ردّ آخر',
     }),
+  showReplies: (n) =>
+    arCount(n, {
+      zero: 'لا ردود',
+      one: 'عرض ردّ واحد',
+      two: 'عرض الردّين',
+      few: 'عرض # ردود',
+      many: 'عرض # ردًّا',
+      other: 'عرض # ردّ',
+    }),
+  inReplyTo: (name) => `ردًّا على ${isolate(name)}`,
+  inReplyToDeleted: 'ردًّا على تعليق محذوف',
   newComments: (n) =>
     arCount(n, {
       zero: 'لا تعليقات جديدة',

@@ -67,7 +67,7 @@ export class Draft implements Reducers {
   moreListed({ page }: { page: ThreadPage }): void {
     for (const c of page.items) {
       if (this.get(c.id)) continue;
-      this.add(c);
+      this.add(c, 0);
       this.top().push(c.id);
     }
     this.s.nextCursor = page.nextCursor;
@@ -106,14 +106,18 @@ export class Draft implements Reducers {
 
   posted({ comment: c, live }: Of<'posted'>): void {
     if (isVisible(c) && !live) this.s.count++;
+    if (this.get(c.id)) return;
     if (c.parentId) {
-      if (this.get(c.parentId)) this.addReply(c.parentId, c);
-    } else if (!this.get(c.id)) this.addTop(c);
+      if (!this.get(c.parentId)) return;
+      this.addReply(c.parentId, c);
+      if (isVisible(c)) this.countReplies(c.parentId, 1);
+    } else this.addTop(c);
   }
 
   freshShown(): void {
     const [top, replies] = freshInOrder(this.s.fresh);
     for (const c of top) if (!this.get(c.id)) this.addTop({ ...c, replies: [] });
+    // In the order they came: a reply to a fresh reply comes after it, so finds it drawn.
     for (const c of replies) {
       const parentId = c.parentId!;
       if (!this.get(parentId)) continue;
@@ -142,21 +146,27 @@ export class Draft implements Reducers {
     return this.s.top as string[];
   }
 
-  /** A comment with the replies it came with. */
-  private add(c: Comment): void {
-    this.set(c.id, { c, replies: NO_REPLIES, replyCount: c.replyCount });
+  /** A comment with the replies it came with, `depth` levels under the top. */
+  private add(c: Comment, depth: number): void {
+    this.set(c.id, { c, replies: NO_REPLIES, depth, replyCount: c.replyCount });
     for (const reply of c.replies ?? []) this.addReply(c.id, reply);
   }
 
+  /** Moves the count of a drawn comment's replies by `delta` (one posted, published or taken away). */
+  private countReplies(id: string, delta: number): void {
+    const shown = this.get(id);
+    if (shown) this.set(id, { ...shown, replyCount: Math.max(0, shown.replyCount + delta) });
+  }
+
   private addTop(c: Comment): void {
-    this.add(c);
+    this.add(c, 0);
     if (this.s.sort === 'newest') this.top().unshift(c.id);
     else this.top().push(c.id);
   }
 
   private addReply(parentId: string, c: Comment): void {
     if (this.get(c.id)) return;
-    this.add(c);
+    this.add(c, this.get(parentId)!.depth + 1);
     const parent = this.get(parentId)!;
     this.set(parentId, { ...parent, replies: [...parent.replies, c.id] });
   }
@@ -175,13 +185,16 @@ export class Draft implements Reducers {
     this.comments().delete(id);
     const parentId = shown.c.parentId;
     const parent = parentId ? this.get(parentId) : undefined;
-    if (parent)
-      this.set(parentId!, {
+    if (parent) {
+      const left = {
         ...parent,
         replies: parent.replies.filter((r) => r !== id),
         replyCount: Math.max(0, parent.replyCount - 1),
-      });
-    else if (this.s.top.includes(id)) this.top().splice(this.s.top.indexOf(id), 1);
+      };
+      this.set(parentId!, left);
+      // A tombstone is listed only while it has replies: with its last one gone, it goes too.
+      if (left.c.deleted && left.replyCount === 0 && left.replies.length === 0) this.drop(parentId!);
+    } else if (this.s.top.includes(id)) this.top().splice(this.s.top.indexOf(id), 1);
   }
 
   private comment(event: Exclude<LiveEvent, { type: 'article.updated' }>, focused: readonly string[]): void {
@@ -195,13 +208,19 @@ export class Draft implements Reducers {
         if (event.type === 'comment.created' || (!shown && !isMine(s.me, c))) s.count++;
         if (shown) {
           // the reader's own post, drawn already, unless its status moved
-          if (shown.c.status !== c.status) this.set(id, { ...shown, c: { ...shown.c, status: c.status } });
+          if (shown.c.status !== c.status) {
+            this.set(id, { ...shown, c: { ...shown.c, status: c.status } });
+            if (!isVisible(shown.c) && isVisible(c) && c.parentId) this.countReplies(c.parentId, 1);
+          }
           return;
         }
         if (s.fresh.some((f) => f.id === id)) return;
         if (isMine(s.me, c)) return; // the reader's own posts are drawn from the POST's answer
-        if (c.parentId && !this.get(c.parentId)) return;
+        // A reply at any depth: under its parent once drawn (or waiting among the fresh ones);
+        // a parent whose replies are not all read counts one more to show.
+        if (c.parentId && !this.get(c.parentId) && !s.fresh.some((f) => f.id === c.parentId)) return;
         if (!c.parentId && s.sort === 'oldest' && s.nextCursor) return; // comes with "Show more"
+        if (c.parentId) this.countReplies(c.parentId, 1);
         s.fresh = [...s.fresh, c];
         return;
       }
@@ -215,6 +234,9 @@ export class Draft implements Reducers {
       case 'comment.deleted':
         s.count--;
         if (s.fresh.some((f) => f.id === id)) s.fresh = s.fresh.filter((f) => f.id !== id);
+        // A reply not drawn under a drawn parent: one fewer to show, unless it stays as a tombstone.
+        if (!shown && event.data.parentId && !(event.type === 'comment.deleted' && event.data.replyCount > 0))
+          this.countReplies(event.data.parentId, -1);
         // The reader's own withheld comment stays (the element reads its status: pending, or
         // rejected and why), and so does one the reader's focus is in (the next read drops it).
         if (!shown || (event.type === 'comment.hidden' && isMine(s.me, shown.c))) return;

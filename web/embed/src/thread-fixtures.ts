@@ -33,6 +33,7 @@ export function head(extra: Partial<Head> = {}): Head {
     closedMessage: null,
     disclaimer: { show: true, text: 'Be kind.' },
     editWindowSeconds: 900,
+    replyDepth: 3,
     ...extra,
   };
 }

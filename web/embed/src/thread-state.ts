@@ -21,6 +21,8 @@ export interface Shown {
   /** The last version read; a new object whenever what is drawn of it changes. */
   readonly c: Comment;
   readonly replies: readonly string[];
+  /** 0 for a top-level comment, 1 for a reply to one, 2 for a reply to that reply, and so on. */
+  readonly depth: number;
   /** The replies the service counts: "N more replies" speaks of those not drawn. */
   readonly replyCount: number;
   /** Where the next page of replies starts: undefined before one was read, null after the last. */

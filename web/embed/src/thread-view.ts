@@ -12,6 +12,7 @@ import {
 import { Composer } from './composer';
 import { busy, h, nextId } from './dom';
 import type { Strings } from './i18n';
+import { repliesFlat, replyDepthOf } from './thread-nesting';
 import type { Shown, Sort, ThreadState } from './thread-state';
 import { relativeTime } from './time';
 
@@ -38,6 +39,7 @@ export class ThreadView {
   private readonly freshButton: HTMLButtonElement;
   private readonly list: HTMLOListElement;
   private readonly message: HTMLElement;
+  private readonly section: HTMLElement;
   private readonly live = h('div', { class: 'sr', 'aria-live': 'polite' });
   private readonly entries = new Map<string, CommentView>();
   private readonly ctx: DrawContext;
@@ -88,23 +90,26 @@ export class ThreadView {
       del: (view) => openDelete(t, view, calls),
       report: (view) => openReport(t, view, calls),
       moreReplies: (view) => busy(view.more, () => calls.moreReplies(view.id)),
+      toParent: (view) => {
+        const parentId = this.drawn.comments.get(view.id)?.c.parentId;
+        if (parentId) calls.focus(parentId);
+      },
     };
     this.ctx = { t, lang, state: drawn, actions };
-    root.replaceChildren(
-      h(
-        'section',
-        { 'aria-labelledby': headingId, lang, dir },
-        this.heading,
-        this.notices,
-        this.composer.el,
-        this.toolbar,
-        this.freshButton,
-        this.message,
-        this.list,
-        this.moreButton,
-        this.live,
-      ),
+    this.section = h(
+      'section',
+      { 'aria-labelledby': headingId, lang, dir },
+      this.heading,
+      this.notices,
+      this.composer.el,
+      this.toolbar,
+      this.freshButton,
+      this.message,
+      this.list,
+      this.moreButton,
+      this.live,
     );
+    root.replaceChildren(this.section);
   }
 
   /** Brings the elements to `next`. */
@@ -121,9 +126,12 @@ export class ThreadView {
     if (next.head !== prev.head) {
       this.drawNotices();
       this.composer.draw(next);
+      // A new nesting depth moves where replies are drawn and which of them say whom they answer.
+      const renested = relisted || replyDepthOf(next.head) !== replyDepthOf(prev.head);
+      if (renested) this.section.style.setProperty('--_depth', String(replyDepthOf(next.head)));
       for (const [id, view] of this.entries) {
         const shown = next.comments.get(id);
-        if (shown) keepFocus(this.root, view, () => drawActions(view, shown, this.ctx));
+        if (shown) keepFocus(this.root, view, () => (renested ? drawBody : drawActions)(view, shown, this.ctx));
       }
     }
     if (relisted || next.me !== prev.me) this.composer.draw(next);
@@ -152,12 +160,23 @@ export class ThreadView {
         view = commentView(id, this.ctx.actions);
         this.entries.set(id, view);
         drawBody(view, shown, this.ctx);
-        drawMoreReplies(view, shown, this.t);
+        drawMoreReplies(view, shown, this.ctx);
       } else {
         const redrawn = view;
         if (shown.c !== before.c) keepFocus(this.root, view, () => drawBody(redrawn, shown, this.ctx));
-        if (shown.replyCount !== before.replyCount || shown.repliesCursor !== before.repliesCursor)
-          drawMoreReplies(view, shown, this.t);
+        // Its flat replies name it: a comment deleted meanwhile is named so.
+        if (shown.c.author?.name !== before.c.author?.name && repliesFlat(shown, next.head))
+          for (const replyId of shown.replies) {
+            const reply = this.entries.get(replyId);
+            const replyShown = next.comments.get(replyId);
+            if (reply && replyShown) keepFocus(this.root, reply, () => drawBody(reply, replyShown, this.ctx));
+          }
+        if (
+          shown.replyCount !== before.replyCount ||
+          shown.repliesCursor !== before.repliesCursor ||
+          shown.replies !== before.replies
+        )
+          drawMoreReplies(view, shown, this.ctx);
       }
       if (shown.replies !== before?.replies) reordered.push([view, shown]);
     }

@@ -20,6 +20,10 @@ export const NUMBERS = [
   numberField('maxCommentLength'),
   numberField('editWindowSeconds'),
   numberField('autoCloseAfterDays', 'Empty: never.'),
+  numberField(
+    'replyDepth',
+    '1 to 10. Deeper replies go on at the last level, each saying whom it answers; readers may reply at any depth.',
+  ),
 ] as const;
 /** Shown with the other settings of new articles. */
 export const CREATIONS_PER_HOUR = numberField(
@@ -70,6 +74,7 @@ export function draftOf(s: Settings): Draft {
     reportThreshold: String(s.reportThreshold),
     maxCommentLength: String(s.maxCommentLength),
     editWindowSeconds: String(s.editWindowSeconds),
+    replyDepth: String(s.replyDepth),
     autoCloseAfterDays: s.autoCloseAfterDays === null ? '' : String(s.autoCloseAfterDays),
     defaultModerationMode: s.defaultModerationMode,
     defaultDisclaimerText: s.defaultDisclaimerText,

@@ -140,6 +140,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
         type="number"
         inputMode="numeric"
         min={name === 'premodNewCommenters' || name === 'maxLinks' || name === 'editWindowSeconds' ? 0 : 1}
+        max={name === 'replyDepth' ? 10 : undefined}
         step={1}
         value={d[name]}
         onInput={(e) => set({ [name]: e.currentTarget.value })}
