@@ -1,6 +1,7 @@
 import { signal, useSignal, type Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, api, call, type ModeratedUser, type QueueItem } from '../api/client';
+import { bannedText } from './waiting-comments';
 import { announcement } from '../decisions';
 import { ago, count, number, when } from '../format';
 import { STATUS_LABEL, statusWord } from '../words';
@@ -199,7 +200,7 @@ function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser, 
           name={name}
           onClose={(banned) => {
             banning.value = false;
-            if (banned) props.onChange(banned, `Banned ${name}.`);
+            if (banned) props.onChange(banned, bannedText(banned));
           }}
         />
       )}
