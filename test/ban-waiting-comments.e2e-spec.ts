@@ -91,6 +91,13 @@ describe('banning with the waiting comments rejected', () => {
       articles.map(async (a) => (await t.db.query(`SELECT * FROM articles WHERE id = $1`, [a.id])).rows[0]),
     );
     expect(held).toMatchObject({ count_pending: 0, count_rejected: 2 });
+    // Live readers: the reported comment they could see is taken away (as the one rejected before
+    // was); the held ones were never shown.
+    const { rows: events } = await t.db.query(
+      `SELECT type, payload->>'id' AS id FROM thread_events WHERE article_id = ANY($1) AND type = 'comment.hidden'`,
+      [articles.map((a) => a.id)],
+    );
+    expect(events.map((e) => e.id).sort()).toEqual([reported.id, rejected.id].sort());
     expect(open).toMatchObject({ count_rejected: 2, count_reported: 0, count_visible: 1 });
   });
 
