@@ -34,6 +34,36 @@ describe('rejecting with a reason from the ban dialog, by keyboard and in bulk (
   const card = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
   const comment = async (id: string) => (await h.api.getComment(id, mod)).body;
 
+  it('from a user’s page: the waiting count, and their comments read again after the ban rejected them', async () => {
+    const authorId = unique('troll');
+    const troll = h.t.token(authorId, 'commenter', { name: 'Tom Troll' });
+    const article = await h.api.createArticle(mod, { moderationMode: 'pre', title: 'Bus lanes' });
+    const comments = [
+      await h.api.comment(troll, article.id, 'Bus lanes are a plot'),
+      await h.api.comment(troll, article.id, 'Still a plot'),
+    ];
+    const page = await h.open(mod, `#/users/${authorId}`);
+    const facts = page.locator('dl.facts');
+    await pw(facts).toContainText('2 comments held for review or reported, waiting for a moderator.');
+    await page.getByRole('button', { name: 'Ban…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Ban Tom Troll' });
+    await dialog.getByRole('checkbox', { name: 'Also reject them (2)' }).check();
+    await dialog.getByRole('radio', { name: 'Abusive or insulting' }).check();
+    await dialog.getByRole('textbox', { name: 'Reason (kept in the log)' }).fill('Trolling');
+    await dialog.getByRole('button', { name: 'Ban' }).click();
+    await pw(dialog).toBeHidden();
+    await pw(facts).toContainText('Nothing waits for a moderator.');
+    await pw(
+      page.getByRole('status').filter({ hasText: 'Banned Tom Troll. Rejected 2 waiting comments.' }),
+    ).toBeVisible();
+    // Their comments, read again: rejected now.
+    const theirs = page.getByRole('list', { name: 'Their comments, newest first' }).getByRole('listitem');
+    await pw(theirs.filter({ hasText: 'Still a plot' })).toContainText('Rejected');
+    await pw(theirs.filter({ hasText: 'Bus lanes are a plot' })).toContainText('Rejected');
+    expect(await h.seriousViolations(page)).toEqual([]);
+    for (const c of comments) expect((await comment(c.id)).status).toBe('rejected');
+  });
+
   describe.each([
     ['wide', DESKTOP],
     ['phone', PHONE],
