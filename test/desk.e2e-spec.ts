@@ -112,7 +112,11 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     await pw(card(page, 'energy levy')).toBeFocused();
     await pw.poll(() => statusOf(comments[0].id)).toBe('pending');
 
-    await page.keyboard.press('d');
+    await page.keyboard.press('d'); // the reasons picker, focused: Enter rejects without a label
+    await pw(
+      page.getByRole('dialog', { name: 'Reject with a reason' }).getByRole('radio', { name: 'None' }),
+    ).toBeFocused();
+    await page.keyboard.press('Enter');
     await pw(card(page, 'energy levy')).toHaveCount(0);
     await pw.poll(() => statusOf(comments[0].id)).toBe('rejected');
 
@@ -272,6 +276,10 @@ describe('the moderators’ console at /desk/ (browser)', () => {
       .getByRole('checkbox')
       .click({ modifiers: ['Shift'] }); // 2 to 4
     await page.getByRole('button', { name: 'Reject 4 selected' }).click();
+    await page
+      .getByRole('dialog', { name: 'Reject 4 selected comments' })
+      .getByRole('button', { name: 'Reject 4' })
+      .click();
     await pw(page.getByRole('article')).toHaveCount(0);
     for (const c of comments) expect(await statusOf(c.id)).toBe('rejected');
 

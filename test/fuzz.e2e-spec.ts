@@ -61,7 +61,7 @@ const BODY_KEYS: Record<string, string[]> = {
     'maxCommentLength',
     'rateLimits',
   ],
-  'POST /api/moderation/users/:id/ban': ['reason', 'until'],
+  'POST /api/moderation/users/:id/ban': ['reason', 'until', 'rejectWaiting', 'rejectionReasonLabel'],
   'POST /api/moderation/users/:id/unban': [],
   'POST /api/moderation/users/:id/premod': ['enabled'],
   'DELETE /api/comments/:id': [],

@@ -5,7 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { userIdParam } from '../common/user-id';
 import { BanDto, PremodDto } from '../users/dto/user-moderation.dto';
 import { UserRestrictions } from '../users/user-restrictions.service';
-import { ModeratedUserView } from './moderation.views';
+import { BannedUserView, ModeratedUserView } from './moderation.views';
 import { UserProfiles } from './user-profiles.service';
 
 /**
@@ -29,14 +29,17 @@ export class ModeratedUsersController {
     return this.profiles.profile(userIdParam(id), user);
   }
 
-  /** Bans the user from posting, until a date or until unbanned. */
+  /**
+   * Bans the user from posting, until a date or until unbanned; with rejectWaiting, rejects their
+   * comments still waiting for a moderator in the same transaction.
+   */
   @Post(':id/ban')
   @HttpCode(200)
   @ApiOperation({ operationId: 'ModerationController_ban' })
-  async ban(@Param('id') id: string, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
+  async ban(@Param('id') id: string, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<BannedUserView> {
     const userId = userIdParam(id);
-    await this.restrictions.ban(userId, dto, user);
-    return this.profiles.profile(userId, user);
+    const waitingRejections = await this.restrictions.ban(userId, dto, user);
+    return { ...(await this.profiles.profile(userId, user)), waitingRejections };
   }
 
   /** Lifts the user's ban. */

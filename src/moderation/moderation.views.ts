@@ -48,6 +48,20 @@ export class ModeratedUserView {
   premod: boolean;
   @ApiProperty({ description: 'Comments (not deleted) by status' })
   counts: Record<string, number>;
+  @ApiProperty({ description: 'Comments waiting for a moderator: held for review or reported, not rejected' })
+  waiting: number;
   recentComments: CommentView[];
   createdAt: Date;
+}
+
+export class WaitingRejectionsView {
+  @ApiProperty({ description: 'Waiting comments the ban rejected' })
+  rejected: number;
+  @ApiProperty({ description: 'Waiting comments someone else decided meanwhile, left as they were' })
+  skipped: number;
+}
+
+export class BannedUserView extends ModeratedUserView {
+  @ApiProperty({ description: 'What rejectWaiting did: zeros without it' })
+  waitingRejections: WaitingRejectionsView;
 }

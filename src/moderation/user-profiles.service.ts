@@ -6,6 +6,7 @@ import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { User } from '../users/user.entity';
 import { isBanned } from '../users/users.service';
+import { waitingCommentSql } from '../users/waiting-comments';
 import { ModeratedUserView } from './moderation.views';
 
 /** A user as moderators see them: ban and pre-moderation, comments by status, recent comments. */
@@ -16,7 +17,7 @@ export class UserProfiles {
   async profile(id: string, moderator: AuthUser): Promise<ModeratedUserView> {
     const user = await this.dataSource.manager.findOneBy(User, { id });
     if (!user) throw AppError.notFound('The user');
-    const [{ rows: counts }, { rows: recent }] = await Promise.all([
+    const [{ rows: counts }, { rows: recent }, { rows: waiting }] = await Promise.all([
       sql<{ status: string; n: number }>(
         this.dataSource,
         `SELECT status, count(*)::int AS n FROM comments WHERE author_id = $1 AND deleted_at IS NULL GROUP BY status`,
@@ -26,6 +27,11 @@ export class UserProfiles {
         this.dataSource,
         `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
          WHERE c.author_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT 10`,
+        [id],
+      ),
+      sql<{ n: number }>(
+        this.dataSource,
+        `SELECT count(*)::int AS n FROM comments c WHERE c.author_id = $1 AND ${waitingCommentSql('c')}`,
         [id],
       ),
     ]);
@@ -42,6 +48,7 @@ export class UserProfiles {
       },
       premod: user.premod,
       counts: byStatus,
+      waiting: waiting[0].n,
       recentComments: recent.map((r) => toCommentView(r, moderator)),
       createdAt: user.createdAt,
     };

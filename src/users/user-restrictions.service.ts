@@ -4,8 +4,10 @@ import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../journal/moderation-log.service';
+import { SettingsService } from '../settings/settings.service';
 import { BanDto } from './dto/user-moderation.dto';
 import { UsersService } from './users.service';
+import { rejectWaitingComments, WaitingRejections } from './waiting-comments';
 
 /** Bans and pre-moderation: what a moderator restricts a user to, each change with its log entry. */
 @Injectable()
@@ -14,15 +16,18 @@ export class UserRestrictions {
     private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly log: ModerationLog,
+    private readonly settings: SettingsService,
   ) {}
 
-  async ban(id: string, dto: BanDto, moderator: AuthUser): Promise<void> {
+  /** The ban, and with rejectWaiting the rejection of the user's waiting comments, in one transaction. */
+  async ban(id: string, dto: BanDto, moderator: AuthUser): Promise<WaitingRejections> {
     if (dto.until && dto.until <= new Date()) {
       throw AppError.validation('until must be in the future', [
         { field: 'until', messages: ['must be in the future'] },
       ]);
     }
-    await this.transactions.run(async (manager) => {
+    await this.checkRejectionLabel(dto);
+    return this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
       await this.users.see(manager, { id, name: null });
       await sql(
@@ -37,7 +42,27 @@ export class UserRestrictions {
         targetId: id,
         reason: dto.until ? `${dto.reason} (until ${dto.until.toISOString()})` : dto.reason,
       });
+      if (!dto.rejectWaiting) return { rejected: 0, skipped: 0 };
+      return rejectWaitingComments(manager, id, moderator, {
+        label: dto.rejectionReasonLabel ?? null,
+        reason: `with the author's ban: ${dto.reason}`,
+      });
     });
+  }
+
+  /** A label goes with rejectWaiting only, and must be one of the site's list as it stands. */
+  private async checkRejectionLabel(dto: BanDto): Promise<void> {
+    const label = dto.rejectionReasonLabel;
+    if (label === undefined) return;
+    const refuse = (message: string) =>
+      AppError.validation(message, [{ field: 'rejectionReasonLabel', messages: [message] }]);
+    if (!dto.rejectWaiting) throw refuse('rejectionReasonLabel is given with rejectWaiting only');
+    const { rejectionReasons } = await this.settings.current();
+    if (!rejectionReasons.includes(label)) {
+      throw refuse(
+        `rejectionReasonLabel must be one of the rejection reasons in the settings: ${rejectionReasons.join(', ')}`,
+      );
+    }
   }
 
   async unban(id: string, moderator: AuthUser): Promise<void> {

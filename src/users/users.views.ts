@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { LogActorView } from '../journal/log-entry.view';
 
 export class BanView {
@@ -18,4 +19,17 @@ export class UserNoteView {
 export class UserNotePageView {
   items: UserNoteView[];
   nextCursor: string | null;
+}
+
+/** What a reader is told of their own ban: whether it is in force and until when, not the moderators' reason. */
+export class ViewerBanView {
+  banned: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null: until lifted (or not banned)' })
+  until: Date | null;
+}
+
+export class ViewerView {
+  id: string;
+  name: string | null;
+  ban: ViewerBanView;
 }

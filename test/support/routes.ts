@@ -44,6 +44,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/moderation/users/:id/notes', 'moderator'],
   ['POST', '/api/moderation/users/:id/notes', 'moderator'],
   ['POST', '/api/moderation/users/:id/erase', 'admin'],
+  ['GET', '/api/me', 'user'],
   ['GET', '/api/me/data', 'user'],
   ['DELETE', '/api/me', 'user'],
   ['GET', '/api/admin/export', 'admin'],

@@ -16,6 +16,24 @@ export class BanDto {
   @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
   @IsDateTime('until')
   until?: Date;
+
+  @ApiPropertyOptional({
+    description:
+      "Also reject the user's comments waiting for a moderator (held for review or reported), in the ban's transaction; one decided meanwhile by someone else is skipped",
+  })
+  @IsOmittable()
+  @IsBoolean()
+  rejectWaiting?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "With rejectWaiting: one of the settings' rejectionReasons, given to each rejected comment for its author to see",
+  })
+  @IsOmittable()
+  @IsString()
+  @Length(1, 60)
+  @IsStorableText()
+  rejectionReasonLabel?: string;
 }
 
 export class PremodDto {

@@ -142,7 +142,7 @@ export async function undo(decided: Decided): Promise<QueueItem> {
   }
 }
 
-export async function decideMany(ids: string[], action: Action): Promise<Map<string, string | null>> {
-  const { results } = await call(() => api.POST('/api/moderation/bulk', { body: { action, commentIds: ids } }));
+export async function decideMany(ids: string[], action: Action, why: Why = {}): Promise<Map<string, string | null>> {
+  const { results } = await call(() => api.POST('/api/moderation/bulk', { body: { action, commentIds: ids, ...why } }));
   return new Map(results.map((r) => [r.id, r.ok ? null : (r.code ?? 'failed')]));
 }

@@ -12,6 +12,7 @@ export type ThreadPage = Schemas['ThreadPage'];
 export type CommentPage = Schemas['CommentPageView'];
 export type Article = Schemas['ArticleView'];
 export type ReportReason = Schemas['CreateReportDto']['reason'];
+export type Viewer = Schemas['ViewerView'];
 type Problem = Partial<Schemas['Problem']>;
 
 /** A problem+json answer (or NETWORK when there was no answer). */
@@ -122,6 +123,11 @@ export class Api {
   async replies(commentId: string, limit: number, cursor?: string) {
     const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     return (await this.call<CommentPage>('GET', `/api/comments/${commentId}/replies?${query}`)).body!;
+  }
+
+  /** The signed-in reader as the service knows them: a ban in force, and its end. */
+  async viewer(): Promise<Viewer> {
+    return (await this.call<Viewer>('GET', '/api/me')).body!;
   }
 
   async comment(id: string): Promise<Comment> {

@@ -121,7 +121,7 @@ function inReplyTo(view: CommentView, shown: Shown, { t, state, actions }: DrawC
 export function drawActions(view: CommentView, { c }: Shown, { t, state, actions }: DrawContext): void {
   const row = view.art.querySelector('.row');
   if (!row) return;
-  const open = !state.head?.closed;
+  const open = !state.head?.closed && !state.me?.ban; // a banned reader may not write
   const mine = isMine(state.me, c);
   const button = (text: string, onclick: (view: CommentView) => void) =>
     h('button', { type: 'button', class: 'link', text, onclick: () => onclick(view) });

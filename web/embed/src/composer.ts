@@ -1,6 +1,7 @@
 import type { Comment } from './api';
 import { h } from './dom';
 import type { Strings } from './i18n';
+import { banNotice } from './reader-ban';
 import { clearForm, showError, textForm, type TextForm } from './text-form';
 import type { ThreadState } from './thread-state';
 
@@ -22,6 +23,7 @@ export class Composer {
   constructor(
     private readonly t: Strings,
     private readonly calls: ComposerCalls,
+    private readonly lang = 'en',
   ) {}
 
   draw({ head, me, signInTrouble }: ThreadState): void {
@@ -29,7 +31,7 @@ export class Composer {
     this.closed = !!head?.closed;
     this.signedOut = !me;
     // Only a change of state redraws it: a reader's focus and text stay where they are.
-    const key = `${head?.closed}|${me?.id}|${signInTrouble}`;
+    const key = `${head?.closed}|${me?.id}|${signInTrouble}|${me?.ban ? (me.ban.until ?? 'ban') : ''}`;
     if (key === this.key) return;
     this.key = key;
     const kept = this.draft?.text.value;
@@ -70,6 +72,11 @@ export class Composer {
       this.el.replaceChildren(
         ...[trouble && h('p', { class: 'error', role: 'alert', text: trouble }), signIn].filter((n) => !!n),
       );
+      return;
+    }
+    if (me.ban) {
+      this.draft = undefined;
+      this.el.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), banNotice(t, this.lang, me.ban));
       return;
     }
     const draft: TextForm = textForm(t, {

@@ -54,6 +54,8 @@ export interface Strings {
   errors: {
     closed: string;
     banned: string;
+    /** A ban with an end, in place of the comment form: the end already written in the reader's language. */
+    bannedUntil: (until: string) => string;
     rateLimited: (seconds: number | null) => string;
     tooLong: string;
     empty: string;
@@ -124,6 +126,7 @@ const en: Strings = {
   errors: {
     closed: 'We are no longer accepting comments on this article.',
     banned: 'You can no longer comment on this site.',
+    bannedUntil: (until) => `You cannot comment on this site until ${until}.`,
     rateLimited: (s) =>
       s
         ? `You are commenting too quickly. Please wait ${s} seconds and try again.`
@@ -194,6 +197,7 @@ const fr: Strings = {
   errors: {
     closed: 'Nous n’acceptons plus de commentaires sur cet article.',
     banned: 'Vous ne pouvez plus commenter sur ce site.',
+    bannedUntil: (until) => `Vous ne pouvez pas commenter sur ce site avant le ${until}.`,
     rateLimited: (s) =>
       s
         ? `Vous commentez trop vite. Patientez ${s} secondes puis réessayez.`
@@ -301,6 +305,7 @@ const ar: Strings = {
   errors: {
     closed: 'لم نعد نقبل التعليقات على هذا المقال.',
     banned: 'لم يعد بإمكانك التعليق على هذا الموقع.',
+    bannedUntil: (until) => `لا يمكنك التعليق على هذا الموقع حتى ${isolate(until)}.`,
     rateLimited: (s) =>
       s ? `أنت تعلّق بسرعة كبيرة. انتظر ${s} ثانية ثم أعد المحاولة.` : 'أنت تعلّق بسرعة كبيرة. انتظر قليلًا.',
     tooLong: 'تعليقك طويل جدًا. يُرجى اختصاره.',

@@ -4,6 +4,7 @@ import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
 import { LiveConnection } from './live-connection';
 import { readerOf, refusalOf, tokenTrouble } from './reader';
+import { sameBan, withBan } from './reader-ban';
 import { firstDrawn, news, reduce } from './thread-reducer';
 import { initialThread, isMine, isVisible } from './thread-state';
 import type { LiveEvent, Sort, ThreadAction, ThreadState } from './thread-state';
@@ -174,7 +175,10 @@ export class CommentDeskThread extends HTMLElement {
   private async reloadList(prefetched?: Awaited<ReturnType<Api['thread']>>): Promise<void> {
     if (!this.articleId) return;
     const generation = this.generation;
-    const page = prefetched ?? (await this.api.thread(this.articleId, this.state.sort, PAGE));
+    const [page] = await Promise.all([
+      prefetched ?? this.api.thread(this.articleId, this.state.sort, PAGE),
+      this.readBan(),
+    ]);
     if (generation !== this.generation || !page.body) return;
     this.dispatch({ type: 'listed', page: page.body, etag: page.etag });
     performance.mark?.('comment-desk:drawn');
@@ -183,6 +187,14 @@ export class CommentDeskThread extends HTMLElement {
       this.focusComposerOnSignIn = false;
       draft.text.focus();
     }
+  }
+
+  /** Whether the signed-in reader is banned, read with each first page: the list is drawn knowing it. */
+  private async readBan(): Promise<void> {
+    const me = this.state.me;
+    if (!me) return;
+    const known = await withBan(this.api, me);
+    if (this.state.me === me && !sameBan(me, known)) this.dispatch({ type: 'signedIn', me: known });
   }
 
   /** reloadList outside load(): a failure is said, and the list stays as it was. */

@@ -11,6 +11,8 @@ export type Sort = 'newest' | 'oldest';
 export interface Reader {
   id: string;
   name: string;
+  /** A ban in force, as the service said when the thread was last read: `until` null for good. */
+  ban?: { until: string | null };
 }
 
 /** Why the page's token did not sign the reader in. */

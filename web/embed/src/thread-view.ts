@@ -53,7 +53,7 @@ export class ThreadView {
     private readonly calls: ThreadCalls,
     private drawn: ThreadState,
   ) {
-    this.composer = new Composer(t, calls);
+    this.composer = new Composer(t, calls, lang);
     const headingId = nextId('cd-h');
     const sortId = nextId('cd-sort');
     this.heading = h('h2', { id: headingId, tabindex: -1, part: 'heading', text: t.heading });

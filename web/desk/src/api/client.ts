@@ -10,6 +10,7 @@ export type LogEntry = Schemas['LogEntryView'];
 export type Article = Schemas['ArticleView'];
 export type Settings = Schemas['SettingsView'];
 export type ModeratedUser = Schemas['ModeratedUserView'];
+export type BannedUser = Schemas['BannedUserView'];
 export type Problem = Schemas['Problem'];
 
 /** Calls waiting to try again because the API could not be reached (or answered 503). */

@@ -1,6 +1,6 @@
 import { batch, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { ApiError, api, call, type QueueItem } from '../api/client';
+import { ApiError, api, call, type BannedUser, type QueueItem } from '../api/client';
 import { problemText } from '../forms';
 import { onModerationEvent } from '../api/stream';
 import {
@@ -21,6 +21,7 @@ import { claims } from '../session';
 import { REFUSAL, statusWord } from '../words';
 import { Card, type CardNotice } from './card';
 import { BanDialog, HelpDialog, ReasonDialog } from './dialogs';
+import { bannedText } from './waiting-comments';
 
 export interface CardEntry {
   item: QueueItem;
@@ -37,7 +38,7 @@ interface Props {
   label: string;
 }
 
-type Dialog = { kind: 'ban' | 'reason'; item: QueueItem } | { kind: 'help' } | null;
+type Dialog = { kind: 'ban' | 'reason'; item: QueueItem } | { kind: 'help' } | { kind: 'bulk-reason' } | null;
 
 /**
  * Cards worked by keyboard (Coral's keys) or mouse: decisions land at once on screen and the next
@@ -153,11 +154,11 @@ export function CardList(props: Props) {
     );
   };
 
-  const decideSelected = async (action: Action) => {
+  const decideSelected = async (action: Action, why?: Why) => {
     const ids = [...selected.value];
     if (ids.length === 0) return;
     const status = action === 'approve' ? 'approved' : 'rejected';
-    const results = await decideMany(ids, action);
+    const results = await decideMany(ids, action, why);
     let done = 0;
     batch(() => {
       for (const [id, code] of results) {
@@ -177,6 +178,32 @@ export function CardList(props: Props) {
     announcement.value = {
       text: `${action === 'approve' ? 'Approved' : 'Rejected'} ${number(done)} of ${countOf(ids.length, 'comment', 'comments')}.`,
     };
+  };
+
+  /** The author whose comments a ban (open, or just answered) rejects: their cards follow the ban's answer, not the stream. */
+  const banFollowing = useRef<string | null>(null);
+  const followBan = async (user: BannedUser) => {
+    if (user.waitingRejections.rejected + user.waitingRejections.skipped === 0) return;
+    banFollowing.current = user.id;
+    try {
+      const theirs = latest.current.entries.filter((e) => e.item.author?.id === user.id);
+      const now = await Promise.all(
+        theirs.map((e) =>
+          call(() => api.GET('/api/comments/{id}', { params: { path: { id: e.item.id } } })).catch(() => null),
+        ),
+      );
+      batch(() => {
+        now.forEach((comment, i) => {
+          if (!comment || comment.status === theirs[i].item.status) return;
+          if (latest.current.keeps(comment.status))
+            update(comment.id, (e) => ({ item: { ...e.item, status: comment.status, openReportCount: 0 } }));
+          else update(comment.id, () => null);
+        });
+        focusCard(focus.value);
+      });
+    } finally {
+      banFollowing.current = null;
+    }
   };
 
   const select = (index: number, range: boolean) => {
@@ -211,9 +238,13 @@ export function CardList(props: Props) {
     () =>
       onModerationEvent((event) => {
         if (event.type !== 'decision' || event.data.targetType !== 'comment') return;
-        if (mine.current.has(event.data.targetId) && event.data.actor?.id === claims.value?.sub) return;
+        const byMe = event.data.actor?.id === claims.value?.sub;
+        if (mine.current.has(event.data.targetId) && byMe) return;
         const entry = latest.current.entries.find((e) => e.item.id === event.data.targetId);
         if (!entry || entry.item.status === event.data.toStatus) return;
+        const open = dialog.peek();
+        const banning = open?.kind === 'ban' ? open.item.author?.id : banFollowing.current;
+        if (byMe && banning && entry.item.author?.id === banning) return;
         update(entry.item.id, (e) => ({
           item: { ...e.item, status: (event.data.toStatus ?? e.item.status) as QueueItem['status'] },
           notice: { kind: 'decided', text: decidedText(event.data.toStatus ?? '', event.data) },
@@ -239,7 +270,8 @@ export function CardList(props: Props) {
       if (key === 'j') act(() => focusCard(onCard ? focus.value + 1 : focus.value));
       else if (key === 'k') act(() => focusCard(onCard ? focus.value - 1 : focus.value));
       else if (key === 'f' && current && !current.notice) act(() => decideOne(current.item, 'approve'));
-      else if (key === 'd' && current && !current.notice) act(() => decideOne(current.item, 'reject'));
+      else if (key === 'd' && current && !current.notice)
+        act(() => (dialog.value = { kind: 'reason', item: current.item }));
       else if (key === 'b' && current?.item.author) act(() => (dialog.value = { kind: 'ban', item: current.item }));
       else if (key === 'u') act(undoLast);
       else if (key === 'x' && current) act(() => select(focus.value, false));
@@ -275,7 +307,7 @@ export function CardList(props: Props) {
             <button type="button" class="approve" onClick={() => decideSelected('approve')}>
               Approve {count} selected
             </button>
-            <button type="button" class="reject" onClick={() => decideSelected('reject')}>
+            <button type="button" class="reject" onClick={() => (dialog.value = { kind: 'bulk-reason' })}>
               Reject {count} selected
             </button>
           </>
@@ -318,13 +350,25 @@ export function CardList(props: Props) {
           }}
         />
       )}
+      {open?.kind === 'bulk-reason' && (
+        <ReasonDialog
+          title={`Reject ${countOf(count, 'selected comment', 'selected comments')}`}
+          confirm={`Reject ${number(count)}`}
+          onClose={(result) => {
+            dialog.value = null;
+            if (result) void decideSelected('reject', result);
+          }}
+        />
+      )}
       {open?.kind === 'ban' && open.item.author && (
         <BanDialog
           userId={open.item.author.id}
           name={open.item.author.name ?? open.item.author.id}
           onClose={(user) => {
             dialog.value = null;
-            if (user) announcement.value = { text: `Banned ${user.name ?? user.id}.` };
+            if (!user) return;
+            announcement.value = { text: bannedText(user) };
+            void followBan(user);
           }}
         />
       )}

@@ -1,12 +1,18 @@
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { api, call, type ModeratedUser } from '../api/client';
+import { api, call, type BannedUser } from '../api/client';
 import type { Why } from '../decisions';
 import { problemText } from '../forms';
 import { settings } from '../settings-store';
+import { enterSubmits, ReasonPicker } from './reason-picker';
+import { WaitingComments } from './waiting-comments';
 
-const BAN_FIELDS = { until: { label: 'The end of the ban' }, reason: { label: 'Reason' } };
+const BAN_FIELDS = {
+  until: { label: 'The end of the ban' },
+  reason: { label: 'Reason' },
+  rejectionReasonLabel: { label: 'Reason shown to the author' },
+};
 
 /** A modal <dialog>: the browser traps focus in it, Escape closes it, focus returns where it was. */
 export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren }) {
@@ -31,10 +37,15 @@ const DURATIONS: [string, number | null][] = [
   ['Until unbanned', null],
 ];
 
-/** Bans a user: for how long and why (the reason goes to the log). */
-export function BanDialog(props: { userId: string; name: string; onClose: (user?: ModeratedUser) => void }) {
+/**
+ * Bans a user: for how long and why (the reason goes to the log), and whether their comments still
+ * waiting for a moderator are rejected with it, with the label their author is shown.
+ */
+export function BanDialog(props: { userId: string; name: string; onClose: (user?: BannedUser) => void }) {
   const days = useSignal<string>('7');
   const reason = useSignal('');
+  const rejectWaiting = useSignal(false);
+  const label = useSignal('');
   const problem = useSignal<string | null>(null);
   const busy = useSignal(false);
   const submit = async (event: Event) => {
@@ -46,7 +57,11 @@ export function BanDialog(props: { userId: string; name: string; onClose: (user?
       const user = await call(() =>
         api.POST('/api/moderation/users/{id}/ban', {
           params: { path: { id: props.userId } },
-          body: { reason: reason.value, until },
+          body: {
+            reason: reason.value,
+            until,
+            ...(rejectWaiting.value ? { rejectWaiting: true, rejectionReasonLabel: label.value || undefined } : {}),
+          },
         }),
       );
       props.onClose(user);
@@ -81,6 +96,7 @@ export function BanDialog(props: { userId: string; name: string; onClose: (user?
           value={reason.value}
           onInput={(e) => (reason.value = e.currentTarget.value)}
         />
+        <WaitingComments userId={props.userId} name={props.name} reject={rejectWaiting} label={label} />
         {problem.value && <p class="error">{problem.value}</p>}
         <div class="actions">
           <button type="submit" class="reject" disabled={busy.value}>
@@ -96,41 +112,27 @@ export function BanDialog(props: { userId: string; name: string; onClose: (user?
 }
 
 /**
- * Asks why a comment is rejected: one of the site's reasons (its author sees it), or none, and a
- * note for the log. The list comes from the settings; without one, the note alone.
+ * Asks why comments are rejected: one of the site's reasons (its author sees it), or none, and a
+ * note for the log. The list comes from the settings; without one, the note alone. It opens on the
+ * reasons, so that `d` then Enter rejects without a label and Escape takes nothing.
  */
-export function ReasonDialog(props: { onClose: (result: Why | null) => void }) {
-  const labels = settings.value?.rejectionReasons ?? [];
+export function ReasonDialog(props: { title?: string; confirm?: string; onClose: (result: Why | null) => void }) {
   const label = useSignal('');
   const reason = useSignal('');
+  const hasLabels = (settings.value?.rejectionReasons ?? []).length > 0;
   return (
-    <Modal title="Reject with a reason" onClose={() => props.onClose(null)}>
+    <Modal title={props.title ?? 'Reject with a reason'} onClose={() => props.onClose(null)}>
       <form
         method="dialog"
         class="stack"
+        onKeyDown={enterSubmits}
         onSubmit={(e) => {
           e.preventDefault();
           props.onClose({ reasonLabel: label.value || undefined, reason: reason.value.trim() || undefined });
         }}
       >
-        {labels.length > 0 && (
-          <fieldset>
-            <legend>Reason shown to the author</legend>
-            {['', ...labels].map((value) => (
-              <label class="inline">
-                <input
-                  type="radio"
-                  name="reject-label"
-                  value={value}
-                  checked={label.value === value}
-                  onChange={() => (label.value = value)}
-                />
-                {value || 'None'}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <label for="reject-reason">{labels.length > 0 ? 'Note (kept in the log)' : 'Reason (kept in the log)'}</label>
+        <ReasonPicker name="reject-label" label={label} />
+        <label for="reject-reason">{hasLabels ? 'Note (kept in the log)' : 'Reason (kept in the log)'}</label>
         <input
           id="reject-reason"
           maxLength={1000}
@@ -139,7 +141,7 @@ export function ReasonDialog(props: { onClose: (result: Why | null) => void }) {
         />
         <div class="actions">
           <button type="submit" class="reject">
-            Reject
+            {props.confirm ?? 'Reject'}
           </button>
           <button type="button" class="quiet" onClick={() => props.onClose(null)}>
             Cancel
@@ -153,7 +155,7 @@ export function ReasonDialog(props: { onClose: (result: Why | null) => void }) {
 export const KEYS: [string, string][] = [
   ['j / k', 'Next / previous comment'],
   ['f', 'Approve'],
-  ['d', 'Reject'],
+  ['d', 'Reject: pick a reason, Enter rejects, Escape cancels'],
   ['b', 'Ban the author'],
   ['u', 'Undo your last decision'],
   ['x', 'Select the comment (shift-click a checkbox for a range)'],

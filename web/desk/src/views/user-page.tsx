@@ -1,6 +1,7 @@
 import { signal, useSignal, type Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { ApiError, api, call, type ModeratedUser, type QueueItem } from '../api/client';
+import { ApiError, api, call, type BannedUser, type ModeratedUser, type QueueItem } from '../api/client';
+import { bannedText } from './waiting-comments';
 import { announcement } from '../decisions';
 import { ago, count, number, when } from '../format';
 import { STATUS_LABEL, statusWord } from '../words';
@@ -54,8 +55,11 @@ function UserView({ id }: { id: string }) {
     id,
   );
 
-  const changed = (next: ModeratedUser, said: string) => {
+  /** Bumped when a ban rejected some of their comments: their cards are read again. */
+  const commentsRead = useSignal(0);
+  const changed = (next: ModeratedUser | BannedUser, said: string) => {
     user.value = next;
+    if ('waitingRejections' in next && next.waitingRejections.rejected > 0) commentsRead.value++;
     announcement.value = { text: said };
     void decisions.reload();
   };
@@ -74,7 +78,7 @@ function UserView({ id }: { id: string }) {
           </p>
           <Standing user={u} onChange={changed} />
           <Notes userId={id} onAdded={() => void decisions.reload()} />
-          <Comments userId={id} />
+          <Comments key={commentsRead.value} userId={id} />
           <section class="panel" aria-labelledby="user-decisions">
             <h2 id="user-decisions">
               Decisions about <bdi>{name}</bdi>
@@ -110,7 +114,7 @@ function Missing({ loaded, id }: { loaded: Loaded; id: string }) {
 }
 
 /** Ban, pre-moderation and counts, with the actions that change them. */
-function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser, said: string) => void }) {
+function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser | BannedUser, said: string) => void }) {
   const { user } = props;
   const name = user.name ?? user.id;
   const banning = useSignal(false);
@@ -173,6 +177,12 @@ function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser, 
             ))}
           </ul>
         </dd>
+        <dt>Waiting</dt>
+        <dd>
+          {user.waiting > 0
+            ? `${count(user.waiting, 'comment', 'comments')} held for review or reported, waiting for a moderator.`
+            : 'Nothing waits for a moderator.'}
+        </dd>
       </dl>
       <div class="actions">
         {ban.banned ? (
@@ -199,7 +209,7 @@ function Standing(props: { user: ModeratedUser; onChange: (user: ModeratedUser, 
           name={name}
           onClose={(banned) => {
             banning.value = false;
-            if (banned) props.onChange(banned, `Banned ${name}.`);
+            if (banned) props.onChange(banned, bannedText(banned));
           }}
         />
       )}
