@@ -35,7 +35,12 @@ function call(port: number, method: string, path: string, headers: Record<string
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            body: /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text,
+          }),
+        );
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, error: error.code ?? String(error) }));
@@ -122,6 +127,13 @@ describe('WORKERS: several processes on one port', () => {
         const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
         expect(argv).toEqual(expect.arrayContaining(startProdFlags()));
       }
+      // A scrape is answered by one worker, whose metrics say which.
+      const scrapeId = id('metrics');
+      const scrape = await call(service.port, 'GET', '/api/metrics', { 'x-request-id': scrapeId });
+      expect(scrape.status).toBe(200);
+      const scrapedWorker = (await answeredBy(service, scrapeId)).worker;
+      expect(scrape.body).toContain(`process_start_time_seconds{worker="${scrapedWorker}"}`);
+
       const migrated = service.logLines().filter((l) => l.context === 'Migrations');
       expect(migrated.map((l) => l.msg)).toEqual([expect.stringMatching(/^Applied \w+/)]);
       const { rows } = await admin.query(
