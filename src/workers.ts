@@ -57,6 +57,10 @@ export function runWorkers(count: number, logger: Logger): void {
     worker.on('message', (message: { startFailed?: unknown }) => {
       if (typeof message?.startFailed === 'string') startFailure = message.startFailed;
     });
+    // A signal that could not be sent, a message that could not be: the exit still comes, and decides.
+    worker.on('error', (error) =>
+      log.warn({ worker: slot.number, workerPid: pid }, `Worker ${slot.number}: ${error.message}`),
+    );
     worker.once('listening', () => {
       listening.add(worker.id);
       if (serving || !slots.every((s) => s.worker && listening.has(s.worker.id))) return;
