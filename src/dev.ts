@@ -10,7 +10,8 @@ export const DEV_SECRET_FILE = join(DATA_DIR, 'jwt-secret');
 /**
  * `npm start`: the production bootstrap, plus what a developer's machine lacks. Without
  * DATABASE_URL it starts an embedded PostgreSQL with its data under .data/; without JWT_SECRET
- * it makes a dev secret under .data/ (which `npm run token` also reads).
+ * it makes a dev secret under .data/ (which `npm run token` also reads). One process, whatever
+ * WORKERS says: the embedded PostgreSQL and the demo belong to it (WORKERS is for start:prod).
  */
 async function main(): Promise<void> {
   const logger = new Logger('Dev');
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
       `JWT_SECRET is not set: using a development secret kept in ${DEV_SECRET_FILE}. Never do this in production.`,
     );
   }
+  if (process.env.WORKERS && process.env.WORKERS !== '1')
+    logger.warn(`WORKERS=${process.env.WORKERS} is for npm run start:prod: npm start runs one process.`);
   if (!process.env.DATABASE_URL) {
     const pg = await startEmbeddedPostgres(DATA_DIR);
     process.env.DATABASE_URL = pg.url;
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
     );
   }
   // Loaded only now: the application reads the environment set above.
-  const { bootstrap } = require('./main') as typeof import('./main');
+  const { bootstrap } = require('./bootstrap') as typeof import('./bootstrap');
   const app = await bootstrap({ homePage: true });
   const { Environment } = require('./config/environment') as typeof import('./config/environment');
   const env = app.get(Environment);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { trustProxy, validateEnvironment } from './environment';
 
 const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', JWT_SECRET: 'a-secret-long-enough' };
@@ -8,6 +9,7 @@ describe('validateEnvironment', () => {
     expect(env.PORT).toBe(3000);
     expect(env.RATE_LIMITS).toBe('on');
     expect([env.REQUEST_HEADERS_TIMEOUT_SECONDS, env.REQUEST_BODY_TIMEOUT_SECONDS]).toEqual([15, 60]);
+    expect(env.WORKERS).toBe(1);
   });
   it.each([
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
@@ -41,5 +43,19 @@ describe('validateEnvironment', () => {
 describe('trustProxy', () => {
   it('trusts no one unless told, and takes hops as a number', () => {
     expect([undefined, 'false', 'true', '2', 'loopback'].map(trustProxy)).toEqual([false, false, true, 2, 'loopback']);
+  });
+  it.each(['0', '65', '2.5', '-1', 'all', ' 2'])('refuses WORKERS=%p', (value) => {
+    expect(() => validateEnvironment({ ...base, WORKERS: value })).toThrow(
+      /WORKERS must be a whole number, 1 to 64, or auto/,
+    );
+  });
+  it.each([
+    ['', 1],
+    ['1', 1],
+    ['4', 4],
+    ['64', 64],
+    ['auto', Math.min(64, availableParallelism())],
+  ])('takes WORKERS=%p as %p', (value, expected) => {
+    expect(validateEnvironment({ ...base, WORKERS: value }).WORKERS).toBe(expected);
   });
 });

@@ -12,14 +12,36 @@ import {
   IsUrl,
   validateSync,
 } from 'class-validator';
+import { availableParallelism } from 'node:os';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const MAX_WORKERS = 64;
+const WORKERS_MESSAGE = `WORKERS must be a whole number, 1 to ${MAX_WORKERS}, or auto`;
 
 /** The environment the service reads, checked once at boot. */
 export class Environment {
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL: string;
+
+  /**
+   * Processes that serve on PORT (node:cluster): above 1, dist/src/main forks that many workers and
+   * watches them (src/workers.ts). `auto`: one per CPU this process may run on.
+   */
+  @IsOptional()
+  @Transform(({ value }) =>
+    value === undefined || value === ''
+      ? 1
+      : value === 'auto'
+        ? Math.min(MAX_WORKERS, availableParallelism())
+        : /^\d+$/.test(String(value))
+          ? Number(value)
+          : NaN,
+  )
+  @IsInt({ message: WORKERS_MESSAGE })
+  @Min(1, { message: WORKERS_MESSAGE })
+  @Max(MAX_WORKERS, { message: WORKERS_MESSAGE })
+  WORKERS: number = 1;
 
   /** Read replicas of DATABASE_URL, comma-separated: anonymous readers' pages are read from them. */
   @IsOptional()

@@ -1,14 +1,19 @@
 import { LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import pino, { Logger } from 'pino';
 import pinoHttp from 'pino-http';
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
-/** JSON lines on stdout (through process.stdout, so that a test can read them). */
-export function createLogger(level: string): Logger {
-  return pino({ level }, process.stdout);
+/**
+ * JSON lines on stdout (through process.stdout, so that a test can read them). `worker`: the
+ * number of the worker this process is (WORKERS), on every line beside pino's pid and hostname.
+ */
+export function createLogger(level: string, worker?: number): Logger {
+  const base = worker === undefined ? {} : { base: { pid: process.pid, hostname: hostname(), worker } };
+  return pino({ level, ...base }, process.stdout);
 }
 
 /**

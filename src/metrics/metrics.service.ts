@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DataSource } from 'typeorm';
 import { EventStreams } from '../live/event-streams.service';
 import { QUEUES, QueueName, readQueueSizes } from '../articles/queue-sizes';
+import { workerNumber } from '../config/worker-number';
 
 export type HttpLabel = 'method' | 'route' | 'status_code';
 
@@ -41,6 +42,9 @@ export class MetricsService implements OnApplicationShutdown {
     private readonly dataSource: DataSource,
     streams: EventStreams,
   ) {
+    // With WORKERS > 1 a scrape reaches one worker: every series says which (docs/scaling-out.md).
+    const worker = workerNumber();
+    if (worker !== undefined) this.registry.setDefaultLabels({ worker: String(worker) });
     collectDefaultMetrics({ register: this.registry });
     this.liveMetrics(streams);
     // A scrape collects in this order. The pool is read (synchronously) before the queue query

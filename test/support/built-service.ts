@@ -34,10 +34,21 @@ export function startBuiltService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
+  let stdout = '';
+  child.stdout!.on('data', (d) => {
+    output += d;
+    stdout += d;
+  });
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, exited, output: () => output };
+  /** stdout's JSON lines (the log; `output` mixes stderr in, which may split a line). */
+  const logLines = () =>
+    stdout
+      .split('\n')
+      .slice(0, -1) // the last line may be under way
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, any>);
+  return { child, exited, output: () => output, logLines };
 }
