@@ -2,9 +2,10 @@ import { call, createArticle, decide, expectStatus, postComment, uid } from './s
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
- * The readers' comment has one builder, the database's comment_view(): whatever the service sends
- * or stores of a comment has exactly its fields. A field added there shows up in every one of
- * these at once, and none of them can build a comment of its own and miss it.
+ * The readers' comment is defined once (src/comments/comment-view.fields.ts): whatever the service
+ * sends or stores of a comment has exactly the fields of the database's comment_view() made from
+ * it. A field added there shows up in every one of these at once, and none of them can build a
+ * comment of its own and miss it.
  */
 describe("the readers' comment, wherever it goes", () => {
   let t: TestApp;
