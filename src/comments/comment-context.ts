@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ThreadArticleView } from '../articles/article.view';
 import { ArticlesService } from '../articles/articles.service';
@@ -7,15 +6,8 @@ import { AuthUser } from '../auth/access.decorator';
 import { readOnReplica, sql, SqlOptions } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { SettingsService } from '../settings/settings.service';
-import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, toCommentView } from './comment.view';
-
-/** One comment where it stands in its thread: what a link to it (`#comment-<id>`) opens at. */
-export class CommentContextView {
-  article: ThreadArticleView;
-  @ApiProperty({ type: () => [CommentView], description: 'The comments it answers, the top-level one first' })
-  ancestors: CommentView[];
-  comment: CommentView;
-}
+import { CommentContextView } from './comment-context.view';
+import { COMMENT_COLUMNS, CommentRow, canSee, toCommentView } from './comment.view';
 
 /**
  * A comment with its chain of parents, under the thread reads' rules: a viewer who could not
