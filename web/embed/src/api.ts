@@ -10,6 +10,7 @@ export type Comment = Schemas['CommentView'];
 export type Head = Schemas['ThreadArticleView'];
 export type ThreadPage = Schemas['ThreadPage'];
 export type CommentPage = Schemas['CommentPageView'];
+export type CommentContext = Schemas['CommentContextView'];
 export type Article = Schemas['ArticleView'];
 export type ReportReason = Schemas['CreateReportDto']['reason'];
 type Problem = Partial<Schemas['Problem']>;
@@ -122,6 +123,16 @@ export class Api {
   async replies(commentId: string, limit: number, cursor?: string) {
     const query = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     return (await this.call<CommentPage>('GET', `/api/comments/${commentId}/replies?${query}`)).body!;
+  }
+
+  /** A comment with the comments it answers; null when this reader may not see it (or there is none). */
+  async context(id: string): Promise<CommentContext | null> {
+    try {
+      return (await this.call<CommentContext>('GET', `/api/comments/${id}/context`)).body;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   async comment(id: string): Promise<Comment> {

@@ -19,6 +19,11 @@ export interface Strings {
   showMore: string;
   moreReplies: (n: number) => string;
   newComments: (n: number) => string;
+  /** A link to one comment (#comment-<id>): its mark, the note above it drawn alone, the way back, and a comment the reader may not see. */
+  linkedComment: string;
+  linkedAlone: string;
+  showAll: string;
+  linkMissing: string;
   reply: string;
   edit: string;
   save: string;
@@ -83,6 +88,10 @@ const en: Strings = {
   showMore: 'Show more comments',
   moreReplies: (n) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
   newComments: (n) => (n === 1 ? '1 new comment' : `${n} new comments`),
+  linkedComment: 'Linked comment',
+  linkedAlone: 'You are viewing one comment and the conversation around it.',
+  showAll: 'Show all comments',
+  linkMissing: 'The comment this link points to is not available. It may have been removed, or be awaiting moderation.',
   reply: 'Reply',
   edit: 'Edit',
   save: 'Save',
@@ -150,6 +159,11 @@ const fr: Strings = {
   showMore: 'Afficher plus de commentaires',
   moreReplies: (n) => (n <= 1 ? 'Afficher 1 autre réponse' : `Afficher ${n} autres réponses`),
   newComments: (n) => (n <= 1 ? '1 nouveau commentaire' : `${n} nouveaux commentaires`),
+  linkedComment: 'Commentaire lié',
+  linkedAlone: 'Vous voyez un seul commentaire et la conversation autour de lui.',
+  showAll: 'Afficher tous les commentaires',
+  linkMissing:
+    'Le commentaire visé par ce lien n’est pas disponible. Il a peut-être été retiré, ou attend la modération.',
   reply: 'Répondre',
   edit: 'Modifier',
   save: 'Enregistrer',
@@ -248,6 +262,10 @@ const ar: Strings = {
       many: '# تعليقًا جديدًا',
       other: '# تعليق جديد',
     }),
+  linkedComment: 'التعليق المرتبط',
+  linkedAlone: 'أنت تشاهد تعليقًا واحدًا والمحادثة من حوله.',
+  showAll: 'عرض كل التعليقات',
+  linkMissing: 'التعليق الذي يشير إليه هذا الرابط غير متاح. ربما حُذف، أو لا يزال بانتظار المراجعة.',
   reply: 'ردّ',
   edit: 'تعديل',
   save: 'حفظ',
