@@ -20,6 +20,15 @@ let sheet: CSSStyleSheet | undefined;
 
 type FirstPage = Awaited<ReturnType<Api['thread']>>;
 
+/** A path (`/news/a`) is the article at that path of the page's own site; a full URL stays as it is. */
+function articleUrlOf(value: string | null): string | null {
+  try {
+    return value ? new URL(value, document.baseURI).href : null;
+  } catch {
+    return value;
+  }
+}
+
 const sortOf = (value: string | null): Sort => (value === 'oldest' ? 'oldest' : 'newest');
 
 /**
@@ -142,7 +151,7 @@ export class CommentDeskThread extends HTMLElement {
     this.articleId = null;
     this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
-    const url = this.getAttribute('article-url');
+    const url = articleUrlOf(this.getAttribute('article-url'));
     const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
     try {
       // With the article's id, the article and its first page are read at once; by URL, one
