@@ -203,9 +203,9 @@ export class CommentDeskThread extends HTMLElement {
 
   /** reloadList outside load(): a failure is said, and the list stays as it was. */
   private refresh(): void {
-    // A comment drawn alone is read again: a reader who signed in may see more of it.
+    // A linked comment is read again: a reader who signed in may see it, or more around it.
     const linked = this.state.linked;
-    const read = linked?.alone ? this.openLinked(linked.id, false) : this.reloadList();
+    const read = linked?.alone || linked?.found === false ? this.openLinked(linked.id, false) : this.reloadList();
     read.catch((error) => this.view!.announce(this.errorText(error)));
   }
 
@@ -218,8 +218,7 @@ export class CommentDeskThread extends HTMLElement {
   private async openLinked(id: string, reveal: boolean, prefetched?: Promise<FirstPage | null>): Promise<void> {
     const { articleId, generation } = this;
     if (!articleId) return;
-    const drawn = this.state.comments.get(id);
-    if (reveal && drawn && (this.state.linked?.found || !this.state.linked?.alone)) {
+    if (reveal && this.state.comments.has(id)) {
       this.dispatch({ type: 'linkMarked', id, found: true });
       return this.view!.reveal(id);
     }
@@ -228,12 +227,15 @@ export class CommentDeskThread extends HTMLElement {
       this.api.replies(id, REPLIES_PAGE).catch(() => null),
     ]);
     if (generation !== this.generation) return;
-    if (context?.article.id === articleId) {
-      this.dispatch({ type: 'contextListed', context, replies });
+    const found = context?.article.id === articleId ? context : null;
+    if (found && !this.state.linked?.found) reveal = true; // it appears (the reader signed in): brought into view
+    if (found) {
+      this.dispatch({ type: 'contextListed', context: found, replies });
       performance.mark?.('comment-desk:drawn');
     } else {
       // Not this reader's to see, or another article's: the whole thread, under the message.
-      if (this.state.listing === 0 || this.state.linked?.alone) await this.reloadList((await prefetched) ?? undefined);
+      if (this.state.listing === 0 || this.state.linked?.alone || !reveal)
+        await this.reloadList((await prefetched) ?? undefined);
       if (generation !== this.generation) return;
       this.dispatch({ type: 'linkMarked', id, found: false });
     }
