@@ -29,6 +29,7 @@ describe('links to one comment in the <comment-desk-thread> embed (browser)', ()
   let reply: { id: string };
   let deep: { id: string };
   let rejected: { id: string };
+  let elsewhere: { id: string };
 
   beforeAll(async () => {
     host = new HostSite(() => apiOrigin);
@@ -64,6 +65,8 @@ describe('links to one comment in the <comment-desk-thread> embed (browser)', ()
     );
     rejected = await api.comment(sam, article.id, 'A comment a moderator rejected.');
     expectStatus(await api.reject(mod, rejected.id), 200);
+    const other = await api.createArticle(mod);
+    elsewhere = await api.comment(sam, other.id, 'A comment on another article.');
   }, 120_000);
 
   afterAll(async () => {
@@ -78,12 +81,12 @@ describe('links to one comment in the <comment-desk-thread> embed (browser)', ()
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  async function open(width: number, fragment: string): Promise<Page> {
+  async function open(width: number, fragment: string, user?: string): Promise<Page> {
     context = await browser.newContext({ viewport: { width, height: 800 }, reducedMotion: 'reduce' });
     context.setDefaultTimeout(5000);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${host.page({ articleUrl: article.url })}${fragment}`);
+    await page.goto(`${host.page({ articleUrl: article.url, user })}${fragment}`);
     return page;
   }
 
@@ -167,4 +170,22 @@ describe('links to one comment in the <comment-desk-thread> embed (browser)', ()
       await pw(byId(page, top[24].id)).toBeVisible();
     }, 60_000);
   }
+
+  it('opens at a comment the reader may not see once they sign in and may: their own rejected one', async () => {
+    const page = await open(1280, `#comment-${rejected.id}`, 'sam');
+    await pw(thread(page).getByText(MISSING)).toBeVisible();
+    await thread(page).getByRole('button', { name: 'Sign in to comment' }).click();
+    await expectLinked(page, rejected.id);
+    await pw(byId(page, rejected.id)).toContainText('Rejected by moderation');
+    await pw(thread(page).getByText(MISSING)).toHaveCount(0);
+    await pw(thread(page).getByText(LINKED_ALONE)).toBeVisible();
+  }, 60_000);
+
+  it("leaves a link to another article's comment to that article's thread (a page may hold several)", async () => {
+    const page = await open(1280, `#comment-${elsewhere.id}`);
+    await pw(byId(page, top[24].id)).toBeVisible();
+    await pw(thread(page).getByText(MISSING)).toHaveCount(0);
+    await pw(thread(page).locator('.linked')).toHaveCount(0);
+    await pw(thread(page).getByRole('button', { name: 'Show all comments' })).toHaveCount(0);
+  }, 60_000);
 });

@@ -227,19 +227,25 @@ export class CommentDeskThread extends HTMLElement {
       this.api.replies(id, REPLIES_PAGE).catch(() => null),
     ]);
     if (generation !== this.generation) return;
-    const found = context?.article.id === articleId ? context : null;
-    if (found && !this.state.linked?.found) reveal = true; // it appears (the reader signed in): brought into view
-    if (found) {
-      this.dispatch({ type: 'contextListed', context: found, replies });
+    if (context && context.article.id !== articleId) {
+      // Another thread's comment (a page with several): that thread opens at it, this one is left be.
+      if (this.state.listing === 0) await this.reloadList((await prefetched) ?? undefined);
+      return;
+    }
+    if (context && !this.state.linked?.found) reveal = true; // it appears (the reader signed in): brought into view
+    if (context) {
+      this.dispatch({ type: 'contextListed', context, replies });
       performance.mark?.('comment-desk:drawn');
     } else {
-      // Not this reader's to see, or another article's: the whole thread, under the message.
+      // Not this reader's to see: the whole thread, under the message.
       if (this.state.listing === 0 || this.state.linked?.alone || !reveal)
         await this.reloadList((await prefetched) ?? undefined);
       if (generation !== this.generation) return;
       this.dispatch({ type: 'linkMarked', id, found: false });
     }
-    if (reveal) this.view!.reveal(id);
+    if (!reveal) return;
+    this.focusComposerOnSignIn = false; // the comment has the focus
+    this.view!.reveal(id);
   }
 
   /** The page's fragment changed: a link to another comment of this thread is followed. */
