@@ -350,7 +350,8 @@ export class CommentDeskThread extends HTMLElement {
 
   /** The first page, revalidated with its ETag: 304 costs the server a version read. */
   private async poll(): Promise<void> {
-    if (!this.articleId || document.hidden || this.state.linked?.alone) return; // a background tab waits for the next poll
+    if (!this.articleId || document.hidden) return; // a background tab waits for the next poll
+    if (this.state.linked?.alone) return; // the first page is not drawn
     try {
       const page = await this.api.thread(this.articleId, this.state.sort, PAGE, undefined, this.state.etag);
       if (page.body) this.tell(this.dispatch({ type: 'polled', page: page.body, etag: page.etag }));
