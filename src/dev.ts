@@ -41,8 +41,11 @@ async function main(): Promise<void> {
   const env = app.get(Environment);
   const base = `http://localhost:${env.PORT}`;
   if (process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
-    const { ensureDemoArticles } = require('./web/demo-articles') as typeof import('./web/demo-articles');
-    await ensureDemoArticles(`http://127.0.0.1:${env.PORT}`, process.env.JWT_SECRET, env.DEMO_COMMENTS === 'on');
+    const demo = require('./web/demo-articles') as typeof import('./web/demo-articles');
+    await demo.ensureDemoArticles(`http://127.0.0.1:${env.PORT}`, process.env.JWT_SECRET, env.DEMO_COMMENTS === 'on', {
+      origin: base,
+      moveArticle: demo.demoArticleMover(app),
+    });
   }
   console.log(banner(base, usesDevSecret));
 }

@@ -125,17 +125,19 @@ describe('the build, from a fresh clone and beside a running service', () => {
     expect(await home.text()).toContain('href="/desk/"');
     expect((await fetch(`${origin}/favicon.svg`)).headers.get('content-type')).toBe('image/svg+xml');
 
+    const demoSite = `http://localhost:${new URL(origin).port}`;
     const token = jwt.sign({ sub: 'desk-check', role: 'moderator' }, TEST_JWT_SECRET, { expiresIn: '5m' });
     const queue = async (name: string) => {
       const res = await fetch(`${origin}/api/moderation/queue/${name}`, {
         headers: { Authorization: `Bearer ${token}` },
       });
       const { items } = (await res.json()) as { items: { body: string; article: { url: string } }[] };
-      return items.filter((comment) => comment.article.url.startsWith('https://news.example/demo/')); // not the import's
+      return items.filter((comment) => comment.article.url.startsWith(`${demoSite}/demo`)); // not the import's
     };
     expect(await queue('pending')).toHaveLength(2);
     expect(await queue('reported')).toEqual([expect.objectContaining({ body: expect.stringContaining('guaranteed') })]);
-    const found = await fetch(`${origin}/api/articles?url=${encodeURIComponent('https://news.example/demo/harbour')}`);
+    // The demo threads' articles are the demo pages, at the address the banner gives.
+    const found = await fetch(`${origin}/api/articles?url=${encodeURIComponent(`${demoSite}/demo/closed.html`)}`);
     const [closed] = ((await found.json()) as { items: { id: string; closed: boolean }[] }).items;
     expect(closed.closed).toBe(true);
     const thread = await (await fetch(`${origin}/api/articles/${closed.id}/comments`)).json();

@@ -738,11 +738,9 @@ describe('the <comment-desk-thread> embed (browser)', () => {
   });
 
   it('has no axe violation on the demo pages, open and signed in, and closed', async () => {
-    const open = await api.createArticle(mod, {
-      url: 'https://news.example/demo/budget',
-      title: 'The budget, explained',
-    });
-    const closed = await api.createArticle(mod, { url: 'https://news.example/demo/harbour', title: 'Harbour bridge' });
+    // The demo pages' articles are at the pages' own addresses.
+    const open = await api.createArticle(mod, { url: `${apiOrigin}/demo/`, title: 'The budget, explained' });
+    const closed = await api.createArticle(mod, { url: `${apiOrigin}/demo/closed.html`, title: 'Harbour bridge' });
     expectStatus(await api.closeArticle(mod, closed.id), 200);
     await api.comment(t.token('bob', 'commenter', { name: 'Bob Builder' }), open.id, 'A comment on the demo.');
     const held = t.token('demo-reader', 'commenter', { name: 'Demo Reader' });

@@ -17,6 +17,8 @@ import { RateLimit } from '../rate-limits/rate-limit.decorator';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
 import { CommentPageView, CommentView, ThreadPage } from './comment.view';
+import { CommentContexts } from './comment-context';
+import { CommentContextView } from './comment-context.view';
 import { CommentEdits } from './comment-edits.service';
 import { CommentPoster } from './comment-poster';
 import { CachedJson, CommentReads } from './comment-reads.service';
@@ -40,6 +42,7 @@ export class CommentsController {
     private readonly poster: CommentPoster,
     private readonly edits: CommentEdits,
     private readonly removal: CommentRemoval,
+    private readonly contexts: CommentContexts,
   ) {}
 
   /** A page of the thread: top-level comments, each with its reply count and first replies. */
@@ -99,6 +102,18 @@ export class CommentsController {
     @CurrentUser() viewer?: AuthUser,
   ): Promise<void> {
     sendCached(res, await this.reads.replies(id, query, viewer, ifNoneMatch));
+  }
+
+  /**
+   * A comment with the comments it answers, top-level first, and its article's thread header: what a
+   * link to one comment opens. Not found when the viewer could not reach it through the thread.
+   */
+  @Get('comments/:id/context')
+  @Access('public')
+  @ApiOkResponse({ type: CommentContextView })
+  @ApiProblem(404, 'NOT_FOUND: no such comment, or the viewer may not see it or one of the comments it answers')
+  context(@Param('id', UuidParam()) id: string, @CurrentUser() viewer?: AuthUser): Promise<CommentContextView> {
+    return this.contexts.read(id, viewer);
   }
 
   /** A visible comment, or one of the caller's own, or any for a moderator. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
 import { ModerationRules } from './moderation-rules';
+import { CommentContexts } from './comment-context';
 import { CommentPoster } from './comment-poster';
 import { CommentsController } from './comments.controller';
 import { CommentEdits } from './comment-edits.service';
@@ -12,7 +13,16 @@ import { ThreadCache } from './thread-cache';
 @Module({
   imports: [ArticlesModule],
   controllers: [CommentsController],
-  providers: [CommentRows, CommentReads, CommentPoster, CommentEdits, CommentRemoval, ModerationRules, ThreadCache],
+  providers: [
+    CommentRows,
+    CommentReads,
+    CommentContexts,
+    CommentPoster,
+    CommentEdits,
+    CommentRemoval,
+    ModerationRules,
+    ThreadCache,
+  ],
   exports: [CommentRows],
 })
 export class CommentsModule {}

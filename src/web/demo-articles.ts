@@ -1,5 +1,8 @@
-import { Logger } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
+import { DataSource } from 'typeorm';
+import { normalizeArticleUrl, urlPolicy } from '../articles/article-url';
+import { SettingsService } from '../settings/settings.service';
 import { DemoThread, DEMO_THREADS } from './demo-comments';
 
 type Call = (method: string, path: string, as: Signer, body?: unknown) => Promise<{ id: string; closed?: boolean }>;
@@ -7,13 +10,30 @@ type Signer = { sub: string; name: string; role?: 'moderator' };
 
 const DESK: Signer = { sub: 'demo-desk', name: 'Demo desk', role: 'moderator' };
 
+/** Where the demo pages are, and how a thread made before they were its address is moved there. */
+export interface DemoSite {
+  /** The address the banner gives (`http://localhost:<port>`): the demo articles' URLs are on it. */
+  origin: string;
+  moveArticle(id: string, url: string): Promise<void>;
+}
+
+type Found = { items: { id: string; closed: boolean }[] };
+
 /**
  * `npm start` only: makes sure the demo pages have their threads, through the API itself with
  * tokens signed by the development secret (what a moderator and readers would do by hand). A
  * thread made here also gets its readers' comments, unless `withComments` is off, so that the
- * page and the console's queues have something to show from the first minute.
+ * page and the console's queues have something to show from the first minute. Each article's URL
+ * is its demo page's address, so that the console's links to it and to its comments open there; an
+ * install whose demo threads were made at their former URLs (news.example) has them moved, comments
+ * and moderation history with them.
  */
-export async function ensureDemoArticles(baseUrl: string, secret: string, withComments: boolean): Promise<void> {
+export async function ensureDemoArticles(
+  baseUrl: string,
+  secret: string,
+  withComments: boolean,
+  site: DemoSite,
+): Promise<void> {
   const call: Call = async (method, path, as, body) => {
     const token = jwt.sign({ sub: as.sub, name: as.name, role: as.role ?? 'commenter' }, secret, {
       algorithm: 'HS256',
@@ -28,14 +48,18 @@ export async function ensureDemoArticles(baseUrl: string, secret: string, withCo
     return (await answer.json()) as { id: string; closed?: boolean };
   };
   try {
+    const find = async (url: string) =>
+      ((await call('GET', `/api/articles?url=${encodeURIComponent(url)}`, DESK)) as unknown as Found).items[0];
     for (const demo of DEMO_THREADS) {
-      const found = (await call('GET', `/api/articles?url=${encodeURIComponent(demo.url)}`, DESK)) as unknown as {
-        items: { id: string; closed: boolean }[];
-      };
-      let article = found.items[0];
+      const url = new URL(demo.path, site.origin).href;
+      let article = await find(url);
+      if (!article) {
+        article = await find(demo.formerUrl);
+        if (article) await site.moveArticle(article.id, url);
+      }
       if (!article) {
         article = (await call('POST', '/api/articles', DESK, {
-          url: demo.url,
+          url,
           title: demo.title,
           moderationMode: 'post',
         })) as { id: string; closed: boolean };
@@ -69,4 +93,21 @@ async function postDemoComments(call: Call, articleId: string, demo: DemoThread)
         },
       );
   }
+}
+
+/**
+ * Moves a demo article to its page's address, in the database: the API changes no article's URL.
+ * The URL is stored in the form the settings make (trailing slash, query parameters).
+ */
+export function demoArticleMover(app: INestApplication): DemoSite['moveArticle'] {
+  return async (id, url) => {
+    const settings = await app.get(SettingsService).cached();
+    await app
+      .get(DataSource)
+      .query('UPDATE articles SET url = $2, updated_at = now() WHERE id = $1', [
+        id,
+        normalizeArticleUrl(url, urlPolicy(settings)),
+      ]);
+    new Logger('Demo').log(`The demo thread ${id} moved to ${url}, its demo page`);
+  };
 }

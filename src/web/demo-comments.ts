@@ -11,7 +11,10 @@ export interface DemoComment {
 }
 
 export interface DemoThread {
-  url: string;
+  /** The demo page the service serves the thread on: the article's URL is this path on the service's own address. */
+  path: string;
+  /** Where the article was before the demo pages were its address: a thread found there is moved. */
+  formerUrl: string;
   title: string;
   closed: boolean;
   comments: DemoComment[];
@@ -19,7 +22,8 @@ export interface DemoThread {
 
 export const DEMO_THREADS: DemoThread[] = [
   {
-    url: 'https://news.example/demo/budget',
+    path: '/demo/',
+    formerUrl: 'https://news.example/demo/budget',
     title: 'The budget, explained',
     closed: false,
     comments: [
@@ -51,7 +55,8 @@ export const DEMO_THREADS: DemoThread[] = [
     ],
   },
   {
-    url: 'https://news.example/demo/harbour',
+    path: '/demo/closed.html',
+    formerUrl: 'https://news.example/demo/harbour',
     title: 'Harbour bridge reopens after repairs',
     closed: true,
     comments: [

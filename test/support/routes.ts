@@ -21,6 +21,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/articles/:id/comments/stream', 'public'],
   ['POST', '/api/articles/:id/comments', 'user'],
   ['GET', '/api/comments/:id/replies', 'public'],
+  ['GET', '/api/comments/:id/context', 'public'],
   ['GET', '/api/comments/:id', 'public'],
   ['PATCH', '/api/comments/:id', 'user'],
   ['DELETE', '/api/comments/:id', 'user'],

@@ -10,6 +10,7 @@ export type Comment = Schemas['CommentView'];
 export type Head = Schemas['ThreadArticleView'];
 export type ThreadPage = Schemas['ThreadPage'];
 export type CommentPage = Schemas['CommentPageView'];
+export type CommentContext = Schemas['CommentContextView'];
 export type Article = Schemas['ArticleView'];
 export type ReportReason = Schemas['CreateReportDto']['reason'];
 export type Viewer = Schemas['ViewerView'];
@@ -128,6 +129,16 @@ export class Api {
   /** The signed-in reader as the service knows them: a ban in force, and its end. */
   async viewer(): Promise<Viewer> {
     return (await this.call<Viewer>('GET', '/api/me')).body!;
+  }
+
+  /** A comment with the comments it answers; null when this reader may not see it (or there is none). */
+  async context(id: string): Promise<CommentContext | null> {
+    try {
+      return (await this.call<CommentContext>('GET', `/api/comments/${id}/context`)).body;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   async comment(id: string): Promise<Comment> {

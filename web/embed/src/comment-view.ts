@@ -1,3 +1,4 @@
+import { commentAnchor } from './comment-link';
 import { Child, h, nextId } from './dom';
 import type { Strings } from './i18n';
 import { answered, repliesFlat, repliesNotDrawn } from './thread-nesting';
@@ -36,7 +37,7 @@ export function commentView(id: string, actions: CommentActions): CommentView {
   const view: CommentView = {
     id,
     li: h('li', { class: 'comment' }),
-    art: h('article', { tabindex: -1, part: 'comment' }),
+    art: h('article', { id: commentAnchor(id), tabindex: -1, part: 'comment' }),
     slot: h('div'),
     replies: h('ol', { class: 'replies' }),
     more: h('button', { type: 'button', class: 'link', onclick: () => actions.moreReplies(view) }),

@@ -24,6 +24,11 @@ export interface Strings {
   inReplyTo: (name: string) => string;
   inReplyToDeleted: string;
   newComments: (n: number) => string;
+  /** A link to one comment (#comment-<id>): its mark, the note above it drawn alone, the way back, and a comment the reader may not see. */
+  linkedComment: string;
+  linkedAlone: string;
+  showAll: string;
+  linkMissing: string;
   reply: string;
   edit: string;
   save: string;
@@ -96,6 +101,10 @@ const en: Strings = {
   inReplyTo: (name) => `in reply to ${isolate(name)}`,
   inReplyToDeleted: 'in reply to a deleted comment',
   newComments: (n) => (n === 1 ? '1 new comment' : `${n} new comments`),
+  linkedComment: 'Linked comment',
+  linkedAlone: 'You are viewing one comment and the conversation around it.',
+  showAll: 'Show all comments',
+  linkMissing: 'The comment this link points to is not available. It may have been removed, or be awaiting moderation.',
   reply: 'Reply',
   edit: 'Edit',
   save: 'Save',
@@ -167,6 +176,11 @@ const fr: Strings = {
   inReplyTo: (name) => `en réponse à ${isolate(name)}`,
   inReplyToDeleted: 'en réponse à un commentaire supprimé',
   newComments: (n) => (n <= 1 ? '1 nouveau commentaire' : `${n} nouveaux commentaires`),
+  linkedComment: 'Commentaire lié',
+  linkedAlone: 'Vous voyez un seul commentaire et la conversation autour de lui.',
+  showAll: 'Afficher tous les commentaires',
+  linkMissing:
+    'Le commentaire visé par ce lien n’est pas disponible. Il a peut-être été retiré, ou attend la modération.',
   reply: 'Répondre',
   edit: 'Modifier',
   save: 'Enregistrer',
@@ -275,6 +289,10 @@ const ar: Strings = {
       many: '# تعليقًا جديدًا',
       other: '# تعليق جديد',
     }),
+  linkedComment: 'التعليق المرتبط',
+  linkedAlone: 'أنت تشاهد تعليقًا واحدًا والمحادثة من حوله.',
+  showAll: 'عرض كل التعليقات',
+  linkMissing: 'التعليق الذي يشير إليه هذا الرابط غير متاح. ربما حُذف، أو لا يزال بانتظار المراجعة.',
   reply: 'ردّ',
   edit: 'تعديل',
   save: 'حفظ',

@@ -61,6 +61,7 @@ export class Draft implements Reducers {
     s.fresh = [];
     this.ownComments = this.ownTop = true;
     s.listing++;
+    s.linked = null;
     this.moreListed({ page });
   }
 
@@ -82,6 +83,7 @@ export class Draft implements Reducers {
   polled({ page, etag }: Of<'polled'>): void {
     this.headChanged({ head: page.article });
     this.s.etag = etag;
+    if (this.s.linked?.alone) return; // the first page is not drawn
     for (const c of page.items) {
       const shown = this.get(c.id);
       if (!shown) this.comment({ type: 'comment.created', data: c }, []);
@@ -126,6 +128,34 @@ export class Draft implements Reducers {
       this.set(parentId, { ...parent, replyCount: Math.max(parent.replyCount, parent.replies.length) });
     }
     this.s.fresh = [];
+  }
+
+  /** The linked comment under the comments it answers, each drawn with only the next as its reply. */
+  contextListed({ context, replies }: Of<'contextListed'>): void {
+    const s = this.s;
+    this.headChanged({ head: context.article });
+    s.etag = null;
+    s.comments = new Map();
+    s.top = [];
+    s.fresh = [];
+    s.nextCursor = null;
+    this.ownComments = this.ownTop = true;
+    s.listing++;
+    const [root, ...chain] = [...context.ancestors, context.comment];
+    this.add({ ...root, replies: [] }, 0);
+    this.top().push(root.id);
+    let parentId = root.id;
+    for (const c of chain) {
+      this.addReply(parentId, { ...c, replies: [] });
+      parentId = c.id;
+    }
+    const id = context.comment.id;
+    if (replies) this.repliesListed({ type: 'repliesListed', parentId: id, page: replies });
+    s.linked = { id, found: true, alone: true };
+  }
+
+  linkMarked({ id, found }: Of<'linkMarked'>): void {
+    this.s.linked = { id, found, alone: !!this.s.linked?.alone };
   }
 
   private get(id: string): Shown | undefined {
@@ -220,6 +250,7 @@ export class Draft implements Reducers {
         // a parent whose replies are not all read counts one more to show.
         if (c.parentId && !this.get(c.parentId) && !s.fresh.some((f) => f.id === c.parentId)) return;
         if (!c.parentId && s.sort === 'oldest' && s.nextCursor) return; // comes with "Show more"
+        if (!c.parentId && s.linked?.alone) return; // comes with the whole thread
         if (c.parentId) this.countReplies(c.parentId, 1);
         s.fresh = [...s.fresh, c];
         return;

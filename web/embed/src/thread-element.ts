@@ -1,5 +1,6 @@
 import css from './styles.css?inline';
 import { Api, ApiError } from './api';
+import { linkedCommentId } from './comment-link';
 import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
 import { LiveConnection } from './live-connection';
@@ -17,6 +18,17 @@ const REPLIES_PAGE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 let sheet: CSSStyleSheet | undefined;
+
+type FirstPage = Awaited<ReturnType<Api['thread']>>;
+
+/** A path (`/news/a`) is the article at that path of the page's own site; a full URL stays as it is. */
+function articleUrlOf(value: string | null): string | null {
+  try {
+    return value ? new URL(value, document.baseURI).href : null;
+  } catch {
+    return value;
+  }
+}
 
 const sortOf = (value: string | null): Sort => (value === 'oldest' ? 'oldest' : 'newest');
 
@@ -87,11 +99,13 @@ export class CommentDeskThread extends HTMLElement {
       void this.load();
     } else this.live?.connect();
     this.clockTimer = setInterval(() => this.view?.refreshTimes(this.locale), 60_000);
+    addEventListener('hashchange', this.followLink);
   }
 
   disconnectedCallback(): void {
     this.live?.stop();
     clearInterval(this.clockTimer);
+    removeEventListener('hashchange', this.followLink);
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -138,7 +152,7 @@ export class CommentDeskThread extends HTMLElement {
     this.articleId = null;
     this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
-    const url = this.getAttribute('article-url');
+    const url = articleUrlOf(this.getAttribute('article-url'));
     const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
     try {
       // With the article's id, the article and its first page are read at once; by URL, one
@@ -155,7 +169,9 @@ export class CommentDeskThread extends HTMLElement {
       if (!article) return this.view.showMessage(t.unavailable);
       this.articleId = article.id;
       this.dispatch({ type: 'counted', count: article.counts.visible });
-      await this.reloadList((await first) ?? undefined);
+      const linked = linkedCommentId(location.hash);
+      if (linked) await this.openLinked(linked, true, first);
+      else await this.reloadList((await first) ?? undefined);
       this.live = new LiveConnection({
         url: this.api.streamUrl(article.id),
         pollMs: () => Math.max(2, Number(this.getAttribute('poll-seconds')) || 15) * 1000,
@@ -172,7 +188,7 @@ export class CommentDeskThread extends HTMLElement {
   }
 
   /** The first page again (sign-in, sort): the reader's own held comments come with it. */
-  private async reloadList(prefetched?: Awaited<ReturnType<Api['thread']>>): Promise<void> {
+  private async reloadList(prefetched?: FirstPage): Promise<void> {
     if (!this.articleId) return;
     const generation = this.generation;
     const [page] = await Promise.all([
@@ -199,8 +215,56 @@ export class CommentDeskThread extends HTMLElement {
 
   /** reloadList outside load(): a failure is said, and the list stays as it was. */
   private refresh(): void {
-    this.reloadList().catch((error) => this.view!.announce(this.errorText(error)));
+    // A linked comment is read again: a reader who signed in may see it, or more around it.
+    const linked = this.state.linked;
+    const read = linked?.alone || linked?.found === false ? this.openLinked(linked.id, false) : this.reloadList();
+    read.catch((error) => this.view!.announce(this.errorText(error)));
   }
+
+  /**
+   * Opens the thread at the comment `id`: marked where it is drawn already, else drawn alone with
+   * the comments it answers and its first replies (one read wherever it is in the thread, where
+   * paging to it could take many); a comment this reader may not see is said so, above the thread.
+   * `reveal`: scrolled to, with the focus (a link followed; not a re-read after signing in).
+   */
+  private async openLinked(id: string, reveal: boolean, prefetched?: Promise<FirstPage | null>): Promise<void> {
+    const { articleId, generation } = this;
+    if (!articleId) return;
+    if (reveal && this.state.comments.has(id)) {
+      this.dispatch({ type: 'linkMarked', id, found: true });
+      return this.view!.reveal(id);
+    }
+    const [context, replies] = await Promise.all([
+      this.api.context(id),
+      this.api.replies(id, REPLIES_PAGE).catch(() => null),
+    ]);
+    if (generation !== this.generation) return;
+    if (context && context.article.id !== articleId) {
+      // Another thread's comment (a page with several): that thread opens at it, this one is left be.
+      if (this.state.listing === 0) await this.reloadList((await prefetched) ?? undefined);
+      return;
+    }
+    if (context && !this.state.linked?.found) reveal = true; // it appears (the reader signed in): brought into view
+    if (context) {
+      this.dispatch({ type: 'contextListed', context, replies });
+      performance.mark?.('comment-desk:drawn');
+    } else {
+      // Not this reader's to see: the whole thread, under the message.
+      if (this.state.listing === 0 || this.state.linked?.alone || !reveal)
+        await this.reloadList((await prefetched) ?? undefined);
+      if (generation !== this.generation) return;
+      this.dispatch({ type: 'linkMarked', id, found: false });
+    }
+    if (!reveal) return;
+    this.focusComposerOnSignIn = false; // the comment has the focus
+    this.view!.reveal(id);
+  }
+
+  /** The page's fragment changed: a link to another comment of this thread is followed. */
+  private readonly followLink = (): void => {
+    const id = linkedCommentId(location.hash);
+    if (id && this.articleId) this.openLinked(id, true).catch((error) => this.view!.announce(this.errorText(error)));
+  };
 
   /**
    * A 401 to a call that carried the page's token: the reader is signed out and told why, and the
@@ -232,6 +296,16 @@ export class CommentDeskThread extends HTMLElement {
       this.dispatchEvent(new CustomEvent('comment-desk-login', { bubbles: true, composed: true }));
     },
     retry: () => void this.load(),
+    showAll: async () => {
+      // The fragment goes too: a reload or a shared address opens the whole thread.
+      if (linkedCommentId(location.hash)) history.replaceState(history.state, '', location.pathname + location.search);
+      try {
+        await this.reloadList();
+        this.view!.heading.focus();
+      } catch (error) {
+        this.view!.announce(this.errorText(error));
+      }
+    },
     sort: (sort) => {
       this.dispatch({ type: 'sorted', sort });
       this.refresh();
@@ -289,6 +363,7 @@ export class CommentDeskThread extends HTMLElement {
   /** The first page, revalidated with its ETag: 304 costs the server a version read. */
   private async poll(): Promise<void> {
     if (!this.articleId || document.hidden) return; // a background tab waits for the next poll
+    if (this.state.linked?.alone) return; // the first page is not drawn
     try {
       const page = await this.api.thread(this.articleId, this.state.sort, PAGE, undefined, this.state.etag);
       if (page.body) this.tell(this.dispatch({ type: 'polled', page: page.body, etag: page.etag }));

@@ -1,4 +1,4 @@
-import type { Comment, CommentPage, Head, ThreadPage } from './api';
+import type { Comment, CommentContext, CommentPage, Head, ThreadPage } from './api';
 
 /**
  * What the thread shows, as data: every change is an action that thread-reducer.ts reduces into a
@@ -31,6 +31,17 @@ export interface Shown {
   readonly repliesCursor?: string | null;
 }
 
+/**
+ * The comment the page's address links to (`#comment-<id>`). `alone`: drawn with only the comments
+ * it answers and its replies, until the reader asks for the whole thread; else marked where the
+ * thread draws it. `found` false: not one this reader may see, which the thread says.
+ */
+export interface Linked {
+  readonly id: string;
+  readonly found: boolean;
+  readonly alone: boolean;
+}
+
 export interface ThreadState {
   readonly me: Reader | null;
   /** The page's token was refused (by its own look or by the service): it is no longer sent. */
@@ -49,6 +60,7 @@ export interface ThreadState {
   readonly fresh: readonly Comment[];
   /** Bumped when the list is read afresh: everything drawn before goes, open forms with it. */
   readonly listing: number;
+  readonly linked: Linked | null;
 }
 
 export type LiveEvent =
@@ -76,7 +88,11 @@ export type ThreadAction =
   /** The service's answer to an edit, or the reader's own comment read again. */
   | { type: 'updated'; comment: Comment }
   | { type: 'removed'; id: string; live: boolean }
-  | { type: 'freshShown' };
+  | { type: 'freshShown' }
+  /** The linked comment, read with the comments it answers (and its first replies): drawn alone. */
+  | { type: 'contextListed'; context: CommentContext; replies: CommentPage | null }
+  /** The linked comment is drawn already (found), or the reader may not see it. */
+  | { type: 'linkMarked'; id: string; found: boolean };
 
 export function initialThread(sort: Sort, me: Reader | null, signInTrouble: SignInTrouble | null = null): ThreadState {
   return {
@@ -91,6 +107,7 @@ export function initialThread(sort: Sort, me: Reader | null, signInTrouble: Sign
     etag: null,
     fresh: [],
     listing: 0,
+    linked: null,
   };
 }
 

@@ -13,6 +13,7 @@ import { Composer } from './composer';
 import { busy, h, nextId } from './dom';
 import type { Strings } from './i18n';
 import { repliesFlat, replyDepthOf } from './thread-nesting';
+import { LinkedView } from './linked-view';
 import type { Shown, Sort, ThreadState } from './thread-state';
 import { relativeTime } from './time';
 
@@ -24,6 +25,8 @@ export interface ThreadCalls extends CommentCalls {
   showMore(): Promise<void>;
   showFresh(): void;
   moreReplies(id: string): Promise<void>;
+  /** From a comment drawn alone (a link to it) back to the whole thread. */
+  showAll(): Promise<void>;
 }
 
 /**
@@ -43,6 +46,7 @@ export class ThreadView {
   private readonly live = h('div', { class: 'sr', 'aria-live': 'polite' });
   private readonly entries = new Map<string, CommentView>();
   private readonly ctx: DrawContext;
+  private readonly linked: LinkedView;
   readonly composer: Composer;
 
   constructor(
@@ -84,6 +88,7 @@ export class ThreadView {
       onclick: () => busy(this.moreButton, calls.showMore),
     });
     this.message = h('p', { role: 'status', text: t.loading });
+    this.linked = new LinkedView(t, calls.showAll);
     const actions: CommentActions = {
       reply: (view) => openReply(t, view, calls),
       edit: (view) => openEdit(t, view, this.drawn.comments.get(view.id)?.c.body ?? '', calls),
@@ -105,8 +110,10 @@ export class ThreadView {
       this.toolbar,
       this.freshButton,
       this.message,
+      this.linked.bar,
       this.list,
       this.moreButton,
+      this.linked.after,
       this.live,
     );
     root.replaceChildren(this.section);
@@ -143,10 +150,19 @@ export class ThreadView {
       this.freshButton.hidden = next.fresh.length === 0;
       this.freshButton.textContent = this.t.newComments(next.fresh.length);
     }
-    if (relisted) {
-      this.message.hidden = true;
-      this.toolbar.hidden = false;
+    if (relisted) this.message.hidden = true;
+    if (relisted || next.linked !== prev.linked) {
+      this.linked.draw(next.linked, next.linked ? this.entries.get(next.linked.id) : undefined);
+      // Sorting is for the whole thread.
+      this.toolbar.hidden = !!next.linked?.alone;
     }
+  }
+
+  /** Brings the linked comment into view and gives it the focus; or the message that it cannot be shown. */
+  reveal(id: string): void {
+    const target = this.drawn.linked?.found ? this.article(id) : this.linked.bar;
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus({ preventScroll: true });
   }
 
   private drawComments(prev: ThreadState | undefined): void {
