@@ -317,7 +317,7 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     await h.screenshot(ottoPage, 'already-decided');
   });
 
-  it('shows a reported reply with its reports, their notes and the comment it answers; pre-moderates its author', async () => {
+  it('shows a reported reply with its reports, who made them, their notes and the comment it answers; pre-moderates its author', async () => {
     const article = await h.api.createArticle(mod, { title: 'Flood defences' });
     const first = await h.api.comment(h.t.token('ann', 'commenter', { name: 'Ann' }), article.id, 'The wall held.');
     const troll = h.t.token(unique('troll'), 'commenter', { name: 'Troll Account' });
@@ -328,10 +328,12 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     }
     const page = await h.open(mod, '#/queue/reported');
     const reported = card(page, 'know nothing');
-    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse: Rude to everyone');
-    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse: Not about the article');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse by Reporter 0: Rude to everyone');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse by Reporter 1: Not about the article');
     await pw(reported.getByRole('blockquote')).toContainText('Ann: The wall held.');
     await pw(reported.getByRole('link', { name: 'Flood defences' })).toBeVisible();
+    // The queue sizes follow within a second of a change: the picture waits for them.
+    await pw(tab(page, /^Reported/)).toHaveText(/Reported\s*[1-9]/);
     expect(await h.seriousViolations(page)).toEqual([]);
     await h.screenshot(page, 'reported');
 

@@ -308,7 +308,9 @@ describe('moderation (e2e)', () => {
         status: 'published',
         article: { id: article.id, title: article.title, url: article.url },
         openReportCount: 1,
-        reports: [{ commentId: c[6].id, reason: 'abuse', note: 'rude' }],
+        reports: [
+          { commentId: c[6].id, reason: 'abuse', note: 'rude', reporter: { id: reporter, name: `${reporter} name` } },
+        ],
       });
     });
 

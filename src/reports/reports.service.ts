@@ -90,7 +90,7 @@ export class ReportsService {
           });
         }
         // Without the reporter's note: the stream keeps no text of a reader's own (the queue shows it).
-        const { note: _note, ...reported } = toReportView(report, true);
+        const { note: _note, ...reported } = toReportView({ ...report, user_name: reporter.name ?? null }, true);
         await this.moderationEvents.record(manager, 'comment.reported', {
           ...reported,
           articleId: row.article_id,
@@ -121,8 +121,9 @@ export class ReportsService {
       ? (
           await sql<ReportRow>(
             manager,
-            `SELECT id, comment_id, user_id, reason, note, created_at FROM reports
-           WHERE comment_id = ANY($1::uuid[]) AND resolved_at IS NULL ORDER BY created_at, id`,
+            `SELECT r.id, r.comment_id, r.user_id, u.name AS user_name, r.reason, r.note, r.created_at
+           FROM reports r JOIN users u ON u.id = r.user_id
+           WHERE r.comment_id = ANY($1::uuid[]) AND r.resolved_at IS NULL ORDER BY r.created_at, r.id`,
             [commentIds],
           )
         ).rows

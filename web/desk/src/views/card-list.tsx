@@ -256,7 +256,9 @@ export function CardList(props: Props) {
   useEffect(() => {
     handleUndo(undoLast);
     const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey || dialog.value) return;
+      // A dialog closed by Escape is shut before its close event runs: keys pressed between the two are the list's.
+      const shut = !!document.querySelector('dialog[data-modal]:not([open])');
+      if (event.ctrlKey || event.metaKey || event.altKey || (dialog.value && !shut)) return;
       const target = event.target as HTMLElement;
       if (target.closest('input, textarea, select, [contenteditable], dialog')) return;
       const current = latest.current.entries[focus.value];

@@ -102,6 +102,14 @@ export function Card(props: Props) {
             {item.reports.map((r) => (
               <li>
                 <strong>{REPORT_REASON[r.reason] ?? r.reason}</strong>
+                {r.reporter && (
+                  <>
+                    {' by '}
+                    <a href={href('users', [r.reporter.id])}>
+                      <bdi>{r.reporter.name ?? r.reporter.id}</bdi>
+                    </a>
+                  </>
+                )}
                 {r.note && (
                   <>
                     : <bdi>{r.note}</bdi>

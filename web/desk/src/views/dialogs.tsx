@@ -23,7 +23,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
     return () => opener?.focus();
   }, []);
   return (
-    <dialog ref={ref} aria-label={props.title} onClose={props.onClose}>
+    <dialog ref={ref} aria-label={props.title} onClose={props.onClose} data-modal>
       <h2>{props.title}</h2>
       {props.children}
     </dialog>
