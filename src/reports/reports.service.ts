@@ -89,8 +89,9 @@ export class ReportsService {
             reason,
           });
         }
-        // Without the reporter's note: the stream keeps no text of a reader's own (the queue shows it).
-        const { note: _note, ...reported } = toReportView({ ...report, user_name: reporter.name ?? null }, true);
+        // Without the reporter's note or name: the stream keeps no text of a reader's own, which an
+        // erasure could not reach there (the queue shows both).
+        const { note: _note, reporter: _reporter, ...reported } = toReportView(report, true);
         await this.moderationEvents.record(manager, 'comment.reported', {
           ...reported,
           articleId: row.article_id,
