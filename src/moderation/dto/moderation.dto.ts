@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -66,7 +66,8 @@ export class RestoreDto {
   reason?: string;
 }
 
-export class BulkDecisionDto {
+/** A decision on many comments: the reason fields of a single one, without its expected status. */
+export class BulkDecisionDto extends PickType(DecisionDto, ['reasonLabel', 'reason'] as const) {
   @ApiProperty({ enum: ['approve', 'reject'] })
   @IsIn(['approve', 'reject'])
   action: 'approve' | 'reject';
@@ -77,22 +78,6 @@ export class BulkDecisionDto {
   @ArrayUnique()
   @IsUUID(undefined, { each: true })
   commentIds: string[];
-
-  @ApiPropertyOptional({
-    description:
-      "On a rejection: one of the settings' rejectionReasons, which the comment's author is shown; `reason` stays in the log alongside",
-  })
-  @IsOmittable()
-  @IsString()
-  @Length(1, 60)
-  @IsStorableText()
-  reasonLabel?: string;
-
-  @IsOmittable()
-  @IsString()
-  @Length(1, 1000)
-  @IsStorableText()
-  reason?: string;
 }
 
 export class LogQueryDto extends PageQueryDto {
