@@ -261,6 +261,21 @@ describe('live thread updates (e2e)', () => {
       ]);
     });
 
+    it('greets a moderator who connects after a change with the sizes after it, not the ones read before', async () => {
+      const first = await modStream(b);
+      await first.waitFor(1, 'queue.counts');
+      const id = await preModeratedArticle();
+      const held = await post(a, id, 'ivy', 'hold this for me');
+      // The instance has seen the change once it has sent it; its sizes are read within a second.
+      await until('the held comment on the stream', 5000, () =>
+        first.events.find((e) => e.event === 'comment.held' && JSON.parse(e.data).targetId === held.id),
+      );
+      const { rows } = await a.db.query(`SELECT sum(count_pending)::int AS pending FROM articles`);
+      const second = await modStream(b);
+      const [greeting] = await second.waitFor(1, 'queue.counts');
+      expect(JSON.parse(greeting.data).pending).toBe(rows[0].pending);
+    });
+
     it('carries held comments, reports and decisions taken on another instance, and the queue sizes', async () => {
       const watcher = await modStream(b);
       expect(watcher.status).toBe(200);

@@ -41,6 +41,11 @@ export class ModerationEvents implements OnApplicationShutdown {
   private readonly logger = new Logger(ModerationEvents.name);
   private readonly channel: LiveChannel;
   private queueSizes?: { json: string; frame: Frame };
+  /** Changes to the queues seen, and how many of them the sizes read include. */
+  private changes = 0;
+  private changesRead = -1;
+  /** A moderator joined while the sizes were not current: the next read goes out even if unchanged. */
+  private ungreeted = false;
   private queueTimer?: NodeJS.Timeout;
 
   constructor(
@@ -53,7 +58,7 @@ export class ModerationEvents implements OnApplicationShutdown {
       this.source(),
       this.logger,
       (r, e) => streams.countSent(r, e),
-      () => this.queueSizes?.frame,
+      () => (this.sizesCurrent ? this.queueSizes?.frame : undefined),
     );
     listener.on(MODERATION_CHANNEL, () => {
       this.channel.wake();
@@ -80,7 +85,9 @@ export class ModerationEvents implements OnApplicationShutdown {
   /** Adds a moderator: what they missed after `lastEventId`, the queue sizes, then every new event. */
   follow(reader: StreamReader, lastEventId?: Position): Promise<void> {
     const joined = this.channel.join(reader, lastEventId);
-    this.queuesChanged(); // after joining: a channel with no one joining reads no sizes
+    // After joining: a channel with no one joining reads no sizes. Sizes not current are read at once.
+    if (!this.sizesCurrent) this.ungreeted = true;
+    this.readQueueSizes(this.sizesCurrent ? QUEUE_SIZES_EVERY_MS : 0);
     return joined;
   }
 
@@ -93,22 +100,40 @@ export class ModerationEvents implements OnApplicationShutdown {
     this.channel.close();
   }
 
-  /** Reads the queue sizes within a second, once for however many changes, if anyone listens. */
+  /** The sizes read include every change seen: a moderator may be greeted with them. */
+  private get sizesCurrent(): boolean {
+    return this.queueSizes !== undefined && this.changesRead === this.changes;
+  }
+
+  /** The queues changed: their sizes are read within a second, once for however many changes. */
   private queuesChanged(): void {
+    this.changes++;
+    this.readQueueSizes(QUEUE_SIZES_EVERY_MS);
+  }
+
+  /** Reads the queue sizes after `delayMs`, if anyone listens; again if they changed during the read. */
+  private readQueueSizes(delayMs: number): void {
     if (this.queueTimer || this.channel.idle) return;
     this.queueTimer = setTimeout(async () => {
+      const at = this.changes;
+      let failed = false;
       try {
         const json = JSON.stringify(await readQueueSizes(this.dataSource));
-        if (json !== this.queueSizes?.json) {
-          this.queueSizes = { json, frame: eventFrame(undefined, 'queue.counts', json) };
+        const changed = json !== this.queueSizes?.json;
+        this.queueSizes = { json, frame: eventFrame(undefined, 'queue.counts', json) };
+        this.changesRead = at;
+        if (changed || this.ungreeted) {
+          this.ungreeted = false;
           this.channel.broadcast(this.queueSizes.frame);
         }
       } catch (error) {
+        failed = true;
         this.logger.warn(`reading the queue sizes failed: ${(error as Error).message}`);
       } finally {
         this.queueTimer = undefined;
+        if (!failed && this.changes !== at) this.readQueueSizes(QUEUE_SIZES_EVERY_MS);
       }
-    }, QUEUE_SIZES_EVERY_MS);
+    }, delayMs);
     this.queueTimer.unref();
   }
 
