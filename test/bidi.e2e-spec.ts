@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
-import { AddressInfo } from 'node:net';
 import { Browser, Page } from 'playwright-core';
 import { Api, unique } from './support/comments-helpers';
-import { HostSite, launchChromium, pw, screenshot } from './support/browser';
+import { HostSite, pw, screenshot } from './support/browser';
 import { DeskHarness } from './support/desk';
-import { createTestApp, TestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
+import { EmbedRig, startEmbedRig, stopEmbedRig } from './support/embed-rig';
 
 /** Names and bodies that hold directional overrides, in the embed in Debian's Chromium. */
 describe('the embed with right-to-left overrides in what readers wrote (browser)', () => {
@@ -15,21 +15,14 @@ describe('the embed with right-to-left overrides in what readers wrote (browser)
   let browser: Browser;
   let page: Page;
 
+  let rig: EmbedRig;
+
   beforeAll(async () => {
-    host = new HostSite(() => apiOrigin);
-    await host.start();
-    t = await createTestApp({ CORS_ORIGINS: host.origin });
-    await t.app.listen(0, '127.0.0.1');
-    apiOrigin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    api = new Api(t);
-    browser = await launchChromium();
+    rig = await startEmbedRig();
+    ({ t, api, host, browser, apiOrigin } = rig);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await t?.close();
-  });
+  afterAll(() => stopEmbedRig(rig));
 
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 700, height: 500 }, reducedMotion: 'reduce' });

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Api, expectStatus, unique } from './support/comments-helpers';
-import { axeViolations, HostSite, launchChromium, pw, screenshot } from './support/browser';
-import { createTestApp, TestApp } from './support/test-app';
+import { axeViolations, HostSite, pw, screenshot } from './support/browser';
+import { TestApp } from './support/test-app';
+import { EmbedRig, startEmbedRig, stopEmbedRig } from './support/embed-rig';
 
 /**
  * A banned reader's embed says so in place of the comment form and the Reply buttons, before they
@@ -21,22 +21,15 @@ describe('the embed for a banned reader (browser)', () => {
   let mod: string;
   const pageErrors: string[] = [];
 
+  let rig: EmbedRig;
+
   beforeAll(async () => {
-    host = new HostSite(() => apiOrigin);
-    await host.start();
-    t = await createTestApp({ CORS_ORIGINS: host.origin });
-    await t.app.listen(0, '127.0.0.1');
-    apiOrigin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    api = new Api(t);
+    rig = await startEmbedRig();
+    ({ t, api, host, browser, apiOrigin } = rig);
     mod = t.token('desk', 'moderator');
-    browser = await launchChromium();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await t?.close();
-  });
+  afterAll(() => stopEmbedRig(rig));
 
   async function open(url: string, width = 1280): Promise<void> {
     context = await browser.newContext({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Api, expectStatus, spreadInTime, unique } from './support/comments-helpers';
-import { axeViolations, HostSite, launchChromium, pw, screenshot } from './support/browser';
-import { createTestApp, TestApp } from './support/test-app';
+import { axeViolations, HostSite, pw, screenshot } from './support/browser';
+import { TestApp } from './support/test-app';
+import { EmbedRig, startEmbedRig, stopEmbedRig } from './support/embed-rig';
 
 const LINKED_ALONE = 'You are viewing one comment and the conversation around it.';
 const MISSING =
@@ -31,15 +31,12 @@ describe('links to one comment in the <comment-desk-thread> embed (browser)', ()
   let rejected: { id: string };
   let elsewhere: { id: string };
 
+  let rig: EmbedRig;
+
   beforeAll(async () => {
-    host = new HostSite(() => apiOrigin);
-    await host.start();
-    t = await createTestApp({ CORS_ORIGINS: host.origin, RATE_LIMITS: 'off' });
-    await t.app.listen(0, '127.0.0.1');
-    apiOrigin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    api = new Api(t);
+    rig = await startEmbedRig({ RATE_LIMITS: 'off' });
+    ({ t, api, host, browser, apiOrigin } = rig);
     mod = t.token('link-desk', 'moderator');
-    browser = await launchChromium();
 
     const url = `https://news.example/${unique('links')}`;
     article = { ...(await api.createArticle(mod, { url, title: 'The budget, explained' })), url };
@@ -69,11 +66,7 @@ describe('links to one comment in the <comment-desk-thread> embed (browser)', ()
     elsewhere = await api.comment(sam, other.id, 'A comment on another article.');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await t?.close();
-  });
+  afterAll(() => stopEmbedRig(rig));
 
   afterEach(async () => {
     await context?.close();

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
-import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Api, expectStatus, spreadInTime, unique } from './support/comments-helpers';
-import { axeViolations, HostSite, launchChromium, pw, screenshot } from './support/browser';
-import { createTestApp, TestApp } from './support/test-app';
+import { axeViolations, HostSite, pw, screenshot } from './support/browser';
+import { TestApp } from './support/test-app';
+import { EmbedRig, startEmbedRig, stopEmbedRig } from './support/embed-rig';
 
 /**
  * Replies to replies in the embed, in Chromium at a desktop's and a phone's width: nested to the
@@ -21,22 +21,15 @@ describe('the embed: replies to replies (browser)', () => {
   let mod: string;
   const pageErrors: string[] = [];
 
+  let rig: EmbedRig;
+
   beforeAll(async () => {
-    host = new HostSite(() => apiOrigin);
-    await host.start();
-    t = await createTestApp({ CORS_ORIGINS: host.origin });
-    await t.app.listen(0, '127.0.0.1');
-    apiOrigin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    api = new Api(t);
+    rig = await startEmbedRig();
+    ({ t, api, host, browser, apiOrigin } = rig);
     mod = t.token('desk-nest', 'moderator');
-    browser = await launchChromium();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await t?.close();
-  });
+  afterAll(() => stopEmbedRig(rig));
 
   afterEach(async () => {
     const violations = await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);

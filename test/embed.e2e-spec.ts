@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import jwt from 'jsonwebtoken';
-import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { EventStreams } from '../src/live/event-streams.service';
 import { Api, DEFAULT_DISCLAIMER, expectStatus, unique } from './support/comments-helpers';
-import { axeViolations, focused, HostSite, launchChromium, pw, screenshot } from './support/browser';
-import { createTestApp, TestApp } from './support/test-app';
+import { axeViolations, focused, HostSite, pw, screenshot } from './support/browser';
+import { TestApp } from './support/test-app';
+import { EmbedRig, startEmbedRig, stopEmbedRig } from './support/embed-rig';
 
 /**
  * The embed in Debian's Chromium, on a publisher's page served from another origin than the API
@@ -25,23 +25,16 @@ describe('the <comment-desk-thread> embed (browser)', () => {
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
 
+  let rig: EmbedRig;
+
   beforeAll(async () => {
-    host = new HostSite(() => apiOrigin);
-    await host.start();
-    t = await createTestApp({ CORS_ORIGINS: host.origin });
-    await t.app.listen(0, '127.0.0.1');
-    apiOrigin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    api = new Api(t);
+    rig = await startEmbedRig();
+    ({ t, api, host, browser, apiOrigin } = rig);
     mod = t.token('desk', 'moderator');
     admin = t.token('chief', 'admin');
-    browser = await launchChromium();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    await t?.close();
-  });
+  afterAll(() => stopEmbedRig(rig));
 
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 900, height: 900 }, reducedMotion: 'reduce' });
