@@ -20,6 +20,7 @@ import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
+import { SitesModule } from './sites/sites.module';
 import { UsersModule } from './users/users.module';
 
 /**
@@ -34,6 +35,7 @@ class FeatureBindingsModule {}
   imports: [
     EnvironmentModule,
     DatabaseModule,
+    SitesModule,
     JournalModule,
     AuthModule,
     RateLimitsModule,

@@ -119,9 +119,9 @@ describe('comment state and views: TypeScript and SQL agree', () => {
 
     const viewers: [string, AuthUser | null][] = [
       ['anyone', null],
-      ['its author', { id: 'author', name: null, role: 'commenter' }],
-      ['another reader', { id: 'someone', name: null, role: 'commenter' }],
-      ['a moderator', { id: 'mod', name: null, role: 'moderator' }],
+      ['its author', { id: 'author', name: null, role: 'commenter', siteId: 1 }],
+      ['another reader', { id: 'someone', name: null, role: 'commenter', siteId: 1 }],
+      ['a moderator', { id: 'mod', name: null, role: 'moderator', siteId: 1 }],
     ];
 
     it.each(viewers)('shows %s the same comment from SQL as from the service', async (_, viewer) => {
@@ -131,7 +131,12 @@ describe('comment state and views: TypeScript and SQL agree', () => {
         [articleId, viewer?.id ?? null, viewer?.role === 'moderator'],
       );
       expect(rows.length).toBe(1 + statuses.length * 4);
-      for (const row of rows) expect(row.sql).toEqual(JSON.parse(JSON.stringify(toCommentView(row, viewer))));
+      for (const row of rows)
+        expect(row.sql).toEqual(
+          JSON.parse(
+            JSON.stringify(toCommentView(row, { id: viewer?.id ?? null, moderator: viewer?.role === 'moderator' })),
+          ),
+        );
     });
 
     it('builds every field the API documents for a comment, and no other', async () => {

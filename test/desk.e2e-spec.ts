@@ -328,8 +328,12 @@ describe('the moderators’ console at /desk/ (browser)', () => {
     }
     const page = await h.open(mod, '#/queue/reported');
     const reported = card(page, 'know nothing');
-    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse by Reporter 0: Rude to everyone');
-    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText('Abuse by Reporter 1: Not about the article');
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText(
+      'Abuse by Reporter 0: Rude to everyone',
+    );
+    await pw(reported.getByRole('region', { name: '2 open reports' })).toContainText(
+      'Abuse by Reporter 1: Not about the article',
+    );
     await pw(reported.getByRole('blockquote')).toContainText('Ann: The wall held.');
     await pw(reported.getByRole('link', { name: 'Flood defences' })).toBeVisible();
     // The queue sizes follow within a second of a change: the picture waits for them.

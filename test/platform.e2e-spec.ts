@@ -460,6 +460,8 @@ describe('the platform', () => {
           'moderation_settings',
           'rate_limit_buckets',
           'reports',
+          'site_members',
+          'sites',
           'thread_events',
           'user_notes',
           'users',

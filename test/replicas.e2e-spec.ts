@@ -178,8 +178,8 @@ describe('read replicas', () => {
       const articles = t!.app.get(ArticlesService);
       await expect(articles.findById(later.id, { replica: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect((await articles.findById(later.id)).article.id).toBe(later.id);
-      expect((await articles.findByUrl(laterUrl, { replica: true })).articles).toEqual([]);
-      expect((await articles.findByUrl(laterUrl)).articles.map((a) => a.id)).toEqual([later.id]);
+      expect((await articles.findByUrl(1, laterUrl, { replica: true })).articles).toEqual([]);
+      expect((await articles.findByUrl(1, laterUrl)).articles.map((a) => a.id)).toEqual([later.id]);
     });
 
     // Replay resumed: anonymous readers see the comment as soon as the replica has it.
@@ -194,7 +194,7 @@ describe('read replicas', () => {
     expect(ids((await api.walkReplies(comment.id, 10)).items)).toEqual([reply.id]);
     const articles = t!.app.get(ArticlesService);
     expect((await articles.findById(later.id, { replica: true })).article.id).toBe(later.id);
-    expect((await articles.findByUrl(laterUrl, { replica: true })).articles.map((a) => a.id)).toEqual([later.id]);
+    expect((await articles.findByUrl(1, laterUrl, { replica: true })).articles.map((a) => a.id)).toEqual([later.id]);
   });
 
   it("serves moderators' reads and decisions from the primary", async () => {

@@ -9,5 +9,5 @@ AS $function$
     'actor', CASE WHEN e.actor_id IS NOT NULL THEN jsonb_build_object('id', e.actor_id) END,
     'targetType', e.target_type, 'targetId', e.target_id, 'articleId', e.article_id,
     'fromStatus', e.from_status, 'toStatus', e.to_status, 'reason', e.reason,
-    'createdAt', json_timestamp(e.created_at))
+    'createdAt', json_timestamp(e.created_at), 'siteId', e.site_id)
 $function$;

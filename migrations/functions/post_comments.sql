@@ -34,6 +34,8 @@ DECLARE
   moved record;
   shown jsonb;
   approved int;
+  -- (An article's site never changes: read before its lock, it is still right after.)
+  site smallint := (SELECT site_id FROM articles WHERE id = p_article);
   closed_message text;
   version bigint;
   events int := 0;
@@ -50,7 +52,7 @@ BEGIN
                   FROM jsonb_array_elements(p_posts) x ORDER BY x->>'author')
     SELECT * FROM seen ORDER BY id
   LOOP
-    stored := see_user(u.id, u.name);
+    stored := see_user(u.id, u.name, site);
     authors := authors || jsonb_build_object(u.id, to_jsonb(stored));
   END LOOP;
 

@@ -16,10 +16,12 @@ DECLARE
   answers jsonb := '[]';
 BEGIN
   FOR u IN
-    SELECT DISTINCT ON (x->>'author') x->>'author' AS id, x->>'name' AS name
-    FROM jsonb_array_elements(p_batches) g, jsonb_array_elements(g->'posts') x ORDER BY x->>'author'
+    SELECT DISTINCT ON (x->>'author') x->>'author' AS id, x->>'name' AS name, a.site_id
+    FROM jsonb_array_elements(p_batches) g
+    JOIN articles a ON a.id = (g->>'article')::uuid, jsonb_array_elements(g->'posts') x ORDER BY x->>'author'
   LOOP
-    INSERT INTO users (id, name) VALUES (u.id, u.name) ON CONFLICT (id) DO NOTHING;
+    -- (A user posting to another site's article is refused by post_comments().)
+    INSERT INTO users (id, name, site_id) VALUES (u.id, u.name, u.site_id) ON CONFLICT (id) DO NOTHING;
     PERFORM 1 FROM users WHERE id = u.id FOR UPDATE;
   END LOOP;
   FOR b IN SELECT x FROM jsonb_array_elements(p_batches) x ORDER BY (x->>'article')::uuid LOOP

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
+import { mustHold } from '../auth/site-access';
 import { Environment } from '../config/environment';
 import { rawToEntity } from '../database/raw-entity';
 import { sql } from '../database/sql';
@@ -11,6 +12,7 @@ import { ModerationLog } from '../journal/moderation-log.service';
 import { takeToken } from '../rate-limits/token-buckets';
 import { ModerationSettings } from '../settings/moderation-settings.entity';
 import { SettingsService } from '../settings/settings.service';
+import { DEFAULT_SITE_ID } from '../sites/site.entity';
 import { ArticleAnnouncer } from './article-announcer';
 import { Article } from './article.entity';
 import {
@@ -38,13 +40,15 @@ export class ArticleChanges {
   ) {}
 
   /** One normalized URL is one article: a url that is another form of a stored one is a 409 too. */
-  async create(dto: CreateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
+  async create(siteId: number, dto: CreateArticleDto, actor: AuthUser): Promise<ArticleWithSettings> {
+    mustHold(actor, siteId, 'moderator');
     return this.transactions.run(async (manager) => {
-      const settings = await this.settings.current(manager);
+      const settings = await this.settings.current(siteId, manager);
       const url = normalized(dto.url, settings);
-      if ((await this.articles.stored(manager, lookupCandidates(dto.url, urlPolicy(settings)))).length > 0)
+      if ((await this.articles.stored(manager, siteId, lookupCandidates(dto.url, urlPolicy(settings)))).length > 0)
         throw AppError.conflict('An article with this url already exists');
       const article = manager.create(Article, {
+        siteId,
         url,
         title: dto.title,
         externalId: dto.externalId ?? null,
@@ -80,24 +84,25 @@ export class ArticleChanges {
    * not lookups, count against the client address's limit and the site's hourly cap.
    */
   async findOrCreateByUrl(
+    siteId: number,
     dto: ResolveArticleDto,
     address: string,
   ): Promise<ArticleWithSettings & { created: boolean }> {
-    const found = await this.articles.findByUrl(dto.url);
+    const found = await this.articles.findByUrl(siteId, dto.url);
     if (found.articles[0]) return { article: found.articles[0], settings: found.settings, created: false };
     if (!creatable(normalized(dto.url, found.settings), found.settings)) throw AppError.notFound('The article');
     return this.transactions.run(async (manager) => {
-      const settings = await this.settings.current(manager);
+      const settings = await this.settings.current(siteId, manager);
       const url = normalized(dto.url, settings);
       if (!creatable(url, settings)) throw AppError.notFound('The article');
       const inserted = await sql(
         manager,
-        `INSERT INTO articles (url, title, moderation_mode, disclaimer_text) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (url) DO NOTHING RETURNING *`,
-        [url, dto.title, settings.defaultModerationMode, settings.defaultDisclaimerText],
+        `INSERT INTO articles (site_id, url, title, moderation_mode, disclaimer_text) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (site_id, url) DO NOTHING RETURNING *`,
+        [siteId, url, dto.title, settings.defaultModerationMode, settings.defaultDisclaimerText],
       );
       if (inserted.rows[0]) {
-        await this.countCreation(manager, settings, address);
+        await this.countCreation(manager, siteId, settings, address);
         const article = rawToEntity(manager, Article, inserted.rows[0]);
         await this.log.record(manager, {
           action: 'create_article',
@@ -109,21 +114,28 @@ export class ArticleChanges {
         });
         return { article, settings, created: true };
       }
-      const { rows } = await sql(manager, 'SELECT * FROM articles WHERE url = $1', [url]);
+      const { rows } = await sql(manager, 'SELECT * FROM articles WHERE site_id = $1 AND url = $2', [siteId, url]);
       return { article: rawToEntity(manager, Article, rows[0]), settings, created: false };
     });
   }
 
   /** Takes a creation from the address's and the site's buckets, or refuses it (and the transaction rolls back). */
-  private async countCreation(manager: EntityManager, settings: ModerationSettings, address: string): Promise<void> {
+  private async countCreation(
+    manager: EntityManager,
+    siteId: number,
+    settings: ModerationSettings,
+    address: string,
+  ): Promise<void> {
     if (this.env.RATE_LIMITS === 'off') return;
     const perAddress = settings.rateLimits.createArticle;
+    // (The first site's bucket keeps its name from before sites.)
+    const siteKey = siteId === DEFAULT_SITE_ID ? 'createArticle:site' : `createArticle:site:${siteId}`;
     const refused = await takeToken(manager, [
       { key: `createArticle:${address}`, limit: perAddress.limit, perSeconds: perAddress.perSeconds },
-      { key: 'createArticle:site', limit: settings.articleCreationsPerHour, perSeconds: 3600 },
+      { key: siteKey, limit: settings.articleCreationsPerHour, perSeconds: 3600 },
     ]);
     if (!refused) return;
-    const whose = refused.empty.key === 'createArticle:site' ? 'on this site this hour' : 'from this address';
+    const whose = refused.empty.key === siteKey ? 'on this site this hour' : 'from this address';
     throw AppError.rateLimited(
       `Too many articles created ${whose}; try again in ${refused.retryAfterSeconds} s`,
       refused.retryAfterSeconds,
@@ -134,6 +146,7 @@ export class ArticleChanges {
     return this.transactions.run(
       async (manager) => {
         const { article, settings } = await this.articles.lock(manager, id);
+        mustHold(actor, article.siteId, 'moderator', 'The article');
         const entry = { actor, targetType: 'article' as const, targetId: id, articleId: id };
         if (dto.title !== undefined) article.title = dto.title;
         if (dto.moderationMode !== undefined && dto.moderationMode !== article.moderationMode) {
@@ -180,6 +193,7 @@ export class ArticleChanges {
     return this.transactions.run(
       async (manager) => {
         const { article, settings } = await this.articles.lock(manager, id);
+        mustHold(actor, article.siteId, 'moderator', 'The article');
         if (closingState(article, settings).closed) return { article, settings };
         article.closedAt = new Date();
         article.closedMessage = message ?? settings.defaultClosedMessage;
@@ -204,6 +218,7 @@ export class ArticleChanges {
     return this.transactions.run(
       async (manager) => {
         const { article, settings } = await this.articles.lock(manager, id);
+        mustHold(actor, article.siteId, 'moderator', 'The article');
         if (!closingState(article, settings).closed) return { article, settings };
         article.closedAt = null;
         article.closedMessage = null;

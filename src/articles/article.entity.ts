@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Site } from '../sites/site.entity';
 import type { ModerationMode } from '../settings/moderation-settings.entity';
 
 @Entity('articles')
@@ -9,6 +20,9 @@ import type { ModerationMode } from '../settings/moderation-settings.entity';
 )
 @Check('CHK_articles_closed', `("closed_at" IS NULL) = ("closed_message" IS NULL)`)
 @Index('IDX_articles_created', ['createdAt', 'id'])
+// An article's URL and external id name it within its site.
+@Index('UQ_articles_url', ['siteId', 'url'], { unique: true })
+@Index('UQ_articles_external_id', ['siteId', 'externalId'], { unique: true })
 // Trigram indexes for moderators' search by title or url, made by their migration.
 @Index('IDX_articles_title_trgm', { synchronize: false })
 @Index('IDX_articles_url_trgm', { synchronize: false })
@@ -16,14 +30,20 @@ export class Article {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index('UQ_articles_url', { unique: true })
+  /** Articles made without naming a site are the first site's. */
+  @Column({ name: 'site_id', type: 'smallint', default: 1 })
+  siteId: number;
+
+  @ManyToOne(() => Site)
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_articles_site' })
+  site?: Site;
+
   @Column({ type: 'text' })
   url: string;
 
   @Column({ type: 'text' })
   title: string;
 
-  @Index('UQ_articles_external_id', { unique: true })
   @Column({ name: 'external_id', type: 'text', nullable: true })
   externalId: string | null;
 

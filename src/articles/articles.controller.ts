@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access, AuthUser, isModerator } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
+import type { Site } from '../sites/site.entity';
 import { UuidParam } from '../common/uuid.pipe';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
@@ -18,6 +20,7 @@ import {
 } from './dto/article.dto';
 
 @ApiTags('articles')
+@ApiSiteHeader()
 @Controller('articles')
 export class ArticlesController {
   constructor(
@@ -34,8 +37,12 @@ export class ArticlesController {
   @Access('moderator')
   @ApiBearerAuth()
   @ApiProblem(409, 'CONFLICT: an article with this url or externalId exists')
-  async create(@Body() dto: CreateArticleDto, @CurrentUser() user: AuthUser): Promise<ArticleView> {
-    const { article, settings } = await this.changes.create(dto, user);
+  async create(
+    @Body() dto: CreateArticleDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<ArticleView> {
+    const { article, settings } = await this.changes.create(site.id, dto, user);
     return ArticleView.of(article, settings, true);
   }
 
@@ -54,11 +61,12 @@ export class ArticlesController {
     @Body() dto: ResolveArticleDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestSite() site: Site,
     @CurrentUser() user?: AuthUser,
   ): Promise<ArticleView> {
-    const { article, settings, created } = await this.changes.findOrCreateByUrl(dto, request.ip);
+    const { article, settings, created } = await this.changes.findOrCreateByUrl(site.id, dto, request.ip);
     reply.code(created ? 201 : 200);
-    return ArticleView.of(article, settings, isModerator(user));
+    return ArticleView.of(article, settings, isModerator(user, site.id));
   }
 
   /**
@@ -68,16 +76,20 @@ export class ArticlesController {
   @Get()
   @Access('public')
   @ApiProblem(403, 'FORBIDDEN: listing without url needs the moderator role')
-  async list(@Query() query: ListArticlesQueryDto, @CurrentUser() user?: AuthUser): Promise<ArticlePageView> {
-    const moderator = isModerator(user);
+  async list(
+    @Query() query: ListArticlesQueryDto,
+    @RequestSite() site: Site,
+    @CurrentUser() user?: AuthUser,
+  ): Promise<ArticlePageView> {
+    const moderator = isModerator(user, site.id);
     if (query.url !== undefined) {
       // Anonymous embeds read a replica when there are some; signed-in callers the primary.
-      const { articles, settings } = await this.articles.findByUrl(query.url, { replica: !user });
+      const { articles, settings } = await this.articles.findByUrl(site.id, query.url, { replica: !user });
       return { items: articles.map((a) => ArticleView.of(a, settings, moderator)) };
     }
     if (!user) throw AppError.unauthenticated('Listing articles needs a moderator token (or give ?url=)');
     if (!moderator) throw AppError.forbidden('Listing articles needs the moderator role (or give ?url=)');
-    const { items, nextCursor, settings } = await this.articles.list(query);
+    const { items, nextCursor, settings } = await this.articles.list(site.id, query);
     return { items: items.map((a) => ArticleView.of(a, settings, true)), nextCursor };
   }
 
@@ -86,7 +98,7 @@ export class ArticlesController {
   @Access('public')
   async findOne(@Param('id', UuidParam()) id: string, @CurrentUser() user?: AuthUser): Promise<ArticleView> {
     const { article, settings } = await this.articles.findById(id, { replica: !user });
-    return ArticleView.of(article, settings, isModerator(user));
+    return ArticleView.of(article, settings, isModerator(user, article.siteId));
   }
 
   /** Changes the title, moderation mode, scheduled close or disclaimer; each change is logged. */

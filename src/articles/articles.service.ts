@@ -36,36 +36,47 @@ export class ArticlesService {
    */
   async findById(id: string, from: SqlOptions = {}): Promise<ArticleWithSettings> {
     if (from.replica === true) return readOnReplica(this.dataSource, (on) => this.findById(id, on));
-    const [article, settings] = await Promise.all([this.read(id, from), this.settings.cached()]);
+    const article = await this.read(id, from);
     if (!article) throw AppError.notFound('The article');
-    return { article, settings };
+    return { article, settings: await this.settings.cached(article.siteId) };
   }
 
   /**
    * The article at `url` in any of its forms (see lookupCandidates). `from: { replica: true }` for
    * anonymous readers only, as findById.
    */
-  async findByUrl(url: string, from: SqlOptions = {}): Promise<{ articles: Article[]; settings: ModerationSettings }> {
-    if (from.replica === true) return readOnReplica(this.dataSource, (on) => this.findByUrl(url, on));
-    const settings = await this.settings.cached();
-    return { articles: await this.stored(this.dataSource, lookupCandidates(url, urlPolicy(settings)), from), settings };
+  async findByUrl(
+    siteId: number,
+    url: string,
+    from: SqlOptions = {},
+  ): Promise<{ articles: Article[]; settings: ModerationSettings }> {
+    if (from.replica === true) return readOnReplica(this.dataSource, (on) => this.findByUrl(siteId, url, on));
+    const settings = await this.settings.cached(siteId);
+    const candidates = lookupCandidates(url, urlPolicy(settings));
+    return { articles: await this.stored(this.dataSource, siteId, candidates, from), settings };
   }
 
-  /** The article stored under the first of `urls` that one is stored under. */
-  async stored(on: EntityManager | DataSource, urls: string[], from: SqlOptions = {}): Promise<Article[]> {
+  /** The site's article stored under the first of `urls` that one is stored under. */
+  async stored(
+    on: EntityManager | DataSource,
+    siteId: number,
+    urls: string[],
+    from: SqlOptions = {},
+  ): Promise<Article[]> {
     const { rows } = await sql(
       on,
-      'SELECT * FROM articles WHERE url = ANY($1::text[]) ORDER BY array_position($1::text[], url) LIMIT 1',
-      [urls],
+      `SELECT * FROM articles WHERE site_id = $1 AND url = ANY($2::text[])
+       ORDER BY array_position($2::text[], url) LIMIT 1`,
+      [siteId, urls],
       from,
     );
     return rows.map((row) => rawToEntity(this.dataSource.manager, Article, row));
   }
 
   /** Moderators' list, newest first; `closed` filters on the effective state, schedules included. */
-  async list(query: ListArticlesQueryDto) {
-    const settings = await this.settings.current();
-    const qb = this.dataSource.manager.createQueryBuilder(Article, 'a');
+  async list(siteId: number, query: ListArticlesQueryDto) {
+    const settings = await this.settings.current(siteId);
+    const qb = this.dataSource.manager.createQueryBuilder(Article, 'a').where('a.site_id = :siteId', { siteId });
     const after = decodeCursor('articles', query.cursor);
     if (after) qb.andWhere('(a.created_at, a.id) < (:t, :id)', { t: after.createdAt, id: after.id });
     if (query.q !== undefined) {

@@ -47,18 +47,20 @@ export class ClosingSweeper implements OnApplicationBootstrap, OnApplicationShut
         rows: [{ locked }],
       } = await sql<{ locked: boolean }>(manager, `SELECT pg_try_advisory_xact_lock($1) AS locked`, [SWEEP_LOCK_KEY]);
       if (!locked) return [];
-      const settings = await this.settings.current(manager);
-      const scheduled = scheduledCloseSql('a', '$1');
+      // Each article by its own site's autoCloseAfterDays.
+      const scheduled = scheduledCloseSql('a', 's.auto_close_after_days');
       const { rows } = await sql<Record<string, unknown> & { id: string; by_close_at: boolean }>(
         manager,
         `UPDATE articles a SET schedule_close_logged_at = ${scheduled}, thread_version = thread_version + 1
-         WHERE a.closed_at IS NULL AND ${scheduled} <= now()
+         FROM moderation_settings s
+         WHERE s.id = a.site_id AND a.closed_at IS NULL AND ${scheduled} <= now()
            AND a.schedule_close_logged_at IS DISTINCT FROM ${scheduled}
          RETURNING a.*, a.close_at IS NOT DISTINCT FROM a.schedule_close_logged_at AS by_close_at`,
-        [settings.autoCloseAfterDays],
       );
       for (const row of rows) {
-        await this.events.announceArticle(manager, rawToEntity(manager, Article, row), settings);
+        const article = rawToEntity(manager, Article, row);
+        const settings = await this.settings.current(article.siteId, manager);
+        await this.events.announceArticle(manager, article, settings);
         await this.log.record(manager, {
           action: 'close',
           actor: null,

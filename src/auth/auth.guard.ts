@@ -2,20 +2,35 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
-import { ACCESS_KEY, AccessLevel, AuthUser } from './access.decorator';
+import { siteChoiceOf, SiteChoice, siteHeaderOf } from '../sites/request-site';
+import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
+import { SitesDirectory } from '../sites/sites.directory';
+import { ACCESS_KEY, AccessLevel, atLeast, AuthUser, Role, roleOn } from './access.decorator';
+import { SiteRoles } from './site-roles';
 import { TokenVerifier } from './token-verifier.service';
 
-export type AuthenticatedRequest = FastifyRequest & { user?: AuthUser };
+export type AuthenticatedRequest = FastifyRequest & {
+  user?: AuthUser;
+  /** The site whose login signed the token (the Comment-Desk-Site header), or the first site. */
+  identitySite?: Site;
+  /** The site the request acts on: the one `?site=` names, else identitySite. */
+  site?: Site;
+  siteChoice?: SiteChoice;
+};
 
 /**
  * Global guard. A token, when sent, must be valid on every route (a bad one is 401, even where
- * none is needed). Routes without an @Access level are refused: a forgotten guard fails closed.
+ * none is needed); it is verified by the login of the site that the request's header names. Routes
+ * without an @Access level are refused: a forgotten guard fails closed. A moderator's or admin's
+ * route needs that role on some site; the route then checks the site it acts on.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
+    private readonly sites: SitesDirectory,
+    private readonly roles: SiteRoles,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,19 +39,34 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
+    const headerKey = siteHeaderOf(request.headers);
+    const choice = (request.siteChoice = siteChoiceOf(request.query));
+    // The query's `site` is the guard's: the routes' own query validation would refuse it.
+    delete (request.query as Record<string, unknown> | undefined)?.site;
+    request.identitySite = headerKey ? await this.sites.byKey(headerKey) : await this.sites.defaultSite();
+    request.site = typeof choice === 'object' ? await this.sites.byKey(choice.key) : request.identitySite;
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer ([A-Za-z0-9_\-.=+/]+)$/.exec(header.trim());
       if (!match) throw AppError.unauthenticated('The Authorization header must be "Bearer <token>"');
-      request.user = await this.verifier.verify(match[1]);
+      request.user = await this.verifier.verify(match[1], request.identitySite);
     }
     if (level === undefined) throw AppError.forbidden('This route has no access rule');
     if (level === 'public') return true;
-    const user = request.user;
+    let user = request.user;
     if (!user) throw AppError.unauthenticated();
     if (level === 'user') return true;
-    if (level === 'moderator' && (user.role === 'moderator' || user.role === 'admin')) return true;
-    if (level === 'admin' && user.role === 'admin') return true;
+    const sites = await this.roles.of(user);
+    request.user = user = Object.freeze({ ...user, sites });
+    if (level === 'organisation') {
+      if (roleOn(user, DEFAULT_SITE_ID) === 'admin') return true;
+      throw AppError.forbidden('This needs an admin of the organisation (the first site)');
+    }
+    if (holdsAnywhere(user, level)) return true;
     throw AppError.forbidden(`This needs the ${level} role`);
   }
+}
+
+function holdsAnywhere(user: AuthUser, wanted: Role): boolean {
+  return atLeast(user.role, wanted) || [...(user.sites?.values() ?? [])].some((role) => atLeast(role, wanted));
 }

@@ -7,7 +7,7 @@ import { readOnReplica, sql, SqlOptions } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { SettingsService } from '../settings/settings.service';
 import { CommentContextView } from './comment-context.view';
-import { COMMENT_COLUMNS, CommentRow, canSee, toCommentView } from './comment.view';
+import { COMMENT_COLUMNS, CommentRow, canSee, toCommentView, viewerOn } from './comment.view';
 
 /**
  * A comment with its chain of parents, under the thread reads' rules: a viewer who could not
@@ -41,17 +41,16 @@ export class CommentContexts {
       from,
     );
     const comment = rows[rows.length - 1];
-    if (!comment || comment.id !== id || !rows.every((row) => canSee(row, viewer)))
-      throw AppError.notFound('The comment');
-    const [article, settings] = await Promise.all([
-      this.articles.read(comment.article_id, from),
-      this.settings.cached(),
-    ]);
+    if (!comment || comment.id !== id) throw AppError.notFound('The comment');
+    const article = await this.articles.read(comment.article_id, from);
     if (!article) throw AppError.notFound('The comment');
+    const reader = viewerOn(viewer, article.siteId);
+    if (!rows.every((row) => canSee(row, reader))) throw AppError.notFound('The comment');
+    const settings = await this.settings.cached(article.siteId);
     return {
       article: ThreadArticleView.of(article, settings),
-      ancestors: rows.slice(0, -1).map((row) => toCommentView(row, viewer)),
-      comment: toCommentView(comment, viewer),
+      ancestors: rows.slice(0, -1).map((row) => toCommentView(row, reader)),
+      comment: toCommentView(comment, reader),
     };
   }
 }

@@ -16,7 +16,7 @@ import { cleanBody } from './comment-poster';
 import { CommentRevision } from './comment-revision.entity';
 import { CommentRows, countedComment, countedState } from './comment-rows';
 import { CommentStatus, SYSTEM_ACTION } from './comment-state';
-import { CommentView, canSee, toCommentView } from './comment.view';
+import { CommentView, canSee, viewerOn, toCommentView } from './comment.view';
 import { ModerationRules, RuleDecision, RuleFacts } from './moderation-rules';
 
 /** An author's edit: the earlier body kept, the rules run again, the change logged and announced. */
@@ -38,8 +38,9 @@ export class CommentEdits {
       async (manager) => {
         const user = await this.users.see(manager, editor);
         const { row, article, settings } = await this.rows.lockComment(manager, id, articleId);
+        const viewer = viewerOn(editor, article.siteId);
         if (row.author_id !== editor.id) {
-          if (!canSee(row, editor)) throw AppError.notFound('The comment');
+          if (!canSee(row, viewer)) throw AppError.notFound('The comment');
           throw AppError.forbidden('Only its author may edit a comment');
         }
         if (row.deleted_at) throw AppError.notFound('The comment');
@@ -82,7 +83,7 @@ export class CommentEdits {
         }
         const after = (await this.rows.findRow(manager, id))!;
         await recordCommentChange(this.events, manager, article.threadVersion, row, after);
-        return toCommentView(after, editor);
+        return toCommentView(after, viewer);
       },
       { article: articleId },
     );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ArticlesService } from '../articles/articles.service';
 import { AuthUser, isModerator } from '../auth/access.decorator';
 import { isRetryable, isUnavailable } from '../errors/pg-errors';
 import { sql } from '../database/sql';
@@ -78,6 +79,8 @@ export class CommentPoster {
   private readonly articlesInFlight = new Map<string, number>();
   private readonly authorFacts = new Map<string, { premod: boolean; approved: number }>();
   private readonly articleModes = new Map<string, ModerationMode>();
+  /** Each article's site (which never changes), learnt on its first post here. */
+  private readonly articleSites = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -85,6 +88,7 @@ export class CommentPoster {
     private readonly rules: ModerationRules,
     private readonly users: UsersService,
     private readonly renamedAuthors: RenamedAuthors,
+    private readonly articles: ArticlesService,
   ) {}
 
   async post(
@@ -93,7 +97,11 @@ export class CommentPoster {
     author: AuthUser,
     idempotencyKey?: string,
   ): Promise<CreatedComment> {
-    let settings = await this.settings.cached();
+    const siteId = await this.siteOf(articleId);
+    // A reader's login vouches for them on their own site only.
+    if (siteId !== author.siteId)
+      throw new AppError(403, 'OTHER_SITE', "This article is another site's: sign in with its login to comment");
+    let settings = await this.settings.cached(siteId);
     for (let attempt = 1; ; attempt++) {
       const body = cleanBody(input.body, settings);
       const facts = this.authorFacts.get(author.id) ?? { premod: false, approved: settings.premodNewCommenters };
@@ -116,7 +124,7 @@ export class CommentPoster {
         parent: input.parentId ?? null,
         status: decision.status,
         reasons: decision.reasons,
-        final: isModerator(author) || decision.status === 'rejected',
+        final: isModerator(author, siteId) || decision.status === 'rejected',
         settingsVersion: settings.version,
         premod: facts.premod,
         approved: Math.min(facts.approved, settings.premodNewCommenters),
@@ -150,7 +158,7 @@ export class CommentPoster {
         case 'repeat':
           throw AppError.conflict('You posted this same comment a moment ago');
         case 'settings':
-          settings = await this.settings.newerThan(settings.version);
+          settings = await this.settings.newerThan(settings.version, siteId);
           break;
         case 'stale':
           this.learn(author.id, articleId, outcome);
@@ -158,6 +166,16 @@ export class CommentPoster {
       }
       if (attempt >= MAX_ATTEMPTS) throw new AppError(503, 'UNAVAILABLE', 'The settings are changing: try again');
     }
+  }
+
+  private async siteOf(articleId: string): Promise<number> {
+    const known = this.articleSites.get(articleId);
+    if (known !== undefined) return known;
+    const article = await this.articles.read(articleId);
+    if (!article) throw AppError.notFound('The article');
+    if (this.articleSites.size >= 100_000) this.articleSites.clear();
+    this.articleSites.set(articleId, article.siteId);
+    return article.siteId;
   }
 
   private learn(userId: string, articleId: string, facts: { premod: boolean; approved: number; mode: ModerationMode }) {

@@ -2,14 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ThreadArticleView } from '../articles/article.view';
 import { ArticlesService } from '../articles/articles.service';
-import { AuthUser, isModerator } from '../auth/access.decorator';
+import { AuthUser } from '../auth/access.decorator';
 import { decodeCursor, KeysetPosition, toPage } from '../common/pagination';
 import { readOnReplica, sql, SqlOptions } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { SettingsService } from '../settings/settings.service';
 import { CommentRows } from './comment-rows';
 import { listedCommentSql } from './comment-state';
-import { COMMENT_COLUMNS, CommentRow, CommentView, canSee, ThreadPage, toCommentView } from './comment.view';
+import {
+  COMMENT_COLUMNS,
+  CommentRow,
+  CommentView,
+  canSee,
+  ThreadPage,
+  toCommentView,
+  CommentViewer,
+  viewerOn,
+} from './comment.view';
 import { ThreadQueryDto } from './dto/comment.dto';
 import { matchesEtag, ThreadCache } from './thread-cache';
 
@@ -59,8 +68,10 @@ export class CommentReads {
     viewer: AuthUser | undefined,
     ifNoneMatch: string | undefined,
   ): Promise<CachedJson> {
-    const [article, settings] = await Promise.all([this.articles.read(articleId, from), this.settings.cached()]);
+    const article = await this.articles.read(articleId, from);
     if (!article) throw AppError.notFound('The article');
+    const settings = await this.settings.cached(article.siteId);
+    const reader = viewerOn(viewer, article.siteId);
     const head = ThreadArticleView.of(article, settings);
     const key = [
       'thread',
@@ -71,7 +82,7 @@ export class CommentReads {
       query.sort,
       query.limit,
       query.cursor,
-      viewerKey(viewer),
+      viewerKey(reader),
     ].join('|');
     return this.cachedPage(key, ifNoneMatch, async (): Promise<ThreadPage> => {
       const list = `thread:${query.sort}`;
@@ -82,20 +93,20 @@ export class CommentReads {
       const cursorSql = after
         ? `AND (c.created_at, c.id) ${cmp} ($${params.push(after.createdAt)}, $${params.push(after.id)})`
         : '';
-      const own = this.ownHeldClause(viewer, params);
+      const own = this.ownHeldClause(reader, params);
       const text = listingSql('c.article_id = $1 AND c.parent_id IS NULL', cursorSql, dir, own);
       const rows = (await sql<CommentRow>(this.dataSource, text, params, from)).rows;
       const page = toPage(list, rows.map(withPosition), query.limit);
       const replies = await this.replyPreviews(
         page.items.map((r) => r.id),
-        viewer,
+        reader,
         from,
       );
       return {
         article: head,
         items: page.items.map((row) => ({
-          ...toCommentView(row, viewer),
-          replies: (replies.get(row.id) ?? []).map((r) => toCommentView(r, viewer)),
+          ...toCommentView(row, reader),
+          replies: (replies.get(row.id) ?? []).map((r) => toCommentView(r, reader)),
         })),
         nextCursor: page.nextCursor,
       };
@@ -117,20 +128,21 @@ export class CommentReads {
     const article = await this.articles.read(await this.rows.articleOf(parentId, from), from);
     // (A replica may not have the article yet when the comment's article is remembered from the primary.)
     if (!article) throw AppError.notFound('The comment');
-    const key = ['replies', parentId, article.threadVersion, query.limit, query.cursor, viewerKey(viewer)].join('|');
+    const reader = viewerOn(viewer, article.siteId);
+    const key = ['replies', parentId, article.threadVersion, query.limit, query.cursor, viewerKey(reader)].join('|');
     return this.cachedPage(key, ifNoneMatch, async () => {
       const parent = await this.rows.findRow(this.dataSource.manager, parentId, false, from);
-      if (!parent || !canSee(parent, viewer)) throw AppError.notFound('The comment');
+      if (!parent || !canSee(parent, reader)) throw AppError.notFound('The comment');
       const after = decodeCursor('replies', query.cursor);
       const params: unknown[] = [parentId, query.limit + 1];
       const cursorSql = after
         ? `AND (c.created_at, c.id) > ($${params.push(after.createdAt)}, $${params.push(after.id)})`
         : '';
-      const own = this.ownHeldClause(viewer, params);
+      const own = this.ownHeldClause(reader, params);
       const text = listingSql('c.parent_id = $1', cursorSql, 'ASC', own);
       const rows = (await sql<CommentRow>(this.dataSource, text, params, from)).rows;
       const page = toPage('replies', rows.map(withPosition), query.limit);
-      return { items: page.items.map((r) => toCommentView(r, viewer)), nextCursor: page.nextCursor };
+      return { items: page.items.map((r) => toCommentView(r, reader)), nextCursor: page.nextCursor };
     });
   }
 
@@ -152,18 +164,20 @@ export class CommentReads {
 
   async findOne(id: string, viewer?: AuthUser): Promise<CommentView> {
     const row = await this.rows.findRow(this.dataSource.manager, id);
-    if (!row || !canSee(row, viewer)) throw AppError.notFound('The comment');
-    return toCommentView(row, viewer);
+    const article = row && (await this.articles.read(row.article_id));
+    const reader = viewerOn(viewer, article?.siteId ?? 0);
+    if (!row || !canSee(row, reader)) throw AppError.notFound('The comment');
+    return toCommentView(row, reader);
   }
 
-  private ownHeldClause(viewer: AuthUser | undefined, params: unknown[]): string | null {
-    if (!viewer || isModerator(viewer)) return null;
+  private ownHeldClause(viewer: CommentViewer, params: unknown[]): string | null {
+    if (viewer.id === null || viewer.moderator) return null;
     return `c.author_id = $${params.push(viewer.id)} AND c.status = 'pending' AND c.deleted_at IS NULL`;
   }
 
   private async replyPreviews(
     parentIds: string[],
-    viewer?: AuthUser,
+    viewer: CommentViewer,
     from: SqlOptions = {},
   ): Promise<Map<string, CommentRow[]>> {
     const byParent = new Map<string, CommentRow[]>();
@@ -198,9 +212,9 @@ function listingSql(where: string, cursorSql: string, dir: 'ASC' | 'DESC', own: 
 }
 
 /** Whose view of a thread this is: everyone's, a moderator's, or one signed-in reader's (with their held comments). */
-function viewerKey(viewer?: AuthUser): string {
-  if (!viewer) return 'anyone';
-  return isModerator(viewer) ? 'moderator' : `reader:${viewer.id}`;
+function viewerKey(viewer: CommentViewer): string {
+  if (viewer.moderator) return 'moderator';
+  return viewer.id === null ? 'anyone' : `reader:${viewer.id}`;
 }
 
 function withPosition<T extends { created_at: Date; id: string }>(row: T): T & KeysetPosition {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthUser, isModerator } from '../auth/access.decorator';
+import { AuthUser } from '../auth/access.decorator';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
@@ -8,7 +8,7 @@ import { ThreadEvents } from '../live/thread-events.service';
 import { applyCountChange } from './comment-counters';
 import { recordCommentChange } from './comment-events';
 import { CommentRows, countedComment, countedState } from './comment-rows';
-import { canSee } from './comment.view';
+import { canSee, viewerOn } from './comment.view';
 
 /** Deleting a comment: by its author or a moderator, logged and announced; with replies it stays as a tombstone. */
 @Injectable()
@@ -26,9 +26,10 @@ export class CommentRemoval {
     await this.transactions.run(
       async (manager) => {
         const { row, article } = await this.rows.lockComment(manager, id, articleId);
-        const allowed = row.author_id === actor.id || isModerator(actor);
+        const viewer = viewerOn(actor, article.siteId);
+        const allowed = row.author_id === actor.id || viewer.moderator;
         if (!allowed) {
-          if (!canSee(row, actor)) throw AppError.notFound('The comment');
+          if (!canSee(row, viewer)) throw AppError.notFound('The comment');
           throw AppError.forbidden('Only its author or a moderator may delete a comment');
         }
         if (row.deleted_at) throw AppError.notFound('The comment');

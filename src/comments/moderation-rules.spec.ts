@@ -3,6 +3,7 @@ import { ModerationRules, RuleFacts } from './moderation-rules';
 
 const settings = (over: Partial<ModerationSettings> = {}) =>
   ({
+    id: 1,
     version: 1,
     bannedWords: [],
     suspectWords: [],
@@ -11,7 +12,7 @@ const settings = (over: Partial<ModerationSettings> = {}) =>
     reportThreshold: 3,
     ...over,
   }) as ModerationSettings;
-const reader = { id: 'r', name: null, role: 'commenter' as const };
+const reader = { id: 'r', name: null, role: 'commenter' as const, siteId: 1 };
 const facts = (over: Partial<RuleFacts> = {}): RuleFacts => ({
   author: reader,
   authorOnPremod: false,

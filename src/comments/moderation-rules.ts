@@ -34,7 +34,7 @@ export class ModerationRules {
   private matchers?: { version: number; banned: WordMatcher; suspect: WordMatcher };
 
   decide(facts: RuleFacts): RuleDecision {
-    if (isModerator(facts.author)) return { status: 'approved', reasons: [] };
+    if (isModerator(facts.author, facts.settings.id)) return { status: 'approved', reasons: [] };
     const { settings } = facts;
     const { banned, suspect } = this.matchersFor(settings);
 
@@ -60,7 +60,7 @@ export class ModerationRules {
 
   /** Whether the new-commenter rule needs the author's approved count at all. */
   needsApprovedCount(author: AuthUser, settings: ModerationSettings): boolean {
-    return !isModerator(author) && settings.premodNewCommenters > 0;
+    return !isModerator(author, settings.id) && settings.premodNewCommenters > 0;
   }
 
   /** Built once per settings version: a list of 10,000 words costs nothing per comment. */

@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'USER_BANNED'
+  | 'OTHER_SITE'
+  | 'ORIGIN_NOT_ALLOWED'
   | 'NOT_FOUND'
   | 'ARTICLE_CLOSED'
   | 'CONFLICT'

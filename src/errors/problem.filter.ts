@@ -22,6 +22,8 @@ export const TITLES: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Forbidden',
   USER_BANNED: 'You are banned from commenting',
+  OTHER_SITE: "This is another site's",
+  ORIGIN_NOT_ALLOWED: 'This page may not embed this site',
   NOT_FOUND: 'Not found',
   ARTICLE_CLOSED: 'This article is closed to comments',
   CONFLICT: 'Conflict',

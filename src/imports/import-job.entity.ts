@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Site } from '../sites/site.entity';
 
 export const IMPORT_FORMATS = ['disqus', 'wordpress', 'commento', 'remark42', 'comment-desk'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -15,6 +26,14 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export class ImportJob {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_import_jobs' })
   id: string;
+
+  /** The site whose articles the import fills. */
+  @Column({ name: 'site_id', type: 'smallint', default: 1 })
+  siteId: number;
+
+  @ManyToOne(() => Site)
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_import_jobs_site' })
+  site?: Site;
 
   @Column({ type: 'varchar', length: 16 })
   format: ImportFormat;

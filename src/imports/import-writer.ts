@@ -32,19 +32,21 @@ export class ImportWriter {
            WHERE t.job_id = $1 AND t.skip IS NULL
              AND t.source_id IN (SELECT thread_source_id FROM import_staged_comments WHERE job_id = $1)
            ORDER BY t.url, t.seq)
-         INSERT INTO articles (url, title, moderation_mode, disclaimer_text, created_at, closed_at, closed_message)
-         SELECT w.url, COALESCE(NULLIF(w.title, ''), w.url), s.default_moderation_mode, s.default_disclaimer_text,
+         INSERT INTO articles (site_id, url, title, moderation_mode, disclaimer_text, created_at, closed_at, closed_message)
+         SELECT s.id, w.url, COALESCE(NULLIF(w.title, ''), w.url), s.default_moderation_mode, s.default_disclaimer_text,
                 COALESCE(w.created_at, now()), CASE WHEN w.closed THEN now() END,
                 CASE WHEN w.closed THEN s.default_closed_message END
-         FROM wanted w CROSS JOIN article_settings(NULL) s
-         ON CONFLICT (url) DO NOTHING`,
+         FROM wanted w CROSS JOIN moderation_settings s
+         WHERE s.id = (SELECT site_id FROM import_jobs WHERE id = $1)
+         ON CONFLICT (site_id, url) DO NOTHING`,
         [this.jobId],
       );
       counts.threads.articlesCreated = created.rowCount;
       await sql(
         m,
         `UPDATE import_staged_threads t SET article_id = a.id FROM articles a
-         WHERE t.job_id = $1 AND t.skip IS NULL AND a.url = t.url`,
+         WHERE t.job_id = $1 AND t.skip IS NULL AND a.url = t.url
+           AND a.site_id = (SELECT site_id FROM import_jobs WHERE id = $1)`,
         [this.jobId],
       );
     });

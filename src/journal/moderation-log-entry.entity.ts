@@ -1,11 +1,15 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings', 'import'] as const;
+export const LOG_TARGET_TYPES = ['comment', 'article', 'user', 'settings', 'import', 'site'] as const;
 export type LogTargetType = (typeof LOG_TARGET_TYPES)[number];
 
 /** Append-only: a trigger in the migration refuses UPDATE and DELETE. */
 @Entity('moderation_log')
-@Check('CHK_moderation_log_target_type', `"target_type" IN ('comment', 'article', 'user', 'settings', 'import')`)
+@Check(
+  'CHK_moderation_log_target_type',
+  `"target_type" IN ('comment', 'article', 'user', 'settings', 'import', 'site')`,
+)
+@Index('IDX_moderation_log_site', ['siteId', 'seq'])
 @Index('UQ_moderation_log_seq', ['seq'], { unique: true })
 @Index('IDX_moderation_log_target', ['targetId', 'seq'])
 @Index('IDX_moderation_log_article', ['articleId', 'seq'])
@@ -21,6 +25,10 @@ export class ModerationLogEntry {
 
   @Column({ type: 'varchar', length: 32 })
   action: string;
+
+  /** The site of what the entry is about (log_moderation() finds it). */
+  @Column({ name: 'site_id', type: 'smallint', default: 1 })
+  siteId: number;
 
   /**
    * null: the system decided. People are named by id only (their names are in `users`), so that

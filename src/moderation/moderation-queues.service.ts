@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueueName } from '../articles/queue-sizes';
-import { COMMENT_COLUMNS, CommentRow, toCommentView } from '../comments/comment.view';
+import { COMMENT_COLUMNS, CommentRow, A_MODERATOR, toCommentView } from '../comments/comment.view';
 import { decodeCursor, toPage } from '../common/pagination';
 import { escapeLike } from '../common/text';
 import { sql } from '../database/sql';
@@ -102,7 +102,7 @@ export class ModerationQueues {
       rows.filter((r) => r.open_report_count > 0).map((r) => r.id),
     );
     return rows.map((row) => ({
-      ...toCommentView(row, { id: '', name: null, role: 'moderator' }),
+      ...toCommentView(row, A_MODERATOR),
       article: { id: row.article_id, title: row.article_title, url: row.article_url },
       openReportCount: row.open_report_count,
       reports: reports.get(row.id) ?? [],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
-import { COMMENT_COLUMNS, CommentRow, toCommentView } from '../comments/comment.view';
+import { COMMENT_COLUMNS, CommentRow, A_MODERATOR, toCommentView } from '../comments/comment.view';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
 import { User } from '../users/user.entity';
@@ -49,7 +49,7 @@ export class UserProfiles {
       premod: user.premod,
       counts: byStatus,
       waiting: waiting[0].n,
-      recentComments: recent.map((r) => toCommentView(r, moderator)),
+      recentComments: recent.map((r) => toCommentView(r, A_MODERATOR)),
       createdAt: user.createdAt,
     };
   }

@@ -133,6 +133,8 @@ const PROBLEM_SCHEMA = {
         'UNAUTHENTICATED',
         'FORBIDDEN',
         'USER_BANNED',
+        'OTHER_SITE',
+        'ORIGIN_NOT_ALLOWED',
         'NOT_FOUND',
         'ARTICLE_CLOSED',
         'CONFLICT',

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
 import { applyCountChange } from '../comments/comment-counters';
-import { canSee } from '../comments/comment.view';
+import { canSee, viewerOn } from '../comments/comment.view';
 import { CommentRows, countedComment, countedState } from '../comments/comment-rows';
 import { PG, pgCode } from '../errors/pg-errors';
 import { Transactions } from '../database/transactions';
@@ -37,7 +37,7 @@ export class ReportsService {
       async (manager) => {
         await this.users.see(manager, reporter);
         const { row, article, settings } = await this.comments.lockComment(manager, commentId, articleId);
-        if (!canSee(row, reporter) || row.deleted_at) throw AppError.notFound('The comment');
+        if (!canSee(row, viewerOn(reporter, article.siteId)) || row.deleted_at) throw AppError.notFound('The comment');
         if (row.author_id === reporter.id) throw AppError.forbidden('You cannot report your own comment');
         let report: ReportRow;
         try {

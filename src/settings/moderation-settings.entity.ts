@@ -1,4 +1,5 @@
-import { Check, Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Site } from '../sites/site.entity';
 
 export interface RateLimit {
   /** Requests at once (the burst); after that, one more every perSeconds / limit seconds. */
@@ -32,9 +33,8 @@ export const REPLY_DEPTH_MAX = 10;
 
 export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'address'] as const;
 
-/** The one row of moderation settings (id 1), created by the migration with the defaults. */
+/** A site's moderation settings, one row per site with the site's id. */
 @Entity('moderation_settings')
-@Check('CHK_moderation_settings_single_row', `"id" = 1`)
 @Check('CHK_moderation_settings_mode', `"default_moderation_mode" IN ('post', 'pre')`)
 @Check('CHK_moderation_settings_trailing_slash', `"article_url_trailing_slash" IN ('strip', 'add', 'keep')`)
 @Check('CHK_moderation_settings_article_creations', `"article_creations_per_hour" >= 1`)
@@ -46,8 +46,13 @@ export const RATE_LIMIT_NAMES = ['post', 'edit', 'report', 'createArticle', 'add
   `"max_links" >= 0 AND "premod_new_commenters" >= 0 AND "report_threshold" >= 1 AND "edit_window_seconds" >= 0 AND "max_comment_length" >= 1 AND ("auto_close_after_days" IS NULL OR "auto_close_after_days" >= 1)`,
 )
 export class ModerationSettings {
+  /** The site's id. */
   @PrimaryColumn({ type: 'smallint' })
   id: number;
+
+  @OneToOne(() => Site)
+  @JoinColumn({ name: 'id', foreignKeyConstraintName: 'FK_moderation_settings_site' })
+  site?: Site;
 
   @Column({ name: 'banned_words', type: 'text', array: true, default: () => "'{}'" })
   bannedWords: string[];

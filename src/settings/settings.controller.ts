@@ -2,27 +2,37 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
+import { mustHold } from '../auth/site-access';
+import type { Site } from '../sites/site.entity';
 import { UpdateSettingsDto } from './dto/update-settings.dto';
 import { SettingsService } from './settings.service';
 import { SettingsView } from './settings.view';
 
 @ApiTags('moderation')
 @ApiBearerAuth()
+@ApiSiteHeader()
 @Controller('moderation/settings')
 export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
-  /** The moderation settings in force (rules, limits, defaults). */
+  /** The site's moderation settings in force (rules, limits, defaults). */
   @Get()
   @Access('moderator')
-  async get(): Promise<SettingsView> {
-    return SettingsView.of(await this.settings.current());
+  async get(@CurrentUser() user: AuthUser, @RequestSite() site: Site): Promise<SettingsView> {
+    mustHold(user, site.id, 'moderator');
+    return SettingsView.of(await this.settings.current(site.id));
   }
 
-  /** Changes the fields given; applies at once. Admins only. */
+  /** Changes the fields given; applies at once. The site's admins only. */
   @Put()
   @Access('admin')
-  async update(@Body() dto: UpdateSettingsDto, @CurrentUser() user: AuthUser): Promise<SettingsView> {
-    return SettingsView.of(await this.settings.update(dto, user));
+  async update(
+    @Body() dto: UpdateSettingsDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<SettingsView> {
+    mustHold(user, site.id, 'admin');
+    return SettingsView.of(await this.settings.update(site.id, dto, user));
   }
 }

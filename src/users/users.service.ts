@@ -19,11 +19,18 @@ interface UserRow {
 export class UsersService {
   constructor(private readonly events: CommitEvents) {}
 
-  /** Records a user on first sight (and a changed display name); returns their stored state (see_user()). */
-  async see(manager: EntityManager, user: Pick<AuthUser, 'id' | 'name'>): Promise<UserRow> {
+  /**
+   * Records a user on first sight (and a changed display name); returns their stored state
+   * (see_user()). Without a siteId, the user is one already stored (or new on the first site).
+   */
+  async see(manager: EntityManager, user: Pick<AuthUser, 'id' | 'name'> & { siteId?: number }): Promise<UserRow> {
     const {
       rows: [row],
-    } = await sql<UserRow & { renamed: boolean }>(manager, `SELECT * FROM see_user($1, $2)`, [user.id, user.name]);
+    } = await sql<UserRow & { renamed: boolean }>(manager, `SELECT * FROM see_user($1, $2, $3::smallint)`, [
+      user.id,
+      user.name,
+      user.siteId ?? null,
+    ]);
     if (row.renamed) this.events.raise(manager, 'user.renamed', { userId: user.id });
     return row;
   }
