@@ -20,6 +20,7 @@ import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { SitesModule } from './sites/sites.module';
 import { UsersModule } from './users/users.module';
 
@@ -49,6 +50,7 @@ class FeatureBindingsModule {}
     ImportsModule,
     ExportsModule,
     PersonalDataModule,
+    SignInModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

@@ -6,6 +6,7 @@ import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { withoutBidiControls } from '../common/text';
 import { AppError } from '../errors/app-error';
 import { AuthUser, Role, ROLES } from './access.decorator';
+import { SessionTokens } from './session-tokens';
 
 const MAX_CLAIM_LENGTH = 200;
 /** Tokens remembered as verified; past this many, forgotten all at once. */
@@ -22,7 +23,10 @@ export class TokenVerifier {
   private readonly keys = new Map<number, { version: number; verifier: KeyVerifier }>();
   private readonly verified = new Map<string, { user: AuthUser; until: number }>();
 
-  constructor(private readonly env: Environment) {}
+  constructor(
+    private readonly env: Environment,
+    private readonly sessions: SessionTokens,
+  ) {}
 
   async verify(token: string, site: Site): Promise<AuthUser> {
     // A reader sends the same token with every request: its signature is checked once, and it is
@@ -30,11 +34,17 @@ export class TokenVerifier {
     const cacheKey = `${site.id}:${site.version}:${token}`;
     const known = this.verified.get(cacheKey);
     if (known && Date.now() < known.until) return known.user;
-    const { claims, expiresAt } = this.verifierOf(site).verify(token);
-    const user = toUser(claims, site);
+    const { user, expiresAt } = SessionTokens.isOurs(token)
+      ? await this.sessions.verify(token, site)
+      : this.fromSite(token, site);
     if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
     this.verified.set(cacheKey, { user: Object.freeze(user), until: expiresAt });
     return user;
+  }
+
+  private fromSite(token: string, site: Site): { user: AuthUser; expiresAt: number } {
+    const { claims, expiresAt } = this.verifierOf(site).verify(token);
+    return { user: toUser(claims, site), expiresAt };
   }
 
   private verifierOf(site: Site): KeyVerifier {

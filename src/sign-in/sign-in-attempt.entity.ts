@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Site } from '../sites/site.entity';
+
+/** A sign-in sent to a site's provider and not back yet: what its answer is checked against. */
+@Entity('sign_in_attempts')
+@Index('IDX_sign_in_attempts_created', ['createdAt'])
+export class SignInAttempt {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'PK_sign_in_attempts' })
+  state: string;
+
+  @Column({ name: 'site_id', type: 'smallint' })
+  siteId: number;
+
+  @ManyToOne(() => Site)
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_sign_in_attempts_site' })
+  site?: Site;
+
+  @Column({ name: 'code_verifier', type: 'text' })
+  codeVerifier: string;
+
+  @Column({ type: 'text' })
+  nonce: string;
+
+  /** The page's origin, to which the signed-in window posts its tokens. */
+  @Column({ name: 'return_origin', type: 'text' })
+  returnOrigin: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}
