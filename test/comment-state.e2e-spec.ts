@@ -161,7 +161,7 @@ describe('comment state and views: TypeScript and SQL agree', () => {
       const { rows: entries } = await db.query(
         `SELECT id, action, actor_id AS "actorId", target_type AS "targetType", target_id AS "targetId",
                 article_id AS "articleId", from_status AS "fromStatus", to_status AS "toStatus", reason,
-                created_at AS "createdAt"
+                created_at AS "createdAt", site_id AS "siteId"
          FROM moderation_log WHERE target_id IN ('x', 'y') ORDER BY seq`,
       );
       await db.query(`COMMIT`);

@@ -4,7 +4,7 @@
 -- p_site: the site whose login vouches for the user (NULL: the row exists, as a moderator's does,
 -- or the first site's). A user never changes site: an id already another site's is refused.
 DROP FUNCTION IF EXISTS public.see_user(text, text);
-CREATE OR REPLACE FUNCTION public.see_user(p_id text, p_name text, p_site smallint DEFAULT NULL, OUT id text, OUT name text, OUT banned_at timestamp with time zone, OUT ban_until timestamp with time zone, OUT ban_reason text, OUT premod boolean, OUT renamed boolean)
+CREATE OR REPLACE FUNCTION public.see_user(p_id text, p_name text, p_site smallint DEFAULT NULL::smallint, OUT id text, OUT name text, OUT banned_at timestamp with time zone, OUT ban_until timestamp with time zone, OUT ban_reason text, OUT premod boolean, OUT renamed boolean)
  RETURNS record
  LANGUAGE plpgsql
 AS $function$

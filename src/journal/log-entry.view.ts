@@ -27,6 +27,8 @@ export class LogEntryView {
   toStatus: string | null;
   reason: string | null;
   createdAt: Date;
+  /** The id of the site the entry belongs to (GET /api/admin/sites names it). */
+  siteId: number;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -67,6 +69,7 @@ export class LogEntryView {
       toStatus: e.toStatus,
       reason: e.reason,
       createdAt: e.createdAt,
+      siteId: e.siteId,
     };
   }
 }

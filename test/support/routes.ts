@@ -48,6 +48,8 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/me', 'user'],
   ['GET', '/api/me/data', 'user'],
   ['DELETE', '/api/me', 'user'],
+  ['POST', '/api/sessions/refresh', 'public'],
+  ['POST', '/api/sessions/sign-out', 'public'],
   ['GET', '/api/admin/export', 'admin'],
   ['POST', '/api/admin/imports', 'admin'],
   ['GET', '/api/admin/imports/:id', 'admin'],
