@@ -14,7 +14,7 @@ export interface OidcProvider {
   jwksUrl: string;
   clientId: string;
   clientSecret: string;
-  /** A token signed by the provider's current key (or the key kid), iss and a one-hour exp set. */
+  /** A token signed by the provider's current key (or the key kid), iss and a one-hour exp set; a claim given as null is left out. */
   mintToken(
     claims: Record<string, unknown>,
     options?: { kid?: string; header?: Record<string, unknown> },

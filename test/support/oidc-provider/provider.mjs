@@ -98,7 +98,11 @@ const commands = {
     const key = kid ? keys.find((k) => k.kid === kid) : keys[0];
     if (!key) throw new Error(`no key ${kid}`);
     const now = Math.floor(Date.now() / 1000);
-    return new jose.SignJWT({ iss: provider.issuer, iat: now, exp: now + 3600, ...claims })
+    // A claim given as null is left out (JSON over IPC has no undefined).
+    const payload = Object.fromEntries(
+      Object.entries({ iss: provider.issuer, iat: now, exp: now + 3600, ...claims }).filter(([, v]) => v !== null),
+    );
+    return new jose.SignJWT(payload)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })
       .sign(key.privateKey);
   },
