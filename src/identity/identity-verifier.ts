@@ -84,10 +84,11 @@ export class IdentityVerifier {
     }
     let claims: jose.JWTPayload;
     try {
-      const { alg } = jose.decodeProtectedHeader(token);
+      const header = jose.decodeProtectedHeader(token);
+      const { alg } = header;
       // alg none, and any algorithm this site has no keys for, are refused before any key is looked at.
       if (typeof alg !== 'string' || !this.algorithms.has(alg)) throw new Error('algorithm not accepted');
-      claims = alg === 'HS256' ? await this.withSecrets(token) : await this.withPublicKeys(token, alg);
+      claims = alg === 'HS256' ? await this.withSecrets(token) : await this.withPublicKeys(token, header, alg);
     } catch (error) {
       throw AppError.unauthenticated(refusal(error));
     }
@@ -116,8 +117,11 @@ export class IdentityVerifier {
     throw failure;
   }
 
-  private async withPublicKeys(token: string, alg: string): Promise<jose.JWTPayload> {
-    const header = jose.decodeProtectedHeader(token);
+  private async withPublicKeys(
+    token: string,
+    header: jose.ProtectedHeaderParameters,
+    alg: string,
+  ): Promise<jose.JWTPayload> {
     let failure: unknown = new jose.errors.JWKSNoMatchingKey();
     for await (const key of this.keys.candidates(header)) {
       try {

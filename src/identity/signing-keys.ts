@@ -7,7 +7,7 @@ import { SiteIdentity } from './site-identity';
 export interface SigningKeyOptions {
   /** http:// URLs on this machine (a test's provider); https only otherwise. */
   allowHttpLoopback?: boolean;
-  /** How long a fetch of the discovery document or the key set may take. Default 5 s. */
+  /** How long a fetch of the key set may take. Default 5 s (discovery: in whole seconds, at least 1). */
   fetchTimeoutMs?: number;
   /** After a fetch, success or not, no other before this long, whatever kids arrive. Default 30 s. */
   refetchCooldownMs?: number;
