@@ -5,6 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * site's OpenID provider: a refresh token (stored as its hash, replaced on every use) and
  * short-lived access tokens signed with the installation's own key; and the sign-ins under way
  * (state, PKCE verifier, nonce), kept here so that any instance can finish what another began.
+ * The page that opened a sign-in collects its tokens with a secret whose hash the attempt keeps
+ * (the pickup): a provider's page may cut the popup off from its opener, so no token travels
+ * through the window.
  */
 export class ReaderSessions1796170050100 implements MigrationInterface {
   name = 'ReaderSessions1796170050100';
@@ -40,9 +43,13 @@ export class ReaderSessions1796170050100 implements MigrationInterface {
       "code_verifier" text NOT NULL,
       "nonce" text NOT NULL,
       "return_origin" text NOT NULL,
+      "pickup_hash" bytea NOT NULL,
+      "session_id" uuid,
       "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_sign_in_attempts" PRIMARY KEY ("state"),
-      CONSTRAINT "FK_sign_in_attempts_site" FOREIGN KEY ("site_id") REFERENCES "sites" ("id"))`);
+      CONSTRAINT "FK_sign_in_attempts_site" FOREIGN KEY ("site_id") REFERENCES "sites" ("id"),
+      CONSTRAINT "FK_sign_in_attempts_session" FOREIGN KEY ("session_id") REFERENCES "sessions" ("id") ON DELETE CASCADE)`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_sign_in_attempts_pickup" ON "sign_in_attempts" ("pickup_hash")`);
     await queryRunner.query(`CREATE INDEX "IDX_sign_in_attempts_created" ON "sign_in_attempts" ("created_at")`);
   }
 

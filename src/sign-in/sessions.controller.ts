@@ -5,7 +5,7 @@ import { ApiProblem } from '../openapi/openapi-document';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { Sessions, SessionTokensView } from './sessions.service';
 
-class SessionTokensResponse implements SessionTokensView {
+export class SessionTokensResponse implements SessionTokensView {
   @ApiProperty({ description: 'A bearer token for the API, valid for expiresIn seconds' })
   accessToken: string;
   @ApiPropertyOptional({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '../auth/access.decorator';
 import { ACCESS_TOKEN_SECONDS, SessionTokens } from '../auth/session-tokens';
 import { sql } from '../database/sql';
@@ -41,8 +41,19 @@ export class Sessions {
   ) {}
 
   async start(site: Site, user: { id: string; name: string | null; role: Role }): Promise<SessionTokensView> {
+    const { id, refreshToken } = await this.open(site, user);
+    const accessToken = await this.tokens.sign({ id, userId: user.id, name: user.name, role: user.role, site });
+    return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS };
+  }
+
+  /** A new session, its tokens not given yet (collected later by the page that began the sign-in). */
+  async open(
+    site: Site,
+    user: { id: string; name: string | null; role: Role },
+    manager?: EntityManager,
+  ): Promise<{ id: string; refreshToken: string }> {
     const refreshToken = newRefreshToken();
-    const id = await this.transactions.run(async (manager) => {
+    const work = async (manager: EntityManager) => {
       await this.users.see(manager, { id: user.id, name: user.name, siteId: site.id });
       const { rows } = await sql<{ id: string }>(
         manager,
@@ -51,8 +62,31 @@ export class Sessions {
         [site.id, user.id, user.role, hash(refreshToken), SESSION_DAYS],
       );
       return rows[0].id;
+    };
+    const id = manager ? await work(manager) : await this.transactions.run(work);
+    return { id, refreshToken };
+  }
+
+  /** Fresh tokens for a session that has given none yet (or whose holder lost them): its refresh token is replaced. */
+  async issue(sessionId: string, manager: EntityManager): Promise<SessionTokensView> {
+    const refreshToken = newRefreshToken();
+    const { rows } = await sql<SessionRow & { name: string | null }>(
+      manager,
+      `UPDATE sessions s SET refresh_hash = $2, refreshed_at = now() FROM users u
+       WHERE s.id = $1 AND u.id = s.user_id AND s.revoked_at IS NULL AND s.expires_at > now()
+       RETURNING s.id, s.site_id, s.user_id, s.role, u.name`,
+      [sessionId, hash(refreshToken)],
+    );
+    const session = rows[0];
+    if (!session) throw AppError.unauthenticated('This sign-in has ended: sign in again');
+    const site = await this.sites.byId(session.site_id);
+    const accessToken = await this.tokens.sign({
+      id: session.id,
+      userId: session.user_id,
+      name: session.name,
+      role: session.role,
+      site,
     });
-    const accessToken = await this.tokens.sign({ id, userId: user.id, name: user.name, role: user.role, site });
     return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS };
   }
 

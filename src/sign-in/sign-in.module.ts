@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { SessionsController } from './sessions.controller';
 import { Sessions } from './sessions.service';
+import { SignInController } from './sign-in.controller';
+import { SiteSignIns } from './site-sign-ins.service';
 
 @Module({
-  controllers: [SessionsController],
-  providers: [Sessions],
+  controllers: [SessionsController, SignInController],
+  providers: [Sessions, SiteSignIns],
   exports: [Sessions],
 })
 export class SignInModule {}
