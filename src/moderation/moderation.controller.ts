@@ -40,7 +40,10 @@ export class ModerationController {
     private readonly logQueries: ModerationLogQueries,
   ) {}
 
-  /** Oldest first; `unmoderated` is what was published and not yet reviewed. The request's site, or with `site=all` every site the caller moderates. */
+  /**
+   * Oldest first; `unmoderated` is what was published and not yet reviewed. The request's site's,
+   * or with `site=all` those of every site the caller moderates.
+   */
   @Get('queue/:queue')
   @ApiSitesQuery()
   @ApiParam({ name: 'queue', enum: QUEUES })
@@ -54,7 +57,10 @@ export class ModerationController {
     return this.queues.queue(queue, query, listedSites(user, site, all));
   }
 
-  /** Every article and status, newest first: by words or a fragment of the text, author, article, status, time. The request's site, or with `site=all` every site the caller moderates. */
+  /**
+   * Every article and status, newest first: by words or a fragment of the text, author, article, status, time.
+   * The request's site's, or with `site=all` those of every site the caller moderates.
+   */
   @Get('comments')
   @ApiSitesQuery()
   search(
@@ -117,7 +123,7 @@ export class ModerationController {
     return this.decisions.bulk(dto, user, site.id);
   }
 
-  /** Newest first: the request's site's, or with `site=all` those of every site the caller moderates. */
+  /** Newest first. The request's site's, or with `site=all` those of every site the caller moderates. */
   @Get('log')
   @ApiSitesQuery()
   log(
@@ -129,7 +135,10 @@ export class ModerationController {
     return this.logQueries.entries(query, listedSites(user, site, all));
   }
 
-  /** Everyone who has moderated the site (or with `site=all`, the caller's sites), named, for choosing whose decisions the log shows. */
+  /**
+   * Everyone who has moderated, named, for choosing whose decisions the log shows. On the request's
+   * site, or with `site=all` on any of the caller's.
+   */
   @Get('log/moderators')
   @ApiSitesQuery()
   async logModerators(
@@ -140,7 +149,10 @@ export class ModerationController {
     return { items: await this.logQueries.moderators(listedSites(user, site, all)) };
   }
 
-  /** The site's users (or with `site=all`, the caller's sites') by a fragment of their name, or by id, for choosing whom the log is about. */
+  /**
+   * Users by a fragment of their name, or by id, for choosing whom the log is about. The request's
+   * site's, or with `site=all` those of every site the caller moderates.
+   */
   @Get('log/users')
   @ApiSitesQuery()
   async logUsers(
