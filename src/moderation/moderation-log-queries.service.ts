@@ -34,7 +34,12 @@ export class ModerationLogQueries {
   /** The entries of `siteIds`' log (the index on (site_id, seq) reads each site's newest first). */
   async entries(query: LogQueryDto, siteIds: number[]) {
     const params: unknown[] = [];
-    const where: string[] = [`l.site_id = ANY($${params.push(siteIds)}::smallint[])`];
+    // One site is an equality, so that a small site's page is read from IDX_moderation_log_site.
+    const where: string[] = [
+      siteIds.length === 1
+        ? `l.site_id = $${params.push(siteIds[0])}::smallint`
+        : `l.site_id = ANY($${params.push(siteIds)}::smallint[])`,
+    ];
     if (query.commentId) where.push(`l.target_type = 'comment' AND l.target_id = $${params.push(query.commentId)}`);
     if (query.articleId) where.push(`l.article_id = $${params.push(query.articleId)}`);
     if (query.actorId) where.push(`l.actor_id = $${params.push(query.actorId)}`);
