@@ -83,19 +83,23 @@ export class ModerationEvents implements OnApplicationShutdown {
     const key = siteIds.join(',');
     let feed = this.feeds.get(key);
     if (!feed) this.feeds.set(key, (feed = new SitesFeed(siteIds, this.dataSource, this.streams, this.logger)));
-    return feed.follow(reader, lastEventId);
+    const joined = feed.follow(reader, lastEventId);
+    // A reader that went away while joining leaves no one: the feed then stops reading.
+    return joined.finally(() => this.dropIfIdle(key));
   }
 
   /** Removes the reader; a feed that no one follows any more is dropped. */
   unfollow(reader: StreamReader | undefined, siteIds: number[]): void {
     const key = siteIds.join(',');
+    if (reader) this.feeds.get(key)?.channel.leave(reader);
+    this.dropIfIdle(key);
+  }
+
+  private dropIfIdle(key: string): void {
     const feed = this.feeds.get(key);
-    if (!feed || !reader) return;
-    feed.channel.leave(reader);
-    if (feed.channel.idle) {
-      feed.close();
-      this.feeds.delete(key);
-    }
+    if (!feed?.channel.idle) return;
+    feed.close();
+    this.feeds.delete(key);
   }
 
   onApplicationShutdown(): void {
