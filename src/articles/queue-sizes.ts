@@ -17,10 +17,12 @@ export type QueueSizes = Record<QueueName, number>;
 
 /**
  * One query over the articles' counters, which move in the same transaction as every comment
- * (so they equal a recount): no scan of the comments.
+ * (so they equal a recount): no scan of the comments. Those of `siteIds`' articles, or of all.
  */
-export async function readQueueSizes(dataSource: DataSource): Promise<QueueSizes> {
+export async function readQueueSizes(dataSource: DataSource, siteIds?: number[]): Promise<QueueSizes> {
   const sums = QUEUES.map((q) => `COALESCE(sum(${QUEUE_COUNTERS[q]}), 0)::float8 AS ${q}`).join(', ');
-  const [row]: QueueSizes[] = await dataSource.query(`SELECT ${sums} FROM articles`);
+  const [row]: QueueSizes[] = siteIds
+    ? await dataSource.query(`SELECT ${sums} FROM articles WHERE site_id = ANY($1::smallint[])`, [siteIds])
+    : await dataSource.query(`SELECT ${sums} FROM articles`);
   return Object.fromEntries(QUEUES.map((q) => [q, Number(row[q])])) as QueueSizes;
 }

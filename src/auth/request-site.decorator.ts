@@ -22,3 +22,13 @@ export const ApiSiteHeader = () =>
     description:
       'The key of the site whose login signed the bearer token, and the site acted on unless `site` names another; without it, the first site.',
   });
+
+/** Documents `site` on a list that spans sites: a site's key, or `all` for every site the caller holds a role on. */
+export const ApiSitesQuery = () =>
+  ApiQuery({
+    name: 'site',
+    required: false,
+    type: String,
+    description:
+      "The key of the site listed (default: the header's site), or `all` for every site where the caller holds a role; a site where the caller holds none is 403.",
+  });

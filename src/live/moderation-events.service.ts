@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 import { readQueueSizes } from '../articles/queue-sizes';
+import { DEFAULT_SITE_ID } from '../sites/site.entity';
 import { EventStreams, StreamReader } from './event-streams.service';
 import { eventFrame, Frame } from './frames';
 import { EventSource, LiveChannel, Position } from './live-channel';
@@ -32,21 +33,15 @@ const QUEUE_SIZES_EVERY_MS = 1000;
 const EVENT_ID = /^(\d{1,18})-(\d{1,18})$/;
 
 /**
- * The moderators' stream across all articles: comments newly held or reported and every decision
- * (each a moderation log entry), written in the transaction of the change, and the queues' sizes,
- * read on this instance when something changed. One channel per instance serves every moderator.
+ * The moderators' stream: comments newly held or reported and every decision (each a moderation
+ * log entry), written in the transaction of the change, and the queues' sizes, read on this
+ * instance when something changed. Each moderator follows the sites they moderate (one, or all of
+ * theirs): one feed per set of sites followed on this instance serves every moderator of that set.
  */
 @Injectable()
 export class ModerationEvents implements OnApplicationShutdown {
   private readonly logger = new Logger(ModerationEvents.name);
-  private readonly channel: LiveChannel;
-  private queueSizes?: { json: string; frame: Frame };
-  /** Changes to the queues seen, and how many of them the sizes read include. */
-  private changes = 0;
-  private changesRead = -1;
-  /** A moderator joined while the sizes were not current: the next read goes out even if unchanged. */
-  private ungreeted = false;
-  private queueTimer?: NodeJS.Timeout;
+  private readonly feeds = new Map<string, SitesFeed>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -54,17 +49,15 @@ export class ModerationEvents implements OnApplicationShutdown {
     listener: PgListener,
     threads: ThreadEvents,
   ) {
-    this.channel = new LiveChannel(
-      this.source(),
-      this.logger,
-      (r, e) => streams.countSent(r, e),
-      () => (this.sizesCurrent ? this.queueSizes?.frame : undefined),
-    );
     listener.on(MODERATION_CHANNEL, () => {
-      this.channel.wake();
-      this.queuesChanged();
+      for (const feed of this.feeds.values()) {
+        feed.channel.wake();
+        feed.queuesChanged();
+      }
     });
-    threads.onAnyChange(() => this.queuesChanged());
+    threads.onAnyChange(() => {
+      for (const feed of this.feeds.values()) feed.queuesChanged();
+    });
   }
 
   /** Records an event in the transaction of `manager` (decisions come with their log entries). */
@@ -82,7 +75,64 @@ export class ModerationEvents implements OnApplicationShutdown {
     return match ? [BigInt(match[1]), BigInt(match[2])] : undefined;
   }
 
-  /** Adds a moderator: what they missed after `lastEventId`, the queue sizes, then every new event. */
+  /**
+   * Adds a moderator of `siteIds`: what they missed of those sites after `lastEventId`, the
+   * sites' queue sizes, then every new event of those sites.
+   */
+  follow(reader: StreamReader, siteIds: number[], lastEventId?: Position): Promise<void> {
+    const key = siteIds.join(',');
+    let feed = this.feeds.get(key);
+    if (!feed) this.feeds.set(key, (feed = new SitesFeed(siteIds, this.dataSource, this.streams, this.logger)));
+    const joined = feed.follow(reader, lastEventId);
+    // A reader that went away while joining leaves no one: the feed then stops reading.
+    return joined.finally(() => this.dropIfIdle(key));
+  }
+
+  /** Removes the reader; a feed that no one follows any more is dropped. */
+  unfollow(reader: StreamReader | undefined, siteIds: number[]): void {
+    const key = siteIds.join(',');
+    if (reader) this.feeds.get(key)?.channel.leave(reader);
+    this.dropIfIdle(key);
+  }
+
+  private dropIfIdle(key: string): void {
+    const feed = this.feeds.get(key);
+    if (!feed?.channel.idle) return;
+    feed.close();
+    this.feeds.delete(key);
+  }
+
+  onApplicationShutdown(): void {
+    for (const feed of this.feeds.values()) feed.close();
+    this.feeds.clear();
+  }
+}
+
+/** The moderators of one set of sites on this instance: their channel and their queues' sizes. */
+class SitesFeed {
+  readonly channel: LiveChannel;
+  private queueSizes?: { json: string; frame: Frame };
+  /** Changes to the queues seen, and how many of them the sizes read include. */
+  private changes = 0;
+  private changesRead = -1;
+  /** A moderator joined while the sizes were not current: the next read goes out even if unchanged. */
+  private ungreeted = false;
+  private queueTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly siteIds: number[],
+    private readonly dataSource: DataSource,
+    streams: EventStreams,
+    private readonly logger: Logger,
+  ) {
+    this.channel = new LiveChannel(
+      this.source(),
+      logger,
+      (r, e) => streams.countSent(r, e),
+      () => (this.sizesCurrent ? this.queueSizes?.frame : undefined),
+    );
+  }
+
   follow(reader: StreamReader, lastEventId?: Position): Promise<void> {
     const joined = this.channel.join(reader, lastEventId);
     // After joining: a channel with no one joining reads no sizes. Sizes not current are read at once.
@@ -91,11 +141,7 @@ export class ModerationEvents implements OnApplicationShutdown {
     return joined;
   }
 
-  unfollow(reader?: StreamReader): void {
-    if (reader) this.channel.leave(reader);
-  }
-
-  onApplicationShutdown(): void {
+  close(): void {
     clearTimeout(this.queueTimer);
     this.channel.close();
   }
@@ -106,7 +152,7 @@ export class ModerationEvents implements OnApplicationShutdown {
   }
 
   /** The queues changed: their sizes are read within a second, once for however many changes. */
-  private queuesChanged(): void {
+  queuesChanged(): void {
     this.changes++;
     this.readQueueSizes(QUEUE_SIZES_EVERY_MS);
   }
@@ -118,7 +164,7 @@ export class ModerationEvents implements OnApplicationShutdown {
       const at = this.changes;
       let failed = false;
       try {
-        const json = JSON.stringify(await readQueueSizes(this.dataSource));
+        const json = JSON.stringify(await readQueueSizes(this.dataSource, this.siteIds));
         const changed = json !== this.queueSizes?.json;
         this.queueSizes = { json, frame: eventFrame(undefined, 'queue.counts', json) };
         this.changesRead = at;
@@ -138,9 +184,10 @@ export class ModerationEvents implements OnApplicationShutdown {
   }
 
   /**
-   * Events in the order of (transaction id, seq), delivered only once every transaction of this
-   * database older than theirs has ended: a reader's position is then never passed by an event
-   * that commits later.
+   * Events of the feed's sites in the order of (transaction id, seq), delivered only once every
+   * transaction of this database older than theirs has ended: a reader's position is then never
+   * passed by an event that commits later. (Leaving other sites' events out keeps that true: what
+   * is left out comes in the same order.) An event written before there were sites is the first's.
    */
   private source(): EventSource {
     return {
@@ -156,8 +203,10 @@ export class ModerationEvents implements OnApplicationShutdown {
              (CASE WHEN u.id IS NULL THEN e.payload
                    ELSE jsonb_set(e.payload, '{actor,name}', COALESCE(to_jsonb(u.name), 'null')) END)::text AS payload
            FROM moderation_events e CROSS JOIN horizon LEFT JOIN users u ON u.id = e.payload->'actor'->>'id'
-           WHERE (e.xact, e.seq) > ($1, $2) ORDER BY e.xact, e.seq LIMIT $3`,
-          [String(xact), String(seq), limit],
+           WHERE (e.xact, e.seq) > ($1, $2)
+             AND COALESCE((e.payload->>'siteId')::int, ${DEFAULT_SITE_ID}) = ANY($4::int[])
+           ORDER BY e.xact, e.seq LIMIT $3`,
+          [String(xact), String(seq), limit, this.siteIds],
         );
         const settled = rows.findIndex((row) => !row.settled);
         const events = (settled < 0 ? rows : rows.slice(0, settled)).map((row) => ({

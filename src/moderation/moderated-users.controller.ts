@@ -2,9 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
+import type { Site } from '../sites/site.entity';
 import { userIdParam } from '../common/user-id';
 import { BanDto, PremodDto } from '../users/dto/user-moderation.dto';
 import { UserRestrictions } from '../users/user-restrictions.service';
+import { UserSiteAccess } from '../users/user-site-access';
 import { BannedUserView, ModeratedUserView } from './moderation.views';
 import { UserProfiles } from './user-profiles.service';
 
@@ -14,19 +17,27 @@ import { UserProfiles } from './user-profiles.service';
  */
 @ApiTags('moderation')
 @ApiBearerAuth()
+@ApiSiteHeader()
 @Access('moderator')
 @Controller('moderation/users')
 export class ModeratedUsersController {
   constructor(
     private readonly profiles: UserProfiles,
     private readonly restrictions: UserRestrictions,
+    private readonly access: UserSiteAccess,
   ) {}
 
   /** The user: ban and pre-moderation state, comments by status, recent comments. */
   @Get(':id')
   @ApiOperation({ operationId: 'ModerationController_user' })
-  user(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
-    return this.profiles.profile(userIdParam(id), user);
+  async user(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<ModeratedUserView> {
+    const userId = userIdParam(id);
+    await this.access.siteOf(userId, user, site);
+    return this.profiles.profile(userId, user);
   }
 
   /**
@@ -36,9 +47,15 @@ export class ModeratedUsersController {
   @Post(':id/ban')
   @HttpCode(200)
   @ApiOperation({ operationId: 'ModerationController_ban' })
-  async ban(@Param('id') id: string, @Body() dto: BanDto, @CurrentUser() user: AuthUser): Promise<BannedUserView> {
+  async ban(
+    @Param('id') id: string,
+    @Body() dto: BanDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<BannedUserView> {
     const userId = userIdParam(id);
-    const waitingRejections = await this.restrictions.ban(userId, dto, user);
+    const siteId = await this.access.siteOf(userId, user, site);
+    const waitingRejections = await this.restrictions.ban(userId, siteId, dto, user);
     return { ...(await this.profiles.profile(userId, user)), waitingRejections };
   }
 
@@ -46,8 +63,13 @@ export class ModeratedUsersController {
   @Post(':id/unban')
   @HttpCode(200)
   @ApiOperation({ operationId: 'ModerationController_unban' })
-  async unban(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ModeratedUserView> {
+  async unban(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<ModeratedUserView> {
     const userId = userIdParam(id);
+    await this.access.siteOf(userId, user, site);
     await this.restrictions.unban(userId, user);
     return this.profiles.profile(userId, user);
   }
@@ -60,9 +82,11 @@ export class ModeratedUsersController {
     @Param('id') id: string,
     @Body() dto: PremodDto,
     @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
   ): Promise<ModeratedUserView> {
     const userId = userIdParam(id);
-    await this.restrictions.setPremod(userId, dto.enabled, user);
+    const siteId = await this.access.siteOf(userId, user, site);
+    await this.restrictions.setPremod(userId, siteId, dto.enabled, user);
     return this.profiles.profile(userId, user);
   }
 }

@@ -31,9 +31,15 @@ const MAX_PEOPLE = 50;
 export class ModerationLogQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async entries(query: LogQueryDto) {
+  /** The entries of `siteIds`' log (the index on (site_id, seq) reads each site's newest first). */
+  async entries(query: LogQueryDto, siteIds: number[]) {
     const params: unknown[] = [];
-    const where: string[] = [];
+    // One site is an equality, so that a small site's page is read from IDX_moderation_log_site.
+    const where: string[] = [
+      siteIds.length === 1
+        ? `l.site_id = $${params.push(siteIds[0])}::smallint`
+        : `l.site_id = ANY($${params.push(siteIds)}::smallint[])`,
+    ];
     if (query.commentId) where.push(`l.target_type = 'comment' AND l.target_id = $${params.push(query.commentId)}`);
     if (query.articleId) where.push(`l.article_id = $${params.push(query.articleId)}`);
     if (query.actorId) where.push(`l.actor_id = $${params.push(query.actorId)}`);
@@ -44,7 +50,7 @@ export class ModerationLogQueries {
       this.dataSource,
       `WITH page AS (
          SELECT * FROM moderation_log l
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         WHERE ${where.join(' AND ')}
          ORDER BY l.seq DESC LIMIT $${params.push(query.limit + 1)}
        )
        SELECT l.id, l.seq::text AS seq, l.action, l.actor_id AS "actorId", l.target_type AS "targetType",
@@ -75,34 +81,37 @@ export class ModerationLogQueries {
    * comment), by name: the distinct actors are read by skipping along a partial index of the log's
    * actors, one probe each, rather than by reading the log.
    */
-  async moderators(): Promise<LogActorView[]> {
+  async moderators(siteIds: number[]): Promise<LogActorView[]> {
     const { rows } = await sql<LogActorView>(
       this.dataSource,
       `WITH RECURSIVE actors(id) AS (
          (SELECT actor_id FROM moderation_log
-          WHERE actor_id IS NOT NULL AND action NOT IN ${READERS_OWN_ACTIONS} ORDER BY actor_id LIMIT 1)
+          WHERE actor_id IS NOT NULL AND action NOT IN ${READERS_OWN_ACTIONS} AND site_id = ANY($1::smallint[])
+          ORDER BY actor_id LIMIT 1)
          UNION ALL
          SELECT (SELECT l.actor_id FROM moderation_log l
-                 WHERE l.actor_id > a.id AND l.action NOT IN ${READERS_OWN_ACTIONS} ORDER BY l.actor_id LIMIT 1)
+                 WHERE l.actor_id > a.id AND l.action NOT IN ${READERS_OWN_ACTIONS} AND l.site_id = ANY($1::smallint[])
+                 ORDER BY l.actor_id LIMIT 1)
          FROM actors a WHERE a.id IS NOT NULL
        )
        SELECT a.id, u.name FROM actors a LEFT JOIN users u ON u.id = a.id
        WHERE a.id IS NOT NULL
        ORDER BY u.name IS NULL, lower(u.name), a.id
        LIMIT ${MAX_PEOPLE * 4}`,
+      [siteIds],
     );
     return rows;
   }
 
   /** Users whose display name holds `q` (3 characters or more), or whose id is `q`: the log's user filter. */
-  async people(query: LogPeopleQueryDto): Promise<LogActorView[]> {
+  async people(query: LogPeopleQueryDto, siteIds: number[]): Promise<LogActorView[]> {
     const { rows } = await sql<LogActorView>(
       this.dataSource,
       `SELECT id, name FROM users
-       WHERE id = $1 OR (length($1) >= 3 AND name ILIKE $2)
+       WHERE (id = $1 OR (length($1) >= 3 AND name ILIKE $2)) AND site_id = ANY($3::smallint[])
        ORDER BY id <> $1, lower(name), id
        LIMIT ${MAX_PEOPLE}`,
-      [query.q, `%${escapeLike(query.q)}%`],
+      [query.q, `%${escapeLike(query.q)}%`, siteIds],
     );
     return rows;
   }

@@ -8,12 +8,17 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Access } from '../auth/access.decorator';
+import { Access, AuthUser } from '../auth/access.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { AllSitesAsked, ApiSiteHeader, ApiSitesQuery, RequestSite } from '../auth/request-site.decorator';
+import { listedSites } from '../auth/site-scope';
+import type { Site } from '../sites/site.entity';
 import { EventStreams } from '../live/event-streams.service';
 import { MODERATION_EVENT_TYPES, ModerationEvents } from '../live/moderation-events.service';
 
 @ApiTags('moderation')
 @ApiBearerAuth()
+@ApiSiteHeader()
 @Controller('moderation/stream')
 export class ModerationStreamController {
   constructor(
@@ -27,10 +32,13 @@ export class ModerationStreamController {
    * and targetName), `comment.reported` (the report, with the comment's open report count),
    * `queue.counts` (every queue's size: on connecting, then within a second of a change) and
    * `heartbeat`. The token goes in the Authorization header,
-   * never in the URL. Reconnecting with Last-Event-ID resumes without a gap.
+   * never in the URL. Reconnecting with Last-Event-ID resumes without a gap. The articles are the
+   * request's site's, or with `site=all` those of every site the caller moderates (the queue sizes
+   * add theirs up); each event's `siteId` says whose.
    */
   @Get()
   @Access('moderator')
+  @ApiSitesQuery()
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: 'An endless text/event-stream',
@@ -46,11 +54,15 @@ export class ModerationStreamController {
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+    @AllSitesAsked() all: boolean,
   ): Promise<void> {
+    const siteIds = listedSites(user, site, all);
     const after = this.events.parseEventId(lastEventId);
     return this.streams.open(request, reply, 'moderation', () => ({
-      join: (reader) => this.events.follow(reader, after),
-      leave: (reader) => this.events.unfollow(reader),
+      join: (reader) => this.events.follow(reader, siteIds, after),
+      leave: (reader) => this.events.unfollow(reader, siteIds),
     }));
   }
 }

@@ -2,6 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } fr
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { AllSitesAsked, ApiSiteHeader, ApiSitesQuery, RequestSite } from '../auth/request-site.decorator';
+import { listedSites } from '../auth/site-scope';
+import type { Site } from '../sites/site.entity';
 import { CommentView } from '../comments/comment.view';
 import { UuidParam } from '../common/uuid.pipe';
 import { ApiProblem } from '../openapi/openapi-document';
@@ -27,6 +30,7 @@ const queuePipe = new ParseEnumPipe(Object.fromEntries(QUEUES.map((q) => [q, q])
 
 @ApiTags('moderation')
 @ApiBearerAuth()
+@ApiSiteHeader()
 @Access('moderator')
 @Controller('moderation')
 export class ModerationController {
@@ -36,17 +40,36 @@ export class ModerationController {
     private readonly logQueries: ModerationLogQueries,
   ) {}
 
-  /** Oldest first; `unmoderated` is what was published and not yet reviewed. */
+  /**
+   * Oldest first; `unmoderated` is what was published and not yet reviewed. The request's site's,
+   * or with `site=all` those of every site the caller moderates.
+   */
   @Get('queue/:queue')
+  @ApiSitesQuery()
   @ApiParam({ name: 'queue', enum: QUEUES })
-  queue(@Param('queue', queuePipe) queue: QueueName, @Query() query: QueueQueryDto): Promise<QueuePageView> {
-    return this.queues.queue(queue, query);
+  queue(
+    @Param('queue', queuePipe) queue: QueueName,
+    @Query() query: QueueQueryDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+    @AllSitesAsked() all: boolean,
+  ): Promise<QueuePageView> {
+    return this.queues.queue(queue, query, listedSites(user, site, all));
   }
 
-  /** Every article and status, newest first: by words or a fragment of the text, author, article, status, time. */
+  /**
+   * Every article and status, newest first: by words or a fragment of the text, author, article, status, time.
+   * The request's site's, or with `site=all` those of every site the caller moderates.
+   */
   @Get('comments')
-  search(@Query() query: SearchCommentsQueryDto): Promise<QueuePageView> {
-    return this.queues.search(query);
+  @ApiSitesQuery()
+  search(
+    @Query() query: SearchCommentsQueryDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+    @AllSitesAsked() all: boolean,
+  ): Promise<QueuePageView> {
+    return this.queues.search(query, listedSites(user, site, all));
   }
 
   /** Approves a comment and resolves its open reports; with expectedStatus, a stale decision is a 409. */
@@ -92,25 +115,52 @@ export class ModerationController {
   /** Up to 100 comments; each is decided on its own and reported in `results`. */
   @Post('bulk')
   @HttpCode(200)
-  bulk(@Body() dto: BulkDecisionDto, @CurrentUser() user: AuthUser): Promise<BulkResponseView> {
-    return this.decisions.bulk(dto, user);
+  bulk(
+    @Body() dto: BulkDecisionDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<BulkResponseView> {
+    return this.decisions.bulk(dto, user, site.id);
   }
 
-  /** Newest first. */
+  /** Newest first. The request's site's, or with `site=all` those of every site the caller moderates. */
   @Get('log')
-  log(@Query() query: LogQueryDto): Promise<LogPageView> {
-    return this.logQueries.entries(query);
+  @ApiSitesQuery()
+  log(
+    @Query() query: LogQueryDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+    @AllSitesAsked() all: boolean,
+  ): Promise<LogPageView> {
+    return this.logQueries.entries(query, listedSites(user, site, all));
   }
 
-  /** Everyone who has moderated, named, for choosing whose decisions the log shows. */
+  /**
+   * Everyone who has moderated, named, for choosing whose decisions the log shows. On the request's
+   * site, or with `site=all` on any of the caller's.
+   */
   @Get('log/moderators')
-  async logModerators(): Promise<LogPeopleView> {
-    return { items: await this.logQueries.moderators() };
+  @ApiSitesQuery()
+  async logModerators(
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+    @AllSitesAsked() all: boolean,
+  ): Promise<LogPeopleView> {
+    return { items: await this.logQueries.moderators(listedSites(user, site, all)) };
   }
 
-  /** Users by a fragment of their name, or by id, for choosing whom the log is about. */
+  /**
+   * Users by a fragment of their name, or by id, for choosing whom the log is about. The request's
+   * site's, or with `site=all` those of every site the caller moderates.
+   */
   @Get('log/users')
-  async logUsers(@Query() query: LogPeopleQueryDto): Promise<LogPeopleView> {
-    return { items: await this.logQueries.people(query) };
+  @ApiSitesQuery()
+  async logUsers(
+    @Query() query: LogPeopleQueryDto,
+    @CurrentUser() user: AuthUser,
+    @RequestSite() site: Site,
+    @AllSitesAsked() all: boolean,
+  ): Promise<LogPeopleView> {
+    return { items: await this.logQueries.people(query, listedSites(user, site, all)) };
   }
 }

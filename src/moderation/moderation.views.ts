@@ -4,10 +4,19 @@ import { ReportView } from '../reports/report.view';
 import { LogActorView, LogEntryView } from '../journal/log-entry.view';
 import { BanView } from '../users/users.views';
 
+/** A site as a moderator's card names it. */
+export class SiteLabelView {
+  @ApiProperty({ description: "The site's key, as `site=` takes it" })
+  key: string;
+  name: string;
+}
+
 export class QueueArticleView {
   id: string;
   title: string;
   url: string;
+  @ApiProperty({ description: 'The site the article belongs to' })
+  site: SiteLabelView;
 }
 
 export class QueueItemView extends CommentView {

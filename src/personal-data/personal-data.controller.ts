@@ -2,6 +2,9 @@ import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
+import type { Site } from '../sites/site.entity';
+import { UserSiteAccess } from '../users/user-site-access';
 import { userIdParam } from '../common/user-id';
 import { AppError } from '../errors/app-error';
 import { ErasureView, PersonalDataView } from './personal-data.views';
@@ -10,9 +13,13 @@ import { PersonalDataService } from './personal-data.service';
 /** Readers' rights to their data (GDPR articles 15, 17 and 20). */
 @ApiTags('personal data')
 @ApiBearerAuth()
+@ApiSiteHeader()
 @Controller()
 export class PersonalDataController {
-  constructor(private readonly personalData: PersonalDataService) {}
+  constructor(
+    private readonly personalData: PersonalDataService,
+    private readonly access: UserSiteAccess,
+  ) {}
 
   /** Everything stored about the signed-in reader, as JSON. */
   @Get('me/data')
@@ -35,12 +42,18 @@ export class PersonalDataController {
     }
   }
 
-  /** An admin erases a user, on their request. */
+  /** An admin of the user's site erases them, on their request. */
   @Post('moderation/users/:id/erase')
   @Access('admin')
   @HttpCode(200)
   @ApiOkResponse({ type: ErasureView })
-  erase(@Param('id') id: string, @CurrentUser() admin: AuthUser): Promise<ErasureView> {
-    return this.personalData.erase(userIdParam(id), admin);
+  async erase(
+    @Param('id') id: string,
+    @CurrentUser() admin: AuthUser,
+    @RequestSite() site: Site,
+  ): Promise<ErasureView> {
+    const userId = userIdParam(id);
+    await this.access.siteOf(userId, admin, site, 'admin');
+    return this.personalData.erase(userId, admin);
   }
 }

@@ -95,6 +95,7 @@ export class ReportsService {
         await this.moderationEvents.record(manager, 'comment.reported', {
           ...reported,
           articleId: row.article_id,
+          siteId: article.siteId,
           openReportCount: openReports,
           withheld: withhold,
         });

@@ -19,17 +19,20 @@ export class UserRestrictions {
     private readonly settings: SettingsService,
   ) {}
 
-  /** The ban, and with rejectWaiting the rejection of the user's waiting comments, in one transaction. */
-  async ban(id: string, dto: BanDto, moderator: AuthUser): Promise<WaitingRejections> {
+  /**
+   * The ban, and with rejectWaiting the rejection of the user's waiting comments, in one
+   * transaction. `siteId`: the user's site (a user never seen is recorded there).
+   */
+  async ban(id: string, siteId: number, dto: BanDto, moderator: AuthUser): Promise<WaitingRejections> {
     if (dto.until && dto.until <= new Date()) {
       throw AppError.validation('until must be in the future', [
         { field: 'until', messages: ['must be in the future'] },
       ]);
     }
-    await this.checkRejectionLabel(dto);
+    await this.checkRejectionLabel(dto, siteId);
     return this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
-      await this.users.see(manager, { id, name: null });
+      await this.users.see(manager, { id, name: null, siteId });
       await sql(
         manager,
         `UPDATE users SET banned_at = now(), ban_until = $2, ban_reason = $3, updated_at = now() WHERE id = $1`,
@@ -43,7 +46,7 @@ export class UserRestrictions {
         reason: dto.until ? `${dto.reason} (until ${dto.until.toISOString()})` : dto.reason,
       });
       if (!dto.rejectWaiting) return { rejected: 0, skipped: 0 };
-      return rejectWaitingComments(manager, id, moderator, {
+      return rejectWaitingComments(manager, id, siteId, moderator, {
         label: dto.rejectionReasonLabel ?? null,
         reason: `with the author's ban: ${dto.reason}`,
       });
@@ -51,13 +54,13 @@ export class UserRestrictions {
   }
 
   /** A label goes with rejectWaiting only, and must be one of the site's list as it stands. */
-  private async checkRejectionLabel(dto: BanDto): Promise<void> {
+  private async checkRejectionLabel(dto: BanDto, siteId: number): Promise<void> {
     const label = dto.rejectionReasonLabel;
     if (label === undefined) return;
     const refuse = (message: string) =>
       AppError.validation(message, [{ field: 'rejectionReasonLabel', messages: [message] }]);
     if (!dto.rejectWaiting) throw refuse('rejectionReasonLabel is given with rejectWaiting only');
-    const { rejectionReasons } = await this.settings.current();
+    const { rejectionReasons } = await this.settings.current(siteId);
     if (!rejectionReasons.includes(label)) {
       throw refuse(
         `rejectionReasonLabel must be one of the rejection reasons in the settings: ${rejectionReasons.join(', ')}`,
@@ -79,10 +82,10 @@ export class UserRestrictions {
     });
   }
 
-  async setPremod(id: string, enabled: boolean, moderator: AuthUser): Promise<void> {
+  async setPremod(id: string, siteId: number, enabled: boolean, moderator: AuthUser): Promise<void> {
     await this.transactions.run(async (manager) => {
       await this.users.see(manager, moderator);
-      await this.users.see(manager, { id, name: null });
+      await this.users.see(manager, { id, name: null, siteId });
       const { rowCount: affected } = await sql(
         manager,
         `UPDATE users SET premod = $2, updated_at = now() WHERE id = $1 AND premod <> $2`,

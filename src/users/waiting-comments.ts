@@ -16,7 +16,7 @@ export interface WaitingRejections {
 }
 
 /**
- * Rejects the author's waiting comments inside the caller's transaction, each through
+ * Rejects the author's waiting comments on the articles of their site (`siteId`: the ban's) inside the caller's transaction, each through
  * decide_comment() so that counts, log entries and live events are the same as a single rejection.
  * Each comment is locked in decide_comment()'s order (its article, then it) and checked again: one
  * another moderator decided meanwhile no longer waits, and is skipped rather than decided twice.
@@ -24,14 +24,16 @@ export interface WaitingRejections {
 export async function rejectWaitingComments(
   manager: EntityManager,
   authorId: string,
+  siteId: number,
   moderator: AuthUser,
   decision: { label: string | null; reason: string },
 ): Promise<WaitingRejections> {
   const { rows: waiting } = await sql<{ id: string; article_id: string }>(
     manager,
-    `SELECT c.id, c.article_id FROM comments c WHERE c.author_id = $1 AND ${waitingCommentSql('c')}
+    `SELECT c.id, c.article_id FROM comments c JOIN articles a ON a.id = c.article_id
+     WHERE c.author_id = $1 AND a.site_id = $2 AND ${waitingCommentSql('c')}
      ORDER BY c.article_id, c.id`,
-    [authorId],
+    [authorId, siteId],
   );
   const result: WaitingRejections = { rejected: 0, skipped: 0 };
   for (const { id, article_id: articleId } of waiting) {

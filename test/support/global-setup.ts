@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
         'max_connections=300',
       ],
     });
-    (globalThis as { embeddedPg?: typeof pg }).embeddedPg = pg;
+    Object.assign(globalThis, { embeddedPg: pg, embeddedPgDir: dir });
     serverUrl = pg.url;
   }
   const template = `comment_desk_template_${process.pid}`;

@@ -1,9 +1,15 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 
 export default async function globalTeardown(): Promise<void> {
-  const pg = (globalThis as { embeddedPg?: { stop(): Promise<void> } }).embeddedPg;
+  const { embeddedPg: pg, embeddedPgDir: dir } = globalThis as {
+    embeddedPg?: { stop(): Promise<void> };
+    embeddedPgDir?: string;
+  };
   if (pg) {
     await pg.stop();
+    // Each run's server is its own: its gigabyte of data would otherwise stay behind in the temp folder.
+    if (dir) rmSync(dir, { recursive: true, force: true });
     return;
   }
   // On a server we were given, leave nothing behind.
