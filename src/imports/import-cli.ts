@@ -6,13 +6,12 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
-import { sql } from '../database/sql';
-import { DEFAULT_SITE_ID } from '../sites/site.entity';
 import { devDatabase } from '../database/dev-database';
 import { runMigrationsLocked } from '../database/migrate';
 import { ImportCounts, skippedTotal } from './import-counts';
 import { ImportFormat } from './import-job.entity';
-import { createJob, ImportSite } from './import-jobs';
+import { createJob } from './import-jobs';
+import { siteByKey } from './site-by-key';
 import { IMPORTABLE, ImportState, runImport } from './import-runner';
 
 const USAGE = `Usage: npm run import -- --format FORMAT [--site KEY] [--dry-run] [--skip-spam] [--url-prefix URL] FILE
@@ -131,16 +130,6 @@ export async function importCli(argv: string[], io: CliOutput = { out: process.s
     if (dataSource.isInitialized) await dataSource.destroy();
     await dev?.stop();
   }
-}
-
-/** The site of `--site KEY`; without it, the first site; null when there is no such site. */
-export async function siteByKey(dataSource: DataSource, key: string | undefined): Promise<ImportSite | null> {
-  const { rows } = await sql<ImportSite>(
-    dataSource,
-    key === undefined ? `SELECT id, key FROM sites WHERE id = $1` : `SELECT id, key FROM sites WHERE key = $1`,
-    [key ?? DEFAULT_SITE_ID],
-  );
-  return rows[0] ?? null;
 }
 
 function summary(state: ImportState, run: { dryRun: boolean; seconds: number; jobId?: string }): string {
