@@ -60,7 +60,6 @@ export class ImportWriter {
            AND t.article_id IS NOT NULL`,
         [this.jobId],
       );
-      await this.skipOtherSitesUsers(m);
       // A deleted comment stays, as a tombstone, while something under it is imported.
       for (;;) {
         const kept = await sql(
@@ -84,6 +83,7 @@ export class ImportWriter {
         [this.jobId],
       );
       for (const { why, n } of left) counts.comments.skipped[why as 'deleted' | 'threadSkipped'] += n;
+      await this.skipOtherSitesUsers(m);
       const users = await sql(
         m,
         `INSERT INTO users (id, name, site_id)
