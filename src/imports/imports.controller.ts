@@ -36,7 +36,7 @@ export class ImportsController {
     return this.imports.start(query, request.body, user, site);
   }
 
-  /** A job of the request's site; another site's is 404. */
+  /** An import of the request's site, and how far it got (another site's is 404). */
   @Get(':id')
   @ApiOkResponse({ type: ImportJobView })
   find(
