@@ -310,5 +310,19 @@ describe('imports and exports of one site among several (e2e)', () => {
       expect(me.comments.map((c: any) => c.body)).toEqual(['Read it on the train home.']);
       await expectCountsRecounted(target);
     });
+
+    it("imported into another site of the same installation, moves nothing of the evening's", async () => {
+      const before = await t.db.query(`SELECT id, site_id, count_visible FROM articles ORDER BY id`);
+      const res = await runImportCli(t, ['--format', 'comment-desk', file]);
+      expect(res.code).toBe(0);
+      const articleIds = evening.filter((l) => l.type === 'article').map((l) => l.data.id);
+      for (const id of articleIds) expect(res.stdout).toContain(`article ${id} is another site's`);
+      expect(res.stdout).toMatch(/comments imported\s+0\n/);
+      expect((await t.db.query(`SELECT id, site_id, count_visible FROM articles ORDER BY id`)).rows).toEqual(
+        before.rows,
+      );
+      const { rows } = await t.db.query(`SELECT site_id FROM users WHERE id = 'evening:nora'`);
+      expect(rows).toEqual([{ site_id: eveningId }]);
+    });
   });
 });
