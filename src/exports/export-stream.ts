@@ -70,8 +70,8 @@ export interface ExportProgress {
 }
 
 /**
- * A site's part of the database as NDJSON: read in one REPEATABLE READ transaction (a consistent snapshot,
- * however long the export takes), each section through COPY TO STDOUT. COPY streams with the
+ * A site's part of the database as NDJSON: read in one REPEATABLE READ transaction (a consistent
+ * snapshot, however long the export takes), each section through COPY TO STDOUT. COPY streams with the
  * reader's pace (the socket is paused while the reader is behind), so memory holds a few chunks,
  * not the table, and unlike a cursor it may use parallel workers to make the lines.
  */

@@ -258,11 +258,11 @@ export class CommentDeskImport {
   private async otherSites(m: EntityManager, table: 'users' | 'articles', type: LineType, rows: Row[]): Promise<void> {
     const { rows: others } = await sql<{ id: string }>(
       m,
-      `SELECT id FROM ${table} WHERE id::text = ANY($1::text[]) AND site_id <> $2 ORDER BY id`,
+      `SELECT id FROM ${table} WHERE id = ANY($1::${table === 'users' ? 'text' : 'uuid'}[]) AND site_id <> $2 ORDER BY id`,
       [rows.map((r) => String(r.id)), this.site.id],
     );
     for (const { id } of others)
-      this.problem(0, `${type} ${id} is another site's: it is left there, and what is its is skipped`);
+      this.problem(0, `${type} ${id} is another site's: it stays there, and what belongs to it is skipped`);
   }
 
   /** Links the replies whose parents came after them; then the log's numbering goes on from the imported one. */
