@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { devDatabase } from '../database/dev-database';
 import { runMigrationsLocked } from '../database/migrate';
-import { siteByKey } from '../imports/site-by-key';
+import { siteByKey } from './site-by-key';
 import { ExportProgress, exportStream } from './export-stream';
 
 const USAGE = `Usage: npm run export -- [--site KEY] FILE     (NDJSON; "-" writes to standard output)

@@ -11,7 +11,7 @@ import { runMigrationsLocked } from '../database/migrate';
 import { ImportCounts, skippedTotal } from './import-counts';
 import { ImportFormat } from './import-job.entity';
 import { createJob } from './import-jobs';
-import { siteByKey } from './site-by-key';
+import { siteByKey } from '../exports/site-by-key';
 import { IMPORTABLE, ImportState, runImport } from './import-runner';
 
 const USAGE = `Usage: npm run import -- --format FORMAT [--site KEY] [--dry-run] [--skip-spam] [--url-prefix URL] FILE
