@@ -1,29 +1,43 @@
 import 'reflect-metadata';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { devDatabase } from '../database/dev-database';
 import { runMigrationsLocked } from '../database/migrate';
+import { siteByKey } from './site-by-key';
 import { ExportProgress, exportStream } from './export-stream';
 
-const USAGE = `Usage: npm run export -- FILE     (NDJSON; "-" writes to standard output)
-  With DATABASE_URL, exports that database; without, the embedded one of npm start.`;
+const USAGE = `Usage: npm run export -- [--site KEY] FILE     (NDJSON; "-" writes to standard output)
+  KEY: the site exported; without it, the first site.
+  With DATABASE_URL, exports from that database; without, from the embedded one of npm start.`;
 
 /** `npm run export`; resolves with the exit code. */
 export async function exportCli(
   argv: string[],
   io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr },
 ): Promise<number> {
-  if (argv[0] === '--help' || argv[0] === '-h') {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { site: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+  } catch (error) {
+    io.err.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.values.help) {
     io.out.write(`${USAGE}\n`);
     return 0;
   }
-  if (argv.length !== 1 || (argv[0].startsWith('-') && argv[0] !== '-')) {
+  if (args.positionals.length !== 1) {
     io.err.write(`${USAGE}\n`);
     return 2;
   }
-  const file = argv[0];
+  const file = args.positionals[0];
   const dev = process.env.DATABASE_URL ? null : await devDatabase();
   const dataSource = new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? dev!.url, { extra: { max: 2 } }));
   const started = Date.now();
@@ -31,8 +45,13 @@ export async function exportCli(
   try {
     await dataSource.initialize();
     await runMigrationsLocked(dataSource);
+    const site = await siteByKey(dataSource, args.values.site);
+    if (!site) {
+      io.err.write(`There is no site "${args.values.site}": --site takes the key of a site\n`);
+      return 2;
+    }
     const target = file === '-' ? io.out : createWriteStream(file);
-    await pipeline(exportStream(dataSource, progress), target, { end: file !== '-' });
+    await pipeline(exportStream(dataSource, site.id, progress), target, { end: file !== '-' });
     const seconds = (Date.now() - started) / 1000;
     io.err.write(
       `Exported ${progress.comments} comments${file === '-' ? '' : ` to ${file}`} in ${seconds.toFixed(1)} s ` +

@@ -11,10 +11,12 @@ import { runMigrationsLocked } from '../database/migrate';
 import { ImportCounts, skippedTotal } from './import-counts';
 import { ImportFormat } from './import-job.entity';
 import { createJob } from './import-jobs';
+import { siteByKey } from '../exports/site-by-key';
 import { IMPORTABLE, ImportState, runImport } from './import-runner';
 
-const USAGE = `Usage: npm run import -- --format FORMAT [--dry-run] [--skip-spam] [--url-prefix URL] FILE
+const USAGE = `Usage: npm run import -- --format FORMAT [--site KEY] [--dry-run] [--skip-spam] [--url-prefix URL] FILE
   FORMAT: ${IMPORTABLE.join(', ')}
+  KEY: the site imported into (its articles, users and settings); without it, the first site.
   With DATABASE_URL, imports into that database; without, into the embedded one of npm start.`;
 
 export interface CliOutput {
@@ -31,6 +33,7 @@ export async function importCli(argv: string[], io: CliOutput = { out: process.s
       allowPositionals: true,
       options: {
         format: { type: 'string' },
+        site: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'skip-spam': { type: 'boolean', default: false },
         'url-prefix': { type: 'string' },
@@ -79,16 +82,28 @@ export async function importCli(argv: string[], io: CliOutput = { out: process.s
   try {
     await dataSource.initialize();
     await runMigrationsLocked(dataSource);
+    const site = await siteByKey(dataSource, values.site);
+    if (!site) {
+      io.err.write(`There is no site "${values.site}": --site takes the key of a site\n`);
+      return 2;
+    }
     const dryRun = values['dry-run'];
     const fileName = basename(file);
     const options = { skipSpam: values['skip-spam'], urlPrefix: values['url-prefix'] ?? null };
     const jobId = dryRun
       ? undefined
-      : await createJob(dataSource, format, fileName, { dryRun, options, actorId: null, bytesTotal: size });
+      : await createJob(dataSource, format, fileName, {
+          siteId: site.id,
+          dryRun,
+          options,
+          actorId: null,
+          bytesTotal: size,
+        });
     bar?.start(size, 0, { phase: 'reading', read: '0.0', total: (size / 1e6).toFixed(1), comments: 0, rate: 0 });
     const state = await runImport(dataSource, createReadStream(file, { highWaterMark: 256 * 1024 }), {
       format,
       fileName,
+      site,
       dryRun,
       skipSpam: options.skipSpam,
       urlPrefix: values['url-prefix'],

@@ -21,11 +21,14 @@ export interface ImportCounts {
     tombstones: number;
     /** Replies whose parent is not in the file (or was left out): imported as top-level comments. */
     madeTopLevel: number;
-    skipped: Record<SkipReason | 'deleted' | 'threadSkipped' | 'duplicate', number>;
+    skipped: Record<SkipReason | 'deleted' | 'threadSkipped' | 'duplicate', number> & {
+      /** Present once some are: comments whose author is another site's user (a user never changes site). */
+      otherSiteUser?: number;
+    };
   };
   users: { created: number };
   /** Only from comment-desk exports. */
-  other?: { settings: number; revisions: number; reports: number; logEntries: number };
+  other?: { settings: number; revisions: number; reports: number; logEntries: number; notes?: number };
 }
 
 export function emptyCounts(): ImportCounts {

@@ -1,12 +1,20 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
+import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { ImportFormat } from './import-job.entity';
 import { ImportState } from './import-state';
+
+/** The site an import fills: its id, and its key, which prefixes the ids of its users (see userIdOf). */
+export type ImportSite = Pick<Site, 'id' | 'key'>;
+
+export const FIRST_SITE: ImportSite = { id: DEFAULT_SITE_ID, key: 'default' };
 
 /** What the job records of an import's options. */
 export interface ImportJobOptions {
   format: ImportFormat;
   fileName: string;
+  /** The site whose articles the import fills; the first site when not given. */
+  site?: ImportSite;
   /** The job row to keep up to date (the CLI's dry runs have none). */
   jobId?: string;
   onProgress?: (state: ImportState) => void;
@@ -17,15 +25,15 @@ export async function createJob(
   dataSource: DataSource,
   format: ImportFormat,
   fileName: string,
-  job: { dryRun: boolean; options: object; actorId: string | null; bytesTotal: number | null },
+  job: { siteId: number; dryRun: boolean; options: object; actorId: string | null; bytesTotal: number | null },
 ): Promise<string> {
   const {
     rows: [{ id }],
   } = await sql<{ id: string }>(
     dataSource,
-    `INSERT INTO import_jobs (format, file_name, status, dry_run, options, actor_id, bytes_total)
-     VALUES ($1, $2, 'reading', $3, $4, $5, $6) RETURNING id`,
-    [format, fileName, job.dryRun, JSON.stringify(job.options), job.actorId, job.bytesTotal],
+    `INSERT INTO import_jobs (site_id, format, file_name, status, dry_run, options, actor_id, bytes_total)
+     VALUES ($7, $1, $2, 'reading', $3, $4, $5, $6) RETURNING id`,
+    [format, fileName, job.dryRun, JSON.stringify(job.options), job.actorId, job.bytesTotal, job.siteId],
   );
   return id;
 }
@@ -33,16 +41,18 @@ export async function createJob(
 /** Whether an earlier import of this file died (its process stopped) after the last one that succeeded. */
 export async function diedBeforeItsRecount(
   dataSource: DataSource,
-  options: Pick<ImportJobOptions, 'format' | 'fileName'>,
+  options: Pick<ImportJobOptions, 'format' | 'fileName' | 'site'>,
 ): Promise<boolean> {
   const { rows } = await sql<{ died: boolean }>(
     dataSource,
     `SELECT EXISTS (
        SELECT 1 FROM import_jobs j WHERE j.format = $1 AND j.file_name = $2 AND j.error = $3 AND NOT j.dry_run
+         AND j.site_id = $4
          AND j.created_at > COALESCE((SELECT max(s.created_at) FROM import_jobs s
-                                      WHERE s.format = $1 AND s.file_name = $2 AND s.status = 'succeeded' AND NOT s.dry_run),
+                                      WHERE s.format = $1 AND s.file_name = $2 AND s.status = 'succeeded' AND NOT s.dry_run
+                                        AND s.site_id = $4),
                                      '-infinity')) AS died`,
-    [options.format, options.fileName, INTERRUPTED],
+    [options.format, options.fileName, INTERRUPTED, (options.site ?? FIRST_SITE).id],
   );
   return rows[0].died;
 }

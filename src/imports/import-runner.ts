@@ -16,7 +16,14 @@ import { FormatReader, ImportSink, ReaderOptions } from './formats/records';
 import { wordpressReader } from './formats/wordpress';
 import { describeImport, emptyCounts } from './import-counts';
 import { ImportFormat } from './import-job.entity';
-import { clearStaleJobs, diedBeforeItsRecount, ImportJobOptions, ProgressReporter, removeStaging } from './import-jobs';
+import {
+  clearStaleJobs,
+  diedBeforeItsRecount,
+  FIRST_SITE,
+  ImportJobOptions,
+  ProgressReporter,
+  removeStaging,
+} from './import-jobs';
 import { ImportLimits, importLimits } from './import-limits';
 import { Staging } from './import-staging';
 import { addProblem, ImportState, Units } from './import-state';
@@ -90,6 +97,7 @@ export async function runImport(dataSource: DataSource, input: Readable, options
     phaseStarted = Date.now();
   };
   const stagingId = options.jobId ?? randomUUID();
+  const site = options.site ?? FIRST_SITE;
   const batchSize = options.batchSize ?? 5000;
   const limits = options.limits ?? importLimits();
   const progress = new ProgressReporter(dataSource, options, state);
@@ -166,14 +174,14 @@ export async function runImport(dataSource: DataSource, input: Readable, options
         columns: await tableColumns(m),
         logIsEmpty: (await sql(m, `SELECT 1 FROM moderation_log LIMIT 1`)).rowCount === 0,
       }));
-      const native = new CommentDeskImport(state.counts, columns, logIsEmpty, limits, (line, message) =>
-        addProblem(state, { line, message }),
+      const native = new CommentDeskImport(site, state.counts, columns, logIsEmpty, limits, (line, message) =>
+        addProblem(state, line > 0 ? { line, message } : { message }),
       );
       touched = async () => [...native.articleIds].sort();
       await read(native);
       await units((m) => native.finish(m));
     } else {
-      const staging = new Staging(stagingId, state, options);
+      const staging = new Staging(stagingId, state, { ...options, site });
       const reader = READERS[options.format]!(staging, {
         skipSpam: options.skipSpam ?? false,
         urlPrefix: options.urlPrefix,
@@ -193,13 +201,15 @@ export async function runImport(dataSource: DataSource, input: Readable, options
       await units((m) => staging.applyNames(m));
       // Fresh statistics, or the planner takes the staging tables for empty and joins them row by row.
       await units((m) => m.query('ANALYZE import_staged_threads, import_staged_comments'));
-      const writer = new ImportWriter(stagingId, options.format, state, units, batchSize);
+      const writer = new ImportWriter(stagingId, site, options.format, state, units, batchSize);
       await writer.prepare();
       await progress.report();
       // The articles whose counts this run changed; all of the file's after a run of it that died
       // before its recount (one stopped, or failing, recounts what it wrote on its way out).
       touched = async () =>
-        (await diedBeforeItsRecount(dataSource, options)) ? writer.fileArticles : [...writer.changedArticles].sort();
+        (await diedBeforeItsRecount(dataSource, { ...options, site }))
+          ? writer.fileArticles
+          : [...writer.changedArticles].sort();
       while (await writer.insertBatch()) {
         options.signal?.throwIfAborted();
         await progress.report();

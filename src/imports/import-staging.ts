@@ -6,10 +6,13 @@ import { EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ArticleUrlPolicy, normalizeArticleUrl } from '../articles/article-url';
 import { withoutBidiControls } from '../common/text';
+import { userIdOf } from '../auth/token-verifier.service';
 import { sql } from '../database/sql';
+import { DEFAULT_SITE_ID } from '../sites/site.entity';
 import { ImportSink, SourceComment, SourceThread } from './formats/records';
 import { ImportCounts } from './import-counts';
 import { ImportFormat } from './import-job.entity';
+import { ImportSite } from './import-jobs';
 import { addProblem, ImportState } from './import-state';
 import { bodyProblems, titleProblems } from './import-validation';
 
@@ -24,8 +27,17 @@ export class Staging implements ImportSink {
   constructor(
     private readonly jobId: string,
     private readonly state: ImportState,
-    private readonly options: { format: ImportFormat; dryRun?: boolean },
+    private readonly options: { format: ImportFormat; dryRun?: boolean; site: ImportSite },
   ) {}
+
+  /**
+   * An id of the file as the site stores it: its users' ids as its login makes them (so that an
+   * imported commenter who signs in later is the same user), and its comments' source ids alike
+   * (so that one file imported into two sites gives each its own comments).
+   */
+  private ofSite(id: string): string {
+    return userIdOf(this.options.site, id);
+  }
 
   get pending(): number {
     return this.threads.length + this.comments.length;
@@ -59,6 +71,14 @@ export class Staging implements ImportSink {
     }
     this.state.counts.comments.read++;
     if (comment.authorName !== null) comment = { ...comment, authorName: withoutBidiControls(comment.authorName) };
+    if (this.options.site.id !== DEFAULT_SITE_ID) {
+      comment = {
+        ...comment,
+        sourceId: this.ofSite(comment.sourceId),
+        parentSourceId: comment.parentSourceId === null ? null : this.ofSite(comment.parentSourceId),
+        authorId: this.ofSite(comment.authorId),
+      };
+    }
     this.chars += comment.body.length + (comment.authorName?.length ?? 0);
     this.comments.push(comment);
   }
@@ -75,7 +95,7 @@ export class Staging implements ImportSink {
   private names = new Map<string, string>();
 
   author(id: string, name: string): void {
-    this.names.set(id, name);
+    this.names.set(this.ofSite(id), name);
   }
 
   /** The names that came apart from the comments, given to their staged comments. */
@@ -94,7 +114,7 @@ export class Staging implements ImportSink {
   }
 
   async flush(manager: EntityManager): Promise<void> {
-    const policy = (this.urlPolicy ??= await articleUrlPolicy(manager));
+    const policy = (this.urlPolicy ??= await articleUrlPolicy(manager, this.options.site.id));
     const threads = this.threads.map((t) => withStoredUrl(t, policy));
     const comments = this.comments;
     this.threads = [];
@@ -121,7 +141,12 @@ export class Staging implements ImportSink {
     if (comments.length > 0) {
       const { staged: rowCount, already } = await copyComments(
         manager,
-        { jobId: this.jobId, source: this.options.format, dryRun: this.options.dryRun ?? false },
+        {
+          jobId: this.jobId,
+          source: this.options.format,
+          dryRun: this.options.dryRun ?? false,
+          siteId: this.options.site.id,
+        },
         comments,
         this.seq,
       );
@@ -157,7 +182,7 @@ const copyValue = (v: string | number | boolean | null): string =>
  */
 async function copyComments(
   manager: EntityManager,
-  staging: { jobId: string; source: ImportFormat; dryRun: boolean },
+  staging: { jobId: string; source: ImportFormat; dryRun: boolean; siteId: number },
   comments: SourceComment[],
   seq: number,
 ): Promise<{ staged: number; already: number }> {
@@ -186,7 +211,7 @@ async function copyComments(
        SELECT $1, k.*, a.id, x.done IS NOT NULL
        FROM import_copied_comments k
        -- Looked up row by row through their indexes (LIMIT 1): the session table has no statistics.
-       LEFT JOIN LATERAL (SELECT a.id FROM import_staged_threads t JOIN articles a ON a.url = t.url
+       LEFT JOIN LATERAL (SELECT a.id FROM import_staged_threads t JOIN articles a ON a.site_id = $3 AND a.url = t.url
                           WHERE t.job_id = $1 AND t.source_id = k.thread_source_id AND t.skip IS NULL LIMIT 1) a ON true
        LEFT JOIN LATERAL (SELECT true AS done FROM comments x
                           WHERE x.source = $2 AND x.source_id = k.source_id LIMIT 1) x ON true
@@ -194,19 +219,20 @@ async function copyComments(
        ON CONFLICT (job_id, source_id) DO NOTHING
        RETURNING done)
      SELECT count(*)::int AS staged, count(*) FILTER (WHERE done)::int AS already FROM staged`,
-    [staging.jobId, staging.source],
+    [staging.jobId, staging.source, staging.siteId],
   );
   // A dry run is one transaction, never committed: emptied by hand.
   if (staging.dryRun) await client.query(`TRUNCATE import_copied_comments`);
   return r;
 }
 
-/** The settings' rule for which URLs name one article, as the API applies it to articles it makes. */
-async function articleUrlPolicy(manager: EntityManager): Promise<ArticleUrlPolicy> {
+/** The site's rule for which URLs name one article, as the API applies it to articles it makes there. */
+async function articleUrlPolicy(manager: EntityManager, siteId: number): Promise<ArticleUrlPolicy> {
   const { rows } = await sql<{ queryParams: string[]; trailingSlash: ArticleUrlPolicy['trailingSlash'] }>(
     manager,
     `SELECT article_url_query_params AS "queryParams", article_url_trailing_slash AS "trailingSlash"
-     FROM article_settings(NULL)`,
+     FROM moderation_settings WHERE id = $1`,
+    [siteId],
   );
   return rows[0];
 }

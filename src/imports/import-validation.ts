@@ -5,6 +5,7 @@ import { CloseArticleDto, CreateArticleDto } from '../articles/dto/article.dto';
 import { CreateCommentDto, UpdateCommentDto } from '../comments/dto/comment.dto';
 import { CreateReportDto } from '../reports/dto/create-report.dto';
 import { UpdateSettingsDto } from '../settings/dto/update-settings.dto';
+import { CreateUserNoteDto } from '../users/dto/user-moderation.dto';
 
 /**
  * Imported values meet the rules of the API's own requests: the DTO classes the routes validate,
@@ -46,6 +47,7 @@ const ROW_DTOS: Record<string, Dto[]> = {
   revision: [UpdateCommentDto],
   report: [CreateReportDto],
   settings: [UpdateSettingsDto],
+  note: [CreateUserNoteDto],
 };
 
 /** What the API's rules say is wrong with a row of our own export ([] when nothing is). */

@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 import { ImportFormat } from './import-job.entity';
-import { ImportState, Units } from './import-state';
+import { ImportSite } from './import-jobs';
+import { addProblem, ImportState, Units } from './import-state';
 
 /** From the staging tables to articles, users and comments. */
 export class ImportWriter {
@@ -12,6 +13,7 @@ export class ImportWriter {
 
   constructor(
     private readonly jobId: string,
+    private readonly site: ImportSite,
     private readonly source: ImportFormat,
     private readonly state: ImportState,
     private readonly units: Units,
@@ -37,17 +39,16 @@ export class ImportWriter {
                 COALESCE(w.created_at, now()), CASE WHEN w.closed THEN now() END,
                 CASE WHEN w.closed THEN s.default_closed_message END
          FROM wanted w CROSS JOIN moderation_settings s
-         WHERE s.id = (SELECT site_id FROM import_jobs WHERE id = $1)
+         WHERE s.id = $2
          ON CONFLICT (site_id, url) DO NOTHING`,
-        [this.jobId],
+        [this.jobId, this.site.id],
       );
       counts.threads.articlesCreated = created.rowCount;
       await sql(
         m,
         `UPDATE import_staged_threads t SET article_id = a.id FROM articles a
-         WHERE t.job_id = $1 AND t.skip IS NULL AND a.url = t.url
-           AND a.site_id = (SELECT site_id FROM import_jobs WHERE id = $1)`,
-        [this.jobId],
+         WHERE t.job_id = $1 AND t.skip IS NULL AND a.site_id = $2 AND a.url = t.url`,
+        [this.jobId, this.site.id],
       );
     });
     await this.units(async (m) => {
@@ -82,14 +83,15 @@ export class ImportWriter {
         [this.jobId],
       );
       for (const { why, n } of left) counts.comments.skipped[why as 'deleted' | 'threadSkipped'] += n;
+      await this.skipOtherSitesUsers(m);
       const users = await sql(
         m,
-        `INSERT INTO users (id, name)
-         SELECT DISTINCT ON (author_id) author_id, author_name FROM import_staged_comments c
+        `INSERT INTO users (id, name, site_id)
+         SELECT DISTINCT ON (author_id) author_id, author_name, $2 FROM import_staged_comments c
          WHERE job_id = $1 AND NOT done AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.author_id)
          ORDER BY author_id, seq DESC
          ON CONFLICT (id) DO NOTHING`,
-        [this.jobId],
+        [this.jobId, this.site.id],
       );
       counts.users.created = users.rowCount;
       // The file's articles: all of them are recounted after a run that died before its recount.
@@ -101,6 +103,30 @@ export class ImportWriter {
       counts.threads.articlesMatched = articles.length - counts.threads.articlesCreated;
       this.fileArticles = articles.map((r) => r.article_id);
     });
+  }
+
+  /**
+   * A user belongs to one site for good: the comments of an author whose id is another site's
+   * user are left out, each such author a problem, rather than given to that user.
+   */
+  private async skipOtherSitesUsers(m: EntityManager): Promise<void> {
+    const { rows } = await sql<{ author_id: string; n: number }>(
+      m,
+      `WITH skipped AS (
+         UPDATE import_staged_comments c SET done = true FROM users u
+         WHERE c.job_id = $1 AND NOT c.done AND u.id = c.author_id AND u.site_id <> $2
+         RETURNING c.author_id)
+       SELECT author_id, count(*)::int AS n FROM skipped GROUP BY 1 ORDER BY 1`,
+      [this.jobId, this.site.id],
+    );
+    if (rows.length === 0) return;
+    const skipped = this.state.counts.comments.skipped;
+    for (const { author_id, n } of rows) {
+      skipped.otherSiteUser = (skipped.otherSiteUser ?? 0) + n;
+      addProblem(this.state, {
+        message: `user ${author_id} is another site's user: their ${n} comments are skipped`,
+      });
+    }
   }
 
   /**

@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/access.decorator';
+import { mustHold } from '../auth/site-access';
+import { Site } from '../sites/site.entity';
 import { AppError } from '../errors/app-error';
 import { ImportJobView, StartImportQueryDto } from './dto/import.dto';
 import { ImportFormat, ImportJob } from './import-job.entity';
@@ -38,7 +40,8 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
    * Receives the file into a temporary file (an upload can be far larger than memory), records
    * the job, and starts it: the caller follows it with find().
    */
-  async start(query: StartImportQueryDto, upload: unknown, actor: AuthUser): Promise<ImportJobView> {
+  async start(query: StartImportQueryDto, upload: unknown, actor: AuthUser, site: Site): Promise<ImportJobView> {
+    mustHold(actor, site.id, 'admin');
     if (!(upload instanceof Readable)) {
       throw AppError.validation(
         'The request body must be the export file, sent as application/xml, text/xml, application/json, application/x-ndjson or application/octet-stream',
@@ -61,6 +64,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       const { size } = await stat(path);
       if (size === 0) throw AppError.validation('The request body must be the export file; it is empty');
       jobId = await createJob(this.dataSource, format, fileName, {
+        siteId: site.id,
         dryRun,
         options,
         actorId: actor.id,
@@ -75,6 +79,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
     const done = runImport(this.dataSource, createReadStream(path), {
       format,
       fileName,
+      site: { id: site.id, key: site.key },
       dryRun,
       skipSpam: options.skipSpam,
       urlPrefix: query.urlPrefix,
@@ -90,12 +95,14 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
         await removeUploadFolder(dir);
       });
     this.running.set(jobId, { abort, done });
-    return this.find(jobId);
+    return this.find(jobId, actor, site);
   }
 
-  async find(id: string): Promise<ImportJobView> {
-    const job = await this.dataSource.manager.findOneBy(ImportJob, { id });
+  /** A job of the request's site: another site's is answered as missing. */
+  async find(id: string, user: AuthUser, site: Site): Promise<ImportJobView> {
+    const job = await this.dataSource.manager.findOneBy(ImportJob, { id, siteId: site.id });
     if (!job) throw AppError.notFound('The import');
+    mustHold(user, job.siteId, 'admin', 'The import');
     return ImportJobView.of(job);
   }
 

@@ -1,7 +1,10 @@
 import { EntityManager } from 'typeorm';
+import { userIdOf } from '../../auth/token-verifier.service';
 import { sql } from '../../database/sql';
+import { DEFAULT_SITE_ID } from '../../sites/site.entity';
 import { EXPORT_FORMAT_VERSION } from '../../exports/export-stream';
 import { ImportCounts } from '../import-counts';
+import { ImportSite } from '../import-jobs';
 import { ImportLimits } from '../import-limits';
 import { rowProblems } from '../import-validation';
 import { NdjsonReader } from './ndjson';
@@ -15,11 +18,30 @@ const TABLES = {
   comment: 'comments',
   revision: 'comment_revisions',
   report: 'reports',
+  note: 'user_notes',
   log: 'moderation_log',
 } as const;
 type LineType = keyof typeof TABLES;
 type Row = Record<string, unknown>;
-type Line = { type?: unknown; data?: unknown; revisions?: unknown; format?: unknown; version?: unknown } | null;
+type Line = {
+  type?: unknown;
+  data?: unknown;
+  revisions?: unknown;
+  format?: unknown;
+  version?: unknown;
+  site?: unknown;
+} | null;
+/** The site an export came from, in its header; exports from before sites are a first site's. */
+type ExportedSite = { key: string; first: boolean };
+
+/** The columns of each line type that hold a user id, and, for the log, when its target is one. */
+const USER_COLUMNS: Partial<Record<LineType, string[]>> = {
+  user: ['id'],
+  comment: ['author_id'],
+  report: ['user_id', 'resolved_by'],
+  note: ['user_id', 'author_id'],
+  log: ['actor_id'],
+};
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -50,8 +72,15 @@ export class CommentDeskImport {
   private pendingLength = 0;
   private readonly lines: NdjsonReader;
   private unlinked: { id: string; parentId: string }[] = [];
+  /**
+   * The file's users' ids as the site stores them, when they differ from the file's (another
+   * site's export, whose ids its own login made): a commenter who signs in here is then the same user.
+   */
+  private renamed: Map<string, string> | null = null;
+  private from: ExportedSite = { key: 'default', first: true };
 
   constructor(
+    private readonly site: ImportSite,
     private readonly counts: ImportCounts,
     private readonly columns: Map<string, Set<string>>,
     private readonly keepLogSeq: boolean,
@@ -85,16 +114,29 @@ export class CommentDeskImport {
         throw new MalformedFileError(1, 1, 'this is not a Comment Desk export: it has no header line');
       if (value.version !== EXPORT_FORMAT_VERSION)
         throw new MalformedFileError(1, 1, `version ${String(value.version)} of the format cannot be read`);
+      const from = value.site as Partial<ExportedSite> | undefined;
+      if (from !== undefined && (typeof from?.key !== 'string' || typeof from.first !== 'boolean'))
+        throw new MalformedFileError(1, 1, 'the header\'s site must be { "key", "first" }');
+      if (from) this.from = { key: from.key!, first: from.first! };
+      const sameIds =
+        this.from.first === (this.site.id === DEFAULT_SITE_ID) && (this.from.first || this.from.key === this.site.key);
+      if (!sameIds) this.renamed = new Map();
       return;
     }
     const type = value?.type as LineType;
     const data = value?.data as Row | undefined;
-    if (!(type in TABLES) || type === 'revision' || typeof data !== 'object' || data === null || Array.isArray(data)) {
+    if (
+      !Object.hasOwn(TABLES, type) ||
+      type === 'revision' ||
+      typeof data !== 'object' ||
+      data === null ||
+      Array.isArray(data)
+    ) {
       throw new MalformedFileError(line, 1, 'each line must be { "type", "data" } of a known type');
     }
     if (type === 'article') this.counts.threads.read++;
     if (type === 'comment') this.counts.comments.read++;
-    const row = this.valid(type, data, line);
+    const row = this.valid(type, this.ofSite(type, data), line);
     if (!row) {
       if (type === 'comment') this.counts.comments.skipped.invalid++;
       return;
@@ -110,6 +152,32 @@ export class CommentDeskImport {
         if (valid) this.batch.revision.push(valid);
       }
     }
+  }
+
+  /** The row as this site stores it: its site, and its users' ids as this site's login makes them. */
+  private ofSite(type: LineType, data: Row): Row {
+    const row = type === 'user' || type === 'article' || type === 'log' ? { ...data, site_id: this.site.id } : data;
+    const renamed = this.renamed;
+    if (!renamed) return row;
+    if (type === 'user' && typeof row.id === 'string') {
+      const sub = this.from.first
+        ? row.id
+        : row.id.startsWith(`${this.from.key}:`)
+          ? row.id.slice(this.from.key.length + 1)
+          : null;
+      // An id the exporting site's login did not make is kept as it is.
+      if (sub !== null) renamed.set(row.id, userIdOf(this.site, sub));
+    }
+    const columns = [
+      ...(USER_COLUMNS[type] ?? []),
+      ...(type === 'log' && row.target_type === 'user' ? ['target_id'] : []),
+    ];
+    const changed: Row = { ...row };
+    for (const column of columns) {
+      const id = row[column];
+      if (typeof id === 'string' && renamed.has(id)) changed[column] = renamed.get(id);
+    }
+    return changed;
   }
 
   /** The row's columns that the table has, if the API's rules take them; else null, and a problem. */
@@ -137,17 +205,21 @@ export class CommentDeskImport {
         m,
         `UPDATE moderation_settings SET (${cols.map(quote).join(', ')}) =
            (SELECT ${cols.map((c) => `r.${quote(c)}`).join(', ')} FROM jsonb_populate_record(NULL::moderation_settings, $1::jsonb) r)
-         WHERE id = (SELECT id FROM article_settings(NULL))`,
-        [JSON.stringify(settings)],
+         WHERE id = $2`,
+        [JSON.stringify(settings), this.site.id],
       );
       other.settings++;
     }
-    if (batch.user.length > 0) this.counts.users.created += await this.insert(m, 'user', batch.user);
+    if (batch.user.length > 0) {
+      this.counts.users.created += await this.insert(m, 'user', batch.user);
+      await this.otherSites(m, 'users', 'user', batch.user);
+    }
     if (batch.article.length > 0) {
       for (const a of batch.article) this.articleIds.add(String(a.id));
       const created = await this.insert(m, 'article', batch.article);
       this.counts.threads.articlesCreated += created;
       this.counts.threads.articlesMatched += batch.article.length - created;
+      await this.otherSites(m, 'articles', 'article', batch.article);
     }
     if (batch.comment.length > 0) await this.insertComments(m, batch.comment);
     if (batch.revision.length > 0)
@@ -162,9 +234,35 @@ export class CommentDeskImport {
         m,
         'report',
         batch.report,
-        `EXISTS (SELECT 1 FROM comments c WHERE c.id = r.comment_id) AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)`,
+        `EXISTS (SELECT 1 FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = r.comment_id AND a.site_id = ${this.site.id})
+         AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)`,
       );
+    if (batch.note.length > 0) {
+      other.notes =
+        (other.notes ?? 0) +
+        (await this.insert(
+          m,
+          'note',
+          batch.note,
+          `EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id AND u.site_id = ${this.site.id})
+           AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id)`,
+        ));
+    }
     if (batch.log.length > 0) other.logEntries += await this.insert(m, 'log', batch.log);
+  }
+
+  /**
+   * Rows whose id is another site's (a user never changes site; nor does an article): left there
+   * as they are, each a problem; what refers to them is left out.
+   */
+  private async otherSites(m: EntityManager, table: 'users' | 'articles', type: LineType, rows: Row[]): Promise<void> {
+    const { rows: others } = await sql<{ id: string }>(
+      m,
+      `SELECT id FROM ${table} WHERE id = ANY($1::${table === 'users' ? 'text' : 'uuid'}[]) AND site_id <> $2 ORDER BY id`,
+      [rows.map((r) => String(r.id)), this.site.id],
+    );
+    for (const { id } of others)
+      this.problem(0, `${type} ${id} is another site's: it stays there, and what belongs to it is skipped`);
   }
 
   /** Links the replies whose parents came after them; then the log's numbering goes on from the imported one. */
@@ -252,11 +350,12 @@ export class CommentDeskImport {
       rejected: number;
       tombstones: number;
       unlinked: { id: string; parentId: string }[];
+      other_site: number;
     }>(
       m,
       `WITH r AS (SELECT * FROM jsonb_populate_recordset(NULL::comments, $1::jsonb)),
-       ok AS (SELECT r.* FROM r WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id)
-                                  AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id)),
+       ok AS (SELECT r.* FROM r WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id AND a.site_id = $2)
+                                  AND EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id AND u.site_id = $2)),
        ins AS (
          INSERT INTO comments (${cols.map(quote).join(', ')})
          SELECT ${select.join(', ')} FROM ok r
@@ -271,17 +370,20 @@ export class CommentDeskImport {
                 count(*) FILTER (WHERE deleted_at IS NOT NULL)::int AS tombstones
          FROM ins)
        SELECT counted.*, (SELECT count(*) FROM ok)::int AS placeable,
+         (SELECT count(*) FROM r WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = r.author_id AND u.site_id <> $2))::int
+           AS other_site,
          (SELECT COALESCE(json_agg(json_build_object('id', r.id, 'parentId', r.parent_id)), '[]')
           FROM r WHERE r.parent_id IS NOT NULL
             AND NOT (EXISTS (SELECT 1 FROM comments p WHERE p.id = r.parent_id AND p.article_id = r.article_id)
                      AND COALESCE((SELECT c.parent_id = r.parent_id FROM comments c WHERE c.id = r.id), true))) AS unlinked
        FROM counted`,
-      [JSON.stringify(rows)],
+      [JSON.stringify(rows), this.site.id],
     );
     const c = this.counts.comments;
     c.imported += result.inserted;
     c.alreadyImported += result.placeable - result.inserted;
-    c.skipped.threadSkipped += rows.length - result.placeable;
+    c.skipped.threadSkipped += rows.length - result.placeable - result.other_site;
+    if (result.other_site > 0) c.skipped.otherSiteUser = (c.skipped.otherSiteUser ?? 0) + result.other_site;
     c.approved += result.approved;
     c.published = (c.published ?? 0) + result.published;
     c.pending += result.pending;
@@ -293,5 +395,5 @@ export class CommentDeskImport {
 }
 
 function emptyBatch(): Record<LineType, Row[]> {
-  return { settings: [], user: [], article: [], comment: [], revision: [], report: [], log: [] };
+  return { settings: [], user: [], article: [], comment: [], revision: [], report: [], note: [], log: [] };
 }
