@@ -46,6 +46,7 @@ export class CommentDeskThread extends HTMLElement {
     'lang',
     'sort',
     'api',
+    'site',
     'poll-seconds',
   ];
 
@@ -148,7 +149,11 @@ export class CommentDeskThread extends HTMLElement {
     this.locale = lang;
     this.t = t;
     // A token known to be refused is not sent again: the thread is read as by anyone.
-    this.api = new Api(this.getAttribute('api') || DEFAULT_API, () => (this.state.signInTrouble ? null : this._token));
+    this.api = new Api(
+      this.getAttribute('api') || DEFAULT_API,
+      () => (this.state.signInTrouble ? null : this._token),
+      this.getAttribute('site')?.trim() || null,
+    );
     this.articleId = null;
     this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
@@ -183,6 +188,9 @@ export class CommentDeskThread extends HTMLElement {
     } catch (error) {
       if (generation !== this.generation) return;
       if (this.refused(error)) return void this.load();
+      // Not a failure that trying again would mend: the site does not let this page show its threads.
+      if (error instanceof ApiError && error.code === 'ORIGIN_NOT_ALLOWED')
+        return this.view.showMessage(t.errors.originRefused);
       this.view.showMessage(t.loadFailed, true);
     }
   }
