@@ -93,7 +93,11 @@ describe('the embed on two sites (browser)', () => {
     it('shows each site its own thread of the same article URL, and a reader of each posts on their own page', async () => {
       const url = `https://syndicated.example/${unique('story')}`;
       const daily = await api.createArticle(mod, { url, title: 'A story both sites carry' });
-      await api.comment(t.token(unique('dan'), 'commenter', { name: 'Dan Daily' }), daily.id, 'Said on the first site.');
+      await api.comment(
+        t.token(unique('dan'), 'commenter', { name: 'Dan Daily' }),
+        daily.id,
+        'Said on the first site.',
+      );
       const late = await eveningArticle(url, 'A story both sites carry');
       expect(late.id).not.toBe(daily.id);
       await eveningComment(late.id, unique('eve'), 'Said on the evening site.');
@@ -162,7 +166,9 @@ describe('the embed on two sites (browser)', () => {
     await thread().getByRole('textbox', { name: 'Your comment' }).fill('From the wrong site.');
     await thread().getByRole('button', { name: 'Post comment' }).click();
     await pw(
-      thread().getByText('You are signed in to another site than this article’s.', { exact: false }),
+      thread().getByText('You are signed in to another site. Sign in with this site’s login to comment.', {
+        exact: false,
+      }),
     ).toBeVisible();
     expect(await authorOf('From the wrong site.')).toEqual([]);
     await screenshot(page, 'embed-other-site-post', false);
