@@ -127,6 +127,11 @@ describe('the embed on two sites (browser)', () => {
       await thread().getByRole('textbox', { name: 'Your comment' }).fill(eveningText);
       await thread().getByRole('button', { name: 'Post comment' }).click();
       await pw(comment(eveningText)).toBeVisible();
+      // Theirs, as the site's comments name them (site:sub): editable, and not news to themselves.
+      await pw(comment(eveningText).getByRole('button', { name: 'Edit' })).toBeVisible();
+      await page.goto(rig.host.page({ articleUrl: url, site: evening.key, earlyUser: `evening-${name}` }));
+      await pw(comment(eveningText).getByRole('button', { name: 'Delete' })).toBeVisible();
+      await pw(thread().getByRole('button', { name: /new comment/ })).toHaveCount(0);
       expect(await axeViolations(page)).toEqual([]);
       await screenshot(page, `embed-second-site-${name}`);
 
@@ -215,6 +220,7 @@ describe('the embed on two sites (browser)', () => {
         await thread().getByRole('textbox', { name: 'Your comment' }).fill(text);
         await thread().getByRole('button', { name: 'Post comment' }).click();
         await pw(comment(text)).toBeVisible();
+        await pw(comment(text).getByRole('button', { name: 'Edit' })).toBeVisible();
         expect(await authorOf(text)).toEqual([
           expect.objectContaining({ id: `evening:night-owl-${name}`, site_id: expect.any(Number) }),
         ]);

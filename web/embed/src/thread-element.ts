@@ -83,8 +83,13 @@ export class CommentDeskThread extends HTMLElement {
     const token = value || null;
     if (token === this._token) return;
     this._token = token;
-    this.dispatch({ type: 'signedIn', me: readerOf(token), trouble: tokenTrouble(token, Date.now()) });
+    this.dispatch({ type: 'signedIn', me: readerOf(token, this.site()), trouble: tokenTrouble(token, Date.now()) });
     if (this.built && this.articleId) this.refresh();
+  }
+
+  /** The key of the site the thread is on; null: the first site. */
+  private site(): string | null {
+    return this.getAttribute('site')?.trim() || null;
   }
 
   connectedCallback(): void {
@@ -152,10 +157,12 @@ export class CommentDeskThread extends HTMLElement {
     this.api = new Api(
       this.getAttribute('api') || DEFAULT_API,
       () => (this.state.signInTrouble ? null : this._token),
-      this.getAttribute('site')?.trim() || null,
+      this.site(),
     );
     this.articleId = null;
-    this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me, this.state.signInTrouble);
+    // The reader's id depends on the site (another site's reader is site:sub): read again with it.
+    const me = this.state.me && readerOf(this._token, this.site());
+    this.state = initialThread(sortOf(this.getAttribute('sort')), me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
     const url = articleUrlOf(this.getAttribute('article-url'));
     const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
