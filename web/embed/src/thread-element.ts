@@ -161,7 +161,9 @@ export class CommentDeskThread extends HTMLElement {
     );
     this.articleId = null;
     // The reader's id depends on the site (another site's reader is site:sub): read again with it.
-    const me = this.state.me && readerOf(this._token, this.site());
+    const known = this.state.me;
+    const reader = known && readerOf(this._token, this.site());
+    const me = reader && reader.id !== known!.id ? reader : known;
     this.state = initialThread(sortOf(this.getAttribute('sort')), me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
     const url = articleUrlOf(this.getAttribute('article-url'));
