@@ -6,6 +6,8 @@ import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 export const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
 export const DEV_SECRET_FILE = join(DATA_DIR, 'jwt-secret');
+/** Where the demo's other sites keep their logins' secrets (npm run token -- --site KEY reads them). */
+export const devSiteSecretFile = (key: string): string => join(DATA_DIR, `jwt-secret-${key}`);
 
 /**
  * `npm start`: the production bootstrap, plus what a developer's machine lacks. Without
@@ -40,18 +42,34 @@ async function main(): Promise<void> {
   const { Environment } = require('./config/environment') as typeof import('./config/environment');
   const env = app.get(Environment);
   const base = `http://localhost:${env.PORT}`;
+  let secondSite = false;
   if (process.env.JWT_SECRET && !process.env.JWT_PUBLIC_KEY) {
     const demo = require('./web/demo-articles') as typeof import('./web/demo-articles');
-    await demo.ensureDemoArticles(`http://127.0.0.1:${env.PORT}`, process.env.JWT_SECRET, env.DEMO_COMMENTS === 'on', {
-      origin: base,
-      moveArticle: demo.demoArticleMover(app),
-    });
+    const { ensureDemoSite, EVENING_POST } = require('./web/demo-sites') as typeof import('./web/demo-sites');
+    const evening = await ensureDemoSite(app, EVENING_POST, base, devSiteSecretFile(EVENING_POST.key)).catch(
+      (error: Error) => void logger.warn(`The demo's second site could not be made: ${error.message}`),
+    );
+    await demo.ensureDemoArticles(
+      `http://127.0.0.1:${env.PORT}`,
+      process.env.JWT_SECRET,
+      env.DEMO_COMMENTS === 'on',
+      { origin: base, moveArticle: demo.demoArticleMover(app) },
+      evening ? { [EVENING_POST.key]: evening } : {},
+    );
+    secondSite = !!evening;
   }
-  console.log(banner(base, usesDevSecret));
+  console.log(banner(base, usesDevSecret, secondSite));
 }
 
 /** What someone who just ran `npm start` needs next, after the JSON log lines. */
-function banner(base: string, devSecret: boolean): string {
+function banner(base: string, devSecret: boolean, secondSite: boolean): string {
+  const evening = secondSite
+    ? [
+        `  The Evening Post, the demo's second site, signs its readers in with its own secret (${relative(process.cwd(), devSiteSecretFile('evening'))}):`,
+        '    npm run token -- --site evening --sub maya --name Maya',
+        `    then sign in on ${base}/demo/evening.html`,
+      ]
+    : [];
   return [
     '',
     `  Comment Desk is running at ${base}/`,
@@ -60,12 +78,14 @@ function banner(base: string, devSecret: boolean): string {
     `  API docs      ${base}/api/docs`,
     `  Console       ${base}/desk/`,
     `  Demo pages    ${base}/demo/  and  ${base}/demo/closed.html`,
+    ...(secondSite ? [`                ${base}/demo/evening.html  (a second site, The Evening Post)`] : []),
     '',
     devSecret
       ? `  Tokens (signed with the development secret in ${relative(process.cwd(), DEV_SECRET_FILE)}):`
       : '  Tokens are signed by your JWT_SECRET; for local testing:',
     '    npm run token -- --sub mona --name Mona --role moderator',
     `    then open ${base}/desk/#token=<the token>`,
+    ...evening,
     '',
   ].join('\n');
 }

@@ -236,7 +236,7 @@ describe('the platform', () => {
     });
 
     it('serves the demo pages under a strict CSP: no inline script, no eval', async () => {
-      for (const path of ['/demo', '/demo/', '/demo/index.html', '/demo/closed.html']) {
+      for (const path of ['/demo', '/demo/', '/demo/index.html', '/demo/closed.html', '/demo/evening.html']) {
         const res = await t.http().get(path);
         expect(res.status).toBe(200);
         expect(res.headers['content-type']).toMatch(/^text\/html/);

@@ -21,7 +21,8 @@ type Found = { items: { id: string; closed: boolean }[] };
 
 /**
  * `npm start` only: makes sure the demo pages have their threads, through the API itself with
- * tokens signed by the development secret (what a moderator and readers would do by hand). A
+ * tokens signed by the development secret, or for a thread of another site (`otherSites`: its key
+ * to its HS256 secret) by that site's (what a moderator and readers would do by hand). A
  * thread made here also gets its readers' comments, unless `withComments` is off, so that the
  * page and the console's queues have something to show from the first minute. Each article's URL
  * is its demo page's address, so that the console's links to it and to its comments open there; an
@@ -33,43 +34,57 @@ export async function ensureDemoArticles(
   secret: string,
   withComments: boolean,
   site: DemoSite,
+  otherSites: Record<string, string> = {},
 ): Promise<void> {
-  const call: Call = async (method, path, as, body) => {
+  for (const demo of DEMO_THREADS) {
+    // Each site's thread is made by that site's own moderator and readers, signed by its own login.
+    const siteSecret = demo.site ? otherSites[demo.site] : secret;
+    if (!siteSecret) continue;
+    try {
+      await ensureDemoThread(callerOf(baseUrl, siteSecret, demo.site), demo, withComments, site);
+    } catch (error) {
+      new Logger('Demo').warn(`The demo thread at ${demo.path} could not be made: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Calls the API as someone whom the login of the site `siteKey` (the first site if none) signed in. */
+function callerOf(baseUrl: string, secret: string, siteKey: string | undefined): Call {
+  return async (method, path, as, body) => {
     const token = jwt.sign({ sub: as.sub, name: as.name, role: as.role ?? 'commenter' }, secret, {
       algorithm: 'HS256',
       expiresIn: '5m',
     });
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    if (siteKey) headers['Comment-Desk-Site'] = siteKey;
     const answer = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${await answer.text()}`);
     return (await answer.json()) as { id: string; closed?: boolean };
   };
-  try {
-    const find = async (url: string) =>
-      ((await call('GET', `/api/articles?url=${encodeURIComponent(url)}`, DESK)) as unknown as Found).items[0];
-    for (const demo of DEMO_THREADS) {
-      const url = new URL(demo.path, site.origin).href;
-      let article = await find(url);
-      if (!article) {
-        article = await find(demo.formerUrl);
-        if (article) await site.moveArticle(article.id, url);
-      }
-      if (!article) {
-        article = (await call('POST', '/api/articles', DESK, {
-          url,
-          title: demo.title,
-          moderationMode: 'post',
-        })) as { id: string; closed: boolean };
-        if (withComments) await postDemoComments(call, article.id, demo);
-      }
-      if (demo.closed && !article.closed) await call('POST', `/api/articles/${article.id}/close`, DESK, {});
-    }
-  } catch (error) {
-    new Logger('Demo').warn(`The demo threads could not be made: ${(error as Error).message}`);
+}
+
+async function ensureDemoThread(call: Call, demo: DemoThread, withComments: boolean, site: DemoSite): Promise<void> {
+  const find = async (url: string) =>
+    ((await call('GET', `/api/articles?url=${encodeURIComponent(url)}`, DESK)) as unknown as Found).items[0];
+  const url = new URL(demo.path, site.origin).href;
+  let article = await find(url);
+  if (!article && demo.formerUrl) {
+    article = await find(demo.formerUrl);
+    if (article) await site.moveArticle(article.id, url);
   }
+  if (!article) {
+    article = (await call('POST', '/api/articles', DESK, {
+      url,
+      title: demo.title,
+      moderationMode: 'post',
+    })) as { id: string; closed: boolean };
+    if (withComments) await postDemoComments(call, article.id, demo);
+  }
+  if (demo.closed && !article.closed) await call('POST', `/api/articles/${article.id}/close`, DESK, {});
 }
 
 /** Posts a thread's comments in order; replies name their parent by its index in the list. */

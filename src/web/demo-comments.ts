@@ -1,4 +1,4 @@
-/** What the demo pages (web/demo/) show on a fresh install: two threads and their readers' comments. */
+/** What the demo pages (web/demo/) show on a fresh install: the first site's two threads and the second site's one, and their readers' comments. */
 export interface DemoComment {
   author: string;
   body: string;
@@ -11,10 +11,12 @@ export interface DemoComment {
 }
 
 export interface DemoThread {
+  /** The key of the site the thread is on (its page's embed says site="KEY"); absent: the first site. */
+  site?: string;
   /** The demo page the service serves the thread on: the article's URL is this path on the service's own address. */
   path: string;
   /** Where the article was before the demo pages were its address: a thread found there is moved. */
-  formerUrl: string;
+  formerUrl?: string;
   title: string;
   closed: boolean;
   comments: DemoComment[];
@@ -63,6 +65,26 @@ export const DEMO_THREADS: DemoThread[] = [
       { author: 'Tom', body: 'Took the bus across this morning: twelve minutes instead of forty. Worth the wait.' },
       { author: 'Lena', body: 'Good news, but will the cycle lane on the east side be kept?' },
       { author: 'Tom', body: 'It is, and it is wider than before.', replyTo: 1 },
+    ],
+  },
+  {
+    // Read and written by the second site's readers only: no comment here waits or is reported,
+    // so the first site's queues stay as they were.
+    site: 'evening',
+    path: '/demo/evening.html',
+    title: 'Night buses return to the city centre',
+    closed: false,
+    comments: [
+      {
+        author: 'Maya',
+        body: 'At last. Getting home after a late shift has meant a forty-minute walk since the spring.',
+      },
+      { author: 'Joe', body: 'Do they run on Sundays too? The timetable on the council site only shows weekdays.' },
+      { author: 'Maya', body: 'Friday and Saturday nights for now, Sundays from next month.', replyTo: 1 },
+      {
+        author: 'Ines',
+        body: 'Good to see the route past the hospital is back. Staff have been asking for it for years.',
+      },
     ],
   },
 ];

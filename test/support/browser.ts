@@ -3,6 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { signToken } from './test-app';
 
@@ -45,6 +46,10 @@ export interface ThreadOptions {
   theme?: 'light' | 'dark';
   /** Signs this user in with a token set before embed.js runs. */
   earlyUser?: string;
+  /** The thread's site="KEY": its calls name that site, whose login the publisher's login signs tokens with. */
+  site?: string;
+  /** The site whose secret the publisher's login signs with, when not the thread's own (a page mixed up). */
+  loginSite?: string;
 }
 
 /**
@@ -55,8 +60,18 @@ export interface ThreadOptions {
 export class HostSite {
   private server!: Server;
   origin = '';
+  /** The HS256 secrets of the sites other than the first, by key: the login signs their readers' tokens with them. */
+  readonly siteSecrets = new Map<string, string>();
 
   constructor(private readonly api: () => string) {}
+
+  /** A reader's token from the login of the site `site` (the first site's, the test secret, if none or 'default'). */
+  private signIn(sub: string, name: string, site: string | null): string {
+    if (!site || site === 'default') return signToken(sub, 'commenter', { name });
+    const secret = this.siteSecrets.get(site);
+    if (!secret) throw new Error(`The host page knows no secret of the site ${site}`);
+    return jwt.sign({ sub, role: 'commenter', name }, secret, { algorithm: 'HS256', expiresIn: '1h' });
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -67,9 +82,11 @@ export class HostSite {
       }
       if (url.pathname === '/early.js') {
         // Sets the token before embed.js has defined the element (a deferred script before it).
-        const token = signToken(url.searchParams.get('user') ?? 'reader', 'commenter', {
-          name: url.searchParams.get('name') ?? 'Early Reader',
-        });
+        const token = this.signIn(
+          url.searchParams.get('user') ?? 'reader',
+          url.searchParams.get('name') ?? 'Early Reader',
+          url.searchParams.get('site'),
+        );
         res.writeHead(200, { 'Content-Type': 'text/javascript' });
         return res.end(`document.querySelector('comment-desk-thread').token = ${JSON.stringify(token)};`);
       }
@@ -77,7 +94,7 @@ export class HostSite {
         const sub = url.searchParams.get('user') ?? 'reader';
         const name = url.searchParams.get('name') ?? `${sub} name`;
         res.writeHead(200, { 'Content-Type': 'text/plain' });
-        return res.end(signToken(sub, 'commenter', { name }));
+        return res.end(this.signIn(sub, name, url.searchParams.get('site')));
       }
       if (url.pathname === '/article') {
         const q = url.searchParams;
@@ -96,14 +113,14 @@ export class HostSite {
 <html lang="${escapeAttr(q.get('lang') ?? 'en')}"${attr('dir', q.get('dir'))}>
 <head><meta charset="utf-8"><title>A news page</title>
 <script src="/host.js"></script>
-${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('early')!)}" defer></script>` : ''}
+${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('early')!)}${q.get('login-site') ? `&amp;site=${encodeURIComponent(q.get('login-site')!)}` : ''}" defer></script>` : ''}
 <script src="${this.api()}/embed.js" defer></script>
 </head>
 <body>
 <main>
 <h1>A news page</h1>
 <p>The article's text, then the comments.</p>
-<comment-desk-thread${attr('article-url', q.get('url'))}${attr('article-id', q.get('id'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
+<comment-desk-thread${attr('site', q.get('site'))}${attr('data-login-site', q.get('login-site'))}${attr('article-url', q.get('url'))}${attr('article-id', q.get('id'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
 </main>
 </body>
 </html>`);
@@ -127,6 +144,8 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
     if (options.pollSeconds) q.set('poll', String(options.pollSeconds));
     if (options.earlyUser) q.set('early', options.earlyUser);
     if (options.theme) q.set('theme', options.theme);
+    if (options.site) q.set('site', options.site);
+    if (options.loginSite ?? options.site) q.set('login-site', (options.loginSite ?? options.site)!);
     return `${this.origin}/article?${q}`;
   }
 
@@ -142,7 +161,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 });
 document.addEventListener('comment-desk-login', function (event) {
   var thread = event.target;
-  var q = '?user=' + encodeURIComponent(thread.dataset.user || 'reader') + '&name=' + encodeURIComponent(thread.dataset.name || 'Ada Reader');
+  var q = '?user=' + encodeURIComponent(thread.dataset.user || 'reader') + '&name=' + encodeURIComponent(thread.dataset.name || 'Ada Reader') + (thread.dataset.loginSite ? '&site=' + encodeURIComponent(thread.dataset.loginSite) : '');
   fetch('/login' + q).then(function (r) { return r.text(); }).then(function (token) { thread.token = token; });
 });
 `;

@@ -1,10 +1,12 @@
 // The publisher's side of sign-in, as a real site would do it with its own login: when the thread
 // asks (comment-desk-login), get a token and hand it to the element. Here the token comes from
 // `npm run token`, pasted into a small form. The tab remembers it (sessionStorage), as a site's
-// session would outlive a reload; Sign out forgets it.
+// session would outlive a reload; Sign out forgets it. Each site has its own login, so its own
+// remembered token: a token of one site is not given to another's page.
 (function () {
-  var KEY = 'comment-desk-demo-token';
   var thread = document.querySelector('comment-desk-thread');
+  var site = thread.getAttribute('site');
+  var KEY = 'comment-desk-demo-token' + (site ? ':' + site : '');
   var panel = document.getElementById('login');
   var form = panel.querySelector('form');
   var input = panel.querySelector('input');

@@ -45,10 +45,15 @@ function tellOfCors(error: unknown, url: string): void {
   );
 }
 
+/** Names the site whose login signed the reader's token, and among whose articles the thread is. */
+export const SITE_HEADER = 'Comment-Desk-Site';
+
 export class Api {
+  /** `site`: the key of a site other than the installation's first (whose calls name none, as before sites). */
   constructor(
     private readonly base: string,
     private readonly token: () => string | null,
+    private readonly site: string | null = null,
   ) {}
 
   streamUrl(articleId: string): string {
@@ -58,6 +63,7 @@ export class Api {
   private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
+    if (this.site) headers[SITE_HEADER] = this.site;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {

@@ -20,6 +20,10 @@ export function errorMessage(t: Strings, error: unknown): string {
       return e.signInAgain;
     case 'FORBIDDEN':
       return e.forbidden;
+    case 'OTHER_SITE':
+      return e.otherSite;
+    case 'ORIGIN_NOT_ALLOWED':
+      return e.originRefused;
     case 'NOT_FOUND':
       return e.notFound;
     case 'CONFLICT':

@@ -68,6 +68,10 @@ export interface Strings {
     signInAgain: string;
     tokenInvalid: string;
     forbidden: string;
+    /** The reader's token is another site's than the article's (a page naming the wrong site). */
+    otherSite: string;
+    /** The service does not let this page's origin show the site's threads. */
+    originRefused: string;
     notFound: string;
     duplicate: string;
     network: string;
@@ -146,6 +150,8 @@ const en: Strings = {
     signInAgain: 'Your sign-in has expired. Please sign in again.',
     tokenInvalid: 'Your sign-in was not accepted. Please sign in again.',
     forbidden: 'You cannot do this.',
+    otherSite: 'You are signed in to another site. Sign in with this site’s login to comment.',
+    originRefused: 'This page is not allowed to show this site’s comments.',
     notFound: 'This comment no longer exists.',
     duplicate: 'You have already posted this.',
     network: 'The connection failed. Your text is kept: please try again.',
@@ -222,6 +228,9 @@ const fr: Strings = {
     signInAgain: 'Votre connexion a expiré. Reconnectez-vous.',
     tokenInvalid: 'Votre connexion n’a pas été acceptée. Reconnectez-vous.',
     forbidden: 'Vous ne pouvez pas faire cela.',
+    otherSite:
+      'Vous êtes connecté à un autre site que celui de cet article. Connectez-vous avec le compte de ce site pour commenter.',
+    originRefused: 'Cette page n’est pas autorisée à afficher les commentaires de ce site.',
     notFound: 'Ce commentaire n’existe plus.',
     duplicate: 'Vous avez déjà publié ce texte.',
     network: 'La connexion a échoué. Votre texte est conservé : réessayez.',
@@ -332,6 +341,8 @@ const ar: Strings = {
     signInAgain: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى.',
     tokenInvalid: 'لم يُقبل تسجيل دخولك. سجّل الدخول مرة أخرى.',
     forbidden: 'لا يمكنك القيام بذلك.',
+    otherSite: 'أنت مسجّل الدخول في موقع آخر. سجّل الدخول بحساب هذا الموقع للتعليق.',
+    originRefused: 'لا يُسمح لهذه الصفحة بعرض تعليقات هذا الموقع.',
     notFound: 'هذا التعليق لم يعد موجودًا.',
     duplicate: 'لقد نشرت هذا من قبل.',
     network: 'فشل الاتصال. نصّك محفوظ: أعد المحاولة.',

@@ -15,6 +15,13 @@ describe("the page's token, as the embed reads it", () => {
     expect(tokenTrouble(null, NOW)).toBeNull();
   });
 
+  it("names the reader of another site's token as that site's comments name them", () => {
+    const token = jwt({ sub: 'ada', name: 'Ada' });
+    expect(readerOf(token, 'evening')).toEqual({ id: 'evening:ada', name: 'Ada' });
+    expect(readerOf(token, 'default')).toEqual({ id: 'ada', name: 'Ada' }); // the first site, named
+    expect(readerOf(token, null)).toEqual({ id: 'ada', name: 'Ada' });
+  });
+
   it('calls a token that is not a JWT naming a reader invalid', () => {
     for (const token of [
       'not a token',

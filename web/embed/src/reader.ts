@@ -12,10 +12,19 @@ function claimsOf(token: string): Record<string, unknown> | null {
   }
 }
 
-/** The reader a token names (its `sub` and `name` claims); the service checks the token itself. */
-export function readerOf(token: string | null): Reader | null {
+/** The first site's key: its readers' ids are their tokens' `sub`, as before sites. */
+const FIRST_SITE = 'default';
+
+/**
+ * The reader a token of the site `site` names (its `sub` and `name` claims); the service checks the
+ * token itself. Their id is the one their comments carry: the `sub` on the first site, `site:sub` on
+ * any other (the same `sub` from two sites' logins is two people).
+ */
+export function readerOf(token: string | null, site: string | null = null): Reader | null {
   const claims = token ? claimsOf(token) : null;
-  return typeof claims?.sub === 'string' ? { id: claims.sub, name: String(claims.name ?? claims.sub) } : null;
+  if (typeof claims?.sub !== 'string') return null;
+  const id = site && site !== FIRST_SITE ? `${site}:${claims.sub}` : claims.sub;
+  return { id, name: String(claims.name ?? claims.sub) };
 }
 
 /**

@@ -46,6 +46,7 @@ export class CommentDeskThread extends HTMLElement {
     'lang',
     'sort',
     'api',
+    'site',
     'poll-seconds',
   ];
 
@@ -82,8 +83,13 @@ export class CommentDeskThread extends HTMLElement {
     const token = value || null;
     if (token === this._token) return;
     this._token = token;
-    this.dispatch({ type: 'signedIn', me: readerOf(token), trouble: tokenTrouble(token, Date.now()) });
+    this.dispatch({ type: 'signedIn', me: readerOf(token, this.site()), trouble: tokenTrouble(token, Date.now()) });
     if (this.built && this.articleId) this.refresh();
+  }
+
+  /** The key of the site the thread is on; null: the first site. */
+  private site(): string | null {
+    return this.getAttribute('site')?.trim() || null;
   }
 
   connectedCallback(): void {
@@ -148,9 +154,17 @@ export class CommentDeskThread extends HTMLElement {
     this.locale = lang;
     this.t = t;
     // A token known to be refused is not sent again: the thread is read as by anyone.
-    this.api = new Api(this.getAttribute('api') || DEFAULT_API, () => (this.state.signInTrouble ? null : this._token));
+    this.api = new Api(
+      this.getAttribute('api') || DEFAULT_API,
+      () => (this.state.signInTrouble ? null : this._token),
+      this.site(),
+    );
     this.articleId = null;
-    this.state = initialThread(sortOf(this.getAttribute('sort')), this.state.me, this.state.signInTrouble);
+    // The reader's id depends on the site (another site's reader is site:sub): read again with it.
+    const known = this.state.me;
+    const reader = known && readerOf(this._token, this.site());
+    const me = reader && reader.id !== known!.id ? reader : known;
+    this.state = initialThread(sortOf(this.getAttribute('sort')), me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
     const url = articleUrlOf(this.getAttribute('article-url'));
     const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
@@ -183,6 +197,9 @@ export class CommentDeskThread extends HTMLElement {
     } catch (error) {
       if (generation !== this.generation) return;
       if (this.refused(error)) return void this.load();
+      // Not a failure that trying again would mend: the site does not let this page show its threads.
+      if (error instanceof ApiError && error.code === 'ORIGIN_NOT_ALLOWED')
+        return this.view.showMessage(t.errors.originRefused);
       this.view.showMessage(t.loadFailed, true);
     }
   }
