@@ -20,6 +20,7 @@ import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
+import { SiteAdminModule } from './site-admin/site-admin.module';
 import { SitesModule } from './sites/sites.module';
 import { UsersModule } from './users/users.module';
 
@@ -41,6 +42,7 @@ class FeatureBindingsModule {}
     RateLimitsModule,
     UsersModule,
     SettingsModule,
+    SiteAdminModule,
     ArticlesModule,
     LiveModule,
     CommentsModule,
