@@ -11,14 +11,17 @@ export class SiteRoles {
 
   /**
    * Also records the user on first sight, on their own site, so that what they do is logged
-   * under the right site and grants can name them. Read on every moderators' request: a revoked
+   * under the right site and grants can name them (and names one granted a role before they
+   * were seen). Read on every moderators' request: a revoked
    * grant stops at once.
    */
   async of(user: AuthUser): Promise<ReadonlyMap<number, Role>> {
     const { rows } = await sql<{ site_id: number | null; role: Role | null; own_site: number }>(
       this.dataSource,
       `WITH seen AS (
-         INSERT INTO users (id, name, site_id) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING site_id)
+         INSERT INTO users AS u (id, name, site_id) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name WHERE u.name IS NULL AND EXCLUDED.name IS NOT NULL
+         RETURNING u.site_id)
        SELECT m.site_id, m.role, COALESCE((SELECT site_id FROM seen), (SELECT site_id FROM users WHERE id = $1)) AS own_site
        FROM (SELECT 1) one LEFT JOIN site_members m ON m.user_id = $1`,
       [user.id, user.name, user.siteId],
