@@ -208,6 +208,7 @@ describe('sites through the admin API (e2e)', () => {
       await refused({ key: 'Bad_Key', name: 'X' }, 'key');
       await refused({ key: '-dash', name: 'X' }, 'key');
       await refused({ key: 'k'.repeat(41), name: 'X' }, 'key');
+      await refused({ key: 'all', name: 'Every site' }, 'key');
       await refused({ key: 'no-name' }, 'name');
       await refused({ key: 'empty-name', name: '' }, 'name');
       await refused({ key: 'long-name', name: 'n'.repeat(101) }, 'name');

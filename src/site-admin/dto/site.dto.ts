@@ -8,6 +8,7 @@ import {
   IsString,
   Length,
   Matches,
+  NotEquals,
   registerDecorator,
   ValidateNested,
 } from 'class-validator';
@@ -43,6 +44,7 @@ export class CreateSiteDto {
     example: 'daily-news',
   })
   @IsString()
+  @NotEquals('all', { message: 'key "all" is taken: ?site=all names every site' })
   @Matches(SITE_KEY_PATTERN, {
     message: 'key must be 1 to 40 characters, a-z, 0-9 and "-", starting with a letter or a digit',
   })
