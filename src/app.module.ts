@@ -21,6 +21,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { ReportsModule } from './reports/reports.module';
 import { SettingsModule } from './settings/settings.module';
 import { SignInModule } from './sign-in/sign-in.module';
+import { SiteAdminModule } from './site-admin/site-admin.module';
 import { SitesModule } from './sites/sites.module';
 import { UsersModule } from './users/users.module';
 
@@ -42,6 +43,7 @@ class FeatureBindingsModule {}
     RateLimitsModule,
     UsersModule,
     SettingsModule,
+    SiteAdminModule,
     ArticlesModule,
     LiveModule,
     CommentsModule,

@@ -10,6 +10,7 @@ import { discardUnreadBodies } from './errors/unread-bodies';
 import { createLogger, httpLogger } from './logging/logging';
 import { refusedOriginLog } from './logging/refused-origins';
 import { createOpenApiDocument } from './openapi/openapi-document';
+import { SiteOrigins } from './sites/site-origins';
 import { serveWebAssets } from './web/web-assets';
 
 /** The HTTP server: Fastify, as tests and the real server both build it. */
@@ -52,25 +53,35 @@ export async function configureApp(
   discardUnreadBodies(fastify);
   await serveWebAssets(fastify, { deskLoginUrl: app.get(Environment).DESK_LOGIN_URL, homePage: options.homePage });
   app.setGlobalPrefix('api');
-  const origins = (app.get(Environment).CORS_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  const logRefusal = refusedOriginLog(origins, logger);
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    logRefusal(request.headers.origin, request.host);
-    done();
+  // Every site's origins (stored, and CORS_ORIGINS for the first site), read as sites change.
+  const siteOrigins = app.get(SiteOrigins);
+  const logRefusal = refusedOriginLog(siteOrigins.environment, logger);
+  fastify.addHook('onRequest', async (request) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !(await siteOrigins.anySiteAllows(origin))) logRefusal(origin, request.host);
   });
-  if (origins.length > 0) {
-    app.enableCors({
-      origin: origins,
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      // If-None-Match: the embed revalidates thread pages; Last-Event-ID: EventSource resumes a stream.
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'Last-Event-ID'],
-      exposedHeaders: ['ETag', 'Retry-After'],
-      maxAge: 600,
-    });
-  }
+  app.enableCors({
+    origin: (origin: string | undefined, answer: (error: Error | null, allow: boolean) => void) => {
+      if (origin === undefined) return answer(null, false);
+      siteOrigins.anySiteAllows(origin).then(
+        (allowed) => answer(null, allowed),
+        () => answer(null, false),
+      );
+    },
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    // If-None-Match: the embed revalidates thread pages; Last-Event-ID: EventSource resumes a stream;
+    // Comment-Desk-Site: the site whose login signed the token.
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'If-None-Match',
+      'Last-Event-ID',
+      'Comment-Desk-Site',
+    ],
+    exposedHeaders: ['ETag', 'Retry-After'],
+    maxAge: 600,
+  });
 
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

@@ -65,6 +65,9 @@ const BODY_KEYS: Record<string, string[]> = {
   'POST /api/moderation/users/:id/unban': [],
   'POST /api/moderation/users/:id/premod': ['enabled'],
   'DELETE /api/comments/:id': [],
+  'POST /api/admin/sites': ['key', 'name', 'origins', 'identity'],
+  'PATCH /api/admin/sites/:key': ['name', 'origins', 'identity'],
+  'PUT /api/admin/sites/:key/members': ['userSite', 'sub', 'role'],
 };
 
 /** The query keys each GET route knows. */

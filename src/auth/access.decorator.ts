@@ -14,6 +14,10 @@ export const ACCESS_KEY = 'access';
 /** Every route declares its access; the global guard refuses routes that do not. */
 export const Access = (level: AccessLevel) => SetMetadata(ACCESS_KEY, level);
 
+export const ANY_ORIGIN_KEY = 'anyOrigin';
+/** A route of the platform, not of a site (health, metrics): no page origin is refused on it. */
+export const AnyOrigin = () => SetMetadata(ANY_ORIGIN_KEY, true);
+
 export interface AuthUser {
   /** The stored user id: the token's sub, prefixed on every site but the first (see userIdOf). */
   id: string;

@@ -4,8 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { siteChoiceOf, SiteChoice, siteHeaderOf } from '../sites/request-site';
 import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
+import { SiteOrigins } from '../sites/site-origins';
 import { SitesDirectory } from '../sites/sites.directory';
-import { ACCESS_KEY, AccessLevel, atLeast, AuthUser, Role, roleOn } from './access.decorator';
+import { ACCESS_KEY, ANY_ORIGIN_KEY, AccessLevel, atLeast, AuthUser, Role, roleOn } from './access.decorator';
 import { SiteRoles } from './site-roles';
 import { TokenVerifier } from './token-verifier.service';
 
@@ -21,7 +22,8 @@ export type AuthenticatedRequest = FastifyRequest & {
 /**
  * Global guard. A token, when sent, must be valid on every route (a bad one is 401, even where
  * none is needed); it is verified by the login of the site that the request's header names. Routes
- * without an @Access level are refused: a forgotten guard fails closed. A moderator's or admin's
+ * without an @Access level are refused: a forgotten guard fails closed. A page of an origin that
+ * the request's sites do not list is refused (403 ORIGIN_NOT_ALLOWED). A moderator's or admin's
  * route needs that role on some site; the route then checks the site it acts on.
  */
 @Injectable()
@@ -31,6 +33,7 @@ export class AuthGuard implements CanActivate {
     private readonly verifier: TokenVerifier,
     private readonly sites: SitesDirectory,
     private readonly roles: SiteRoles,
+    private readonly origins: SiteOrigins,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,6 +48,11 @@ export class AuthGuard implements CanActivate {
     delete (request.query as Record<string, unknown> | undefined)?.site;
     request.identitySite = headerKey ? await this.sites.byKey(headerKey) : await this.sites.defaultSite();
     request.site = typeof choice === 'object' ? await this.sites.byKey(choice.key) : request.identitySite;
+    // A page of another origin uses a site only if the site lists it (CORS alone binds browsers only).
+    if (
+      !this.reflector.getAllAndOverride<boolean | undefined>(ANY_ORIGIN_KEY, [context.getHandler(), context.getClass()])
+    )
+      this.origins.mustAllow([request.identitySite, request.site], request.headers.origin, request.host);
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer ([A-Za-z0-9_\-.=+/]+)$/.exec(header.trim());

@@ -5,9 +5,9 @@ const EVERY_MS = 60_000;
 const MAX_REMEMBERED = 1000;
 
 /**
- * Says in the log which page origins CORS refuses (the browser alone sees the refusal; the
- * service answers 200 all the same): once per origin per minute, at warn level, naming the
- * setting to change. A request whose Origin is the service's own host is not refused.
+ * Says in the log which page origins CORS refuses, as no site lists them (the browser alone sees
+ * the refusal): once per origin per minute, at warn level, naming the setting to change. A
+ * request whose Origin is the service's own host is not refused.
  */
 export function refusedOriginLog(allowed: readonly string[], logger: Logger, now: () => number = Date.now) {
   const allow = new Set(allowed);
@@ -24,7 +24,7 @@ export function refusedOriginLog(allowed: readonly string[], logger: Logger, now
     lastSaid.set(origin, at);
     logger.warn(
       { origin },
-      `Refused a cross-origin request from ${origin}: add it to CORS_ORIGINS for an embed on that site to work`,
+      `Refused a cross-origin request from ${origin}: no site lists it; add it to the origins of the site whose embed the page shows (CORS_ORIGINS for the first site) for the embed to work`,
     );
   };
 }

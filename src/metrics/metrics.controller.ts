@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Access } from '../auth/access.decorator';
+import { Access, AnyOrigin } from '../auth/access.decorator';
 import { MetricsService } from './metrics.service';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
@@ -16,6 +16,7 @@ export class MetricsController {
    */
   @Get()
   @Access('public')
+  @AnyOrigin()
   @UseGuards(MetricsTokenGuard)
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/plain')

@@ -76,7 +76,15 @@ function complete(operation: OperationObject, path: string, method: (typeof METH
   // Any request can be malformed (a query string, a body or a path that does not parse).
   answers.push(['400', 'VALIDATION_FAILED']);
   answers.push(['401', 'UNAUTHENTICATED: a token was given and is not valid, or one is needed']);
-  if (signedIn) answers.push(['403', 'FORBIDDEN, or USER_BANNED: the token does not allow this']);
+  // Any site-bound request from a page of an origin that the site does not list: ORIGIN_NOT_ALLOWED.
+  answers.push(
+    signedIn
+      ? [
+          '403',
+          "FORBIDDEN, or USER_BANNED: the token does not allow this; ORIGIN_NOT_ALLOWED: the page's origin is not the site's",
+        ]
+      : ['403', "ORIGIN_NOT_ALLOWED: the page's origin is not one of the site's"],
+  );
   if (path.includes('{')) answers.push(['404', 'NOT_FOUND']);
   if (method !== 'get') answers.push(['413', 'PAYLOAD_TOO_LARGE: the body is over the limit']);
   answers.push(['429', 'RATE_LIMITED, with Retry-After']);

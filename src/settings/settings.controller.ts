@@ -5,6 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
 import { mustHold } from '../auth/site-access';
 import type { Site } from '../sites/site.entity';
+import { SiteOrigins } from '../sites/site-origins';
 import { UpdateSettingsDto } from './dto/update-settings.dto';
 import { SettingsService } from './settings.service';
 import { SettingsView } from './settings.view';
@@ -14,7 +15,10 @@ import { SettingsView } from './settings.view';
 @ApiSiteHeader()
 @Controller('moderation/settings')
 export class SettingsController {
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly origins: SiteOrigins,
+  ) {}
 
   /** The site's moderation settings in force (rules, limits, defaults). */
   @Get()
@@ -24,7 +28,10 @@ export class SettingsController {
     return SettingsView.of(await this.settings.current(site.id));
   }
 
-  /** Changes the fields given; applies at once. The site's admins only. */
+  /**
+   * Changes the fields given; applies at once. The site's admins only. When the site has origins
+   * stored, each article auto-creation prefix must lie under one of them.
+   */
   @Put()
   @Access('admin')
   async update(
@@ -33,6 +40,7 @@ export class SettingsController {
     @RequestSite() site: Site,
   ): Promise<SettingsView> {
     mustHold(user, site.id, 'admin');
+    this.origins.mustCover(site, dto.articleAutoCreatePrefixes);
     return SettingsView.of(await this.settings.update(site.id, dto, user));
   }
 }

@@ -54,6 +54,14 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/sites/:key/sign-in/callback', 'public'],
   ['POST', '/api/sites/:key/sign-in/pickup', 'public'],
   ['GET', '/api/admin/export', 'admin'],
+  ['GET', '/api/admin/sites', 'moderator'],
+  // An organisation admin's (the first site's admins, as the tokens here are).
+  ['POST', '/api/admin/sites', 'admin'],
+  ['GET', '/api/admin/sites/:key', 'moderator'],
+  ['PATCH', '/api/admin/sites/:key', 'admin'],
+  ['GET', '/api/admin/sites/:key/members', 'admin'],
+  ['PUT', '/api/admin/sites/:key/members', 'admin'],
+  ['DELETE', '/api/admin/sites/:key/members/:userId', 'admin'],
   ['POST', '/api/admin/imports', 'admin'],
   ['GET', '/api/admin/imports/:id', 'admin'],
 ];

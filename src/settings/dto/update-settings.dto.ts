@@ -166,7 +166,7 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({
     type: [String],
     description:
-      'URL prefixes under which an embed creates a missing article on its first read, e.g. "https://news.example/"; empty: never',
+      'URL prefixes under which an embed creates a missing article on its first read, e.g. "https://news.example/"; empty: never. When the site has origins stored (its admin sets them), each prefix must lie under one of them (else 400)',
   })
   @IsOmittable()
   @IsArray()
