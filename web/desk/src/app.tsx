@@ -1,4 +1,4 @@
-import { useSignal, useSignalEffect } from '@preact/signals';
+import { untracked, useSignal, useSignalEffect } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ApiError, reachable } from './api/client';
 import { followModerationStream, live } from './api/stream';
@@ -37,7 +37,8 @@ export function App() {
     if (!token.value) return;
     access.value = 'checking';
     mySites.value = null;
-    loadMySites().then(
+    // (The call reads signals as it starts: they are not this effect's to follow.)
+    untracked(loadMySites).then(
       () => mySites.value?.length === 0 && (access.value = 'forbidden'),
       () => {},
     );
@@ -48,7 +49,7 @@ export function App() {
     const site = oneSite.value;
     if (!token.value || !mySites.value || !site) return;
     settings.value = null;
-    loadSettings().then(
+    untracked(loadSettings).then(
       () => (access.value = 'moderator'),
       (error) => {
         if (error instanceof ApiError && error.status === 403) access.value = 'forbidden';
