@@ -23,8 +23,13 @@ export class SiteRoles {
        FROM (SELECT 1) one LEFT JOIN site_members m ON m.user_id = $1`,
       [user.id, user.name, user.siteId],
     );
-    if (rows[0] && rows[0].own_site !== user.siteId)
-      throw AppError.unauthenticated("The token's user id belongs to another site");
+    let ownSite: number | null = rows[0]?.own_site ?? null;
+    // Recorded at the same moment by another request: its row was not in this statement's snapshot.
+    if (ownSite === null)
+      ownSite =
+        (await sql<{ site_id: number }>(this.dataSource, 'SELECT site_id FROM users WHERE id = $1', [user.id])).rows[0]
+          ?.site_id ?? null;
+    if (ownSite !== user.siteId) throw AppError.unauthenticated("The token's user id belongs to another site");
     const roles = new Map<number, Role>();
     for (const row of rows) if (row.site_id !== null && row.role !== null) roles.set(row.site_id, row.role);
     return roles;

@@ -13,17 +13,25 @@ export interface MySite {
   role: SiteRole;
 }
 
+/** Parts of an identity that the console does not edit, sent back as they were read. */
+interface IdentityRest {
+  signIn?: { clientId: string; scopes?: string[] };
+  claims?: Record<string, string>;
+  roles?: { moderator?: string[]; admin?: string[] };
+}
+
 /** A site's identity as read back: secrets are write-only, told by their fingerprints. */
-export interface SiteIdentityView {
+export interface SiteIdentityView extends IdentityRest {
   issuer?: string;
   audience?: string;
   jwksUrl?: string;
   publicKeys?: string[];
   secretFingerprints?: string[];
+  signIn?: { clientId: string; scopes?: string[]; clientSecretFingerprint?: string };
 }
 
-/** A site's identity as written: replaces the stored one; `secrets` left out keeps those set. */
-export interface SiteIdentityInput {
+/** A site's identity as written: replaces the stored one; secrets left out keep those set. */
+export interface SiteIdentityInput extends IdentityRest {
   issuer?: string;
   audience?: string;
   jwksUrl?: string;

@@ -281,8 +281,12 @@ function SiteEditor({ siteKey, heading }: { siteKey: string; heading: Heading })
     problem.value = null;
     const before = draftOf(was);
     const identityChanged = IDENTITY_PARTS.some((p) => d[p] !== before[p]);
-    // The identity is written whole; secrets left out are kept as they are.
+    // The identity is written whole (what this page does not edit goes back as it came); secrets left out are kept.
+    const { signIn, claims, roles } = was.identity;
     const identity: SiteIdentityInput = {
+      ...(signIn ? { signIn: { clientId: signIn.clientId, scopes: signIn.scopes } } : {}),
+      ...(claims ? { claims } : {}),
+      ...(roles ? { roles } : {}),
       ...(d.issuer.trim() ? { issuer: d.issuer.trim() } : {}),
       ...(d.audience.trim() ? { audience: d.audience.trim() } : {}),
       ...(d.jwksUrl.trim() ? { jwksUrl: d.jwksUrl.trim() } : {}),
