@@ -237,7 +237,8 @@ describe("the console's sites (browser)", () => {
 
       // A decision on another site's card, from "All my sites", goes through.
       await card(page, 'An evening comment to review').getByRole('button', { name: 'Approve' }).click();
-      await pw(card(page, 'An evening comment to review').getByRole('status')).toContainText('Approved');
+      await pw(page.locator('.announcement')).toContainText('Approved the comment by Ray Evening');
+      await pw(card(page, 'An evening comment to review')).toHaveCount(0);
 
       const phone = await open(both, '#/queue/pending?site=all', PHONE);
       await pw(card(phone, 'A morning comment to review').locator('.site-badge')).toBeVisible();
