@@ -38,6 +38,6 @@ export class ViewerView {
   id: string;
   name: string | null;
   ban: ViewerBanView;
-  /** The sites where the caller moderates (their own site's role and those granted), first site first. */
-  sites: ViewerSiteView[];
+  /** The sites where the caller moderates (their own site's role and those granted); left out for a reader. */
+  sites?: ViewerSiteView[];
 }

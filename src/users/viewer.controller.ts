@@ -37,7 +37,7 @@ export class ViewerController {
       id: viewer.id,
       name: user?.name ?? viewer.name,
       ban: { banned, until: banned ? user!.banUntil : null },
-      sites,
+      ...(sites.length > 0 ? { sites } : {}),
     };
   }
 }
