@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access, AuthUser, isModerator } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { SiteRoles } from '../auth/site-roles';
 import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
 import type { Site } from '../sites/site.entity';
 import { UuidParam } from '../common/uuid.pipe';
@@ -26,6 +27,7 @@ export class ArticlesController {
   constructor(
     private readonly articles: ArticlesService,
     private readonly changes: ArticleChanges,
+    private readonly roles: SiteRoles,
   ) {}
 
   /**
@@ -88,7 +90,9 @@ export class ArticlesController {
       return { items: articles.map((a) => ArticleView.of(a, settings, moderator)) };
     }
     if (!user) throw AppError.unauthenticated('Listing articles needs a moderator token (or give ?url=)');
-    if (!moderator) throw AppError.forbidden('Listing articles needs the moderator role (or give ?url=)');
+    // A public route: the guard did not read the roles granted on other sites than the token's.
+    if (!moderator && !isModerator({ ...user, sites: await this.roles.of(user) }, site.id))
+      throw AppError.forbidden('Listing articles needs the moderator role (or give ?url=)');
     const { items, nextCursor, settings } = await this.articles.list(site.id, query);
     return { items: items.map((a) => ArticleView.of(a, settings, true)), nextCursor };
   }

@@ -28,8 +28,16 @@ export class ViewerBanView {
   until: Date | null;
 }
 
+export class ViewerSiteView {
+  key: string;
+  name: string;
+  role: 'moderator' | 'admin';
+}
+
 export class ViewerView {
   id: string;
   name: string | null;
   ban: ViewerBanView;
+  /** The sites where the caller moderates (their own site's role and those granted); left out for a reader. */
+  sites?: ViewerSiteView[];
 }

@@ -1,37 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Access, atLeast, AuthUser, Role } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { sql } from '../database/sql';
-import { GRANTED_ROLES, GrantedRole } from '../sites/site-member.entity';
 import { SitesDirectory } from '../sites/sites.directory';
 import { User } from './user.entity';
 import { isBanned } from './users.service';
-import { ViewerView as ViewerBase } from './users.views';
-
-/** A site where the caller moderates or administers. */
-export class ViewerSiteView {
-  @ApiProperty({ description: 'The key that names the site (`?site=`, the Comment-Desk-Site header)' })
-  key: string;
-  @ApiProperty()
-  name: string;
-  @ApiProperty({ enum: GRANTED_ROLES })
-  role: GrantedRole;
-}
-
-export class ViewerView extends ViewerBase {
-  /**
-   * The sites where the caller is a moderator or an admin (their own site's role and those
-   * granted), for the console's site switcher; left out for a reader who is neither anywhere.
-   */
-  @ApiPropertyOptional({
-    type: [ViewerSiteView],
-    description:
-      "The sites where the caller is a moderator or an admin (their own site's role and those granted), for the console's site switcher; left out for a reader who is neither anywhere",
-  })
-  sites?: ViewerSiteView[];
-}
+import { ViewerSiteView, ViewerView } from './users.views';
 
 /** The signed-in reader as the embed needs them before they write: whether they may post. */
 @ApiTags('comments')

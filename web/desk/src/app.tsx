@@ -1,4 +1,4 @@
-import { useSignal, useSignalEffect } from '@preact/signals';
+import { untracked, useSignal, useSignalEffect } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ApiError, reachable } from './api/client';
 import { followModerationStream, live } from './api/stream';
@@ -14,6 +14,10 @@ import { ArticlesPage } from './views/articles-page';
 import { SettingsPage } from './views/settings-page';
 import { LogPage } from './views/log-page';
 import { ImportPage } from './views/import-page';
+import { SitesPage } from './views/sites-page';
+import { SiteSwitcher } from './views/site-switcher';
+import { loadMySites } from './my-sites';
+import { isAdminHere, mySites, oneSite } from './site-choice';
 
 type Access = 'checking' | 'moderator' | 'forbidden';
 
@@ -28,11 +32,24 @@ export function App() {
       .catch(() => {});
   }, []);
 
-  // The settings both tell whether this token may moderate (403 for a commenter) and feed the highlights.
+  // Which sites this token moderates: none is a commenter's token.
   useSignalEffect(() => {
     if (!token.value) return;
     access.value = 'checking';
-    loadSettings().then(
+    mySites.value = null;
+    // (The call reads signals as it starts: they are not this effect's to follow.)
+    untracked(loadMySites).then(
+      () => mySites.value?.length === 0 && (access.value = 'forbidden'),
+      () => {},
+    );
+  });
+
+  // The settings of the site acted on both confirm the role there (403 otherwise) and feed the highlights.
+  useSignalEffect(() => {
+    const site = oneSite.value;
+    if (!token.value || !mySites.value || !site) return;
+    settings.value = null;
+    untracked(loadSettings).then(
       () => (access.value = 'moderator'),
       (error) => {
         if (error instanceof ApiError && error.status === 403) access.value = 'forbidden';
@@ -95,6 +112,8 @@ function Page() {
       return <LogPage />;
     case 'imports':
       return <ImportPage />;
+    case 'sites':
+      return <SitesPage />;
     default:
       return <QueuePage />;
   }
@@ -107,19 +126,21 @@ const NAV: [string, string][] = [
   ['log', 'Log'],
   ['settings', 'Settings'],
   ['imports', 'Import'],
+  ['sites', 'Sites'],
 ];
-/** Sections only administrators can use: not offered to anyone else. */
-const ADMINS_ONLY = new Set(['settings', 'imports']);
+/** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
+const ADMINS_ONLY = new Set(['settings', 'imports', 'sites']);
 
 function Header() {
   const page = route.value.page;
-  const isAdmin = claims.value?.role === 'admin';
+  const isAdmin = isAdminHere();
   return (
     <header class="top">
       <a class="skip" href="#main" onClick={skipToMain}>
         Skip to content
       </a>
       <span class="brand">Comment Desk</span>
+      <SiteSwitcher />
       <nav aria-label="Sections">
         {NAV.filter(([p]) => isAdmin || !ADMINS_ONLY.has(p)).map(([p, label]) => (
           <a href={href(p)} aria-current={page === p ? 'page' : undefined}>

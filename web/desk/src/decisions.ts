@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
-import { ApiError, api, call, type Comment, type LogEntry, type QueueItem } from './api/client';
+import { ApiError, api, call, onSite, type Comment, type LogEntry, type QueueItem } from './api/client';
+import { siteOfItem } from './api/sites';
 import { ACTION_LABEL, statusWord } from './words';
 import { claims } from './session';
 
@@ -77,7 +78,11 @@ async function send(item: QueueItem, action: Action, why: Why): Promise<Comment>
   const path = action === 'approve' ? '/api/moderation/comments/{id}/approve' : '/api/moderation/comments/{id}/reject';
   try {
     return await call(() =>
-      api.POST(path, { params: { path: { id: item.id } }, body: { expectedStatus: item.status, ...why } }),
+      api.POST(path, {
+        params: { path: { id: item.id } },
+        body: { expectedStatus: item.status, ...why },
+        ...onSite(siteOfItem(item)?.key),
+      }),
     );
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
@@ -120,6 +125,7 @@ export async function undo(decided: Decided): Promise<QueueItem> {
             api.POST('/api/moderation/comments/{id}/restore', {
               params: { path: { id: item.id } },
               body: { status: fromStatus, expectedStatus },
+              ...onSite(siteOfItem(item)?.key),
             }),
           )
         : await call(() =>
@@ -127,7 +133,7 @@ export async function undo(decided: Decided): Promise<QueueItem> {
               fromStatus === 'approved'
                 ? '/api/moderation/comments/{id}/approve'
                 : '/api/moderation/comments/{id}/reject',
-              { params: { path: { id: item.id } }, body: { expectedStatus } },
+              { params: { path: { id: item.id } }, body: { expectedStatus }, ...onSite(siteOfItem(item)?.key) },
             ),
           );
     return { ...item, status: comment.status };

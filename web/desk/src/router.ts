@@ -17,11 +17,12 @@ export function parseRoute(hash: string): Route {
 export const route = signal<Route>(parseRoute(location.hash));
 addEventListener('hashchange', () => (route.value = parseRoute(location.hash)));
 
-/** A link's href for a place in the console. */
+/** A link's href for a place in the console; it keeps the site chosen (`site`) unless told another. */
 export function href(page: string, parts: string[] = [], params?: Record<string, string | undefined>): string {
   const path = [page, ...parts].map(encodeURIComponent).join('/');
+  const site = route.value.params.get('site') ?? undefined;
   const query = new URLSearchParams(
-    Object.entries(params ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+    Object.entries({ site, ...params }).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
   ).toString();
   return `#/${path}${query ? `?${query}` : ''}`;
 }

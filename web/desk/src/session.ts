@@ -1,5 +1,6 @@
 import { computed, signal } from '@preact/signals';
 import { go } from './router';
+import { setIdentitySite } from './site-choice';
 
 /** What the console reads from a token's claims: for display and for sign-in prompts, not for access (the API decides). */
 export interface Claims {
@@ -32,6 +33,9 @@ export function takeTokenFromFragment(): void {
   const fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
   const handed = fragment.get('token');
   if (!handed) return;
+  // The login may say whose it is (`#token=…&site=KEY`): its token is checked by that site's login.
+  const site = fragment.get('site');
+  if (site !== null) setIdentitySite(site || null);
   setToken(handed);
   const place = sessionStorage.getItem(PLACE_KEY) ?? '#/queue/pending';
   sessionStorage.removeItem(PLACE_KEY);

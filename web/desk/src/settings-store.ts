@@ -2,7 +2,7 @@ import { computed, signal } from '@preact/signals';
 import { api, call, type Settings } from './api/client';
 import { WordMarker } from './highlight';
 
-/** The moderation settings in force: for the cards' highlights, the articles' defaults, and the settings page. */
+/** The moderation settings in force on the site acted on: for the cards' highlights, the articles' defaults, and the settings page. */
 export const settings = signal<Settings | null>(null);
 
 export const marker = computed(

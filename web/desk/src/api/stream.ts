@@ -2,6 +2,7 @@ import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { effect, signal } from '@preact/signals';
 import type { LogEntry } from './client';
 import { token, tokenRefused } from '../session';
+import { identitySite, streamSite } from '../site-choice';
 
 export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
 export type QueueName = (typeof QUEUES)[number];
@@ -42,7 +43,7 @@ class ComeBackLater extends Error {
 /**
  * Follows GET /api/moderation/stream with fetch (an EventSource cannot send the Authorization
  * header, and tokens never go in URLs). fetch-event-source reconnects with Last-Event-ID, so no
- * event is missed across a drop; a new token starts a new stream.
+ * event is missed across a drop; a new token or site starts a new stream.
  */
 export function followModerationStream(): () => void {
   let controller: AbortController | undefined;
@@ -52,9 +53,14 @@ export function followModerationStream(): () => void {
     live.value = false;
     const current = token.value;
     if (!current || tokenRefused.value) return;
+    // Read here, so that switching site starts the stream of the new one (or of all).
+    const site = streamSite.value;
+    const headers: Record<string, string> = identitySite.value ? { 'Comment-Desk-Site': identitySite.value } : {};
+    const url = `/api/moderation/stream${site ? `?site=${encodeURIComponent(site)}` : ''}`;
+    queueCounts.value = null;
     const abort = (controller = new AbortController());
-    void fetchEventSource('/api/moderation/stream', {
-      headers: { Authorization: `Bearer ${current}` },
+    void fetchEventSource(url, {
+      headers: { ...headers, Authorization: `Bearer ${current}` },
       signal: abort.signal,
       openWhenHidden: true,
       async onopen(response) {

@@ -1,5 +1,6 @@
 import { ApiError } from './client';
 import { token, tokenRefused } from '../session';
+import { withSites } from '../site-choice';
 
 /** How much of an upload has gone, for a progress bar. */
 export interface Sent {
@@ -20,7 +21,9 @@ export function uploadFile<T>(
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
+    const target = withSites(url, 'POST');
+    xhr.open('POST', target.url);
+    for (const [name, value] of Object.entries(target.headers)) xhr.setRequestHeader(name, value);
     xhr.responseType = 'json';
     if (token.value) xhr.setRequestHeader('Authorization', `Bearer ${token.value}`);
     // Whatever the format, the export is a file to stream: the API reads it as such.

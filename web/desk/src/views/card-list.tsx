@@ -1,6 +1,7 @@
 import { batch, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { ApiError, api, call, type BannedUser, type QueueItem } from '../api/client';
+import { ApiError, api, call, onSite, type BannedUser, type QueueItem } from '../api/client';
+import { siteOfItem } from '../api/sites';
 import { problemText } from '../forms';
 import { onModerationEvent } from '../api/stream';
 import {
@@ -225,6 +226,7 @@ export function CardList(props: Props) {
         api.POST('/api/moderation/users/{id}/premod', {
           params: { path: { id: item.author!.id } },
           body: { enabled: true },
+          ...onSite(siteOfItem(item)?.key),
         }),
       );
       announcement.value = { text: `${item.author.name ?? item.author.id}'s new comments will be held for review.` };

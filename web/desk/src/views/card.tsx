@@ -6,6 +6,8 @@ import { ago, count, when } from '../format';
 import { heldBecause, REPORT_REASON, STATUS_LABEL } from '../words';
 import { href } from '../router';
 import { marker } from '../settings-store';
+import { siteOfItem } from '../api/sites';
+import { ALL_SITES, siteChoice } from '../site-choice';
 
 export interface CardNotice {
   kind: 'decided' | 'error';
@@ -31,6 +33,9 @@ export function Card(props: Props) {
   const { item, notice } = props;
   const titleId = `card-${item.id}`;
   const author = item.author?.name ?? item.author?.id ?? 'deleted';
+  const site = siteOfItem(item);
+  // A user belongs to one site: their page is opened on it.
+  const userHref = (id: string) => href('users', [id], site ? { site: site.key } : undefined);
   return (
     <article
       class={`card${props.selected ? ' selected' : ''}${notice ? ` notice-${notice.kind}` : ''}`}
@@ -51,7 +56,7 @@ export function Card(props: Props) {
         )}
         <h2 id={titleId}>
           {item.author ? (
-            <a href={href('users', [item.author.id])}>
+            <a href={userHref(item.author.id)}>
               <bdi>{author}</bdi>
             </a>
           ) : (
@@ -62,6 +67,12 @@ export function Card(props: Props) {
             <bdi>{item.article.title}</bdi>
           </a>
         </h2>
+        {site && siteChoice.value === ALL_SITES && (
+          <span class="site-badge" title={`Site: ${site.name}`}>
+            <span class="visually-hidden">Site: </span>
+            <bdi>{site.name}</bdi>
+          </span>
+        )}
         <time dateTime={String(item.createdAt)} title={when(item.createdAt)}>
           {ago(item.createdAt)}
         </time>
@@ -105,7 +116,7 @@ export function Card(props: Props) {
                 {r.reporter && (
                   <>
                     {' by '}
-                    <a href={href('users', [r.reporter.id])}>
+                    <a href={userHref(r.reporter.id)}>
                       <bdi>{r.reporter.name ?? r.reporter.id}</bdi>
                     </a>
                   </>

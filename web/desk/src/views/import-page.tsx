@@ -6,7 +6,7 @@ import { count, number, when } from '../format';
 import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { go, href, route } from '../router';
-import { claims } from '../session';
+import { isAdminHere } from '../site-choice';
 import { describeCounts, FORMATS, type Format, type ImportCounts } from './import-words';
 
 type Job = Schemas['ImportJobView'];
@@ -15,7 +15,7 @@ type Job = Schemas['ImportJobView'];
 export function ImportPage() {
   const id = route.value.parts[0];
   const heading = usePageHeading('Import comments');
-  const isAdmin = claims.value?.role === 'admin';
+  const isAdmin = isAdminHere();
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>

@@ -5,6 +5,7 @@ import { onModerationEvent, QUEUES, queueCounts, type QueueName } from '../api/s
 import { count, number } from '../format';
 import { go, href, route } from '../router';
 import { CardList, type CardEntry } from './card-list';
+import { siteChoice } from '../site-choice';
 
 export const QUEUE_LABEL: Record<QueueName, string> = {
   pending: 'Pending',
@@ -28,17 +29,18 @@ const PAGE = 50;
 const fetchQueue = (queue: QueueName, cursor?: string) =>
   call(() => api.GET('/api/moderation/queue/{queue}', { params: { path: { queue }, query: { limit: PAGE, cursor } } }));
 
-let prefetched: { queue: QueueName; page: ReturnType<typeof fetchQueue> } | null = null;
+let prefetched: { queue: QueueName; site: string | null; page: ReturnType<typeof fetchQueue> } | null = null;
 
 /** Asks for the first page while the app is still starting: the first draw waits for one round trip, not for rendering first. */
 export function prefetchQueue(queue: string): void {
   if (!(QUEUES as readonly string[]).includes(queue)) return;
-  prefetched = { queue: queue as QueueName, page: fetchQueue(queue as QueueName) };
+  prefetched = { queue: queue as QueueName, site: siteChoice.value, page: fetchQueue(queue as QueueName) };
   prefetched.page.catch(() => {}); // the page that takes it reports the error
 }
 
 function takePrefetched(queue: QueueName, cursor?: string) {
-  const taken = !cursor && prefetched?.queue === queue ? prefetched.page : undefined;
+  const taken =
+    !cursor && prefetched?.queue === queue && prefetched.site === siteChoice.value ? prefetched.page : undefined;
   prefetched = null;
   return taken;
 }
@@ -83,7 +85,7 @@ export function QueuePage() {
     entries.value = [];
     void load();
     document.title = `${QUEUE_LABEL[queue]} · Comment Desk`;
-  }, [queue]);
+  }, [queue, siteChoice.value]);
 
   // New comments are announced, not slipped under the moderator's cursor; "Show" brings them in.
   useEffect(

@@ -69,7 +69,7 @@ export function SearchPage() {
   useEffect(() => {
     document.title = 'Search · Comment Desk';
     form.value = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<Field, string>;
-    if ([...params.values()].some(Boolean)) void load();
+    if (FIELDS.some((f) => params.get(f))) void load();
     else entries.value = [];
   }, [query]);
 

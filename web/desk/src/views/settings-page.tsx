@@ -8,6 +8,7 @@ import { Fields, FormFooter, fieldErrors, focusFirstInvalid, type FieldErrors } 
 import { usePageHeading } from '../page-heading';
 import { claims } from '../session';
 import { loadSettings, settings } from '../settings-store';
+import { isAdminHere, mySites, oneSite, roleHere, siteName } from '../site-choice';
 import {
   ALL_NUMBERS,
   changes,
@@ -27,22 +28,29 @@ import {
 /** `#/settings`: the moderation settings, for admins (the API refuses anyone else's changes). */
 export function SettingsPage() {
   const heading = usePageHeading('Settings');
-  const isAdmin = claims.value?.role === 'admin';
+  const isAdmin = isAdminHere();
+  const site = oneSite.value;
   const fresh = useSignal(false);
   const ready = () => (fresh.value = true);
   // The form starts from the settings as they are now, not as they were when the console opened.
   useEffect(() => {
+    fresh.value = false;
     if (isAdmin) void loadSettings().then(ready, ready); // on failure, the settings the console has
-  }, [isAdmin]);
+  }, [isAdmin, site]);
   return (
     <>
       <h1 tabIndex={-1} ref={heading}>
         Settings
       </h1>
+      {(mySites.value?.length ?? 0) > 1 && (
+        <p class="muted">
+          Of the site <strong>{siteName(site)}</strong>: each site has its own.
+        </p>
+      )}
       {!isAdmin ? (
         <AdminsOnly />
       ) : fresh.value && settings.value ? (
-        <SettingsForm initial={settings.value} />
+        <SettingsForm key={site} initial={settings.value} />
       ) : (
         <p class="loading">Loading…</p>
       )}
@@ -57,7 +65,7 @@ function AdminsOnly() {
       <strong>
         <bdi>{claims.value?.name ?? claims.value?.sub}</bdi>
       </strong>
-      , a {claims.value?.role ?? 'moderator'}: ask an administrator for a change.
+      , a {roleHere() ?? claims.value?.role ?? 'moderator'}: ask an administrator for a change.
     </p>
   );
 }

@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { decodeClaims, loginHref, setToken } from '../session';
+import { identitySite, setIdentitySite } from '../site-choice';
 
 interface Props {
   loginUrl: string | null;
@@ -12,6 +13,7 @@ interface Props {
 /** Signing in: through the publisher's login when DESK_LOGIN_URL is set, or by pasting a token. */
 export function SignIn({ loginUrl, modal, reason }: Props) {
   const pasted = useSignal('');
+  const site = useSignal(identitySite.value ?? '');
   const problem = useSignal<string | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
@@ -26,6 +28,12 @@ export function SignIn({ loginUrl, modal, reason }: Props) {
       problem.value = 'This is not a token: paste the whole JWT, three parts separated by dots.';
       return;
     }
+    const key = site.value.trim().toLowerCase();
+    if (key && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(key)) {
+      problem.value = 'A site is named by its key: small letters, digits and dashes, such as "daily-news".';
+      return;
+    }
+    setIdentitySite(key || null);
     setToken(value);
   };
 
@@ -55,6 +63,19 @@ export function SignIn({ loginUrl, modal, reason }: Props) {
             {problem.value}
           </p>
         )}
+        <label for="token-site">Site of this token</label>
+        <input
+          id="token-site"
+          value={site.value}
+          placeholder="the first site"
+          autoComplete="off"
+          spellcheck={false}
+          aria-describedby="token-site-hint"
+          onInput={(e) => (site.value = e.currentTarget.value)}
+        />
+        <p id="token-site-hint" class="hint">
+          The key of the site whose login gave the token; leave it empty for the first site.
+        </p>
         <button type="submit">Use this token</button>
       </form>
     </>
