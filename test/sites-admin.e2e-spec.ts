@@ -220,7 +220,7 @@ describe('sites through the admin API (e2e)', () => {
       await refused({ key: 'many', name: 'X', origins: many }, 'origins');
       await refused({ key: 'short', name: 'X', identity: { secrets: ['too short'] } }, 'identity.secrets');
       await refused(
-        { key: 'four', name: 'X', identity: { secrets: ['a', 'b', 'c', 'd'].map((x) => x.repeat(32)) } },
+        { key: 'six', name: 'X', identity: { secrets: ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => x.repeat(32)) } },
         'identity.secrets',
       );
       await refused(

@@ -1,7 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const ROLES = ['commenter', 'moderator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { Role } from '../common/roles';
+
+export { ROLES } from '../common/roles';
+export type { Role } from '../common/roles';
 
 /**
  * Who may call a route: anyone, any signed-in user, a role on some site and those above it (each

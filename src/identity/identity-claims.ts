@@ -1,4 +1,4 @@
-import type { Role } from '../auth/access.decorator';
+import type { Role } from '../common/roles';
 import { withoutBidiControls } from '../common/text';
 import { AppError } from '../errors/app-error';
 import { ClaimNames, RoleValues } from './site-identity';

@@ -198,7 +198,6 @@ export class SiteIdentityDto implements SiteIdentity {
   /** Write-only: read back as fingerprints. */
   @IsOmittable()
   @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(MAX_KEYS)
   @ArrayUnique()
   @IsString({ each: true })

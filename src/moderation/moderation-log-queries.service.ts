@@ -55,7 +55,7 @@ export class ModerationLogQueries {
        )
        SELECT l.id, l.seq::text AS seq, l.action, l.actor_id AS "actorId", l.target_type AS "targetType",
               l.target_id AS "targetId", l.article_id AS "articleId", l.from_status AS "fromStatus",
-              l.to_status AS "toStatus", l.reason, l.created_at AS "createdAt", actor.name AS "actorName",
+              l.to_status AS "toStatus", l.reason, l.created_at AS "createdAt", l.site_id AS "siteId", actor.name AS "actorName",
               CASE WHEN c.deleted_at IS NULL THEN left(c.body, ${EXCERPT_LENGTH}) END AS excerpt,
               a.title AS "articleTitle", target_user.name AS "targetName"
        FROM page l

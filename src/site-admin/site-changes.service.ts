@@ -9,7 +9,7 @@ import { ModerationLog } from '../journal/moderation-log.service';
 import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { SitesDirectory } from '../sites/sites.directory';
 import { CreateSiteDto, UpdateSiteDto } from './dto/site.dto';
-import { SiteIdentityDto } from './dto/site-identity.dto';
+import { SiteIdentityDto, siteIdentityProblems } from '../identity/site-identity.dto';
 
 type StoredIdentity = Record<string, unknown> & {
   secrets?: string[];
@@ -28,6 +28,7 @@ export class SiteChanges {
 
   /** A new site, with its moderation settings: the defaults, and the first site's rate limits. */
   async create(dto: CreateSiteDto, actor: AuthUser): Promise<Site> {
+    assertUsable(storable(dto.identity ?? {}));
     const site = await this.transactions.run(async (manager) => {
       // A key taken, even by a creation still running, is a conflict (it waits for that one's end).
       const { rows } = await sql(
@@ -70,6 +71,7 @@ export class SiteChanges {
             ? (stored.identity as StoredIdentity)
             : withKeptSecrets(dto.identity, stored.identity as StoredIdentity),
       };
+      assertUsable(next.identity);
       const changed = (['name', 'origins', 'identity'] as const).filter(
         (field) => !sameJson(next[field], stored[field]),
       );
@@ -92,6 +94,13 @@ export class SiteChanges {
     this.sites.forget();
     return site;
   }
+}
+
+/** An identity is empty (the site has no login yet) or whole: it has keys, and signing in has an issuer. */
+function assertUsable(identity: StoredIdentity): void {
+  if (Object.keys(identity).length === 0) return;
+  const problems = siteIdentityProblems(identity).map((p) => ({ ...p, field: `identity.${p.field}` }));
+  if (problems.length > 0) throw AppError.validation(problems[0].messages[0], problems);
 }
 
 /** The identity as plain JSON, without empty lists of secrets. */

@@ -1,11 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../identity/site-identity';
 import { GRANTED_ROLES, GrantedRole } from '../sites/site-member.entity';
 import type { Site } from '../sites/site.entity';
-
-/** SHA-256 of a secret, its first 12 hex digits: enough to tell which one is set, not to guess it. */
-export const fingerprint = (secret: string): string =>
-  createHash('sha256').update(secret, 'utf8').digest('hex').slice(0, 12);
 
 export class SiteSignInView {
   clientId: string;

@@ -16,7 +16,7 @@ import { IsOmittable } from '../../common/omittable';
 import { IsStorableText } from '../../common/text';
 import { normalizedOrigin } from '../../sites/site-origins';
 import { SITE_KEY_PATTERN } from '../../sites/site.entity';
-import { SiteIdentityDto } from './site-identity.dto';
+import { SiteIdentityDto } from '../../identity/site-identity.dto';
 
 export const MAX_ORIGINS = 50;
 const ORIGINS_MESSAGE =
