@@ -325,7 +325,12 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     if (aspects.includes('headers') && res.headers['x-content-type-options'] !== 'nosniff') {
       found.push('no x-content-type-options: nosniff');
     }
-    if (aspects.includes('problem')) {
+    // The sign-in's callback is the reader's window: a browser is shown a page, even of a refusal.
+    const signInPage =
+      /^\/api\/sites\/[^/]+\/sign-in\/callback$/.test(r.path) &&
+      /text\/html/.test(r.headers.Accept ?? r.headers.accept ?? '') &&
+      /^text\/html(;|$)/.test(type);
+    if (aspects.includes('problem') && !signInPage) {
       if (res.status >= 400) {
         if (!/^application\/problem\+json(;|$)/.test(type))
           found.push(`an error of type ${JSON.stringify(type)}, not application/problem+json`);

@@ -95,14 +95,21 @@ describe("signing in with a site's OpenID provider", () => {
     expect(refreshed.status).toBe(200);
 
     // The provider's answer cannot be replayed.
-    const again = await fetch(callback);
+    const again = await fetch(callback, { headers: { Accept: 'text/html' } });
     expect(again.status).toBe(404);
   });
 
   it('refuses a forged or unknown state, and a pickup that was never begun', async () => {
-    const res = await fetch(`${base}/api/sites/evening/sign-in/callback?code=x&state=forged`);
+    const forged = `${base}/api/sites/evening/sign-in/callback?code=x&state=forged`;
+    const res = await fetch(forged, { headers: { Accept: 'text/html' } });
     expect(res.status).toBe(404);
     expect(await res.text()).toContain('The sign-in did not work');
+    // A client other than a browser gets the problem.
+    const problem = await fetch(forged);
+    expect([problem.status, problem.headers.get('content-type')]).toEqual([
+      404,
+      'application/problem+json; charset=utf-8',
+    ]);
     expect((await pickup(pickupPair().secret)).status).toBe(404);
   });
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
+import { subOf, userIdOf } from '../sites/site-users';
 import type { Site } from '../sites/site.entity';
 import { AuthUser, Role, ROLES } from './access.decorator';
 
@@ -37,7 +38,8 @@ export class SessionTokens {
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(SESSION_ISSUER)
       .setAudience(session.site.key)
-      .setSubject(session.userId)
+      // The sub as the site's login gives it, as in every token a page hands the embed.
+      .setSubject(subOf(session.site, session.userId))
       .setIssuedAt()
       .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
       .sign(await this.secret());
@@ -62,7 +64,7 @@ export class SessionTokens {
     const role = claims.role as Role;
     if (!ROLES.includes(role)) throw AppError.unauthenticated('The bearer token has an unknown role');
     const name = typeof claims.name === 'string' ? claims.name : null;
-    return { user: { id: claims.sub!, name, role, siteId: site.id }, expiresAt: claims.exp! * 1000 };
+    return { user: { id: userIdOf(site, claims.sub!), name, role, siteId: site.id }, expiresAt: claims.exp! * 1000 };
   }
 
   private secret(): Promise<Uint8Array> {

@@ -3,14 +3,12 @@ import { Environment } from '../config/environment';
 import { environmentVerifier } from '../identity/environment-identity';
 import { IdentityVerifier, VerifiedIdentity } from '../identity/identity-verifier';
 import { SiteIdentity } from '../identity/site-identity';
+import { userIdOf } from '../sites/site-users';
 import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { AuthUser } from './access.decorator';
 import { SessionTokens } from './session-tokens';
 
-/** The stored id of a site's user: the sub itself on the first site, so that ids from before sites stay. */
-export function userIdOf(site: Pick<Site, 'id' | 'key'>, sub: string): string {
-  return site.id === DEFAULT_SITE_ID ? sub : `${site.key}:${sub}`;
-}
+export { userIdOf } from '../sites/site-users';
 
 /**
  * Verifies a request's token by the login of its site: Comment Desk's own sessions, or the

@@ -10,8 +10,9 @@ import { BeginSignInQueryDto, PickupDto, SignInStartView } from './dto/sign-in.d
 import { SessionTokensResponse } from './sessions.controller';
 import { SiteSignIns } from './site-sign-ins.service';
 
-/** The callback's pages. */
+/** The callback's pages; its refusals are pages for a browser (Accept: text/html), problems for other clients. */
 const HTML = { 'text/html': { schema: { type: 'string' } } };
+const PAGE_OR_PROBLEM = { ...HTML, 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 /**
  * Signing in with a site's OpenID provider, in a window the page opens: begin (sent on to the
@@ -52,13 +53,13 @@ export class SignInController {
   @Access('public')
   @ApiQuery({ name: 'state', type: String, description: 'As the provider sends it back (with its code)' })
   @ApiOkResponse({ description: 'A page saying the reader is signed in', content: HTML })
-  @ApiResponse({ status: 400, description: 'A page saying the provider sent no usable state', content: HTML })
+  @ApiResponse({ status: 400, description: 'The provider sent no usable state', content: PAGE_OR_PROBLEM })
   @ApiResponse({
     status: 401,
-    description: 'A page saying why the provider refused, or its answer did not verify',
-    content: HTML,
+    description: 'The provider refused, or its answer did not verify',
+    content: PAGE_OR_PROBLEM,
   })
-  @ApiResponse({ status: 404, description: 'A page saying the sign-in expired or was finished already', content: HTML })
+  @ApiResponse({ status: 404, description: 'The sign-in expired or was finished already', content: PAGE_OR_PROBLEM })
   async callback(
     @Param('key') key: string,
     // (Read whole: a provider adds parameters of its own, which a DTO would refuse.)
@@ -67,20 +68,22 @@ export class SignInController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
-    void reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'`)
-      .header('cross-origin-opener-policy', 'unsafe-none')
-      .header('cache-control', 'no-store');
+    const page = () =>
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'`)
+        .header('cross-origin-opener-policy', 'unsafe-none')
+        .header('cache-control', 'no-store');
     try {
       if (typeof state !== 'string' || state.length < 1 || state.length > 512)
         throw AppError.validation('The provider sent no usable state');
       const site = await this.sites.byKey(key);
       const { origin } = await this.signIns.finish(site, `${callbackUrl(request, key)}${queryOf(request)}`, state);
-      void reply.send(donePage(nonce, site.key, origin));
+      void page().send(donePage(nonce, site.key, origin));
     } catch (error) {
-      const detail = error instanceof AppError ? error.message : 'The sign-in could not be completed';
-      void reply.code(error instanceof AppError ? error.status : 500).send(failedPage(detail));
+      // A browser (the reader's window) gets a page; any other client the problem.
+      if (!(error instanceof AppError) || !/text\/html/.test(request.headers.accept ?? '')) throw error;
+      void page().code(error.status).send(failedPage(error.message));
     }
   }
 

@@ -33,6 +33,8 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 }
 
 export interface ThreadOptions {
+  /** 'provider': the embed signs readers in with its site's OpenID provider itself. */
+  signIn?: 'provider';
   articleUrl?: string;
   articleId?: string;
   title?: string;
@@ -120,7 +122,7 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
 <main>
 <h1>A news page</h1>
 <p>The article's text, then the comments.</p>
-<comment-desk-thread${attr('site', q.get('site'))}${attr('data-login-site', q.get('login-site'))}${attr('article-url', q.get('url'))}${attr('article-id', q.get('id'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
+<comment-desk-thread${attr('site', q.get('site'))}${attr('sign-in', q.get('sign-in'))}${attr('data-login-site', q.get('login-site'))}${attr('article-url', q.get('url'))}${attr('article-id', q.get('id'))}${attr('article-title', q.get('title'))}${attr('sort', q.get('sort'))}${attr('poll-seconds', q.get('poll'))}${attr('theme', q.get('theme'))}${attr('data-user', q.get('user'))}${attr('data-name', q.get('name'))}></comment-desk-thread>
 </main>
 </body>
 </html>`);
@@ -145,6 +147,7 @@ ${q.get('early') ? `<script src="/early.js?user=${encodeURIComponent(q.get('earl
     if (options.earlyUser) q.set('early', options.earlyUser);
     if (options.theme) q.set('theme', options.theme);
     if (options.site) q.set('site', options.site);
+    if (options.signIn) q.set('sign-in', options.signIn);
     if (options.loginSite ?? options.site) q.set('login-site', (options.loginSite ?? options.site)!);
     return `${this.origin}/article?${q}`;
   }

@@ -4,6 +4,7 @@ import { linkedCommentId } from './comment-link';
 import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
 import { LiveConnection } from './live-connection';
+import { ProviderSession, refreshSession, signInWithProvider } from './provider-sign-in';
 import { readerOf, refusalOf, tokenTrouble } from './reader';
 import { sameBan, withBan } from './reader-ban';
 import { firstDrawn, news, reduce } from './thread-reducer';
@@ -63,6 +64,7 @@ export class CommentDeskThread extends HTMLElement {
   private live?: LiveConnection;
   private focusComposerOnSignIn = false;
   private clockTimer?: ReturnType<typeof setInterval>;
+  private sessionTimer?: ReturnType<typeof setTimeout>;
 
   constructor() {
     super();
@@ -92,6 +94,46 @@ export class CommentDeskThread extends HTMLElement {
     return this.getAttribute('site')?.trim() || null;
   }
 
+  // ---- signing in with the site's own provider (sign-in="provider") ----------------------------
+
+  private providerSite(): string | null {
+    return this.getAttribute('sign-in') === 'provider' ? this.site() : null;
+  }
+
+  private sessionKey = () => `comment-desk:${this.site()}:refresh`;
+
+  private async signInWithProvider(site: string): Promise<void> {
+    const session = await signInWithProvider(this.getAttribute('api') || DEFAULT_API, site);
+    if (session) this.useSession(session);
+  }
+
+  /** The session's access token for this thread, renewed a minute before it expires. */
+  private useSession(session: ProviderSession): void {
+    try {
+      if (session.refreshToken) localStorage.setItem(this.sessionKey(), session.refreshToken);
+    } catch {
+      // (Storage refused: the sign-in lasts as long as the page.)
+    }
+    this.token = session.accessToken;
+    clearTimeout(this.sessionTimer);
+    this.sessionTimer = setTimeout(() => void this.resumeSession(), Math.max(30, session.expiresIn - 60) * 1000);
+  }
+
+  /** Signs the reader in again from the refresh token this page stored, if the session lasts. */
+  private async resumeSession(): Promise<void> {
+    let stored: string | null = null;
+    try {
+      stored = localStorage.getItem(this.sessionKey());
+    } catch {
+      return;
+    }
+    if (!stored) return;
+    const session = await refreshSession(this.getAttribute('api') || DEFAULT_API, stored);
+    if (session) return this.useSession(session);
+    localStorage.removeItem(this.sessionKey());
+    this.token = null;
+  }
+
   connectedCallback(): void {
     // A page may set .token before embed.js defines the element: that own property would hide
     // the accessor, so take its value through the accessor instead.
@@ -100,6 +142,7 @@ export class CommentDeskThread extends HTMLElement {
       delete (this as { token?: string | null }).token;
       this.token = token;
     }
+    if (!this._token && this.providerSite()) void this.resumeSession();
     if (!this.built) {
       this.built = true;
       void this.load();
@@ -111,6 +154,7 @@ export class CommentDeskThread extends HTMLElement {
   disconnectedCallback(): void {
     this.live?.stop();
     clearInterval(this.clockTimer);
+    clearTimeout(this.sessionTimer);
     removeEventListener('hashchange', this.followLink);
   }
 
@@ -310,6 +354,8 @@ export class CommentDeskThread extends HTMLElement {
   private readonly calls: ThreadCalls = {
     signIn: () => {
       this.focusComposerOnSignIn = true;
+      const site = this.providerSite();
+      if (site) return void this.signInWithProvider(site);
       this.dispatchEvent(new CustomEvent('comment-desk-login', { bubbles: true, composed: true }));
     },
     retry: () => void this.load(),
