@@ -34,15 +34,17 @@ export class SessionTokens {
   }
 
   async sign(session: { id: string; userId: string; name: string | null; role: Role; site: Site }): Promise<string> {
-    return new jose.SignJWT({ name: session.name, role: session.role, sid: session.id })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(SESSION_ISSUER)
-      .setAudience(session.site.key)
-      // The sub as the site's login gives it, as in every token a page hands the embed.
-      .setSubject(subOf(session.site, session.userId))
-      .setIssuedAt()
-      .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
-      .sign(await this.secret());
+    return (
+      new jose.SignJWT({ name: session.name, role: session.role, sid: session.id })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(SESSION_ISSUER)
+        .setAudience(session.site.key)
+        // The sub as the site's login gives it, as in every token a page hands the embed.
+        .setSubject(subOf(session.site, session.userId))
+        .setIssuedAt()
+        .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
+        .sign(await this.secret())
+    );
   }
 
   /** The user of one of our access tokens for `site`, and when it expires; 401 for anything else. */
