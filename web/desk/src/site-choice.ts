@@ -72,6 +72,14 @@ export function siteOfRequest(method: string, path: string): string | null {
   return oneSite.value;
 }
 
+/**
+ * The sites that lists ask for, as their requests name them: what a list reloads on. (Not the
+ * choice itself, which /api/me settles after the first page may be drawn: a list reloaded then
+ * would lose the moderator's place and focus.)
+ */
+export const listSite = computed(() => siteOfRequest('GET', '/api/moderation/queue/pending'));
+export const pageSite = computed(() => siteOfRequest('GET', '/api/moderation/log'));
+
 /** The site of the moderators' stream: a computed value, so that the stream starts again on a switch only. */
 export const streamSite = computed(() => siteOfRequest('GET', '/api/moderation/stream'));
 

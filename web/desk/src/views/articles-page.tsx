@@ -7,7 +7,7 @@ import { STATUS_LABEL } from '../words';
 import { Fields, fieldErrors, focusFirstInvalid, problemText, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
-import { oneSite } from '../site-choice';
+import { pageSite } from '../site-choice';
 import { go, href, route } from '../router';
 import { settings } from '../settings-store';
 import { ARTICLE_FIELDS, Draft, draftOf, ModerationForm } from './article-moderation-form';
@@ -26,7 +26,7 @@ function FindArticles() {
   useEffect(() => void (draft.value = q), [q]);
   const found = usePaged(
     (cursor) => call(() => api.GET('/api/articles', { params: { query: { q: q || undefined, cursor, limit: 25 } } })),
-    `${oneSite.value} ${q}`,
+    `${pageSite.value} ${q}`,
   );
   const submit = (event: Event) => {
     event.preventDefault();

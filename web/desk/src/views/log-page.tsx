@@ -5,7 +5,7 @@ import { ApiError, api, call } from '../api/client';
 import { Fields, fieldErrors, type FieldErrors } from '../forms';
 import { usePageHeading } from '../page-heading';
 import { PageFooter, usePaged } from '../paged';
-import { oneSite } from '../site-choice';
+import { pageSite } from '../site-choice';
 import { go, href, route } from '../router';
 import { count } from '../format';
 import { LogTable } from './log-table';
@@ -59,7 +59,7 @@ export function LogPage() {
   const params = route.value.params;
   const applied = Object.fromEntries(FILTERS.map(([name]) => [name, params.get(name) ?? ''])) as Record<Filter, string>;
   const key = JSON.stringify(applied);
-  const listKey = `${oneSite.value} ${key}`;
+  const listKey = `${pageSite.value} ${key}`;
   const draft = useSignal(applied);
   const labels = useSignal<Labels>({});
   const moderators = useSignal<Named[]>([]);
@@ -78,7 +78,7 @@ export function LogPage() {
       (found) => (moderators.value = found.items.map((m) => ({ id: m.id, label: m.name ?? m.id }))),
       () => undefined,
     );
-  }, [oneSite.value]);
+  }, [pageSite.value]);
 
   const log = usePaged(async (cursor) => {
     errors.value = {};

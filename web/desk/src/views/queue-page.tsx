@@ -5,7 +5,7 @@ import { onModerationEvent, QUEUES, queueCounts, type QueueName } from '../api/s
 import { count, number } from '../format';
 import { go, href, route } from '../router';
 import { CardList, type CardEntry } from './card-list';
-import { siteChoice } from '../site-choice';
+import { listSite } from '../site-choice';
 
 export const QUEUE_LABEL: Record<QueueName, string> = {
   pending: 'Pending',
@@ -34,13 +34,13 @@ let prefetched: { queue: QueueName; site: string | null; page: ReturnType<typeof
 /** Asks for the first page while the app is still starting: the first draw waits for one round trip, not for rendering first. */
 export function prefetchQueue(queue: string): void {
   if (!(QUEUES as readonly string[]).includes(queue)) return;
-  prefetched = { queue: queue as QueueName, site: siteChoice.value, page: fetchQueue(queue as QueueName) };
+  prefetched = { queue: queue as QueueName, site: listSite.value, page: fetchQueue(queue as QueueName) };
   prefetched.page.catch(() => {}); // the page that takes it reports the error
 }
 
 function takePrefetched(queue: QueueName, cursor?: string) {
   const taken =
-    !cursor && prefetched?.queue === queue && prefetched.site === siteChoice.value ? prefetched.page : undefined;
+    !cursor && prefetched?.queue === queue && prefetched.site === listSite.value ? prefetched.page : undefined;
   prefetched = null;
   return taken;
 }
@@ -85,7 +85,7 @@ export function QueuePage() {
     entries.value = [];
     void load();
     document.title = `${QUEUE_LABEL[queue]} · Comment Desk`;
-  }, [queue, siteChoice.value]);
+  }, [queue, listSite.value]);
 
   // New comments are announced, not slipped under the moderator's cursor; "Show" brings them in.
   useEffect(
