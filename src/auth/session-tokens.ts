@@ -40,7 +40,7 @@ export class SessionTokens {
         .setIssuer(SESSION_ISSUER)
         .setAudience(session.site.key)
         // The sub as the site's login gives it, as in every token a page hands the embed.
-        .setSubject(subOf(session.site, session.userId))
+        .setSubject(subOf(session.site, session.userId)!)
         .setIssuedAt()
         .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
         .sign(await this.secret())

@@ -8,8 +8,6 @@ import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { AuthUser } from './access.decorator';
 import { SessionTokens } from './session-tokens';
 
-export { userIdOf } from '../sites/site-users';
-
 /**
  * Verifies a request's token by the login of its site: Comment Desk's own sessions, or the
  * site's identity (the environment's keys for the first site, with any an admin stored beside them).

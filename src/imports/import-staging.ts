@@ -6,7 +6,7 @@ import { EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ArticleUrlPolicy, normalizeArticleUrl } from '../articles/article-url';
 import { withoutBidiControls } from '../common/text';
-import { userIdOf } from '../auth/token-verifier.service';
+import { userIdOf } from '../sites/site-users';
 import { sql } from '../database/sql';
 import { DEFAULT_SITE_ID } from '../sites/site.entity';
 import { ImportSink, SourceComment, SourceThread } from './formats/records';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { userIdOf } from '../auth/token-verifier.service';
+import { userIdOf } from '../sites/site-users';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';

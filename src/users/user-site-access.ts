@@ -4,6 +4,7 @@ import { atLeast, AuthUser, Role, roleOn } from '../auth/access.decorator';
 import { mustHold } from '../auth/site-access';
 import { sql } from '../database/sql';
 import { AppError } from '../errors/app-error';
+import { subOf } from '../sites/site-users';
 import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { SitesDirectory } from '../sites/sites.directory';
 
@@ -37,7 +38,7 @@ export class UserSiteAccess {
 
   /** Ids on every site but the first carry the site's key (userIdOf); the first site's carry none of the others'. */
   private async couldBeOf(userId: string, site: Site): Promise<boolean> {
-    if (site.id !== DEFAULT_SITE_ID) return userId.startsWith(`${site.key}:`) && userId.length > site.key.length + 1;
+    if (site.id !== DEFAULT_SITE_ID) return subOf(site, userId) !== null;
     const others = (await this.sites.all()).filter((s) => s.id !== DEFAULT_SITE_ID);
     return !others.some((s) => userId.startsWith(`${s.key}:`));
   }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { userIdOf } from '../../auth/token-verifier.service';
+import { userIdOf } from '../../sites/site-users';
 import { sql } from '../../database/sql';
 import { DEFAULT_SITE_ID } from '../../sites/site.entity';
 import { EXPORT_FORMAT_VERSION } from '../../exports/export-stream';

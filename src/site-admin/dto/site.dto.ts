@@ -37,7 +37,30 @@ function IsOrigin() {
     });
 }
 
-export class CreateSiteDto {
+/** What both a new site and a change of one may give; left out, kept (or, for a new site, empty). */
+class SiteSettingsDto {
+  @ApiPropertyOptional({
+    type: [String],
+    description: `The origins (scheme://host[:port]) whose pages may use the site, up to ${MAX_ORIGINS}; stored lower case; a change replaces them all. Empty: any origin`,
+    example: ['https://daily-news.example'],
+  })
+  @IsOmittable()
+  @Transform(toOrigins)
+  @IsArray()
+  @ArrayMaxSize(MAX_ORIGINS)
+  @IsOrigin()
+  @ArrayUnique({ message: 'origins must not name an origin twice' })
+  origins?: string[];
+
+  /** How the site's tokens are verified; a change replaces it, keeping the write-only secrets it leaves out. */
+  @IsOmittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SiteIdentityDto)
+  identity?: SiteIdentityDto;
+}
+
+export class CreateSiteDto extends SiteSettingsDto {
   @ApiProperty({
     description: 'Names the site in URLs, the embed and the Comment-Desk-Site header; never changes',
     pattern: SITE_KEY_PATTERN.source,
@@ -54,52 +77,13 @@ export class CreateSiteDto {
   @Length(1, 100)
   @IsStorableText()
   name: string;
-
-  @ApiPropertyOptional({
-    type: [String],
-    description: `The origins (scheme://host[:port]) whose pages may use the site, up to ${MAX_ORIGINS}; stored lower case. Empty: any origin`,
-    example: ['https://daily-news.example'],
-  })
-  @IsOmittable()
-  @Transform(toOrigins)
-  @IsArray()
-  @ArrayMaxSize(MAX_ORIGINS)
-  @IsOrigin()
-  @ArrayUnique({ message: 'origins must not name an origin twice' })
-  origins?: string[];
-
-  /** How the site's tokens are verified; its secrets are never read back. */
-  @IsOmittable()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SiteIdentityDto)
-  identity?: SiteIdentityDto;
 }
 
 /** Every field is optional: the ones given are changed, the rest kept. The key never changes. */
-export class UpdateSiteDto {
+export class UpdateSiteDto extends SiteSettingsDto {
   @IsOmittable()
   @IsString()
   @Length(1, 100)
   @IsStorableText()
   name?: string;
-
-  @ApiPropertyOptional({
-    type: [String],
-    description: `Replaces the site's origins (scheme://host[:port]), up to ${MAX_ORIGINS}; stored lower case. Empty: any origin`,
-  })
-  @IsOmittable()
-  @Transform(toOrigins)
-  @IsArray()
-  @ArrayMaxSize(MAX_ORIGINS)
-  @IsOrigin()
-  @ArrayUnique({ message: 'origins must not name an origin twice' })
-  origins?: string[];
-
-  /** Replaces the stored identity, keeping the write-only secrets that it leaves out. */
-  @IsOmittable()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SiteIdentityDto)
-  identity?: SiteIdentityDto;
 }

@@ -70,3 +70,56 @@ export async function refreshSession(base: string, refreshToken: string): Promis
   }).catch(() => null);
   return res?.status === 200 ? ((await res.json()) as ProviderSession) : null;
 }
+
+/**
+ * A thread's sign-in with its site's provider: signs in, keeps the refresh token in the page's
+ * storage, renews the access token a minute before it expires, and resumes after a reload.
+ */
+export class ProviderSignIn {
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly base: string,
+    private readonly site: string,
+    private readonly setToken: (token: string | null) => void,
+  ) {}
+
+  private get key(): string {
+    return `comment-desk:${this.site}:refresh`;
+  }
+
+  async signIn(): Promise<void> {
+    const session = await signInWithProvider(this.base, this.site);
+    if (session) this.use(session);
+  }
+
+  /** Signs the reader in again from the refresh token this page stored, if the session lasts. */
+  async resume(): Promise<void> {
+    let stored: string | null = null;
+    try {
+      stored = localStorage.getItem(this.key);
+    } catch {
+      return;
+    }
+    if (!stored) return;
+    const session = await refreshSession(this.base, stored);
+    if (session) return this.use(session);
+    localStorage.removeItem(this.key);
+    this.setToken(null);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private use(session: ProviderSession): void {
+    try {
+      if (session.refreshToken) localStorage.setItem(this.key, session.refreshToken);
+    } catch {
+      // (Storage refused: the sign-in lasts as long as the page.)
+    }
+    this.setToken(session.accessToken);
+    this.stop();
+    this.timer = setTimeout(() => void this.resume(), Math.max(30, session.expiresIn - 60) * 1000);
+  }
+}

@@ -3,35 +3,24 @@ import { Api, ApiError } from './api';
 import { linkedCommentId } from './comment-link';
 import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
+import { articleIdOf, articleUrlOf, pollMsOf, siteOf, sortOf } from './thread-attributes';
 import { LiveConnection } from './live-connection';
-import { ProviderSession, refreshSession, signInWithProvider } from './provider-sign-in';
+import { ProviderSignIn } from './provider-sign-in';
 import { readerOf, refusalOf, tokenTrouble } from './reader';
 import { sameBan, withBan } from './reader-ban';
-import { firstDrawn, news, reduce } from './thread-reducer';
+import { firstDrawn, newsText, reduce } from './thread-reducer';
 import { initialThread, isMine, isVisible } from './thread-state';
-import type { LiveEvent, Sort, ThreadAction, ThreadState } from './thread-state';
+import type { LiveEvent, ThreadAction, ThreadState } from './thread-state';
 import { ThreadView, type ThreadCalls } from './thread-view';
 
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src;
 const DEFAULT_API = scriptSrc ? new URL(scriptSrc).origin : location.origin;
 const PAGE = 20;
 const REPLIES_PAGE = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 let sheet: CSSStyleSheet | undefined;
 
 type FirstPage = Awaited<ReturnType<Api['thread']>>;
-
-/** A path (`/news/a`) is the article at that path of the page's own site; a full URL stays as it is. */
-function articleUrlOf(value: string | null): string | null {
-  try {
-    return value ? new URL(value, document.baseURI).href : null;
-  } catch {
-    return value;
-  }
-}
-
-const sortOf = (value: string | null): Sort => (value === 'oldest' ? 'oldest' : 'newest');
 
 /**
  * <comment-desk-thread>: a news article's comment thread. Its attributes and lifecycle, the calls
@@ -64,7 +53,7 @@ export class CommentDeskThread extends HTMLElement {
   private live?: LiveConnection;
   private focusComposerOnSignIn = false;
   private clockTimer?: ReturnType<typeof setInterval>;
-  private sessionTimer?: ReturnType<typeof setTimeout>;
+  private provider?: ProviderSignIn;
 
   constructor() {
     super();
@@ -89,50 +78,15 @@ export class CommentDeskThread extends HTMLElement {
     if (this.built && this.articleId) this.refresh();
   }
 
-  /** The key of the site the thread is on; null: the first site. */
-  private site(): string | null {
-    return this.getAttribute('site')?.trim() || null;
+  private site = () => siteOf(this.getAttribute('site'));
+
+  /** With sign-in="provider" on a site: the site's provider signs readers in, not the page. */
+  private providerSignIn(): ProviderSignIn | null {
+    if (this.getAttribute('sign-in') !== 'provider' || !this.site()) return null;
+    return (this.provider ??= new ProviderSignIn(this.apiBase(), this.site()!, (t) => (this.token = t)));
   }
 
-  // ---- signing in with the site's own provider (sign-in="provider") ----------------------------
-
-  private providerSite(): string | null {
-    return this.getAttribute('sign-in') === 'provider' ? this.site() : null;
-  }
-
-  private sessionKey = () => `comment-desk:${this.site()}:refresh`;
-
-  private async signInWithProvider(site: string): Promise<void> {
-    const session = await signInWithProvider(this.getAttribute('api') || DEFAULT_API, site);
-    if (session) this.useSession(session);
-  }
-
-  /** The session's access token for this thread, renewed a minute before it expires. */
-  private useSession(session: ProviderSession): void {
-    try {
-      if (session.refreshToken) localStorage.setItem(this.sessionKey(), session.refreshToken);
-    } catch {
-      // (Storage refused: the sign-in lasts as long as the page.)
-    }
-    this.token = session.accessToken;
-    clearTimeout(this.sessionTimer);
-    this.sessionTimer = setTimeout(() => void this.resumeSession(), Math.max(30, session.expiresIn - 60) * 1000);
-  }
-
-  /** Signs the reader in again from the refresh token this page stored, if the session lasts. */
-  private async resumeSession(): Promise<void> {
-    let stored: string | null = null;
-    try {
-      stored = localStorage.getItem(this.sessionKey());
-    } catch {
-      return;
-    }
-    if (!stored) return;
-    const session = await refreshSession(this.getAttribute('api') || DEFAULT_API, stored);
-    if (session) return this.useSession(session);
-    localStorage.removeItem(this.sessionKey());
-    this.token = null;
-  }
+  private apiBase = () => this.getAttribute('api') || DEFAULT_API;
 
   connectedCallback(): void {
     // A page may set .token before embed.js defines the element: that own property would hide
@@ -142,7 +96,7 @@ export class CommentDeskThread extends HTMLElement {
       delete (this as { token?: string | null }).token;
       this.token = token;
     }
-    if (!this._token && this.providerSite()) void this.resumeSession();
+    if (!this._token) void this.providerSignIn()?.resume();
     if (!this.built) {
       this.built = true;
       void this.load();
@@ -154,7 +108,7 @@ export class CommentDeskThread extends HTMLElement {
   disconnectedCallback(): void {
     this.live?.stop();
     clearInterval(this.clockTimer);
-    clearTimeout(this.sessionTimer);
+    this.provider?.stop();
     removeEventListener('hashchange', this.followLink);
   }
 
@@ -180,11 +134,7 @@ export class CommentDeskThread extends HTMLElement {
 
   /** What changed by itself (a poll, an event) is said to screen readers. */
   private tell(before: ThreadState): void {
-    const { t, state } = this;
-    for (const what of news(before, state))
-      this.view!.announce(
-        what === 'fresh' ? t.newComments(state.fresh.length) : what === 'closed' ? t.closedNow : t.reopenedNow,
-      );
+    for (const text of newsText(before, this.state, this.t)) this.view!.announce(text);
   }
 
   // ---- loading ------------------------------------------------------------------------------
@@ -198,11 +148,7 @@ export class CommentDeskThread extends HTMLElement {
     this.locale = lang;
     this.t = t;
     // A token known to be refused is not sent again: the thread is read as by anyone.
-    this.api = new Api(
-      this.getAttribute('api') || DEFAULT_API,
-      () => (this.state.signInTrouble ? null : this._token),
-      this.site(),
-    );
+    this.api = new Api(this.apiBase(), () => (this.state.signInTrouble ? null : this._token), this.site());
     this.articleId = null;
     // The reader's id depends on the site (another site's reader is site:sub): read again with it.
     const known = this.state.me;
@@ -211,7 +157,7 @@ export class CommentDeskThread extends HTMLElement {
     this.state = initialThread(sortOf(this.getAttribute('sort')), me, this.state.signInTrouble);
     this.view = new ThreadView(this.shadow, t, lang, dir, this.calls, this.state);
     const url = articleUrlOf(this.getAttribute('article-url'));
-    const id = UUID.test(this.getAttribute('article-id') ?? '') ? this.getAttribute('article-id') : null;
+    const id = articleIdOf(this.getAttribute('article-id'));
     try {
       // With the article's id, the article and its first page are read at once; by URL, one
       // after the other.
@@ -232,7 +178,7 @@ export class CommentDeskThread extends HTMLElement {
       else await this.reloadList((await first) ?? undefined);
       this.live = new LiveConnection({
         url: this.api.streamUrl(article.id),
-        pollMs: () => Math.max(2, Number(this.getAttribute('poll-seconds')) || 15) * 1000,
+        pollMs: () => pollMsOf(this.getAttribute('poll-seconds')),
         attached: () => this.isConnected,
         onEvent: (event) => this.onEvent(event),
         poll: () => void this.poll(),
@@ -354,8 +300,8 @@ export class CommentDeskThread extends HTMLElement {
   private readonly calls: ThreadCalls = {
     signIn: () => {
       this.focusComposerOnSignIn = true;
-      const site = this.providerSite();
-      if (site) return void this.signInWithProvider(site);
+      const provider = this.providerSignIn();
+      if (provider) return void provider.signIn();
       this.dispatchEvent(new CustomEvent('comment-desk-login', { bubbles: true, composed: true }));
     },
     retry: () => void this.load(),

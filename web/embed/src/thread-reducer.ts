@@ -1,4 +1,5 @@
 import { Draft } from './thread-draft';
+import type { Strings } from './i18n';
 import type { ThreadAction, ThreadState } from './thread-state';
 
 /** The state after `action`; `state` itself is left as it was. */
@@ -25,3 +26,9 @@ export function news(before: ThreadState, after: ThreadState): ('closed' | 'reop
   if (after.fresh.length > before.fresh.length) said.push('fresh');
   return said;
 }
+
+/** The news of `news`, in the reader's words. */
+export const newsText = (before: ThreadState, after: ThreadState, t: Strings): string[] =>
+  news(before, after).map((what) =>
+    what === 'fresh' ? t.newComments(after.fresh.length) : what === 'closed' ? t.closedNow : t.reopenedNow,
+  );
