@@ -17,7 +17,7 @@ import { ImportPage } from './views/import-page';
 import { SitesPage } from './views/sites-page';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
-import { isAdminHere, mySites, oneSite } from './site-choice';
+import { isAdminHere, mySites, pageSite } from './site-choice';
 
 type Access = 'checking' | 'moderator' | 'forbidden';
 
@@ -45,9 +45,11 @@ export function App() {
   });
 
   // The settings of the site acted on both confirm the role there (403 otherwise) and feed the highlights.
+  // Read at once, beside /api/me (as before there were sites): a moderator's first keys need them.
+  // They are read again when the site the requests name changes, not when /api/me merely settles it.
   useSignalEffect(() => {
-    const site = oneSite.value;
-    if (!token.value || !mySites.value || !site) return;
+    void pageSite.value;
+    if (!token.value) return;
     settings.value = null;
     untracked(loadSettings).then(
       () => (access.value = 'moderator'),
