@@ -4,7 +4,7 @@
  * feature that must tell a higher one of a change raises a journal event, or asks through a port
  * that app.module.ts binds.
  */
-const LOW = '(common|config|logging|errors|openapi|database|sites|identity|auth|journal)';
+const LOW = '(common|config|logging|errors|openapi|database|sites|identity|auth|journal|deliveries)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

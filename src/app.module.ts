@@ -6,12 +6,14 @@ import { AuthModule } from './auth/auth.module';
 import { CommentsModule } from './comments/comments.module';
 import { EnvironmentModule } from './config/environment.module';
 import { DatabaseModule } from './database/database.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { JournalModule } from './journal/journal.module';
+import { MailModule } from './mail/mail.module';
 import { LiveModule } from './live/live.module';
 import { ThreadEvents } from './live/thread-events.service';
 import { MetricsModule } from './metrics/metrics.module';
@@ -39,6 +41,7 @@ class FeatureBindingsModule {}
     DatabaseModule,
     SitesModule,
     JournalModule,
+    DeliveriesModule,
     AuthModule,
     RateLimitsModule,
     UsersModule,
@@ -53,6 +56,7 @@ class FeatureBindingsModule {}
     ExportsModule,
     PersonalDataModule,
     SignInModule,
+    MailModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

@@ -36,6 +36,10 @@ async function main(): Promise<void> {
       `DATABASE_URL is not set: started an embedded PostgreSQL on port ${pg.port} (data in ${join(DATA_DIR, 'pg')})`,
     );
   }
+  if (!process.env.SMTP_URL && !process.env.MAIL_CATCHER) {
+    process.env.MAIL_CATCHER = 'on';
+    logger.log('SMTP_URL is not set: emails are kept, not sent, and admins read them in the console (Emails)');
+  }
   // Loaded only now: the application reads the environment set above.
   const { bootstrap } = require('./bootstrap') as typeof import('./bootstrap');
   const app = await bootstrap({ homePage: true });

@@ -2,12 +2,21 @@
 -- event (a held comment, or a decision) and the NOTIFY that wakes their streams on commit. An
 -- actor seen for the first time is recorded in users (named there, where erasure can reach it).
 -- The entry belongs to the site of what it is about, so that each site's desk reads its own log.
+-- What the outside world may subscribe to (a decision, a ban, a closed thread) goes to the outbox.
 CREATE OR REPLACE FUNCTION public.log_moderation(p_action text, p_actor text, p_actor_name text, p_target_type text, p_target_id text, p_article uuid, p_from text, p_to text, p_reason text)
  RETURNS void
  LANGUAGE plpgsql
 AS $function$
 DECLARE
   entry moderation_log;
+  event jsonb;
+  outside text := CASE p_action
+    WHEN 'approve' THEN 'comment.approved' WHEN 'reject' THEN 'comment.rejected'
+    WHEN 'restore' THEN 'comment.restored' WHEN 'hold' THEN 'comment.held'
+    WHEN 'edit' THEN 'comment.edited' WHEN 'delete' THEN 'comment.deleted'
+    WHEN 'create_article' THEN 'article.created' WHEN 'close' THEN 'article.closed'
+    WHEN 'reopen' THEN 'article.reopened' WHEN 'ban' THEN 'user.banned' WHEN 'unban' THEN 'user.unbanned'
+  END;
 BEGIN
   IF p_actor IS NOT NULL THEN
     INSERT INTO users (id, name) VALUES (p_actor, p_actor_name) ON CONFLICT (id) DO NOTHING;
@@ -22,9 +31,13 @@ BEGIN
                  WHEN 'import' THEN (SELECT j.site_id FROM import_jobs j WHERE j.id::text = p_target_id)
                END, 1))
     RETURNING * INTO entry;
+  event := moderation_event(entry);
   INSERT INTO moderation_events (xact, type, payload)
     VALUES (pg_current_xact_id()::text::bigint, CASE WHEN p_to = 'pending' THEN 'comment.held' ELSE 'decision' END,
-            moderation_event(entry));
+            event);
+  IF outside IS NOT NULL THEN
+    PERFORM record_outbox(entry.site_id, outside, event);
+  END IF;
   PERFORM pg_notify('moderation_events', '');
 END
 $function$;

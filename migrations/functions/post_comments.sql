@@ -137,6 +137,9 @@ BEGIN
       CONTINUE;
     END IF;
     created := created + 1;
+    PERFORM record_outbox(site, 'comment.posted', jsonb_build_object('targetType', 'comment',
+      'targetId', made.id, 'articleId', p_article, 'toStatus', made.status, 'siteId', site,
+      'actor', jsonb_build_object('id', made.author_id), 'createdAt', json_timestamp(made.created_at)));
     moved := comment_count_deltas(NULL, made.status);
     d_visible := d_visible + moved.visible;
     d_pending := d_pending + moved.pending;

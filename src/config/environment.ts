@@ -188,6 +188,59 @@ export class Environment {
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsString()
   METRICS_TOKEN?: string;
+
+  /** off: nothing is delivered (webhooks, emails, Slack); what happens still waits in the outbox for an instance that delivers. */
+  @IsOptional()
+  @IsIn(['on', 'off'], { message: 'DELIVERIES must be on or off' })
+  DELIVERIES: 'on' | 'off' = 'on';
+
+  /** Tries after the first before a delivery becomes a dead letter: 13 retries from 20 s, doubling with jitter, last about three days. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 13 : Number(value)))
+  @IsInt({ message: 'DELIVERY_RETRY_LIMIT must be a whole number, 0 to 30' })
+  @Min(0)
+  @Max(30)
+  DELIVERY_RETRY_LIMIT: number = 13;
+
+  /** The first retry's delay, in seconds; each later one doubles it, with jitter. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 20 : Number(value)))
+  @IsInt({ message: 'DELIVERY_RETRY_DELAY_SECONDS must be a whole number, 1 to 3600' })
+  @Min(1)
+  @Max(3600)
+  DELIVERY_RETRY_DELAY_SECONDS: number = 20;
+
+  /** A delivery whose instance went away is tried again after this long (seconds). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 120 : Number(value)))
+  @IsInt({ message: 'DELIVERY_EXPIRE_SECONDS must be a whole number, 5 to 3600' })
+  @Min(5)
+  @Max(3600)
+  DELIVERY_EXPIRE_SECONDS: number = 120;
+
+  /** on: webhooks and Slack may reach receivers on this machine (loopback), for tests and local trials; other private addresses stay refused. */
+  @IsOptional()
+  @IsIn(['on', 'off'], { message: 'DELIVERY_ALLOW_LOOPBACK must be on or off' })
+  DELIVERY_ALLOW_LOOPBACK: 'on' | 'off' = 'off';
+
+  /** The SMTP server that sends email (smtp:// or smtps://, with credentials in the URL). */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender of every email, such as `Comment Desk <comments@news.example>`. */
+  @IsOptional()
+  @IsString()
+  MAIL_FROM: string = 'Comment Desk <comment-desk@localhost>';
+
+  /**
+   * on: emails are kept in the database instead of sent, and shown to admins (npm start turns it
+   * on when SMTP_URL is unset). Without SMTP_URL and with it off, Comment Desk sends no email.
+   */
+  @IsOptional()
+  @IsIn(['on', 'off'], { message: 'MAIL_CATCHER must be on or off' })
+  MAIL_CATCHER: 'on' | 'off' = 'off';
 }
 
 /** Validates process.env; the error names each bad variable. */

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { EventStreams } from '../live/event-streams.service';
 import { QUEUES, QueueName, readQueueSizes } from '../articles/queue-sizes';
 import { workerNumber } from '../config/worker-number';
+import { DeliveryQueue } from '../deliveries/delivery-queue.service';
+import { registerDeliveryMetrics } from './delivery-metrics';
 
 export type HttpLabel = 'method' | 'route' | 'status_code';
 
@@ -41,6 +43,7 @@ export class MetricsService implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     streams: EventStreams,
+    deliveries: DeliveryQueue,
   ) {
     // With WORKERS > 1 a scrape reaches one worker: every series says which (docs/scaling-out.md).
     const worker = workerNumber();
@@ -83,6 +86,7 @@ export class MetricsService implements OnApplicationShutdown {
       // Counted in the scrape that failed: waits for that scrape's read of the queues.
       collect: async () => void (await this.readQueues()),
     });
+    registerDeliveryMetrics(this.registry, deliveries);
   }
 
   /** The text exposition of every metric, with the gauges read now. */

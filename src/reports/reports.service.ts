@@ -12,6 +12,7 @@ import { recordCommentChange } from '../comments/comment-events';
 import { ModerationEvents } from '../live/moderation-events.service';
 import { ThreadEvents } from '../live/thread-events.service';
 import { ModerationLog } from '../journal/moderation-log.service';
+import { recordOutbox } from '../deliveries/outbox';
 import { UsersService } from '../users/users.service';
 import { CreateReportDto } from './dto/create-report.dto';
 import { ReportRow, ReportView, toReportView } from './report.view';
@@ -98,6 +99,17 @@ export class ReportsService {
           siteId: article.siteId,
           openReportCount: openReports,
           withheld: withhold,
+        });
+        await recordOutbox(manager, 'comment.reported', {
+          actor: { id: reporter.id },
+          targetType: 'comment',
+          targetId: commentId,
+          articleId: row.article_id,
+          reason: reported.reason,
+          createdAt: new Date(reported.createdAt).toISOString(),
+          siteId: article.siteId,
+          reportId: reported.id,
+          openReportCount: openReports,
         });
         return toReportView(report, false);
       },
