@@ -376,7 +376,7 @@ describe('faults', () => {
       const admin = new Client({ connectionString: url });
       await admin.connect();
       try {
-        await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+        await admin.query('DROP SCHEMA public CASCADE; DROP SCHEMA pgboss CASCADE; CREATE SCHEMA public');
         const apps = await Promise.all([createTestApp({}, url), createTestApp({}, url)]);
         try {
           for (const app of apps) expect((await app.http().get('/api/health')).status).toBe(200);

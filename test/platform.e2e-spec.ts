@@ -480,7 +480,7 @@ describe('the platform', () => {
       const url = await createTestDatabase();
       const admin = new DataSource(dataSourceOptions(url));
       await admin.initialize();
-      await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+      await admin.query('DROP SCHEMA public CASCADE; DROP SCHEMA pgboss CASCADE; CREATE SCHEMA public');
       const instances = [0, 1, 2].map(() => new DataSource(dataSourceOptions(url)));
       try {
         await Promise.all(instances.map((d) => d.initialize()));

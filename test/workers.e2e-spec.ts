@@ -115,7 +115,7 @@ describe('WORKERS: several processes on one port', () => {
     await admin.connect();
     try {
       // An empty database: both workers start at once, and the migrations' advisory lock lets one apply them.
-      await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+      await admin.query('DROP SCHEMA public CASCADE; DROP SCHEMA pgboss CASCADE; CREATE SCHEMA public');
       const service = await start(dbUrl);
       await listening(service);
 

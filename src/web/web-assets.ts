@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EmbedScript } from './embed-script';
 import { HOME_PAGE } from './home-page';
 
 /** The checkout (or image) root: above src/ when run by ts-jest, above dist/src/ when compiled. */
@@ -43,24 +44,8 @@ export interface WebAssetOptions {
  * outside the API: no guard, no /api prefix.
  */
 export async function serveWebAssets(fastify: FastifyInstance, options: WebAssetOptions = {}): Promise<void> {
-  if (existsSync(join(EMBED_DIR, 'embed.js'))) {
-    await fastify.register(fastifyStatic, {
-      root: EMBED_DIR,
-      prefix: '/',
-      wildcard: false,
-      index: false,
-      decorateReply: false,
-      globIgnore: ['**/*.br', '**/*.gz'], // served in place of embed.js, never at their own paths
-      allowedPath: (path) => path === '/embed.js',
-      preCompressed: true, // embed.js.br and .gz, written by the build
-      // Not fingerprinted: caches keep it briefly and revalidate (ETag, Last-Modified) after that.
-      setHeaders: (reply: FastifyReply) => {
-        reply.header('Cache-Control', 'public, max-age=300');
-        // Helmet says same-origin; a script that other sites load needs cross-origin.
-        reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
-      },
-    });
-  }
+  const embed = new EmbedScript(EMBED_DIR);
+  if (embed.exists()) fastify.get('/embed.js', (request, reply) => embed.serve(request, reply));
   if (existsSync(DEMO_DIR)) {
     await fastify.register(fastifyStatic, {
       root: DEMO_DIR,
