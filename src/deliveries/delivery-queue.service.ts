@@ -69,6 +69,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
   /** Queues deliveries in `manager`'s transaction, each with the retry policy of the environment. */
   async send(manager: EntityManager, dispatches: Dispatch[]): Promise<void> {
     if (dispatches.length === 0) return;
+    await this.start();
     await this.boss.insert(
       dispatches.map((d) => ({
         name: d.queue,
@@ -150,7 +151,11 @@ export class DeliveryQueue implements OnApplicationShutdown {
   }
 
   private start(): Promise<unknown> {
-    return (this.started ??= this.boss.start());
+    // (A start that failed, the database away, is tried again by the next caller.)
+    return (this.started ??= this.boss.start().catch((error: Error) => {
+      this.started = undefined;
+      throw error;
+    }));
   }
 }
 
