@@ -46,7 +46,9 @@ const USAGE = `usage: npm run bench [-- options]
   --connections N       concurrent connections (default 32)
   --rounds N            measured runs per scenario and system, alternating, averaged (default 1)
   --sizes LIST          small,large (default both)
-  --scenarios LIST      thread-first,thread-deep,thread-reader,replies,queue,post,post-hot,approve (default all)
+  --scenarios LIST      thread-first,thread-deep,thread-reader,replies,queue,post,post-hot,approve (default all);
+                        or deliveries alone: posting while webhooks and reply emails go out, against
+                        deliveries off (bench/deliveries.mjs: --posts N, --readers N, --connections N)
   --post-articles N     posts go round-robin to the N hottest open articles (default 10)
   --profile             run the measured service with --cpu-prof; prints where its CPU time goes
                         (profiles in bench/results/profiles/)
@@ -1423,8 +1425,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-// `--live` is its own benchmark: readers holding event streams (bench/live.mjs).
+// `--live` is its own benchmark: readers holding event streams (bench/live.mjs); so is the
+// `deliveries` scenario: posting while webhooks and emails go out (bench/deliveries.mjs).
+const named = process.argv[process.argv.indexOf('--scenarios') + 1];
 if (process.argv.includes('--live')) await import('./live.mjs');
+else if (process.argv.includes('--scenarios') && named === 'deliveries') await import('./deliveries.mjs');
 else
   main()
     .then(() => cleanup())
