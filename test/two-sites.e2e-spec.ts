@@ -338,6 +338,17 @@ describe('two sites on one installation, each with its own origin, provider and 
       await expect(signInThroughSite(apiOrigin, 'south', 'sam-wide', north.host.origin)).rejects.toThrow(
         /not begun \(403\).*ORIGIN_NOT_ALLOWED/,
       );
+      const beginFor = (origin: string) =>
+        `/api/sites/south/sign-in?origin=${encodeURIComponent(origin)}&pickup=${'a'.repeat(43)}`;
+      // (A window opened at the sign-in sends no Origin: the page to be told is the one judged.)
+      expectProblem(await t.http().get(beginFor(north.host.origin)), 403, 'ORIGIN_NOT_ALLOWED');
+      // South's session is renewed and ended from south's pages only; a refused renewal spends nothing.
+      const session = await signInThroughSite(apiOrigin, 'south', 'sam-wide', south.host.origin);
+      const renew = (origin: string, path = 'refresh') =>
+        t.http().post(`/api/sessions/${path}`).set('Origin', origin).send({ refreshToken: session.refreshToken });
+      expectProblem(await renew(north.host.origin), 403, 'ORIGIN_NOT_ALLOWED');
+      expectProblem(await renew(north.host.origin, 'sign-out'), 403, 'ORIGIN_NOT_ALLOWED');
+      expect(expectStatus(await renew(south.host.origin), 200).refreshToken).toEqual(expect.any(String));
 
       // In the browser: north's page embedding south's thread says so, and shows nothing of it.
       for (const [size, width] of [
