@@ -37,7 +37,10 @@ const SITE_HEADER = 'Comment-Desk-Site';
 describe('two sites on one installation, each with its own origin, provider and moderators (browser)', () => {
   let t: TestApp;
   let apiOrigin: string;
-  let browser: Browser;
+  let browser: Browser | undefined;
+  /** Started here, stopped in afterAll even when the setup failed half-way. */
+  const hosts = { north: new HostSite(() => apiOrigin), south: new HostSite(() => apiOrigin) };
+  const providers: OidcProvider[] = [];
   const desk = new DeskHarness();
   const papers = {} as Record<Key, Paper>;
   /** The organisation's admin (an admin of the first site), who makes the sites and grants. */
@@ -53,7 +56,6 @@ describe('two sites on one installation, each with its own origin, provider and 
   };
 
   beforeAll(async () => {
-    const hosts = { north: new HostSite(() => apiOrigin), south: new HostSite(() => apiOrigin) };
     await Promise.all([hosts.north.start(), hosts.south.start()]);
     t = await createTestApp({ CORS_ORIGINS: FIRST_SITE_ORIGIN });
     await t.app.listen(0, '127.0.0.1');
@@ -74,6 +76,7 @@ describe('two sites on one installation, each with its own origin, provider and 
       }),
       launchChromium(),
     ]);
+    providers.push(north, south);
     browser = launched;
     desk.attach(t, browser);
     expect(north.issuer).not.toBe(south.issuer);
@@ -124,7 +127,7 @@ describe('two sites on one installation, each with its own origin, provider and 
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
     await browser?.close();
-    await Promise.all(Object.values(papers).flatMap((p) => [p.provider.stop(), p.host.stop()]));
+    await Promise.all([...providers.map((p) => p.stop()), hosts.north.stop(), hosts.south.stop()]);
     await t?.close();
   });
 
@@ -134,8 +137,12 @@ describe('two sites on one installation, each with its own origin, provider and 
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
+  /** North's moderator's console: the login hands over their token and the site whose login signed it (#token=…&site=north). */
+  const northDesk = (place: string, width: number = DESKTOP) =>
+    desk.open(`${papers.north.moderator}&site=north`, place, width);
+
   async function newPage(width: number): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
+    const context = await browser!.newContext({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
     const page = await context.newPage();
@@ -241,7 +248,7 @@ describe('two sites on one installation, each with its own origin, provider and 
       );
 
       // North's desk, in the console: its held comments, and no switcher (one site is theirs).
-      const page = await desk.open(`${north.moderator}&site=north`, '#/queue/pending');
+      const page = await northDesk('#/queue/pending');
       await pw(page.locator('.top .site-name')).toHaveText('Site: The North Star');
       await pw(page.getByRole('combobox', { name: 'Site' })).toHaveCount(0);
       const card = (text: string) => page.getByRole('article').filter({ hasText: text });
@@ -381,8 +388,7 @@ describe('two sites on one installation, each with its own origin, provider and 
         ['wide', DESKTOP],
         ['phone', PHONE],
       ])('switches between them in the console and sees all of them together (%s)', async (size, width) => {
-        const { north, south } = papers;
-        const page = await desk.open(`${north.moderator}&site=north`, '#/queue/approved', width);
+        const page = await northDesk('#/queue/approved', width);
         const switcher = page.getByRole('combobox', { name: 'Site' });
         const card = (text: string) => page.getByRole('article').filter({ hasText: text });
         await pw(switcher).toHaveValue('north');
