@@ -13,6 +13,8 @@ describe("signing in with a site's OpenID provider", () => {
   let provider: OidcProvider;
   let base: string;
   const page = 'http://evening.test';
+  /** A page of the first site's, in the test that gives the first site origins of its own. */
+  const firstSitePage = 'http://daily.test';
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -98,6 +100,58 @@ describe("signing in with a site's OpenID provider", () => {
     const again = await fetch(callback, { headers: { Accept: 'text/html' } });
     expect(again.status).toBe(404);
   });
+
+  it("judges the pages that sign in and renew by the site's origins, not the first site's", async () => {
+    // The first site lists a page origin of its own here (as CORS_ORIGINS would), another than the site's.
+    const firstSiteOrigins = async (origins: string[]) => {
+      await t.db.query(`UPDATE sites SET origins = $1, version = version + 1 WHERE id = 1`, [origins]);
+      t.app.get(SitesDirectory).forget();
+    };
+    await firstSiteOrigins([firstSitePage]);
+    try {
+      await signInAndRenewFromPages();
+    } finally {
+      await firstSiteOrigins([]);
+    }
+  });
+
+  /** Signs in and renews from the site's page; each step from the first site's page is refused. */
+  async function signInAndRenewFromPages(): Promise<void> {
+    const { secret, hash } = pickupPair();
+    const at = `${base}/api/sites/evening/sign-in`;
+    const fromPage = (origin: string, url: string, body?: object) =>
+      fetch(url, {
+        method: body ? 'POST' : 'GET',
+        redirect: 'manual',
+        headers: { Origin: origin, Accept: 'application/json', 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      });
+    const beginFrom = (origin: string, told = origin) =>
+      fromPage(origin, `${at}?origin=${encodeURIComponent(told)}&pickup=${hash}`);
+    const refused = async (res: Response) => [res.status, ((await res.json()) as { code: string }).code];
+    expect(await refused(await beginFrom(firstSitePage))).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
+    expect(await refused(await beginFrom(page, firstSitePage))).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
+    const begun = await beginFrom(page);
+    expect(begun.status).toBe(200);
+    const { url } = (await begun.json()) as { url: string };
+    const callback = await loginAtProvider(new URL(url), 'ada', `${at}/callback`);
+    expect((await fetch(callback)).status).toBe(200);
+    expect(await refused(await fromPage(firstSitePage, `${at}/pickup`, { pickup: secret }))).toEqual([
+      403,
+      'ORIGIN_NOT_ALLOWED',
+    ]);
+    const collected = await fromPage(page, `${at}/pickup`, { pickup: secret });
+    expect(collected.status).toBe(200);
+    const { refreshToken } = (await collected.json()) as { refreshToken: string };
+
+    const renew = (origin: string, path = 'refresh') =>
+      fromPage(origin, `${base}/api/sessions/${path}`, { refreshToken });
+    expect(await refused(await renew(firstSitePage))).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
+    expect(await refused(await renew(firstSitePage, 'sign-out'))).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
+    // The refused renewal spent nothing: the site's own page renews with the same token, then signs out.
+    expect((await renew(page)).status).toBe(200);
+    expect((await renew(page, 'sign-out')).status).toBe(204);
+  }
 
   it('refuses a forged or unknown state, and a pickup that was never begun', async () => {
     const forged = `${base}/api/sites/evening/sign-in/callback?code=x&state=forged`;

@@ -19,6 +19,11 @@ export const Access = (level: AccessLevel) => SetMetadata(ACCESS_KEY, level);
 export const ANY_ORIGIN_KEY = 'anyOrigin';
 /** A route of the platform, not of a site (health, metrics): no page origin is refused on it. */
 export const AnyOrigin = () => SetMetadata(ANY_ORIGIN_KEY, true);
+/**
+ * A route whose site is not the one the request's header names (a sign-in's, named in its path; a
+ * session's): the guard leaves the page's origin to the route, which checks it against that site.
+ */
+export const OriginCheckedByRoute = () => SetMetadata(ANY_ORIGIN_KEY, true);
 
 export interface AuthUser {
   /** The stored user id: the token's sub, prefixed on every site but the first (see userIdOf). */

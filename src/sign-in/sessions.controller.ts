@@ -1,7 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Access } from '../auth/access.decorator';
+import type { FastifyRequest } from 'fastify';
+import { Access, OriginCheckedByRoute } from '../auth/access.decorator';
 import { ApiProblem } from '../openapi/openapi-document';
+import { SiteOrigins } from '../sites/site-origins';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { Sessions, SessionTokensView } from './sessions.service';
 
@@ -22,8 +24,19 @@ export class SessionTokensResponse implements SessionTokensView {
 /** Sessions that Comment Desk holds after a sign-in with a site's OpenID provider. */
 @ApiTags('sign-in')
 @Controller('sessions')
+// A session is its site's, whatever the header names: a page of that site's origins keeps it.
+@OriginCheckedByRoute()
 export class SessionsController {
-  constructor(private readonly sessions: Sessions) {}
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly origins: SiteOrigins,
+  ) {}
+
+  /** Refuses a page of an origin that the session's site does not list (an unknown token is the service's to refuse). */
+  private async mustAllowPage(refreshToken: string, request: FastifyRequest): Promise<void> {
+    const site = await this.sessions.siteOf(refreshToken);
+    if (site) this.origins.mustAllow([site], request.headers.origin, request.host);
+  }
 
   /** A new access token; the refresh token is replaced (use the new one next time). */
   @Post('refresh')
@@ -31,7 +44,8 @@ export class SessionsController {
   @Access('public')
   @ApiOkResponse({ type: SessionTokensResponse })
   @ApiProblem(401, 'UNAUTHENTICATED: the sign-in has ended (signed out, expired, or its refresh token was used twice)')
-  refresh(@Body() dto: RefreshTokenDto): Promise<SessionTokensResponse> {
+  async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest): Promise<SessionTokensResponse> {
+    await this.mustAllowPage(dto.refreshToken, request);
     return this.sessions.refresh(dto.refreshToken);
   }
 
@@ -40,7 +54,8 @@ export class SessionsController {
   @HttpCode(204)
   @Access('public')
   @ApiNoContentResponse()
-  async signOut(@Body() dto: RefreshTokenDto): Promise<void> {
+  async signOut(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.mustAllowPage(dto.refreshToken, request);
     await this.sessions.signOut(dto.refreshToken);
   }
 }

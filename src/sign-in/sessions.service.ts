@@ -90,6 +90,16 @@ export class Sessions {
     return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS };
   }
 
+  /** The site of the session of a refresh token (spent or current), if there is one. */
+  async siteOf(refreshToken: string): Promise<Site | null> {
+    const { rows } = await sql<{ site_id: number }>(
+      this.dataSource,
+      `SELECT site_id FROM sessions WHERE refresh_hash = $1 OR previous_hash = $1 LIMIT 1`,
+      [hash(refreshToken)],
+    );
+    return rows[0] ? this.sites.byId(rows[0].site_id) : null;
+  }
+
   /** A new access token and a new refresh token for a current one; the old refresh token is spent. */
   async refresh(refreshToken: string): Promise<SessionTokensView> {
     const next = newRefreshToken();

@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiFoundResponse, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { Access } from '../auth/access.decorator';
+import { Access, OriginCheckedByRoute } from '../auth/access.decorator';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
+import { SiteOrigins } from '../sites/site-origins';
 import { SitesDirectory } from '../sites/sites.directory';
 import { BeginSignInQueryDto, PickupDto, SignInStartView } from './dto/sign-in.dto';
 import { SessionTokensResponse } from './sessions.controller';
@@ -20,10 +21,13 @@ const PAGE_OR_PROBLEM = { ...HTML, 'application/problem+json': { schema: { $ref:
  */
 @ApiTags('sign-in')
 @Controller('sites/:key/sign-in')
+// The site is the path's, whatever the header names: its origins are the ones a page needs.
+@OriginCheckedByRoute()
 export class SignInController {
   constructor(
     private readonly sites: SitesDirectory,
     private readonly signIns: SiteSignIns,
+    private readonly origins: SiteOrigins,
   ) {}
 
   /**
@@ -42,6 +46,9 @@ export class SignInController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const site = await this.sites.byKey(key);
+    // The page that asks, and the one to be told when it is done (a window opened at once sends no Origin).
+    this.origins.mustAllow([site], request.headers.origin, request.host);
+    this.origins.mustAllow([site], query.origin, request.host);
     const url = await this.signIns.begin(site, query.origin, query.pickup, callbackUrl(request, key));
     if (/application\/json/.test(request.headers.accept ?? '')) return void reply.send({ url });
     // The provider's page, not ours, decides whether the window keeps its opener.
@@ -101,9 +108,12 @@ export class SignInController {
   async pickup(
     @Param('key') key: string,
     @Body() dto: PickupDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionTokensResponse | { status: 'pending' }> {
-    const tokens = await this.signIns.collect(await this.sites.byKey(key), dto.pickup);
+    const site = await this.sites.byKey(key);
+    this.origins.mustAllow([site], request.headers.origin, request.host);
+    const tokens = await this.signIns.collect(site, dto.pickup);
     if (tokens) return tokens;
     reply.code(202);
     return { status: 'pending' };

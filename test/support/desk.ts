@@ -30,6 +30,14 @@ export class DeskHarness {
     this.browser = await launchChromium();
   }
 
+  /** Drives the console of an app and a browser that the test made itself (it stops them too). */
+  attach(t: TestApp, browser: Browser): void {
+    this.t = t;
+    this.origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    this.api = new Api(t);
+    this.browser = browser;
+  }
+
   async stop(): Promise<void> {
     await this.browser?.close();
     await this.t?.close();
