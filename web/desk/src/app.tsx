@@ -3,7 +3,8 @@ import { useEffect } from 'preact/hooks';
 import { ApiError, reachable } from './api/client';
 import { followModerationStream, live } from './api/stream';
 import { href, route } from './router';
-import { claims, expired, setToken, token, tokenRefused } from './session';
+import { signOut } from './provider-session';
+import { claims, expired, refreshToken, token, tokenRefused } from './session';
 import { loadSettings, settings } from './settings-store';
 import { announcement, lastDecision, requestUndo } from './decisions';
 import { SignIn } from './views/sign-in';
@@ -83,7 +84,8 @@ export function App() {
         {settings.value || WITHOUT_SETTINGS.has(route.value.page) ? <Page /> : <p class="loading">Loading…</p>}
       </main>
       <Announcer />
-      {(tokenRefused.value || expired(claims.value)) && (
+      {/* (While the console holds the session's refresh token, it renews the token itself.) */}
+      {(tokenRefused.value || expired(claims.value)) && !refreshToken.value && (
         <SignIn
           loginUrl={loginUrl.value}
           modal
@@ -156,7 +158,7 @@ function Header() {
       <span class="who" title={claims.value?.name ?? claims.value?.sub}>
         <bdi>{claims.value?.name ?? claims.value?.sub}</bdi>
       </span>
-      <button type="button" class="quiet" onClick={() => setToken(null)}>
+      <button type="button" class="quiet" onClick={() => void signOut()}>
         Sign out
       </button>
     </header>
@@ -196,7 +198,7 @@ function Forbidden() {
         You are signed in as <strong>{claims.value?.name ?? claims.value?.sub}</strong>, who may comment but not
         moderate. Ask an administrator for moderator rights, or sign in as a moderator.
       </p>
-      <button type="button" onClick={() => setToken(null)}>
+      <button type="button" onClick={() => void signOut()}>
         Sign in as someone else
       </button>
     </main>

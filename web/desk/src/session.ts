@@ -1,4 +1,4 @@
-import { computed, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import { go } from './router';
 import { setIdentitySite } from './site-choice';
 
@@ -11,21 +11,45 @@ export interface Claims {
 }
 
 const KEY = 'comment-desk.token';
+const REFRESH_KEY = 'comment-desk.refresh';
 /** The place to come back to from the login (its return_to brings the moderator to the desk itself). */
 const PLACE_KEY = 'comment-desk.place';
 
 /** The moderator's token: kept in sessionStorage (this tab only), never in a cookie or localStorage. */
 export const token = signal<string | null>(sessionStorage.getItem(KEY));
+/**
+ * The refresh token of a session that Comment Desk holds (signed in with a site's provider), kept
+ * beside the token: the console renews the token with it. None for a token from another login.
+ */
+export const refreshToken = signal<string | null>(sessionStorage.getItem(REFRESH_KEY));
 /** Set when the API refused the token (expired, revoked): the console asks for a new one and keeps its place. */
 export const tokenRefused = signal(false);
 
 export const claims = computed<Claims | null>(() => (token.value ? decodeClaims(token.value) : null));
 
-export function setToken(value: string | null): void {
-  if (value) sessionStorage.setItem(KEY, value);
-  else sessionStorage.removeItem(KEY);
-  token.value = value;
-  tokenRefused.value = false;
+/** A new token, and the refresh token of its session if the console holds one (a token from elsewhere has none). */
+export function setToken(value: string | null, refresh: string | null = null): void {
+  keep(KEY, value);
+  keep(REFRESH_KEY, value ? refresh : null);
+  batch(() => {
+    token.value = value;
+    refreshToken.value = value ? refresh : null;
+    tokenRefused.value = false;
+  });
+}
+
+/** The session's refresh token was refused (it ended): the console asks for a sign-in, keeping the page. */
+export function sessionEnded(): void {
+  keep(REFRESH_KEY, null);
+  batch(() => {
+    refreshToken.value = null;
+    tokenRefused.value = true;
+  });
+}
+
+function keep(key: string, value: string | null): void {
+  if (value) sessionStorage.setItem(key, value);
+  else sessionStorage.removeItem(key);
 }
 
 /** A token handed over in the URL fragment (`#token=…`, from the login) is taken and removed from the address bar. */
