@@ -4,7 +4,7 @@ import { ApiError, reachable } from './api/client';
 import { followModerationStream, live } from './api/stream';
 import { href, route } from './router';
 import { signOut } from './provider-session';
-import { claims, expired, refreshToken, token, tokenRefused } from './session';
+import { claims, expired, heldSession, signedInAs, token, tokenRefused } from './session';
 import { loadSettings, settings } from './settings-store';
 import { announcement, lastDecision, requestUndo } from './decisions';
 import { SignIn } from './views/sign-in';
@@ -33,9 +33,9 @@ export function App() {
       .catch(() => {});
   }, []);
 
-  // Which sites this token moderates: none is a commenter's token.
+  // Which sites this person moderates: none is a commenter's token. (Not asked again for a renewed token.)
   useSignalEffect(() => {
-    if (!token.value) return;
+    if (!signedInAs.value) return;
     access.value = 'checking';
     mySites.value = null;
     // (The call reads signals as it starts: they are not this effect's to follow.)
@@ -50,7 +50,7 @@ export function App() {
   // They are read again when the site the requests name changes, not when /api/me merely settles it.
   useSignalEffect(() => {
     void pageSite.value;
-    if (!token.value) return;
+    if (!signedInAs.value) return;
     settings.value = null;
     untracked(loadSettings).then(
       () => (access.value = 'moderator'),
@@ -62,10 +62,10 @@ export function App() {
 
   useEffect(() => followModerationStream(), []);
 
-  // A token that runs out asks for a new one before the API has to refuse it.
+  // A token that runs out asks for a new one before the API has to refuse it (a session's is renewed instead).
   useSignalEffect(() => {
     const c = claims.value;
-    if (!c?.exp) return;
+    if (!c?.exp || heldSession.value) return;
     const timer = setTimeout(() => (tokenRefused.value = true), Math.max(0, c.exp * 1000 - Date.now()));
     return () => clearTimeout(timer);
   });
@@ -84,8 +84,8 @@ export function App() {
         {settings.value || WITHOUT_SETTINGS.has(route.value.page) ? <Page /> : <p class="loading">Loading…</p>}
       </main>
       <Announcer />
-      {/* (While the console holds the session's refresh token, it renews the token itself.) */}
-      {(tokenRefused.value || expired(claims.value)) && !refreshToken.value && (
+      {/* (While the console holds a session, it renews the token itself.) */}
+      {(tokenRefused.value || expired(claims.value)) && !heldSession.value && (
         <SignIn
           loginUrl={loginUrl.value}
           modal

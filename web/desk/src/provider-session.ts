@@ -1,6 +1,12 @@
 import { batch, effect, signal } from '@preact/signals';
-import { endSession, ProviderSession, refreshSession, signInWithProvider } from '../../shared/provider-sign-in';
-import { claims, refreshToken, sessionEnded, setToken, tokenRefused } from './session';
+import {
+  endSession,
+  ProviderSession,
+  refreshSession,
+  renewInMs,
+  signInWithProvider,
+} from '../../shared/provider-sign-in';
+import { heldSession, HeldSession, sessionEnded, setToken, tokenRefused } from './session';
 import { setIdentitySite } from './site-choice';
 
 /** A site the console can sign moderators in with: its own OpenID provider. */
@@ -9,10 +15,10 @@ export interface SignInSite {
   name: string;
 }
 
-/** The token is renewed this long before it expires. */
-const RENEW_BEFORE_MS = 60_000;
 /** When the service could not say whether the session lasts, it is asked again after this long. */
 const RETRY_MS = 5_000;
+/** A token the API refuses just after it was renewed is not renewed again sooner than this. */
+const RENEWED_LATELY_MS = 10_000;
 
 /** The sites with a provider to sign in with (empty until known, or if the service cannot say). */
 export const signInSites = signal<SignInSite[]>([]);
@@ -39,52 +45,60 @@ export async function signInWith(site: string): Promise<boolean> {
   if (!session?.refreshToken) return false;
   batch(() => {
     setIdentitySite(site);
-    setToken(session.accessToken, session.refreshToken);
+    setToken(session.accessToken, held(session, session.refreshToken!));
   });
   return true;
 }
 
+/** The session as the console keeps it: when to renew is reckoned by this browser's clock, not the token's exp. */
+const held = (session: ProviderSession, refreshToken: string): HeldSession => ({
+  refreshToken,
+  renewAt: Date.now() + renewInMs(session.expiresIn),
+});
+
 /** Signs out: the session ends at the service too, not only in this tab. */
 export async function signOut(): Promise<void> {
-  const held = refreshToken.value;
+  const session = heldSession.value;
   setToken(null);
-  if (held) await endSession(location.origin, held);
+  if (session) await endSession(location.origin, session.refreshToken);
 }
 
 /**
- * While the console holds a session's refresh token, renews the token a minute before it expires,
- * and at once when the API refused it; when the session has ended, asks for a sign-in.
+ * While the console holds a session, renews its token a minute before it expires, and at once
+ * when the API refused it; when the session has ended, asks for a sign-in.
  */
 export function keepSessionFresh(): () => void {
   let renewing: string | null = null;
-  const renew = async (held: string) => {
-    if (renewing === held) return;
-    renewing = held;
+  let renewedAt = 0;
+  const current = () => heldSession.value?.refreshToken;
+  const renew = async (refreshToken: string) => {
+    if (renewing === refreshToken) return;
+    renewing = refreshToken;
     try {
       for (;;) {
         let session: ProviderSession | null;
         try {
-          session = await refreshSession(location.origin, held);
+          session = await refreshSession(location.origin, refreshToken);
         } catch {
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-          if (refreshToken.value !== held) return;
+          if (current() !== refreshToken) return;
           continue;
         }
         // (Signed out, or signed in anew, meanwhile: that answer is of no use.)
-        if (refreshToken.value !== held) return;
+        if (current() !== refreshToken) return;
         if (!session) return sessionEnded();
-        return setToken(session.accessToken, session.refreshToken ?? held);
+        renewedAt = Date.now();
+        return setToken(session.accessToken, held(session, session.refreshToken ?? refreshToken));
       }
     } finally {
-      if (renewing === held) renewing = null;
+      if (renewing === refreshToken) renewing = null;
     }
   };
   return effect(() => {
-    const held = refreshToken.value;
-    if (!held) return;
-    const exp = claims.value?.exp;
-    const due = tokenRefused.value || !exp ? 0 : Math.max(0, exp * 1000 - Date.now() - RENEW_BEFORE_MS);
-    const timer = setTimeout(() => void renew(held), due);
+    const session = heldSession.value;
+    if (!session) return;
+    const due = tokenRefused.value ? renewedAt + RENEWED_LATELY_MS : session.renewAt;
+    const timer = setTimeout(() => void renew(session.refreshToken), Math.max(0, due - Date.now()));
     return () => clearTimeout(timer);
   });
 }
