@@ -93,6 +93,10 @@ describe("the console signs moderators in with their site's provider (browser)",
     await signInButton(within).click();
     const window = await opened;
     if (login === null) return window.waitForEvent('close');
+    // A person takes a while at the provider's form: the console goes on waiting for them meanwhile.
+    await window.locator('input[name="login"]').waitFor();
+    for (let polls = 0; polls < 2; polls++)
+      await page.waitForResponse((r) => r.url().endsWith('/sign-in/pickup') && r.status() === 202);
     await window.locator('input[name="login"]').fill(login);
     await window.locator('input[name="password"]').fill('any');
     await window.locator('button[type="submit"]').click();
