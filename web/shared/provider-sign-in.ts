@@ -16,6 +16,12 @@ export class SessionUnknown extends Error {}
 
 const POLL_MS = 1000;
 
+/**
+ * The site's header on every call, though none carries a token: the service checks the page's
+ * origin against the site named (without it, against the first site's).
+ */
+const siteHeader = (site: string | undefined): Record<string, string> => (site ? { 'Comment-Desk-Site': site } : {});
+
 const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
@@ -34,7 +40,7 @@ export async function signInWithProvider(base: string, site: string): Promise<Pr
   const at = `${base}/api/sites/${encodeURIComponent(site)}/sign-in`;
   // Begun here, so that the sign-in exists before its pickup is asked for; the window then goes to the provider.
   const begun = await fetch(`${at}?origin=${encodeURIComponent(location.origin)}&pickup=${hash}`, {
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', ...siteHeader(site) },
   }).catch(() => null);
   if (!begun?.ok) {
     popup.close();
@@ -51,7 +57,7 @@ export async function signInWithProvider(base: string, site: string): Promise<Pr
       const closed = popup.closed;
       const res = await fetch(`${at}/pickup`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...siteHeader(site) },
         body: JSON.stringify({ pickup: secret }),
       }).catch(() => null);
       if (res?.status === 200) return (await res.json()) as ProviderSession;
@@ -70,10 +76,14 @@ export async function signInWithProvider(base: string, site: string): Promise<Pr
  * A new access token for a refresh token; null once the session has ended (signed out, expired,
  * or its token used twice). Throws SessionUnknown when the service cannot say.
  */
-export async function refreshSession(base: string, refreshToken: string): Promise<ProviderSession | null> {
+export async function refreshSession(
+  base: string,
+  refreshToken: string,
+  site?: string,
+): Promise<ProviderSession | null> {
   const res = await fetch(`${base}/api/sessions/refresh`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...siteHeader(site) },
     body: JSON.stringify({ refreshToken }),
   }).catch(() => null);
   if (res?.status === 200) return (await res.json()) as ProviderSession;
@@ -82,10 +92,10 @@ export async function refreshSession(base: string, refreshToken: string): Promis
 }
 
 /** Ends the session of a refresh token at the service; the page forgets its tokens itself. */
-export async function endSession(base: string, refreshToken: string): Promise<boolean> {
+export async function endSession(base: string, refreshToken: string, site?: string): Promise<boolean> {
   const res = await fetch(`${base}/api/sessions/sign-out`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...siteHeader(site) },
     body: JSON.stringify({ refreshToken }),
     keepalive: true, // (sent even if the page is closed or reloaded at once)
   }).catch(() => null);

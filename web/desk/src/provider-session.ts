@@ -7,7 +7,7 @@ import {
   signInWithProvider,
 } from '../../shared/provider-sign-in';
 import { heldSession, HeldSession, sessionEnded, setToken, tokenRefused } from './session';
-import { setIdentitySite } from './site-choice';
+import { identitySite, setIdentitySite } from './site-choice';
 
 /** A site the console can sign moderators in with: its own OpenID provider. */
 export interface SignInSite {
@@ -59,8 +59,9 @@ const held = (session: ProviderSession, refreshToken: string): HeldSession => ({
 /** Signs out: the session ends at the service too, not only in this tab. */
 export async function signOut(): Promise<void> {
   const session = heldSession.value;
+  const site = identitySite.value ?? undefined;
   setToken(null);
-  if (session) await endSession(location.origin, session.refreshToken);
+  if (session) await endSession(location.origin, session.refreshToken, site);
 }
 
 /**
@@ -78,7 +79,7 @@ export function keepSessionFresh(): () => void {
       for (;;) {
         let session: ProviderSession | null;
         try {
-          session = await refreshSession(location.origin, refreshToken);
+          session = await refreshSession(location.origin, refreshToken, identitySite.peek() ?? undefined);
         } catch {
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
           if (current() !== refreshToken) return;

@@ -37,7 +37,7 @@ export class ProviderSignIn {
     if (!stored) return;
     let session: ProviderSession | null;
     try {
-      session = await refreshSession(this.base, stored);
+      session = await refreshSession(this.base, stored, this.site);
     } catch {
       // (Not known whether it lasts: the stored token is kept, and asked about again.)
       this.stop();
