@@ -78,13 +78,13 @@ const PARTS = {
     },
   },
   embed: {
-    inputs: ['web/embed', 'docs/openapi.json'],
+    inputs: ['web/embed', 'web/shared', 'docs/openapi.json'],
     target: 'embed',
     made: 'embed.js',
     build: (out) => buildFrontEnd('embed', 'the embed', out),
   },
   desk: {
-    inputs: ['web/desk', 'docs/openapi.json'],
+    inputs: ['web/desk', 'web/shared', 'docs/openapi.json'],
     target: 'desk',
     made: 'index.html',
     build: (out) => buildFrontEnd('desk', 'the console', out),

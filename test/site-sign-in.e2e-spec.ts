@@ -167,6 +167,48 @@ describe("signing in with a site's OpenID provider", () => {
     expect((await pickup(pickupPair().secret)).status).toBe(404);
   });
 
+  it('lists the sites with a provider to sign in with, publicly, by key and name only', async () => {
+    // A site whose tokens a provider signs, but with no client to sign in with, is not one.
+    await t.db.query(
+      `INSERT INTO sites (key, name, identity) VALUES ('morning', 'The Morning Star', $1) ON CONFLICT DO NOTHING`,
+      [{ issuer: provider.issuer }],
+    );
+    t.app.get(SitesDirectory).forget();
+    const res = await t.http().get('/api/sign-in/sites');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ items: [{ key: 'evening', name: 'The Evening Post' }] });
+    // A bad token is refused here as everywhere (a signed-out console sends none).
+    const stale = await t.http().get('/api/sign-in/sites').auth('not-a-token', { type: 'bearer' });
+    expect([stale.status, stale.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it("begins a sign-in for a page of the site's origins or of the service itself (the console), no other", async () => {
+    const started = (origin: string) =>
+      fetch(`${base}/api/sites/evening/sign-in?origin=${encodeURIComponent(origin)}&pickup=${pickupPair().hash}`, {
+        redirect: 'manual',
+      });
+    expect((await started(page)).status).toBe(302);
+    expect((await started(base)).status).toBe(302);
+    const other = await started('http://elsewhere.test');
+    expect(other.status).toBe(403);
+    expect((await other.json()).code).toBe('ORIGIN_NOT_ALLOWED');
+    // Written as browsers never send it, it is still the site's origin; it is kept as they send it.
+    const { hash } = pickupPair();
+    const loud = await fetch(
+      `${base}/api/sites/evening/sign-in?origin=${encodeURIComponent('http://Evening.TEST:80')}&pickup=${hash}`,
+      { redirect: 'manual' },
+    );
+    expect(loud.status).toBe(302);
+    const { rows } = await t.db.query(`SELECT return_origin FROM sign_in_attempts WHERE pickup_hash = $1`, [
+      Buffer.from(hash, 'base64url'),
+    ]);
+    expect(rows).toEqual([{ return_origin: page }]);
+    // The service's own origin is its own host's alone: another port is another origin.
+    const port = Number(new URL(base).port);
+    const beside = await started(`http://127.0.0.1:${port === 65535 ? port - 1 : port + 1}`);
+    expect(beside.status).toBe(403);
+  });
+
   it('answers a site without a provider to sign in with, and bad input, with problems', async () => {
     const { hash } = pickupPair();
     const none = await fetch(`${base}/api/sites/default/sign-in?origin=${encodeURIComponent(page)}&pickup=${hash}`, {

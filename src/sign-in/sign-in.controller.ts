@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Access, OriginCheckedByRoute } from '../auth/access.decorator';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
-import { SiteOrigins } from '../sites/site-origins';
+import { normalizedOrigin, SiteOrigins } from '../sites/site-origins';
 import { SitesDirectory } from '../sites/sites.directory';
 import { BeginSignInQueryDto, PickupDto, SignInStartView } from './dto/sign-in.dto';
 import { SessionTokensResponse } from './sessions.controller';
@@ -38,6 +38,10 @@ export class SignInController {
   @Access('public')
   @ApiFoundResponse({ description: "To the site's OpenID provider" })
   @ApiOkResponse({ type: SignInStartView, description: "Asked for JSON: the provider's URL to open" })
+  @ApiProblem(
+    403,
+    "ORIGIN_NOT_ALLOWED: `origin` is not one of the site's origins (the service's own pages, such as the console, always may sign in)",
+  )
   @ApiProblem(404, 'NOT_FOUND: no such site, or it has no OpenID provider to sign in with')
   async begin(
     @Param('key') key: string,
@@ -46,10 +50,16 @@ export class SignInController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const site = await this.sites.byKey(key);
-    // The page that asks, and the one to be told when it is done (a window opened at once sends no Origin).
+    const origin = normalizedOrigin(query.origin);
+    if (!origin) {
+      const message = 'origin must be an origin: scheme://host[:port]';
+      throw AppError.validation(message, [{ field: 'origin', messages: [message] }]);
+    }
+    // The page that asks, and the one the window tells when it is done (a page of the site's, or
+    // one of ours; a window opened at once sends no Origin).
     this.origins.mustAllow([site], request.headers.origin, request.host);
-    this.origins.mustAllow([site], query.origin, request.host);
-    const url = await this.signIns.begin(site, query.origin, query.pickup, callbackUrl(request, key));
+    this.origins.mustAllow([site], origin, request.host);
+    const url = await this.signIns.begin(site, origin, query.pickup, callbackUrl(request, key));
     if (/application\/json/.test(request.headers.accept ?? '')) return void reply.send({ url });
     // The provider's page, not ours, decides whether the window keeps its opener.
     void reply.header('cross-origin-opener-policy', 'unsafe-none').redirect(url, 302);

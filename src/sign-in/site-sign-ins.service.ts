@@ -15,6 +15,12 @@ const ATTEMPT_MINUTES = 10;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
+/** Whether the site has an OpenID provider to sign in with (an issuer and a client of it). */
+export function signsIn(site: Site): boolean {
+  const identity = site.identity as SiteIdentity;
+  return !!identity.issuer && !!identity.signIn;
+}
+
 /**
  * Readers (and moderators) signing in with their site's OpenID provider: the authorization code
  * flow with PKCE, begun and finished by any instance, ending in a session of Comment Desk's own
@@ -102,10 +108,8 @@ export class SiteSignIns {
   private clientOf(site: Site): OidcSignIn {
     const known = this.clients.get(site.id);
     if (known && known.version === site.version) return known.client;
-    const identity = site.identity as SiteIdentity;
-    if (!identity.issuer || !identity.signIn)
-      throw AppError.notFound("This site's sign-in (it has no OpenID provider to sign in with)");
-    const client = new OidcSignIn(identity, { allowHttpLoopback: true });
+    if (!signsIn(site)) throw AppError.notFound("This site's sign-in (it has no OpenID provider to sign in with)");
+    const client = new OidcSignIn(site.identity as SiteIdentity, { allowHttpLoopback: true });
     this.clients.set(site.id, { version: site.version, client });
     return client;
   }

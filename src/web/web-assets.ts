@@ -100,7 +100,13 @@ async function serveDesk(fastify: FastifyInstance, options: WebAssetOptions): Pr
   // must go on naming the assets it serves (the build keeps those for a while).
   const index = readFileSync(join(DESK_DIR, 'index.html'));
   fastify.get('/desk', (_request, reply) => {
-    pageHeaders(reply).type('text/html; charset=utf-8').send(index);
+    pageHeaders(reply)
+      // A site's provider signs moderators in in a window the console opens: helmet's same-origin
+      // would cut that window off as soon as it reaches the provider, and the console could not
+      // tell a window still signing in from one the moderator closed.
+      .header('Cross-Origin-Opener-Policy', 'same-origin-allow-popups')
+      .type('text/html; charset=utf-8')
+      .send(index);
   });
 }
 

@@ -50,6 +50,7 @@ export const ROUTES: [Method, string, Level][] = [
   ['DELETE', '/api/me', 'user'],
   ['POST', '/api/sessions/refresh', 'public'],
   ['POST', '/api/sessions/sign-out', 'public'],
+  ['GET', '/api/sign-in/sites', 'public'],
   ['GET', '/api/sites/:key/sign-in', 'public'],
   ['GET', '/api/sites/:key/sign-in/callback', 'public'],
   ['POST', '/api/sites/:key/sign-in/pickup', 'public'],

@@ -3,7 +3,8 @@ import { useEffect } from 'preact/hooks';
 import { ApiError, reachable } from './api/client';
 import { followModerationStream, live } from './api/stream';
 import { href, route } from './router';
-import { claims, expired, setToken, token, tokenRefused } from './session';
+import { signOut } from './provider-session';
+import { claims, expired, heldSession, signedInAs, token, tokenRefused } from './session';
 import { loadSettings, settings } from './settings-store';
 import { announcement, lastDecision, requestUndo } from './decisions';
 import { SignIn } from './views/sign-in';
@@ -32,9 +33,9 @@ export function App() {
       .catch(() => {});
   }, []);
 
-  // Which sites this token moderates: none is a commenter's token.
+  // Which sites this person moderates: none is a commenter's token. (Not asked again for a renewed token.)
   useSignalEffect(() => {
-    if (!token.value) return;
+    if (!signedInAs.value) return;
     access.value = 'checking';
     mySites.value = null;
     // (The call reads signals as it starts: they are not this effect's to follow.)
@@ -49,7 +50,7 @@ export function App() {
   // They are read again when the site the requests name changes, not when /api/me merely settles it.
   useSignalEffect(() => {
     void pageSite.value;
-    if (!token.value) return;
+    if (!signedInAs.value) return;
     settings.value = null;
     untracked(loadSettings).then(
       () => (access.value = 'moderator'),
@@ -61,10 +62,10 @@ export function App() {
 
   useEffect(() => followModerationStream(), []);
 
-  // A token that runs out asks for a new one before the API has to refuse it.
+  // A token that runs out asks for a new one before the API has to refuse it (a session's is renewed instead).
   useSignalEffect(() => {
     const c = claims.value;
-    if (!c?.exp) return;
+    if (!c?.exp || heldSession.value) return;
     const timer = setTimeout(() => (tokenRefused.value = true), Math.max(0, c.exp * 1000 - Date.now()));
     return () => clearTimeout(timer);
   });
@@ -83,7 +84,8 @@ export function App() {
         {settings.value || WITHOUT_SETTINGS.has(route.value.page) ? <Page /> : <p class="loading">Loading…</p>}
       </main>
       <Announcer />
-      {(tokenRefused.value || expired(claims.value)) && (
+      {/* (While the console holds a session, it renews the token itself.) */}
+      {(tokenRefused.value || expired(claims.value)) && !heldSession.value && (
         <SignIn
           loginUrl={loginUrl.value}
           modal
@@ -156,7 +158,7 @@ function Header() {
       <span class="who" title={claims.value?.name ?? claims.value?.sub}>
         <bdi>{claims.value?.name ?? claims.value?.sub}</bdi>
       </span>
-      <button type="button" class="quiet" onClick={() => setToken(null)}>
+      <button type="button" class="quiet" onClick={() => void signOut()}>
         Sign out
       </button>
     </header>
@@ -196,7 +198,7 @@ function Forbidden() {
         You are signed in as <strong>{claims.value?.name ?? claims.value?.sub}</strong>, who may comment but not
         moderate. Ask an administrator for moderator rights, or sign in as a moderator.
       </p>
-      <button type="button" onClick={() => setToken(null)}>
+      <button type="button" onClick={() => void signOut()}>
         Sign in as someone else
       </button>
     </main>

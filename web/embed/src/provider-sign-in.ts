@@ -1,79 +1,12 @@
-/**
- * Signing in with the site's own OpenID provider (`sign-in="provider"`), in a window: the page
- * keeps a secret and gives the service only its hash; once the reader is back from the provider,
- * the service hands the session's tokens to whoever shows the secret. Nothing passes through
- * the window, which a provider's page may cut off from this one.
- */
-export interface ProviderSession {
-  accessToken: string;
-  /** null: keep the refresh token already stored (another tab replaced it a moment ago). */
-  refreshToken: string | null;
-  expiresIn: number;
-}
+import { ProviderSession, refreshSession, renewInMs, signInWithProvider } from '../../shared/provider-sign-in';
 
-const POLL_MS = 1000;
-
-const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-/** The session, or null when the reader closed the window or the sign-in failed there. */
-export async function signInWithProvider(base: string, site: string): Promise<ProviderSession | null> {
-  // Opened on the click itself: a window opened after an await is blocked as a pop-up.
-  const popup = open('about:blank', 'comment-desk-sign-in', 'popup,width=480,height=680');
-  if (!popup) return null;
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const hash = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
-  const at = `${base}/api/sites/${encodeURIComponent(site)}/sign-in`;
-  // Begun here, so that the sign-in exists before its pickup is asked for; the window then goes to the provider.
-  const begun = await fetch(`${at}?origin=${encodeURIComponent(location.origin)}&pickup=${hash}`, {
-    headers: { Accept: 'application/json' },
-  }).catch(() => null);
-  if (!begun?.ok) {
-    popup.close();
-    return null;
-  }
-  popup.location.href = ((await begun.json()) as { url: string }).url;
-  let woken: () => void = () => undefined;
-  const wake = (event: MessageEvent) => {
-    if (event.origin === new URL(at, location.href).origin) woken();
-  };
-  addEventListener('message', wake);
-  try {
-    for (;;) {
-      const closed = popup.closed;
-      const res = await fetch(`${at}/pickup`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ pickup: secret }),
-      }).catch(() => null);
-      if (res?.status === 200) return (await res.json()) as ProviderSession;
-      if ((res && res.status !== 202) || closed) return null;
-      await new Promise<void>((resolve) => {
-        woken = resolve;
-        setTimeout(resolve, POLL_MS);
-      });
-    }
-  } finally {
-    removeEventListener('message', wake);
-  }
-}
-
-/** A new access token for a stored refresh token; null once the session has ended. */
-export async function refreshSession(base: string, refreshToken: string): Promise<ProviderSession | null> {
-  const res = await fetch(`${base}/api/sessions/refresh`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ refreshToken }),
-  }).catch(() => null);
-  return res?.status === 200 ? ((await res.json()) as ProviderSession) : null;
-}
+/** When the service could not be asked whether a stored session lasts, ask again after this long. */
+const RETRY_MS = 30_000;
 
 /**
- * A thread's sign-in with its site's provider: signs in, keeps the refresh token in the page's
- * storage, renews the access token a minute before it expires, and resumes after a reload.
+ * A thread's sign-in with its site's provider (`sign-in="provider"`): signs in, keeps the refresh
+ * token in the page's storage, renews the access token a minute before it expires, and resumes
+ * after a reload.
  */
 export class ProviderSignIn {
   private timer?: ReturnType<typeof setTimeout>;
@@ -102,7 +35,15 @@ export class ProviderSignIn {
       return;
     }
     if (!stored) return;
-    const session = await refreshSession(this.base, stored);
+    let session: ProviderSession | null;
+    try {
+      session = await refreshSession(this.base, stored, this.site);
+    } catch {
+      // (Not known whether it lasts: the stored token is kept, and asked about again.)
+      this.stop();
+      this.timer = setTimeout(() => void this.resume(), RETRY_MS);
+      return;
+    }
     if (session) return this.use(session);
     localStorage.removeItem(this.key);
     this.setToken(null);
@@ -120,6 +61,6 @@ export class ProviderSignIn {
     }
     this.setToken(session.accessToken);
     this.stop();
-    this.timer = setTimeout(() => void this.resume(), Math.max(30, session.expiresIn - 60) * 1000);
+    this.timer = setTimeout(() => void this.resume(), renewInMs(session.expiresIn));
   }
 }

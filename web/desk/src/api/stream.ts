@@ -1,7 +1,7 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { effect, signal } from '@preact/signals';
 import type { LogEntry } from './client';
-import { token, tokenRefused } from '../session';
+import { signedInAs, token, tokenRefused } from '../session';
 import { identitySite, streamSite } from '../site-choice';
 
 export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
@@ -43,7 +43,7 @@ class ComeBackLater extends Error {
 /**
  * Follows GET /api/moderation/stream with fetch (an EventSource cannot send the Authorization
  * header, and tokens never go in URLs). fetch-event-source reconnects with Last-Event-ID, so no
- * event is missed across a drop; a new token or site starts a new stream.
+ * event is missed across a drop; another person or site starts a new stream.
  */
 export function followModerationStream(): () => void {
   let controller: AbortController | undefined;
@@ -51,8 +51,8 @@ export function followModerationStream(): () => void {
     controller?.abort();
     controller = undefined;
     live.value = false;
-    const current = token.value;
-    if (!current || tokenRefused.value) return;
+    // (Not for a renewed token: each reconnection sends the token of the moment.)
+    if (!signedInAs.value || tokenRefused.value) return;
     // Read here, so that switching site starts the stream of the new one (or of all).
     const site = streamSite.value;
     const headers: Record<string, string> = identitySite.value ? { 'Comment-Desk-Site': identitySite.value } : {};
@@ -60,7 +60,13 @@ export function followModerationStream(): () => void {
     queueCounts.value = null;
     const abort = (controller = new AbortController());
     void fetchEventSource(url, {
-      headers: { ...headers, Authorization: `Bearer ${current}` },
+      headers,
+      // The token as it is when the stream (re)connects: renewed ones included.
+      fetch: (input, init) => {
+        const withToken = new Headers(init?.headers);
+        withToken.set('Authorization', `Bearer ${token.peek()}`);
+        return fetch(input, { ...init, headers: withToken });
+      },
       signal: abort.signal,
       openWhenHidden: true,
       async onopen(response) {

@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import { loadSignInSites, signInSites, signInWith, SignInSite } from '../provider-session';
 import { decodeClaims, loginHref, setToken } from '../session';
 import { identitySite, setIdentitySite } from '../site-choice';
 
@@ -10,16 +11,37 @@ interface Props {
   reason?: string;
 }
 
-/** Signing in: through the publisher's login when DESK_LOGIN_URL is set, or by pasting a token. */
+/**
+ * Signing in: with the OpenID provider of a site that has one, through the publisher's login when
+ * DESK_LOGIN_URL is set, or by pasting a token.
+ */
 export function SignIn({ loginUrl, modal, reason }: Props) {
   const pasted = useSignal('');
   const site = useSignal(identitySite.value ?? '');
   const problem = useSignal<string | null>(null);
+  /** What the sign-in with a site's provider is doing, said to screen readers too. */
+  const progress = useSignal<{ text: string; failed?: boolean } | null>(null);
+  const attempt = useRef(0);
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
     if (modal && dialog.current && !dialog.current.open) dialog.current.showModal();
   }, [modal]);
+  useEffect(loadSignInSites, []);
+
+  const signInWithSite = async (chosen: SignInSite) => {
+    const mine = ++attempt.current; // (only the latest click's outcome is told)
+    progress.value = { text: `Finish signing in with ${chosen.name} in the window that opened.` };
+    const done = await signInWith(chosen.key);
+    if (mine !== attempt.current) return;
+    progress.value = done
+      ? null
+      : {
+          text: `The sign-in with ${chosen.name} did not finish. Try again; if no window opened, allow this page's pop-up windows.`,
+          failed: true,
+        };
+  };
+  const sites = signInSites.value;
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -41,6 +63,20 @@ export function SignIn({ loginUrl, modal, reason }: Props) {
     <>
       <h1 id="sign-in-title">Sign in to Comment Desk</h1>
       {reason && <p>{reason}</p>}
+      {sites.length > 0 && (
+        <ul class="sign-in-sites">
+          {sites.map((s) => (
+            <li key={s.key}>
+              <button type="button" class={loginUrl ? undefined : 'primary'} onClick={() => void signInWithSite(s)}>
+                Sign in with <bdi>{s.name}</bdi>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p role="status" class={`sign-in-progress ${progress.value?.failed ? 'error' : 'hint'}`}>
+        {progress.value?.text}
+      </p>
       {loginUrl && (
         <p>
           <a class="button primary" href={loginHref(loginUrl)}>
@@ -49,7 +85,9 @@ export function SignIn({ loginUrl, modal, reason }: Props) {
         </p>
       )}
       <form onSubmit={submit} class="stack">
-        <label for="token">{loginUrl ? 'Or paste a token from your login' : 'Paste a token from your login'}</label>
+        <label for="token">
+          {loginUrl || sites.length > 0 ? 'Or paste a token from your login' : 'Paste a token from your login'}
+        </label>
         <textarea
           id="token"
           rows={3}
