@@ -13,6 +13,9 @@ const line = (value: string, max = 160) => {
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 };
 
+/** Slack's mrkdwn escapes, read back as the characters they stand for. */
+const unescapeMrkdwn = (value: string) => value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
 /** `ada@example.com` → `a***@example.com`: enough for an admin to recognise, not to harvest. */
 export function maskedEmail(address: string): string {
   const at = address.lastIndexOf('@');
@@ -35,7 +38,10 @@ export function describe(queue: string, data: Data): Description {
   switch (queue) {
     case 'slack': {
       const message = (data.message ?? {}) as Data;
-      return { receiver: "The site's Slack channel", summary: line(text(message.text) ?? 'A Slack alert') };
+      return {
+        receiver: "The site's Slack channel",
+        summary: line(unescapeMrkdwn(text(message.text) ?? 'A Slack alert')),
+      };
     }
     case 'email': {
       const to = text(data.to);
