@@ -35,8 +35,7 @@ export class SlackSettings {
    * (http too where DELIVERY_ALLOW_LOOPBACK lets tests and local trials use a receiver on this machine).
    */
   async put(site: Site, dto: PutSlackSettingsDto, actor: AuthUser): Promise<SlackSettingsView> {
-    if (dto.url !== undefined) await this.checkUrl(dto.url.trim());
-    const url = dto.url?.trim();
+    const url = dto.url === undefined ? undefined : await this.checkUrl(dto.url.trim());
     const triggers = SLACK_TRIGGERS.filter((t) => dto.triggers.includes(t));
     return this.transactions.run(async (manager) => {
       const { rows } = await sql<SlackSettingsRow>(
@@ -88,11 +87,13 @@ export class SlackSettings {
     });
   }
 
-  private async checkUrl(url: string): Promise<void> {
+  /** The URL as it will be called (its scheme and host in lower case), or a refusal. */
+  private async checkUrl(url: string): Promise<string> {
     try {
       if (!/^https:\/\//i.test(url) && !(this.env.DELIVERY_ALLOW_LOOPBACK === 'on' && /^http:\/\//i.test(url)))
         throw new OutboundRefused('A Slack URL must be https', 'URL_NOT_ALLOWED');
       await this.outbound.check(url);
+      return new URL(url).href;
     } catch (error) {
       if (!(error instanceof OutboundRefused)) throw error;
       throw new AppError(400, error.code, `url: ${error.message}`, [{ field: 'url', messages: [error.message] }]);
