@@ -70,7 +70,8 @@ describe('dead letters and delivery metrics', () => {
 
   it('count the tries that fail, the delivery waiting for its retry, and then dead; an admin sends it again', async () => {
     const before = await scrape();
-    slack.plan('desk', { status: 500 }, { status: 500 });
+    // The first answer asks for a pause: the delivery waits for its retry long enough to be seen, however slow a scrape.
+    slack.plan('desk', { status: 429, retryAfter: 3 }, { status: 500 });
     const article = await createArticle(t, t.token('mod', 'moderator'), { moderationMode: 'pre' });
     const body = `Slack is down ${uid('dead')}`;
     const held = await postComment(t, t.token('reader'), article.id, body);
