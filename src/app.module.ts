@@ -7,6 +7,7 @@ import { CommentsModule } from './comments/comments.module';
 import { EnvironmentModule } from './config/environment.module';
 import { DatabaseModule } from './database/database.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
+import { DeliveryAdminModule } from './delivery-admin/delivery-admin.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { ExportsModule } from './exports/exports.module';
@@ -25,6 +26,7 @@ import { SettingsModule } from './settings/settings.module';
 import { SignInModule } from './sign-in/sign-in.module';
 import { SiteAdminModule } from './site-admin/site-admin.module';
 import { SitesModule } from './sites/sites.module';
+import { SlackModule } from './slack/slack.module';
 import { UsersModule } from './users/users.module';
 
 /**
@@ -57,6 +59,8 @@ class FeatureBindingsModule {}
     PersonalDataModule,
     SignInModule,
     MailModule,
+    SlackModule,
+    DeliveryAdminModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

@@ -68,6 +68,7 @@ const BODY_KEYS: Record<string, string[]> = {
   'POST /api/admin/sites': ['key', 'name', 'origins', 'identity'],
   'PATCH /api/admin/sites/:key': ['name', 'origins', 'identity'],
   'PUT /api/admin/sites/:key/members': ['userSite', 'sub', 'role'],
+  'PUT /api/admin/sites/:key/slack': ['url', 'triggers'],
 };
 
 /** The query keys each GET route knows. */

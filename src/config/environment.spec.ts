@@ -21,12 +21,20 @@ describe('validateEnvironment', () => {
     [{ TRUST_PROXY: 'yes please' }, /TRUST_PROXY/],
     [{ DESK_LOGIN_URL: 'login.example/sign-in' }, /DESK_LOGIN_URL must be an http\(s\) URL/],
     [{ DESK_LOGIN_URL: 'javascript:alert(1)' }, /DESK_LOGIN_URL/],
+    [{ PUBLIC_URL: 'comments.example' }, /PUBLIC_URL must be an http\(s\) URL/],
     [{ LIVE_HEARTBEAT_SECONDS: '0' }, /LIVE_HEARTBEAT_SECONDS/],
     [{ LIVE_HEARTBEAT_SECONDS: '0.5' }, /LIVE_HEARTBEAT_SECONDS/],
     [{ REQUEST_HEADERS_TIMEOUT_SECONDS: '0' }, /REQUEST_HEADERS_TIMEOUT_SECONDS/],
     [{ REQUEST_BODY_TIMEOUT_SECONDS: 'a minute' }, /REQUEST_BODY_TIMEOUT_SECONDS/],
   ])('names the bad variable in %p', (override, message) => {
     expect(() => validateEnvironment({ ...base, ...override })).toThrow(message);
+  });
+  it.each([
+    ['https://comments.example/', 'https://comments.example'],
+    ['http://localhost:3000', 'http://localhost:3000'],
+    ['', undefined],
+  ])('takes PUBLIC_URL=%p as %p (links are made by adding a path)', (value, expected) => {
+    expect(validateEnvironment({ ...base, PUBLIC_URL: value }).PUBLIC_URL).toBe(expected);
   });
   it.each(['true', '1', '10.0.0.0/8', 'loopback, 10.0.0.0/8', '::1'])('accepts TRUST_PROXY=%s', (value) => {
     expect(validateEnvironment({ ...base, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);

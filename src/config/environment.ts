@@ -178,6 +178,18 @@ export class Environment {
   )
   DESK_LOGIN_URL?: string;
 
+  /**
+   * Where people reach this service (such as https://comments.news.example), for links in what it
+   * sends out (a Slack alert's link to the console). Unset: http://localhost:PORT.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : typeof value === 'string' ? value.replace(/\/+$/, '') : value))
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'PUBLIC_URL must be an http(s) URL' },
+  )
+  PUBLIC_URL?: string;
+
   /** `npm start` only: the demo threads come with readers' comments, a few held and one reported. */
   @IsOptional()
   @IsIn(['on', 'off'], { message: 'DEMO_COMMENTS must be on or off' })

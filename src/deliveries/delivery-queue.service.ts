@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Environment } from '../config/environment';
 import { sql } from '../database/sql';
 import { DELIVERY_QUEUES, DeliveryQueueName, QUEUE_SCHEMA } from './delivery-queues';
+import { RetryLater } from './retry-later';
 
 /** What every delivery carries: the site it is for (an admin sees the dead letters of their sites). */
 export interface DeliveryData {
@@ -108,6 +109,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
             } catch (error) {
               count(this.stats.failed, queue);
               await this.boss.fail(queue, job.id, { message: messageOf(error) });
+              if (error instanceof RetryLater) await this.notBefore(queue, job.id, error.seconds);
             }
           }),
         );
@@ -116,10 +118,23 @@ export class DeliveryQueue implements OnApplicationShutdown {
     );
   }
 
-  /** Sends a dead letter again: one more try, then the backoff as before. False when it is no longer a dead letter. */
-  async retry(queue: string, id: string): Promise<boolean> {
-    const { rowCount } = await sql(
+  /** A retry waits at least `seconds` (the receiver's Retry-After), however short its backoff. */
+  private async notBefore(queue: string, id: string, seconds: number): Promise<void> {
+    await sql(
       this.dataSource,
+      `UPDATE ${QUEUE_SCHEMA}.job SET start_after = greatest(start_after, now() + $3 * interval '1 second')
+       WHERE name = $1 AND id = $2 AND state = 'retry'`,
+      [queue, id, seconds],
+    );
+  }
+
+  /**
+   * Sends a dead letter again: one more try, then the backoff as before. False when it is no longer
+   * a dead letter. In `manager`'s transaction when given (with the log entry of who sent it again).
+   */
+  async retry(queue: string, id: string, manager?: EntityManager): Promise<boolean> {
+    const { rowCount } = await sql(
+      manager ?? this.dataSource,
       `UPDATE ${QUEUE_SCHEMA}.job SET state = 'retry', retry_limit = retry_limit + 1, start_after = now()
        WHERE name = $1 AND id = $2 AND state = 'failed'`,
       [queue, id],

@@ -18,6 +18,8 @@ export interface OutboundAnswer {
   status: number;
   /** The answer's first bytes, for a delivery log (the rest is not read). */
   body: string;
+  /** The answer's Retry-After, when it asks to be called again later (429, 503). */
+  retryAfter?: string;
 }
 
 /** Why a URL may not be called: not http(s), or it reaches an address that is not public. */
@@ -101,6 +103,7 @@ export class OutboundHttp {
             resolve({
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString('utf8'),
+              retryAfter: res.headers['retry-after'],
             });
           res.on('end', done);
           res.on('close', done);

@@ -63,6 +63,11 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/admin/sites/:key/members', 'admin'],
   ['PUT', '/api/admin/sites/:key/members', 'admin'],
   ['DELETE', '/api/admin/sites/:key/members/:userId', 'admin'],
+  ['GET', '/api/admin/sites/:key/slack', 'admin'],
+  ['PUT', '/api/admin/sites/:key/slack', 'admin'],
+  ['DELETE', '/api/admin/sites/:key/slack', 'admin'],
+  ['GET', '/api/admin/sites/:key/deliveries', 'admin'],
+  ['POST', '/api/admin/sites/:key/deliveries/:queue/:id/retry', 'admin'],
   ['POST', '/api/admin/imports', 'admin'],
   ['GET', '/api/admin/imports/:id', 'admin'],
 ];

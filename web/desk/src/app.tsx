@@ -16,6 +16,7 @@ import { SettingsPage } from './views/settings-page';
 import { LogPage } from './views/log-page';
 import { ImportPage } from './views/import-page';
 import { SitesPage } from './views/sites-page';
+import { DeliveriesPage } from './views/deliveries-page';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
 import { isAdminHere, mySites, pageSite } from './site-choice';
@@ -118,6 +119,8 @@ function Page() {
       return <ImportPage />;
     case 'sites':
       return <SitesPage />;
+    case 'deliveries':
+      return <DeliveriesPage />;
     default:
       return <QueuePage />;
   }
@@ -131,9 +134,10 @@ const NAV: [string, string][] = [
   ['settings', 'Settings'],
   ['imports', 'Import'],
   ['sites', 'Sites'],
+  ['deliveries', 'Deliveries'],
 ];
 /** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
-const ADMINS_ONLY = new Set(['settings', 'imports', 'sites']);
+const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'deliveries']);
 
 function Header() {
   const page = route.value.page;

@@ -25,6 +25,9 @@ export const LOG_ACTION: Record<string, string> = {
   create_article: 'created',
   update_settings: 'changed',
   import: 'imported',
+  update_slack: 'changed the Slack alerts of',
+  remove_slack: 'turned off the Slack alerts of',
+  retry_delivery: 'sent again a delivery of',
 };
 
 export function actionText(action: string): string {

@@ -10,9 +10,10 @@ import { draftOf, identityChanged, identityOf, type Draft } from './site-draft';
 import { IdentityFields } from './site-identity-fields';
 import { lines, OriginsField, SITE_FIELDS, unavailable } from './site-fields';
 import { Members } from './site-members';
+import { SlackAlerts } from './site-slack';
 import type { Heading } from './sites-page';
 
-/** One site's page: its name, origins and login in one form, then its members. */
+/** One site's page: its name, origins and login in one form, then its members and its Slack alerts. */
 export function SiteEditor({ siteKey, heading }: { siteKey: string; heading: Heading }) {
   const site = useSignal<SiteView | null>(null);
   const draft = useSignal<Draft | null>(null);
@@ -113,6 +114,7 @@ export function SiteEditor({ siteKey, heading }: { siteKey: string; heading: Hea
             />
           </form>
           <Members siteKey={s.key} />
+          <SlackAlerts siteKey={s.key} />
         </>
       )}
     </>
