@@ -17,6 +17,7 @@ import { MailModule } from './mail/mail.module';
 import { LiveModule } from './live/live.module';
 import { ThreadEvents } from './live/thread-events.service';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -57,6 +58,7 @@ class FeatureBindingsModule {}
     PersonalDataModule,
     SignInModule,
     MailModule,
+    NotificationsModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

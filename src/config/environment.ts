@@ -241,6 +241,23 @@ export class Environment {
   @IsOptional()
   @IsIn(['on', 'off'], { message: 'MAIL_CATCHER must be on or off' })
   MAIL_CATCHER: 'on' | 'off' = 'off';
+
+  /** Where readers reach this service from outside (https://comments.news.example): the base of the links in emails. Unset: http://localhost:PORT. */
+  @IsOptional()
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'PUBLIC_URL must be an http(s) URL' },
+  )
+  PUBLIC_URL?: string;
+
+  /** How often each instance looks for readers' digests that are due, in seconds. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt({ message: 'NOTIFICATION_SWEEP_SECONDS must be a whole number, 1 to 3600' })
+  @Min(1)
+  @Max(3600)
+  NOTIFICATION_SWEEP_SECONDS: number = 60;
 }
 
 /** Validates process.env; the error names each bad variable. */

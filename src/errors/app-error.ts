@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'USER_BANNED'
   | 'OTHER_SITE'
   | 'ORIGIN_NOT_ALLOWED'
+  | 'EMAIL_UNAVAILABLE'
+  | 'LINK_INVALID'
   | 'NOT_FOUND'
   | 'ARTICLE_CLOSED'
   | 'CONFLICT'

@@ -24,6 +24,8 @@ export const TITLES: Record<ErrorCode, string> = {
   USER_BANNED: 'You are banned from commenting',
   OTHER_SITE: "This is another site's",
   ORIGIN_NOT_ALLOWED: 'This page may not embed this site',
+  EMAIL_UNAVAILABLE: 'This installation sends no email',
+  LINK_INVALID: 'The link is not valid or has expired',
   NOT_FOUND: 'Not found',
   ARTICLE_CLOSED: 'This article is closed to comments',
   CONFLICT: 'Conflict',

@@ -143,6 +143,8 @@ const PROBLEM_SCHEMA = {
         'USER_BANNED',
         'OTHER_SITE',
         'ORIGIN_NOT_ALLOWED',
+        'EMAIL_UNAVAILABLE',
+        'LINK_INVALID',
         'NOT_FOUND',
         'ARTICLE_CLOSED',
         'CONFLICT',
