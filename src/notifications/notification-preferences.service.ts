@@ -78,7 +78,15 @@ export class NotificationPreferences {
          VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))`,
         [hash, user.id, user.siteId, address, CONFIRMATION_HOURS],
       );
-      const lang = dto.lang ?? (await this.langOf(m, user.id));
+      // The reader's language, for this email, the page its link opens and the emails after.
+      if (dto.lang)
+        await sql(
+          m,
+          `INSERT INTO notification_preferences (user_id, site_id, lang) VALUES ($1, $2, $3)
+           ON CONFLICT (user_id) DO UPDATE SET lang = $3, updated_at = now()`,
+          [user.id, user.siteId, dto.lang],
+        );
+      const lang = await this.langOf(m, user.id);
       await this.mailer.send(m, [
         confirmationEmail({ siteId: site.id, siteName: site.name, address, lang }, this.links.confirmUrl(token)),
       ]);

@@ -28,7 +28,8 @@ export class NotificationSettingsView {
   address: string | null;
 
   @ApiProperty({
-    enum: ['claim', 'link'],
+    type: String,
+    enum: ['claim', 'link', null],
     nullable: true,
     description: "How the address was verified: the site's login, or a link",
   })
