@@ -10,6 +10,7 @@ import { NotificationAddressDto, NotificationPreferencesDto } from './dto/notifi
 import { AddressConfirmationView, NotificationSettingsView } from './dto/notifications.views';
 import { emailLanguage } from './email-words';
 import { hashOf, newConfirmationToken, NotificationLinks } from './notification-links';
+import { keepAddress } from './reader-addresses';
 import { confirmationEmail } from './reader-emails';
 
 const CONFIRMATION_HOURS = 48;
@@ -59,7 +60,7 @@ export class NotificationPreferences {
     return this.transactions.run(async (m) => {
       await this.see(m, user);
       if (user.emailVerified && user.email?.toLowerCase() === address.toLowerCase()) {
-        await this.keep(m, user, user.email, 'claim');
+        await keepAddress(m, user, user.email, 'claim');
         return { status: 'verified' as const, address: user.email };
       }
       const {
@@ -105,7 +106,7 @@ export class NotificationPreferences {
         [hashOf(token)],
       );
       if (!found?.live) return null;
-      await this.keep(m, { id: found.user_id, siteId: found.site_id }, found.address, 'link');
+      await keepAddress(m, { id: found.user_id, siteId: found.site_id }, found.address, 'link');
       // The other links of the same reader: one address at a time.
       await sql(m, `DELETE FROM address_confirmations WHERE user_id = $1`, [found.user_id]);
       return { address: found.address, lang: await this.langOf(m, found.user_id) };
@@ -138,27 +139,7 @@ export class NotificationPreferences {
   /** The reader's row, and a verified address from their token's claim kept for emails sent later. */
   private async see(m: EntityManager, user: AuthUser): Promise<void> {
     await sql(m, `SELECT see_user($1, NULL, $2::smallint)`, [user.id, user.siteId]);
-    if (user.emailVerified && user.email) await this.keep(m, user, user.email, 'claim');
-  }
-
-  /**
-   * Keeps an address. A site's verified claim replaces an address it gave before, never one the
-   * reader confirmed by a link (they chose it); a confirmed link replaces any.
-   */
-  private async keep(
-    m: EntityManager,
-    user: Pick<AuthUser, 'id' | 'siteId'>,
-    address: string,
-    by: 'claim' | 'link',
-  ): Promise<void> {
-    await sql(
-      m,
-      `INSERT INTO reader_addresses (user_id, site_id, address, verified_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id) DO UPDATE SET address = EXCLUDED.address, verified_by = EXCLUDED.verified_by, verified_at = now()
-         WHERE reader_addresses.address IS DISTINCT FROM EXCLUDED.address
-           AND (EXCLUDED.verified_by = 'link' OR reader_addresses.verified_by = 'claim')`,
-      [user.id, user.siteId, address, by],
-    );
+    if (user.emailVerified && user.email) await keepAddress(m, user, user.email, 'claim');
   }
 
   private async read(m: EntityManager, user: AuthUser): Promise<NotificationSettingsView> {
