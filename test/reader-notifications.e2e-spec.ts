@@ -280,3 +280,35 @@ describe("readers' email notifications, over a real SMTP server", () => {
     expect((await t.http().get('/api/notifications/confirm?token=nothing')).status).toBe(404);
   });
 });
+
+describe('readers’ email notifications on an installation that sends no email', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ SMTP_URL: '', MAIL_CATCHER: 'off', PUBLIC_URL: '', NOTIFICATION_SWEEP_SECONDS: '' });
+  });
+  afterAll(() => t.close());
+
+  it('says so, and refuses to turn them on or to send a confirmation', async () => {
+    const token = t.token(uid('hal'), 'commenter', { email: 'hal@readers.example', email_verified: false });
+    expect(expectStatus(await call(t, 'get', '/api/me/notifications', token), 200)).toMatchObject({
+      available: false,
+      replies: false,
+    });
+    expectProblem(await call(t, 'put', '/api/me/notifications', token, ALL_ON), 409, 'EMAIL_UNAVAILABLE');
+    expectProblem(
+      await call(t, 'post', '/api/me/notifications/address', token, { address: 'hal@readers.example' }),
+      409,
+      'EMAIL_UNAVAILABLE',
+    );
+    // Turning everything off stays possible.
+    expectStatus(
+      await call(t, 'put', '/api/me/notifications', token, {
+        replies: false,
+        approved: false,
+        rejected: false,
+        frequency: 'daily',
+      }),
+      200,
+    );
+  });
+});
