@@ -11,6 +11,8 @@ export interface EmailWords {
   dir: 'ltr' | 'rtl';
   subject: Record<NotificationKind, (article: string) => string>;
   lead: Record<NotificationKind, (article: string, who: string) => string>;
+  /** Who replied, when they have no name. */
+  someone: string;
   reason: (reason: string) => string;
   review: string;
   open: string;
@@ -36,6 +38,7 @@ const en: EmailWords = {
     approved: (article) => `A moderator approved your comment on “${article}”. It is now visible to everyone:`,
     rejected: (article) => `A moderator decided not to publish your comment on “${article}”:`,
   },
+  someone: 'Someone',
   reason: (reason) => `Reason: ${reason}`,
   review:
     'If you think this was a mistake, you can ask for a review: open your comment with the link below (only you can see it) and write to the editors, quoting the link.',
@@ -65,6 +68,7 @@ const fr: EmailWords = {
       `Un modérateur a approuvé votre commentaire sur « ${article} ». Il est désormais visible de tous :`,
     rejected: (article) => `Un modérateur a décidé de ne pas publier votre commentaire sur « ${article} » :`,
   },
+  someone: 'Quelqu’un',
   reason: (reason) => `Motif : ${reason}`,
   review:
     'Si vous pensez qu’il s’agit d’une erreur, vous pouvez demander un réexamen : ouvrez votre commentaire avec le lien ci-dessous (vous seul le voyez) et écrivez à la rédaction en citant ce lien.',
@@ -83,18 +87,22 @@ const fr: EmailWords = {
   confirmIgnore: 'Si ce n’était pas vous, ignorez ce courriel : rien ne sera envoyé.',
 };
 
+/** A name or title kept apart from the right-to-left words around it (first strong isolate), as the embed does. */
+const isolate = (text: string): string => `\u2068${text}\u2069`;
+
 const ar: EmailWords = {
   dir: 'rtl',
   subject: {
-    reply: (article) => `ردّ جديد على تعليقك على «${article}»`,
-    approved: (article) => `نُشر تعليقك على «${article}»`,
-    rejected: (article) => `لم يُنشر تعليقك على «${article}»`,
+    reply: (article) => `ردّ جديد على تعليقك على «${isolate(article)}»`,
+    approved: (article) => `نُشر تعليقك على «${isolate(article)}»`,
+    rejected: (article) => `لم يُنشر تعليقك على «${isolate(article)}»`,
   },
   lead: {
-    reply: (article, who) => `ردّ ${who} على تعليقك على «${article}»:`,
-    approved: (article) => `وافق أحد المشرفين على تعليقك على «${article}». أصبح الآن ظاهرًا للجميع:`,
-    rejected: (article) => `قرّر أحد المشرفين عدم نشر تعليقك على «${article}»:`,
+    reply: (article, who) => `ردّ ${isolate(who)} على تعليقك على «${isolate(article)}»:`,
+    approved: (article) => `وافق أحد المشرفين على تعليقك على «${isolate(article)}». أصبح الآن ظاهرًا للجميع:`,
+    rejected: (article) => `قرّر أحد المشرفين عدم نشر تعليقك على «${isolate(article)}»:`,
   },
+  someone: 'أحدهم',
   reason: (reason) => `السبب: ${reason}`,
   review:
     'إن رأيت أن في ذلك خطأ، يمكنك طلب مراجعة القرار: افتح تعليقك بالرابط أدناه (لا يراه غيرك) واكتب إلى هيئة التحرير مع ذكر الرابط.',

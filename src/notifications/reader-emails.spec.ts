@@ -44,6 +44,7 @@ describe("readers' emails", () => {
       'Votre commentaire sur « Fish & <chips> » n’a pas été publié',
     );
     expect(emailLanguage('de')).toBe('en');
+    expect(notificationEmail(to, { ...item, kind: 'reply' }).text).toMatch(/^Someone replied to your comment/);
     expect(digestEmail(to, [item, { ...item, kind: 'approved' }]).subject).toBe(
       '2 updates on your comments — The <Daily>',
     );

@@ -81,7 +81,7 @@ function compose(to: Recipient, w: EmailWords, subject: string, items: Notificat
 
 function partOf(w: EmailWords, item: NotificationItem): { text: string; html: string } {
   const link = commentLink(item.articleUrl, item.commentId);
-  const lead = w.lead[item.kind](item.articleTitle, item.who ?? '');
+  const lead = w.lead[item.kind](item.articleTitle, item.who ?? w.someone);
   const reason = item.kind === 'rejected' && item.reason ? w.reason(item.reason) : null;
   const review = item.kind === 'rejected' ? w.review : null;
   const text = [
