@@ -149,10 +149,10 @@ describe("readers' email notifications, over a real SMTP server", () => {
     const link = /https:\/\/comments\.news\.example(\/api\/notifications\/confirm\?token=[\w-]+)/.exec(
       confirmation.text,
     )![1];
-    const page = await t.http().get(link);
+    const page = await t.http().get(link).set('Accept', 'text/html');
     expect(page.status).toBe(200);
     expect(page.text).toContain('Address confirmed');
-    expect((await t.http().get(link)).status).toBe(404); // used once
+    expectProblem(await t.http().get(link), 404, 'LINK_INVALID'); // used once
     expect(expectStatus(await call(t, 'get', '/api/me/notifications', dan.token), 200)).toMatchObject({
       address: dan.address,
       addressVerifiedBy: 'link',
@@ -203,9 +203,10 @@ describe("readers' email notifications, over a real SMTP server", () => {
     const url = new URL(unsubscribeUrlOf(await inbox.waitFor(fay.address)));
     const path = `${url.pathname}${url.search}`;
 
-    const ask = await t.http().get(path);
+    const ask = await t.http().get(path).set('Accept', 'text/html');
     expect(ask.status).toBe(200);
     expect(ask.text).toContain('<form method="post"');
+    expect(expectStatus(await t.http().get(path), 200)).toEqual({ status: 'subscribed' });
     expect(expectStatus(await call(t, 'get', '/api/me/notifications', fay.token), 200)).toMatchObject({
       replies: true,
     });
@@ -215,7 +216,7 @@ describe("readers' email notifications, over a real SMTP server", () => {
       .post(path)
       .set('Content-Type', 'application/x-www-form-urlencoded')
       .send('List-Unsubscribe=One-Click');
-    expect(done.status).toBe(200);
+    expect(expectStatus(done, 200)).toEqual({ status: 'unsubscribed' });
     expect(expectStatus(await call(t, 'get', '/api/me/notifications', fay.token), 200)).toMatchObject({
       replies: false,
       approved: false,
@@ -277,7 +278,10 @@ describe("readers' email notifications, over a real SMTP server", () => {
       addressVerifiedBy: 'claim',
       pendingAddress: null,
     });
-    expect((await t.http().get('/api/notifications/confirm?token=nothing')).status).toBe(404);
+    expectProblem(await t.http().get('/api/notifications/confirm?token=nothing'), 404, 'LINK_INVALID');
+    expect((await t.http().get('/api/notifications/confirm?token=nothing').set('Accept', 'text/html')).text).toContain(
+      'This link does not work',
+    );
   });
 });
 

@@ -1,16 +1,28 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error';
 import { Access, AnyOrigin, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiSiteHeader } from '../auth/request-site.decorator';
 import { ApiProblem } from '../openapi/openapi-document';
 import { NotificationAddressDto, NotificationPreferencesDto } from './dto/notifications.dto';
-import { AddressConfirmationView, NotificationSettingsView } from './dto/notifications.views';
+import { AddressConfirmationView, NotificationLinkView, NotificationSettingsView } from './dto/notifications.views';
 import { NotificationPreferences } from './notification-preferences.service';
 import { confirmedPage, invalidLinkPage, unsubscribeAskPage, unsubscribedPage } from './notification-pages';
 
 const HTML = { 'text/html': { schema: { type: 'string' } } };
+const PAGE_OR_JSON = { ...HTML, 'application/json': { schema: { $ref: '#/components/schemas/NotificationLinkView' } } };
+const PAGE_OR_PROBLEM = { ...HTML, 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const TOKEN = { name: 'token', type: String, description: 'As the email link gives it' };
 
 /** The signed-in reader's email notifications: what they hear of, how often, and where. */
@@ -47,8 +59,9 @@ export class ReaderNotificationsController {
   }
 }
 
-/** The links in readers' emails: pages for a browser, and the one-click unsubscribe of mail clients. */
+/** The links in readers' emails: pages for a browser (Accept: text/html), JSON and problems for other clients. */
 @ApiTags('notifications')
+@ApiExtraModels(NotificationLinkView)
 @Access('public')
 @AnyOrigin()
 @Controller('notifications')
@@ -58,27 +71,40 @@ export class NotificationLinksController {
   /** Confirms an address by the link emailed to it. */
   @Get('confirm')
   @ApiQuery(TOKEN)
-  @ApiOkResponse({ description: 'A page saying the address is confirmed', content: HTML })
+  @ApiOkResponse({
+    type: NotificationLinkView,
+    description: 'Confirmed (a browser gets a page saying so)',
+    content: PAGE_OR_JSON,
+  })
   @ApiResponse({
     status: 404,
-    description: 'A page: the link is unknown, used or expired (LINK_INVALID)',
-    content: HTML,
+    description: 'LINK_INVALID: the link is unknown, used or expired',
+    content: PAGE_OR_PROBLEM,
   })
-  async confirm(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async confirm(
+    @Query('token') token: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const done = typeof token === 'string' && token.length <= 200 ? await this.preferences.confirm(token) : null;
-    if (!done) return void page(reply).code(404).send(invalidLinkPage('en'));
-    void page(reply).send(confirmedPage(done.lang, done.address));
+    if (!done) return refuse(request, reply);
+    answer(request, reply, { status: 'confirmed' }, () => confirmedPage(done.lang, done.address));
   }
 
-  /** Asks the reader to confirm (a link checker opening the link must not unsubscribe them). */
+  /** Says whether the link works; a browser gets a page that asks to confirm (link checkers open links). */
   @Get('unsubscribe')
   @ApiQuery(TOKEN)
-  @ApiOkResponse({ description: 'A page with a button that unsubscribes', content: HTML })
-  @ApiResponse({ status: 404, description: 'A page: the link is not valid (LINK_INVALID)', content: HTML })
-  async ask(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const target = typeof token === 'string' ? await this.preferences.unsubscribeTarget(token) : null;
-    if (!target) return void page(reply).code(404).send(invalidLinkPage('en'));
-    void page(reply).send(unsubscribeAskPage(target.lang, token as string));
+  @ApiOkResponse({
+    type: NotificationLinkView,
+    description: 'The link works; nothing changed yet (a browser gets a page with a button)',
+    content: PAGE_OR_JSON,
+  })
+  @ApiResponse({ status: 404, description: 'LINK_INVALID: the link is not valid', content: PAGE_OR_PROBLEM })
+  async ask(@Query('token') token: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const target =
+      typeof token === 'string' && token.length <= 400 ? await this.preferences.unsubscribeTarget(token) : null;
+    if (!target) return refuse(request, reply);
+    answer(request, reply, { status: 'subscribed' }, () => unsubscribeAskPage(target.lang, token as string));
   }
 
   /**
@@ -93,13 +119,34 @@ export class NotificationLinksController {
     required: false,
     schema: { type: 'object', properties: { 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } } },
   })
-  @ApiOkResponse({ description: 'A page saying the reader is unsubscribed', content: HTML })
-  @ApiResponse({ status: 404, description: 'A page: the link is not valid (LINK_INVALID)', content: HTML })
-  async unsubscribe(@Query('token') token: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const done = typeof token === 'string' ? await this.preferences.unsubscribe(token) : null;
-    if (!done) return void page(reply).code(404).send(invalidLinkPage('en'));
-    void page(reply).send(unsubscribedPage(done.lang));
+  @ApiOkResponse({
+    type: NotificationLinkView,
+    description: 'Unsubscribed (a browser gets a page saying so)',
+    content: PAGE_OR_JSON,
+  })
+  @ApiResponse({ status: 404, description: 'LINK_INVALID: the link is not valid', content: PAGE_OR_PROBLEM })
+  async unsubscribe(
+    @Query('token') token: unknown,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const done = typeof token === 'string' && token.length <= 400 ? await this.preferences.unsubscribe(token) : null;
+    if (!done) return refuse(request, reply);
+    answer(request, reply, { status: 'unsubscribed' }, () => unsubscribedPage(done.lang));
   }
+}
+
+const wantsPage = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? '');
+
+function answer(request: FastifyRequest, reply: FastifyReply, view: NotificationLinkView, html: () => string): void {
+  if (wantsPage(request)) return void page(reply).send(html());
+  void reply.header('cache-control', 'no-store').send(view);
+}
+
+function refuse(request: FastifyRequest, reply: FastifyReply): void {
+  if (!wantsPage(request))
+    throw new AppError(HttpStatus.NOT_FOUND, 'LINK_INVALID', 'The link is not valid or has expired');
+  void page(reply).code(404).send(invalidLinkPage('en'));
 }
 
 const page = (reply: FastifyReply) =>

@@ -53,3 +53,12 @@ export class AddressConfirmationView {
   @ApiProperty()
   address: string;
 }
+
+export class NotificationLinkView {
+  @ApiProperty({
+    enum: ['confirmed', 'subscribed', 'unsubscribed'],
+    description:
+      "confirmed: the address is the reader's; subscribed: the unsubscribe link works, nothing changed; unsubscribed: every notification is off",
+  })
+  status: 'confirmed' | 'subscribed' | 'unsubscribed';
+}
