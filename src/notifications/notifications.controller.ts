@@ -72,7 +72,6 @@ export class NotificationLinksController {
   @Get('confirm')
   @ApiQuery(TOKEN)
   @ApiOkResponse({
-    type: NotificationLinkView,
     description: 'Confirmed (a browser gets a page saying so)',
     content: PAGE_OR_JSON,
   })
@@ -95,7 +94,6 @@ export class NotificationLinksController {
   @Get('unsubscribe')
   @ApiQuery(TOKEN)
   @ApiOkResponse({
-    type: NotificationLinkView,
     description: 'The link works; nothing changed yet (a browser gets a page with a button)',
     content: PAGE_OR_JSON,
   })
@@ -120,7 +118,6 @@ export class NotificationLinksController {
     schema: { type: 'object', properties: { 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } } },
   })
   @ApiOkResponse({
-    type: NotificationLinkView,
     description: 'Unsubscribed (a browser gets a page saying so)',
     content: PAGE_OR_JSON,
   })
