@@ -18,6 +18,7 @@ import { MailModule } from './mail/mail.module';
 import { LiveModule } from './live/live.module';
 import { ThreadEvents } from './live/thread-events.service';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -61,6 +62,7 @@ class FeatureBindingsModule {}
     MailModule,
     SlackModule,
     DeliveryAdminModule,
+    NotificationsModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

@@ -33,10 +33,15 @@ const CODE_STATUS: Record<string, number> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  EMAIL_UNAVAILABLE: 409,
+  LINK_INVALID: 404,
 };
 
 /** The DTO fields each body-taking route knows (src/*\/dto). */
 const BODY_KEYS: Record<string, string[]> = {
+  'PUT /api/me/notifications': ['replies', 'approved', 'rejected', 'frequency', 'lang'],
+  'POST /api/me/notifications/address': ['address', 'lang'],
+  'POST /api/notifications/unsubscribe': [],
   'POST /api/articles': ['url', 'title', 'externalId', 'moderationMode', 'closeAt'],
   'PATCH /api/articles/:id': ['title', 'moderationMode', 'closeAt', 'disclaimer'],
   'POST /api/articles/:id/close': ['message'],
@@ -78,6 +83,9 @@ const QUERY_KEYS: Record<string, string[]> = {
   'GET /api/comments/:id/replies': ['cursor', 'limit'],
   'GET /api/moderation/queue/:queue': ['articleId', 'cursor', 'limit'],
   'GET /api/moderation/log': ['commentId', 'articleId', 'actorId', 'cursor', 'limit'],
+  'GET /api/notifications/confirm': ['token'],
+  'GET /api/notifications/unsubscribe': ['token'],
+  'POST /api/notifications/unsubscribe': ['token'],
 };
 
 /** The lists that cursors are tagged with (src/common/pagination.ts and its callers). */
@@ -326,9 +334,10 @@ describe('fuzzing every endpoint (e2e, fast-check)', () => {
     if (aspects.includes('headers') && res.headers['x-content-type-options'] !== 'nosniff') {
       found.push('no x-content-type-options: nosniff');
     }
-    // The sign-in's callback is the reader's window: a browser is shown a page, even of a refusal.
+    // The sign-in's callback is the reader's window, and the links in readers' emails open in one:
+    // a browser is shown a page, even of a refusal.
     const signInPage =
-      /^\/api\/sites\/[^/]+\/sign-in\/callback$/.test(r.path) &&
+      /^\/api\/(sites\/[^/]+\/sign-in\/callback|notifications\/(confirm|unsubscribe))$/.test(r.path) &&
       /text\/html/.test(r.headers.Accept ?? r.headers.accept ?? '') &&
       /^text\/html(;|$)/.test(type);
     if (aspects.includes('problem') && !signInPage) {

@@ -10,7 +10,8 @@ describe('personal data (e2e)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Emails kept, not sent, and never relayed: a reader's notification choices can be stored.
+    t = await createTestApp({ MAIL_CATCHER: 'on', DELIVERIES: 'off' });
     api = new Api(t);
     mod = t.token('pd-mod', 'moderator');
     admin = t.token('pd-admin', 'admin');
@@ -71,7 +72,7 @@ describe('personal data (e2e)', () => {
   describe('erasure', () => {
     /** A reader with comments in every situation erasure must handle; returns what to look for after. */
     async function busyReader(id: string, name: string) {
-      const me = reader(id, name);
+      const me = t.token(id, 'commenter', { name, email: `${id}@claimed.example`, email_verified: true });
       const other = reader(`${id}-friend`, 'A friend');
       const article = await api.createArticle(mod);
       const texts = [1, 2, 3, 4, 5, 6].map((i) => `${name}'s private text number ${i}`);
@@ -95,6 +96,19 @@ describe('personal data (e2e)', () => {
         201,
       );
       texts.push(`${name} reported this`);
+      // Email notifications: the address the site vouched for, choices, and another address awaiting its link.
+      const choices = { replies: true, approved: true, rejected: false, frequency: 'daily' };
+      expectStatus(await t.http().put('/api/me/notifications').set('Authorization', `Bearer ${me}`).send(choices), 200);
+      const given = { address: `${id}@given.example` };
+      expectStatus(
+        await t.http().post('/api/me/notifications/address').set('Authorization', `Bearer ${me}`).send(given),
+        200,
+      );
+      await t.db.query(
+        `INSERT INTO notification_digest_items (user_id, site_id, kind, item, due_at) VALUES ($1, 1, 'reply', $2, now())`,
+        [id, JSON.stringify({ excerpt: `${name} digest item` })],
+      );
+      texts.push(`${id}@claimed.example`, `${id}@given.example`, `${name} digest item`);
       return { me, article, withReply, reply, alone, onOthers, texts };
     }
 

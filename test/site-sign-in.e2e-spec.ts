@@ -26,7 +26,11 @@ describe("signing in with a site's OpenID provider", () => {
     });
     const identity = {
       issuer: provider.issuer,
-      signIn: { clientId: provider.clientId, clientSecret: provider.clientSecret, scopes: ['profile', 'role'] },
+      signIn: {
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+        scopes: ['profile', 'email', 'role'],
+      },
       roles: { moderator: ['moderator'] },
     };
     await t.db.query(
@@ -92,6 +96,9 @@ describe("signing in with a site's OpenID provider", () => {
     expect(me.body).toMatchObject({ id: 'evening:ada', name: 'Ada Lovelace' });
     const stored = await t.db.query(`SELECT role FROM sessions WHERE user_id = 'evening:ada'`);
     expect(stored.rows).toEqual([{ role: 'moderator' }]);
+    // The address the provider verified is kept for the reader's email notifications.
+    const address = await t.db.query(`SELECT address, verified_by FROM reader_addresses WHERE user_id = 'evening:ada'`);
+    expect(address.rows).toEqual([{ address: 'ada@example.test', verified_by: 'claim' }]);
 
     const refreshed = await t.http().post('/api/sessions/refresh').send({ refreshToken: tokens.refreshToken });
     expect(refreshed.status).toBe(200);

@@ -33,6 +33,10 @@ export interface AuthUser {
   role: Role;
   /** The site whose login signed the token. */
   siteId: number;
+  /** The address the token's email claim gives (null or absent: none); trusted only with emailVerified. */
+  email?: string | null;
+  /** Whether the site's login says it verified `email`. */
+  emailVerified?: boolean;
   /**
    * The user's roles on every site where they hold one (their own site's from the token, the
    * others granted here); read for moderators' and admins' routes only.

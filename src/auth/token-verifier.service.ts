@@ -37,7 +37,14 @@ export class TokenVerifier {
       if (!other) throw error;
       verified = await other.verify(token).catch(() => Promise.reject(error));
     }
-    return { id: userIdOf(site, verified.sub), name: verified.name, role: verified.role, siteId: site.id };
+    return {
+      id: userIdOf(site, verified.sub),
+      name: verified.name,
+      role: verified.role,
+      siteId: site.id,
+      email: verified.email,
+      emailVerified: verified.emailVerified,
+    };
   }
 
   private verifiersOf(site: Site): IdentityVerifier[] {

@@ -180,7 +180,8 @@ export class Environment {
 
   /**
    * Where people reach this service (such as https://comments.news.example), for links in what it
-   * sends out (a Slack alert's link to the console). Unset: http://localhost:PORT.
+   * sends out (emails' confirmation and unsubscribe links, a Slack alert's link to the console).
+   * Unset: http://localhost:PORT (publicUrl()).
    */
   @IsOptional()
   @Transform(({ value }) => (value === '' ? undefined : typeof value === 'string' ? value.replace(/\/+$/, '') : value))
@@ -253,6 +254,14 @@ export class Environment {
   @IsOptional()
   @IsIn(['on', 'off'], { message: 'MAIL_CATCHER must be on or off' })
   MAIL_CATCHER: 'on' | 'off' = 'off';
+
+  /** How often each instance looks for readers' digests that are due, in seconds. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt({ message: 'NOTIFICATION_SWEEP_SECONDS must be a whole number, 1 to 3600' })
+  @Min(1)
+  @Max(3600)
+  NOTIFICATION_SWEEP_SECONDS: number = 60;
 }
 
 /** Validates process.env; the error names each bad variable. */
@@ -262,6 +271,11 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY) problems.push('JWT_SECRET (or JWT_PUBLIC_KEY) must be set');
   if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.map((p) => `- ${p}`).join('\n')}`);
   return env;
+}
+
+/** The service's address as people reach it, without a trailing slash. */
+export function publicUrl(env: Pick<Environment, 'PUBLIC_URL' | 'PORT'>): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
 }
 
 /** TRUST_PROXY as Fastify takes it: unset trusts no one, so X-Forwarded-For is ignored. */

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'ORIGIN_NOT_ALLOWED'
   | 'URL_NOT_ALLOWED'
   | 'ADDRESS_NOT_PUBLIC'
+  | 'EMAIL_UNAVAILABLE'
+  | 'LINK_INVALID'
   | 'NOT_FOUND'
   | 'ARTICLE_CLOSED'
   | 'CONFLICT'

@@ -14,6 +14,11 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const UPLOAD_TYPE = /^(?:application\/(?:xml|x-ndjson|octet-stream)|text\/xml)\s*(?:;|$)/i;
 export const UPLOAD_ROUTES = new Set(['POST /api/admin/imports']);
 
+/** Forms that others post to us: the one-click unsubscribe of mail clients (RFC 8058). Refused on every other route. */
+const FORM_TYPE = /^(?:application\/x-www-form-urlencoded|multipart\/form-data)\s*(?:;|$)/i;
+export const FORM_ROUTES = new Set(['POST /api/notifications/unsubscribe']);
+const FORM_LIMIT = 4096;
+
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
@@ -48,6 +53,10 @@ export function readBodies(fastify: FastifyInstance): void {
   fastify.addContentTypeParser(UPLOAD_TYPE, (request, payload, done) => {
     if (isUpload(request)) return done(null, payload);
     // What Fastify answers for a type it has no parser for.
+    done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+  });
+  fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string', bodyLimit: FORM_LIMIT }, (request, body, done) => {
+    if (FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) return done(null, { form: body as string });
     done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
   });
   fastify.addHook('preParsing', decodeBody);

@@ -26,6 +26,8 @@ export const TITLES: Record<ErrorCode, string> = {
   ORIGIN_NOT_ALLOWED: 'This page may not embed this site',
   URL_NOT_ALLOWED: 'This URL cannot be called',
   ADDRESS_NOT_PUBLIC: 'This URL does not reach a public address',
+  EMAIL_UNAVAILABLE: 'This installation sends no email',
+  LINK_INVALID: 'The link is not valid or has expired',
   NOT_FOUND: 'Not found',
   ARTICLE_CLOSED: 'This article is closed to comments',
   CONFLICT: 'Conflict',

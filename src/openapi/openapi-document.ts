@@ -145,6 +145,8 @@ const PROBLEM_SCHEMA = {
         'ORIGIN_NOT_ALLOWED',
         'URL_NOT_ALLOWED',
         'ADDRESS_NOT_PUBLIC',
+        'EMAIL_UNAVAILABLE',
+        'LINK_INVALID',
         'NOT_FOUND',
         'ARTICLE_CLOSED',
         'CONFLICT',

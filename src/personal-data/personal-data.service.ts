@@ -84,7 +84,7 @@ export class PersonalDataService {
    * A comment with replies stays in its thread as a tombstone (no text, no revisions); the others
    * are deleted. Article by article, each in a transaction that holds the article's lock and
    * leaves its counts equal to a recount; then the name, their reports' notes, moderators' notes
-   * about them and the stored answers to their posts go, and the log records the erasure, by ids only. Run again, it
+   * about them, the stored answers to their posts and their email address and notification choices go, and the log records the erasure, by ids only. Run again, it
    * finishes an erasure that was interrupted.
    */
   async erase(userId: string, actor: AuthUser): Promise<ErasureView> {
@@ -120,6 +120,11 @@ export class PersonalDataService {
       await sql(m, `UPDATE reports SET note = NULL WHERE user_id = $1 AND note IS NOT NULL`, [userId]);
       await sql(m, `DELETE FROM idempotency_keys WHERE user_id = $1`, [userId]);
       await sql(m, `DELETE FROM user_notes WHERE user_id = $1`, [userId]);
+      // Where and what to email them: their address, their choices, what waited for a digest, links under way.
+      await sql(m, `DELETE FROM reader_addresses WHERE user_id = $1`, [userId]);
+      await sql(m, `DELETE FROM notification_preferences WHERE user_id = $1`, [userId]);
+      await sql(m, `DELETE FROM notification_digest_items WHERE user_id = $1`, [userId]);
+      await sql(m, `DELETE FROM address_confirmations WHERE user_id = $1`, [userId]);
     });
     return result;
   }

@@ -6,6 +6,7 @@ import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { OidcSignIn } from '../identity/oidc-sign-in';
+import { keepAddress } from '../notifications/reader-addresses';
 import { SiteIdentity } from '../identity/site-identity';
 import { Site } from '../sites/site.entity';
 import { Sessions, SessionTokensView } from './sessions.service';
@@ -78,6 +79,9 @@ export class SiteSignIns {
     await this.transactions.run(async (manager) => {
       const user = { id: userIdOf(site, verified.sub), name: verified.name, role: verified.role };
       const { id } = await this.sessions.open(site, user, manager);
+      // An address the provider verified is the reader's for email notifications, as a token's claim is.
+      if (verified.emailVerified && verified.email)
+        await keepAddress(manager, { id: user.id, siteId: site.id }, verified.email, 'claim');
       const done = await sql(
         manager,
         `UPDATE sign_in_attempts SET session_id = $2 WHERE state = $1 AND session_id IS NULL`,

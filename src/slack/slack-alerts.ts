@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Environment } from '../config/environment';
+import { Environment, publicUrl } from '../config/environment';
 import { sql } from '../database/sql';
 import { Dispatch } from '../deliveries/delivery-queue.service';
 import { OutboxEvent } from '../deliveries/outbox-event';
@@ -50,7 +50,7 @@ export class SlackAlerts {
   }
 
   private get publicUrl(): string {
-    return this.env.PUBLIC_URL ?? `http://localhost:${this.env.PORT}`;
+    return publicUrl(this.env);
   }
 
   async fanOut(events: OutboxEvent[], manager: EntityManager): Promise<Dispatch<SlackDelivery>[]> {

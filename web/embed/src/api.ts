@@ -14,6 +14,8 @@ export type CommentContext = Schemas['CommentContextView'];
 export type Article = Schemas['ArticleView'];
 export type ReportReason = Schemas['CreateReportDto']['reason'];
 export type Viewer = Schemas['ViewerView'];
+export type NotificationSettings = Schemas['NotificationSettingsView'];
+export type NotificationChoices = Schemas['NotificationPreferencesDto'];
 type Problem = Partial<Schemas['Problem']>;
 
 /** A problem+json answer (or NETWORK when there was no answer). */
@@ -135,6 +137,20 @@ export class Api {
   /** The signed-in reader as the service knows them: a ban in force, and its end. */
   async viewer(): Promise<Viewer> {
     return (await this.call<Viewer>('GET', '/api/me')).body!;
+  }
+
+  /** The reader's email notifications: what they hear of, how often, and where. */
+  async notifications(): Promise<NotificationSettings> {
+    return (await this.call<NotificationSettings>('GET', '/api/me/notifications')).body!;
+  }
+
+  async saveNotifications(choices: NotificationChoices): Promise<NotificationSettings> {
+    return (await this.call<NotificationSettings>('PUT', '/api/me/notifications', choices)).body!;
+  }
+
+  /** Sends a link to confirm `address` (or uses it at once when the site verified it). */
+  async giveAddress(address: string, lang: string): Promise<void> {
+    await this.call('POST', '/api/me/notifications/address', { address, lang });
   }
 
   /** A comment with the comments it answers; null when this reader may not see it (or there is none). */

@@ -1,6 +1,7 @@
-import type { Comment } from './api';
+import type { Api, Comment } from './api';
 import { h } from './dom';
 import type { Strings } from './i18n';
+import { notificationsPanel } from './notifications-panel';
 import { banNotice } from './reader-ban';
 import { clearForm, showError, textForm, type TextForm } from './text-form';
 import type { ThreadState } from './thread-state';
@@ -9,6 +10,8 @@ export interface ComposerCalls {
   signIn(): void;
   post(body: string, parentId: null, idempotencyKey: string): Promise<Comment>;
   errorText(error: unknown): string;
+  /** The service, for the reader's own settings (email notifications). */
+  api(): Api;
 }
 
 /** Above the thread: "Sign in to comment", or the reader's comment form; nothing once the thread is closed. */
@@ -76,7 +79,7 @@ export class Composer {
     }
     if (me.ban) {
       this.draft = undefined;
-      this.el.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), banNotice(t, this.lang, me.ban));
+      this.el.replaceChildren(this.signedIn(me.name), banNotice(t, this.lang, me.ban));
       return;
     }
     const draft: TextForm = textForm(t, {
@@ -91,6 +94,16 @@ export class Composer {
       locked: () => (this.closed || this.signedOut) && draft === this.draft,
     });
     this.draft = draft;
-    this.el.replaceChildren(h('p', { class: 'muted', text: t.signedInAs(me.name) }), draft.form);
+    this.el.replaceChildren(this.signedIn(me.name), draft.form);
+  }
+
+  /** "Signed in as", and the reader's email notifications beside it. */
+  private signedIn(name: string): HTMLElement {
+    return h(
+      'div',
+      { class: 'me' },
+      h('p', { class: 'muted', text: this.t.signedInAs(name) }),
+      notificationsPanel(this.t, this.calls.api, this.lang, this.calls.errorText),
+    );
   }
 }

@@ -56,6 +56,22 @@ export interface Strings {
   saved: string;
   closedNow: string;
   reopenedNow: string;
+  /** The signed-in reader's email notifications panel. */
+  notify: {
+    title: string;
+    when: string;
+    replies: string;
+    approved: string;
+    rejected: string;
+    frequency: string;
+    frequencies: Record<'immediate' | 'hourly' | 'daily', string>;
+    sentTo: (address: string) => string;
+    address: string;
+    confirm: string;
+    linkSent: (address: string) => string;
+    saved: string;
+    unavailable: string;
+  };
   errors: {
     closed: string;
     banned: string;
@@ -136,6 +152,21 @@ const en: Strings = {
   saved: 'Your changes were saved.',
   closedNow: 'Comments are now closed.',
   reopenedNow: 'Comments are open again.',
+  notify: {
+    title: 'Email notifications',
+    when: 'Email me when',
+    replies: 'someone replies to my comment',
+    approved: 'my held comment is published',
+    rejected: 'my comment is rejected, and why',
+    frequency: 'How often',
+    frequencies: { immediate: 'At once', hourly: 'One email an hour', daily: 'One email a day' },
+    sentTo: (a) => `Emails go to ${isolate(a)}.`,
+    address: 'Your email address',
+    confirm: 'Send confirmation link',
+    linkSent: (a) => `We sent a link to ${isolate(a)}: open it to confirm the address.`,
+    saved: 'Your notification choices were saved.',
+    unavailable: 'Email notifications are not available here.',
+  },
   errors: {
     closed: 'We are no longer accepting comments on this article.',
     banned: 'You can no longer comment on this site.',
@@ -214,6 +245,21 @@ const fr: Strings = {
   saved: 'Vos modifications ont été enregistrées.',
   closedNow: 'Les commentaires sont désormais fermés.',
   reopenedNow: 'Les commentaires sont de nouveau ouverts.',
+  notify: {
+    title: 'Notifications par courriel',
+    when: 'M’écrire quand',
+    replies: 'quelqu’un répond à mon commentaire',
+    approved: 'mon commentaire en attente est publié',
+    rejected: 'mon commentaire est refusé, et pourquoi',
+    frequency: 'Fréquence',
+    frequencies: { immediate: 'Aussitôt', hourly: 'Un courriel par heure', daily: 'Un courriel par jour' },
+    sentTo: (a) => `Les courriels sont envoyés à ${isolate(a)}.`,
+    address: 'Votre adresse électronique',
+    confirm: 'Envoyer le lien de confirmation',
+    linkSent: (a) => `Nous avons envoyé un lien à ${isolate(a)} : ouvrez-le pour confirmer l’adresse.`,
+    saved: 'Vos choix de notification sont enregistrés.',
+    unavailable: 'Les notifications par courriel ne sont pas disponibles ici.',
+  },
   errors: {
     closed: 'Nous n’acceptons plus de commentaires sur cet article.',
     banned: 'Vous ne pouvez plus commenter sur ce site.',
@@ -329,6 +375,21 @@ const ar: Strings = {
   saved: 'حُفظت تعديلاتك.',
   closedNow: 'أُغلق باب التعليقات الآن.',
   reopenedNow: 'أُعيد فتح باب التعليقات.',
+  notify: {
+    title: 'إشعارات البريد الإلكتروني',
+    when: 'راسلني عندما',
+    replies: 'يردّ أحدهم على تعليقي',
+    approved: 'يُنشر تعليقي المعلّق',
+    rejected: 'يُرفض تعليقي، مع السبب',
+    frequency: 'عدد المرات',
+    frequencies: { immediate: 'فورًا', hourly: 'رسالة كل ساعة', daily: 'رسالة كل يوم' },
+    sentTo: (a) => `تُرسل الرسائل إلى ${isolate(a)}.`,
+    address: 'عنوان بريدك الإلكتروني',
+    confirm: 'أرسل رابط التأكيد',
+    linkSent: (a) => `أرسلنا رابطًا إلى ${isolate(a)}: افتحه لتأكيد العنوان.`,
+    saved: 'حُفظت خيارات الإشعارات.',
+    unavailable: 'إشعارات البريد الإلكتروني غير متاحة هنا.',
+  },
   errors: {
     closed: 'لم نعد نقبل التعليقات على هذا المقال.',
     banned: 'لم يعد بإمكانك التعليق على هذا الموقع.',

@@ -364,6 +364,7 @@ export class CommentDeskThread extends HTMLElement {
     },
     report: (id, reason, note) => this.api.report(id, reason, note),
     errorText: (error) => this.errorText(error),
+    api: () => this.api,
     focus: (id) => this.view!.article(id)?.focus(),
   };
 

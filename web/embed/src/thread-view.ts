@@ -9,7 +9,7 @@ import {
   type CommentView,
   type DrawContext,
 } from './comment-view';
-import { Composer } from './composer';
+import { Composer, type ComposerCalls } from './composer';
 import { busy, h, nextId } from './dom';
 import type { Strings } from './i18n';
 import { repliesFlat, replyDepthOf } from './thread-nesting';
@@ -18,7 +18,7 @@ import type { Shown, Sort, ThreadState } from './thread-state';
 import { relativeTime } from './time';
 
 /** What the thread's own controls ask of the element. */
-export interface ThreadCalls extends CommentCalls {
+export interface ThreadCalls extends CommentCalls, Pick<ComposerCalls, 'api'> {
   signIn(): void;
   retry(): void;
   sort(sort: Sort): void;
