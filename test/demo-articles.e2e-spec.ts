@@ -6,6 +6,7 @@ import jwt from 'jsonwebtoken';
 import { demoArticleMover, ensureDemoArticles } from '../src/web/demo-articles';
 import { ensureDemoSite, EVENING_POST } from '../src/web/demo-sites';
 import { Api, expectStatus } from './support/comments-helpers';
+import { until } from './support/expect';
 import { createTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
 /**
@@ -21,7 +22,8 @@ describe('the demo threads', () => {
   let mod: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMITS: 'off' });
+    // As under npm start without a mail server: emails are kept for admins to read.
+    t = await createTestApp({ RATE_LIMITS: 'off', MAIL_CATCHER: 'on', DELIVERIES: 'on' });
     await t.app.listen(0, '127.0.0.1');
     const port = (t.app.getHttpServer() as { address(): AddressInfo }).address().port;
     base = `http://127.0.0.1:${port}`;
@@ -66,6 +68,20 @@ describe('the demo threads', () => {
     await ensure();
     expect((await articleAt(`${origin}/demo/`)).id).toBe(former.id);
     expect((await articleAt(`${origin}/demo/closed.html`)).id).toBe(closed.id);
+  }, 60_000);
+
+  it("keeps the reply emails the demo's readers asked for, for admins to read", async () => {
+    await ensure();
+    const caught = await until('a reply email kept', 20_000, async () => {
+      const { rows } = await t.db.query<{ to: string; subject: string; text: string; headers: Record<string, string> }>(
+        `SELECT "to", subject, text, headers FROM caught_emails WHERE "to" LIKE '%@readers.example'`,
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(caught[0].text).toMatch(new RegExp(`${origin}/demo/[^\\s]*#comment-[0-9a-f-]{36}`));
+    expect(Object.keys(caught[0].headers).map((h) => h.toLowerCase())).toEqual(
+      expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post']),
+    );
   }, 60_000);
 
   describe("the second site's demo", () => {

@@ -51,7 +51,9 @@ export async function ensureDemoArticles(
 /** Calls the API as someone whom the login of the site `siteKey` (the first site if none) signed in. */
 function callerOf(baseUrl: string, secret: string, siteKey: string | undefined): Call {
   return async (method, path, as, body) => {
-    const token = jwt.sign({ sub: as.sub, name: as.name, role: as.role ?? 'commenter' }, secret, {
+    // Readers have addresses their login vouches for (reserved .example ones): their emails are kept, never sent.
+    const email = as.role ? {} : { email: `${as.sub}@readers.example`, email_verified: true };
+    const token = jwt.sign({ sub: as.sub, name: as.name, role: as.role ?? 'commenter', ...email }, secret, {
       algorithm: 'HS256',
       expiresIn: '5m',
     });
@@ -90,8 +92,19 @@ async function ensureDemoThread(call: Call, demo: DemoThread, withComments: bool
 /** Posts a thread's comments in order; replies name their parent by its index in the list. */
 async function postDemoComments(call: Call, articleId: string, demo: DemoThread): Promise<void> {
   const ids: string[] = [];
+  const asking = new Set<string>();
   for (const comment of demo.comments) {
     const author = { sub: comment.author.toLowerCase(), name: comment.author };
+    // Each reader asks for emails (replies, decisions), so that the demo's replies send some.
+    if (!asking.has(author.sub)) {
+      asking.add(author.sub);
+      await call('PUT', '/api/me/notifications', author, {
+        replies: true,
+        approved: true,
+        rejected: true,
+        frequency: 'immediate',
+      }).catch(() => undefined); // (an installation that sends no email)
+    }
     if (comment.heldForReview)
       await call('POST', `/api/moderation/users/${author.sub}/premod`, DESK, { enabled: true });
     const parentId = comment.replyTo === undefined ? undefined : ids[comment.replyTo];
