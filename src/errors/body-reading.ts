@@ -14,6 +14,11 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const UPLOAD_TYPE = /^(?:application\/(?:xml|x-ndjson|octet-stream)|text\/xml)\s*(?:;|$)/i;
 export const UPLOAD_ROUTES = new Set(['POST /api/admin/imports']);
 
+/** An HTML form's body (a page of this service posting without script), read on FORM_ROUTES only. */
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+export const FORM_ROUTES = new Set(['POST /api/sites/:key/email-sign-in/link']);
+const FORM_LIMIT = 4 * 1024;
+
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
@@ -49,6 +54,11 @@ export function readBodies(fastify: FastifyInstance): void {
     if (isUpload(request)) return done(null, payload);
     // What Fastify answers for a type it has no parser for.
     done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+  });
+  fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string', bodyLimit: FORM_LIMIT }, (request, body, done) => {
+    if (!FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`))
+      return done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   fastify.addHook('preParsing', decodeBody);
   fastify.addHook('preValidation', limitBodyShape);
