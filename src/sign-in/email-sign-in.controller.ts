@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { ApiProblem } from '../openapi/openapi-document';
@@ -70,7 +78,13 @@ export class EmailSignInController {
   @Post('link')
   @HttpCode(200)
   @Access('public')
-  @ApiOkResponse({ type: EmailSignedInView, description: 'Signed in (a page, to a browser)' })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiResponse({
+    status: 200,
+    description: 'Signed in (a page, to a browser)',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(EmailSignedInView) } }, ...HTML },
+  })
+  @ApiExtraModels(EmailSignedInView)
   @ApiResponse({ status: 404, description: 'No such link, or it expired', content: PAGE_OR_PROBLEM })
   @ApiResponse({ status: 409, description: 'The link was used already', content: PAGE_OR_PROBLEM })
   async use(
@@ -97,7 +111,7 @@ export class EmailSignInController {
         .code(status)
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', LINK_PAGE_CSP)
-        .header('referrer-policy', 'no-referrer')
+        .header('referrer-policy', 'same-origin')
         .header('cache-control', 'no-store')
         .send(body);
     try {

@@ -7,7 +7,7 @@ export const LINK_PAGE_CSP =
 function page(lang: string, title: string, body: string): string {
   const e = escapeHtml;
   return `<!doctype html><html lang="${wordsLang(lang)}" dir="${directionOf(lang)}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${e(title)}</title>
+<meta name="viewport" content="width=device-width"><meta name="referrer" content="same-origin"><title>${e(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:36rem;padding:0 1rem;color:#1a1a1a}
 button{font:inherit;padding:.6em 1.4em;border:0;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
 button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}</style></head>

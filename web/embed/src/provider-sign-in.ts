@@ -13,19 +13,34 @@ export interface ProviderSession {
 
 const POLL_MS = 1000;
 
-const base64url = (bytes: Uint8Array) =>
+export const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '');
+
+/** A secret for the page to collect its tokens with, and its hash for the service. */
+export async function pickupPair(): Promise<{ secret: string; hash: string }> {
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const hash = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  return { secret, hash };
+}
+
+/** Asks the service once for the tokens of the sign-in `secret` began: the answer's status (200 with them, 202 not yet). */
+export async function pickup(base: string, site: string, secret: string): Promise<Response | null> {
+  return fetch(`${base}/api/sites/${encodeURIComponent(site)}/sign-in/pickup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ pickup: secret }),
+  }).catch(() => null);
+}
 
 /** The session, or null when the reader closed the window or the sign-in failed there. */
 export async function signInWithProvider(base: string, site: string): Promise<ProviderSession | null> {
   // Opened on the click itself: a window opened after an await is blocked as a pop-up.
   const popup = open('about:blank', 'comment-desk-sign-in', 'popup,width=480,height=680');
   if (!popup) return null;
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const hash = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  const { secret, hash } = await pickupPair();
   const at = `${base}/api/sites/${encodeURIComponent(site)}/sign-in`;
   // Begun here, so that the sign-in exists before its pickup is asked for; the window then goes to the provider.
   const begun = await fetch(`${at}?origin=${encodeURIComponent(location.origin)}&pickup=${hash}`, {
@@ -44,11 +59,7 @@ export async function signInWithProvider(base: string, site: string): Promise<Pr
   try {
     for (;;) {
       const closed = popup.closed;
-      const res = await fetch(`${at}/pickup`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ pickup: secret }),
-      }).catch(() => null);
+      const res = await pickup(base, site, secret);
       if (res?.status === 200) return (await res.json()) as ProviderSession;
       if ((res && res.status !== 202) || closed) return null;
       await new Promise<void>((resolve) => {
@@ -72,8 +83,9 @@ export async function refreshSession(base: string, refreshToken: string): Promis
 }
 
 /**
- * A thread's sign-in with its site's provider: signs in, keeps the refresh token in the page's
- * storage, renews the access token a minute before it expires, and resumes after a reload.
+ * A thread's sign-in with a session of the service's own (its site's provider, or an emailed
+ * link): keeps the refresh token in the page's storage, renews the access token a minute before
+ * it expires, and resumes after a reload.
  */
 export class ProviderSignIn {
   private timer?: ReturnType<typeof setTimeout>;
@@ -112,7 +124,7 @@ export class ProviderSignIn {
     clearTimeout(this.timer);
   }
 
-  private use(session: ProviderSession): void {
+  use(session: ProviderSession): void {
     try {
       if (session.refreshToken) localStorage.setItem(this.key, session.refreshToken);
     } catch {
