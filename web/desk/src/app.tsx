@@ -15,6 +15,8 @@ import { SettingsPage } from './views/settings-page';
 import { LogPage } from './views/log-page';
 import { ImportPage } from './views/import-page';
 import { SitesPage } from './views/sites-page';
+import { EmailsPage } from './views/emails-page';
+import { loadMailStatus, mailStatus } from './mail-status';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
 import { isAdminHere, mySites, pageSite } from './site-choice';
@@ -57,6 +59,13 @@ export function App() {
         if (error instanceof ApiError && error.status === 403) access.value = 'forbidden';
       },
     );
+  });
+
+  // Whether emails are kept for admins (the Emails page) and sent at all (sign-in by email): asked of admins only.
+  useSignalEffect(() => {
+    const admin = mySites.value?.some((s) => s.role === 'admin');
+    if (token.value && admin) void untracked(loadMailStatus);
+    else mailStatus.value = null;
   });
 
   useEffect(() => followModerationStream(), []);
@@ -116,6 +125,8 @@ function Page() {
       return <ImportPage />;
     case 'sites':
       return <SitesPage />;
+    case 'emails':
+      return <EmailsPage />;
     default:
       return <QueuePage />;
   }
@@ -129,9 +140,12 @@ const NAV: [string, string][] = [
   ['settings', 'Settings'],
   ['imports', 'Import'],
   ['sites', 'Sites'],
+  ['emails', 'Emails'],
 ];
 /** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
-const ADMINS_ONLY = new Set(['settings', 'imports', 'sites']);
+const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'emails']);
+/** Sections that exist only while the installation keeps its emails instead of sending them. */
+const WHILE_CATCHING = new Set(['emails']);
 
 function Header() {
   const page = route.value.page;
@@ -144,7 +158,9 @@ function Header() {
       <span class="brand">Comment Desk</span>
       <SiteSwitcher />
       <nav aria-label="Sections">
-        {NAV.filter(([p]) => isAdmin || !ADMINS_ONLY.has(p)).map(([p, label]) => (
+        {NAV.filter(
+          ([p]) => (isAdmin || !ADMINS_ONLY.has(p)) && (mailStatus.value?.catching || !WHILE_CATCHING.has(p)),
+        ).map(([p, label]) => (
           <a href={href(p)} aria-current={page === p ? 'page' : undefined}>
             {label}
           </a>
