@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { matchCode } from '../src/sign-in/match-code';
 import { SitesDirectory } from '../src/sites/sites.directory';
 import { SmtpCatcher, startSmtpCatcher } from './support/smtp-catcher';
 import { createTestApp, TestApp } from './support/test-app';
@@ -107,6 +108,8 @@ describe('signing in by an emailed link', () => {
       'Se connecter à The Evening Post (http://evening.test) en tant que Ada &lt;b&gt;Lovelace&lt;/b&gt; ?',
     );
     expect(form).toContain('method="post"');
+    // The code that the page which asked shows (the embed derives it alike), to tell a link asked by someone else.
+    expect(form).toContain(`affiche le code ${matchCode(hash)}.`);
     expect((await pickup(secret)).status).toBe(202);
 
     const done = await confirm(link);
@@ -195,6 +198,13 @@ describe('signing in by an emailed link', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['address', 'pickup']);
     const elsewhere = await ask({ address: 'ada@example.com', origin: 'http://elsewhere.test' });
     expect([elsewhere.status, elsewhere.body.code]).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
+    // A page naming an origin not its own.
+    const posing = await t
+      .http()
+      .post('/api/sites/evening/email-sign-in')
+      .set('Origin', 'http://evil.test')
+      .send({ address: 'ada@example.com', name: 'Ada', origin: page, pickup: pickupPair().hash });
+    expect([posing.status, posing.body.code]).toEqual([403, 'ORIGIN_NOT_ALLOWED']);
     const unknown = await fetch(`${base}/api/sites/evening/email-sign-in/link?token=${'x'.repeat(43)}`, {
       headers: { accept: 'text/html' },
     });

@@ -65,6 +65,7 @@ describe('the embed signs readers in by an emailed link (browser)', () => {
     await thread.getByRole('button', { name: 'Email me a sign-in link' }).click();
     const sent = thread.getByRole('status').filter({ hasText: 'Check your email' });
     await pw(sent).toContainText(address);
+    const code = /The link’s page will show the code ([A-Z2-9]{3}-[A-Z2-9]{3})\./.exec((await sent.textContent())!)![1];
     await screenshot(page, `embed-email-sign-in-sent-${name}`);
     expect(await axeViolations(page)).toEqual([]);
 
@@ -75,6 +76,7 @@ describe('the embed signs readers in by an emailed link (browser)', () => {
     const phone = await (await newContext(390)).newPage();
     await phone.goto(link);
     await pw(phone.getByRole('heading', { name: 'Sign in to comment' })).toBeVisible();
+    await pw(phone.getByText(`The page where you asked shows the code ${code}.`)).toBeVisible();
     expect(await axeViolations(phone)).toEqual([]);
     await phone.getByRole('button', { name: 'Sign in' }).click();
     await pw(phone.getByRole('heading', { name: 'You are signed in' })).toBeVisible();

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access.decorator';
+import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
 import { SiteOrigins } from '../sites/site-origins';
 import { SitesDirectory } from '../sites/sites.directory';
@@ -51,6 +52,10 @@ export class EmailSignInController {
     const site = await this.sites.byKey(key);
     this.signIns.mustBeOffered(site);
     this.origins.mustAllow([site], dto.origin, undefined);
+    // A page says its own origin: the email must not name another to the reader.
+    const sent = request.headers.origin;
+    if (sent !== undefined && sent !== dto.origin)
+      throw new AppError(403, 'ORIGIN_NOT_ALLOWED', 'origin must be the origin of the page that asks');
     await this.signIns.ask(site, dto, request.ip, linkUrl(request, key));
     return { status: 'sent', expiresInMinutes: LINK_MINUTES };
   }

@@ -10,13 +10,21 @@ function page(lang: string, title: string, body: string): string {
 <meta name="viewport" content="width=device-width"><meta name="referrer" content="same-origin"><title>${e(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:36rem;padding:0 1rem;color:#1a1a1a}
 button{font:inherit;padding:.6em 1.4em;border:0;border-radius:4px;background:#1d4ed8;color:#fff;cursor:pointer}
+.code{font-weight:600}
 button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}</style></head>
 <body><main><h1>${e(title)}</h1>${body}</main></body></html>`;
 }
 
 export function confirmPage(
   lang: string,
-  { site, name, origin, action, token }: { site: string; name: string; origin: string; action: string; token: string },
+  {
+    site,
+    name,
+    origin,
+    code,
+    action,
+    token,
+  }: { site: string; name: string; origin: string; code: string; action: string; token: string },
 ): string {
   const w = wordsFor(lang);
   const e = escapeHtml;
@@ -24,6 +32,7 @@ export function confirmPage(
     lang,
     w.confirmTitle,
     `<p>${e(w.confirmBody(site, name, origin))}</p>
+<p class="code">${e(w.matchCode(code))}</p>
 <form method="post" action="${e(action)}"><input type="hidden" name="token" value="${e(token)}"><button type="submit">${e(w.confirm)}</button></form>`,
   );
 }

@@ -12,6 +12,8 @@ export interface EmailSignInWords {
   confirmTitle: string;
   confirmBody: (site: string, name: string, origin: string) => string;
   confirm: string;
+  /** The code of the page that asked, to compare with the reader's own page. */
+  matchCode: (code: string) => string;
   doneTitle: string;
   doneBody: string;
   failedTitle: string;
@@ -31,6 +33,8 @@ const en: EmailSignInWords = {
   confirmTitle: 'Sign in to comment',
   confirmBody: (site, name, origin) => `Sign in to ${site} (${origin}) as ${name}?`,
   confirm: 'Sign in',
+  matchCode: (code) =>
+    `The page where you asked shows the code ${code}. Sign in only if it does: otherwise someone else asked, and would be signed in as you.`,
   doneTitle: 'You are signed in',
   doneBody: 'Go back to the comments: the page where you asked has signed you in. You can close this one.',
   failedTitle: 'The sign-in did not work',
@@ -50,6 +54,8 @@ const fr: EmailSignInWords = {
   confirmTitle: 'Se connecter pour commenter',
   confirmBody: (site, name, origin) => `Se connecter à ${site} (${origin}) en tant que ${name} ?`,
   confirm: 'Se connecter',
+  matchCode: (code) =>
+    `La page où vous l’avez demandé affiche le code ${code}. Ne vous connectez que si c’est le cas : sinon quelqu’un d’autre l’a demandé, et serait connecté à votre nom.`,
   doneTitle: 'Vous êtes connecté',
   doneBody: 'Retournez aux commentaires : la page où vous l’avez demandé vous a connecté. Vous pouvez fermer celle-ci.',
   failedTitle: 'La connexion n’a pas abouti',
@@ -69,6 +75,8 @@ const ar: EmailSignInWords = {
   confirmTitle: 'سجّل الدخول للتعليق',
   confirmBody: (site, name, origin) => `تسجيل الدخول إلى ${site} (${origin}) باسم ${name}؟`,
   confirm: 'تسجيل الدخول',
+  matchCode: (code) =>
+    `تعرض الصفحة التي طلبت منها الرمز ${code}. لا تسجّل الدخول إلا إن كان كذلك: وإلا فقد طلبه شخص آخر وسيُسجَّل دخوله باسمك.`,
   doneTitle: 'تم تسجيل دخولك',
   doneBody: 'عد إلى التعليقات: الصفحة التي طلبت منها سجّلت دخولك. يمكنك إغلاق هذه الصفحة.',
   failedTitle: 'لم ينجح تسجيل الدخول',

@@ -12,6 +12,7 @@ import { Site } from '../sites/site.entity';
 import { userIdOf } from '../sites/site-users';
 import { AddressDigests } from './address-digests';
 import { signInEmail, wordsLang } from './email-sign-in.words';
+import { matchCode } from './match-code';
 import { Sessions, SessionTokensView } from './sessions.service';
 
 /** How long the emailed link works. */
@@ -40,6 +41,8 @@ export interface EmailLink {
   name: string;
   origin: string;
   lang: string;
+  /** The code the page that asked shows (matchCode). */
+  code: string;
 }
 
 /**
@@ -176,13 +179,19 @@ interface LinkRow {
   name: string;
   return_origin: string;
   lang: string;
+  pickup_hash: Buffer;
   used: boolean;
   expired: boolean;
 }
 
-const LINK_ROW = `SELECT name, return_origin, lang, used_at IS NOT NULL AS used, expires_at <= now() AS expired FROM email_sign_ins`;
+const LINK_ROW = `SELECT name, return_origin, lang, pickup_hash, used_at IS NOT NULL AS used, expires_at <= now() AS expired FROM email_sign_ins`;
 
-const toLink = (row: LinkRow): EmailLink => ({ name: row.name, origin: row.return_origin, lang: row.lang });
+const toLink = (row: LinkRow): EmailLink => ({
+  name: row.name,
+  origin: row.return_origin,
+  lang: row.lang,
+  code: matchCode(row.pickup_hash.toString('base64url')),
+});
 
 /** Why a link cannot sign in, as the problem its page shows. */
 export class LinkRefused extends AppError {

@@ -2,6 +2,16 @@ import { busy, h, nextId } from './dom';
 import type { Strings } from './i18n';
 import { pickup, pickupPair, type ProviderSession } from './provider-sign-in';
 
+/** Letters and digits not mistaken for one another: the service's matchCode (src/sign-in/match-code.ts), derived alike. */
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+async function matchCode(pickupHash: string): Promise<string> {
+  const data = new TextEncoder().encode(`comment-desk-match:${pickupHash}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+  const letters = Array.from(digest.subarray(0, 6), (byte) => ALPHABET[byte % 32]).join('');
+  return `${letters.slice(0, 3)}-${letters.slice(3)}`;
+}
+
 /** How often the page asks whether the link was opened, and for how long (the link's life, and a little). */
 const POLL_MS = 2000;
 const WAIT_MS = 20 * 60_000;
@@ -59,7 +69,7 @@ export function emailSignInPanel(t: Strings, base: string, site: string, calls: 
               error.textContent = refused ? t.emailMissing : calls.errorText(failure);
               return;
             }
-            showSent(where, who, secret);
+            showSent(where, who, secret, await matchCode(hash));
           });
         },
       },
@@ -76,10 +86,10 @@ export function emailSignInPanel(t: Strings, base: string, site: string, calls: 
     panel.replaceChildren(form);
     nameInput.focus();
   };
-  const showSent = (address: string, name: string, secret: string) => {
+  const showSent = (address: string, name: string, secret: string, code: string) => {
     const turn = ++waiting;
     const again = h('button', { type: 'button', text: t.emailAgain, onclick: () => showForm('', address, name) });
-    const note = h('p', { role: 'status', tabindex: -1, text: t.emailSent(address) });
+    const note = h('p', { role: 'status', tabindex: -1, text: `${t.emailSent(address)} ${t.emailCode(code)}` });
     panel.replaceChildren(note, h('p', null, again));
     note.focus();
     void (async () => {

@@ -13,6 +13,8 @@ export interface Strings {
   emailAddress: string;
   emailSend: string;
   emailSent: (address: string) => string;
+  /** The code the link's page shows too (so that a reader does not sign in someone else's page). */
+  emailCode: (code: string) => string;
   emailAgain: string;
   emailExpired: string;
   emailMissing: string;
@@ -104,6 +106,7 @@ const en: Strings = {
   emailSend: 'Email me a sign-in link',
   emailSent: (address) =>
     `Check your email: a sign-in link is on its way to ${address}. Open it, on any device, to sign in here. It works once, for 15 minutes.`,
+  emailCode: (code) => `The link’s page will show the code ${code}.`,
   emailAgain: 'Use another address',
   emailExpired: 'The sign-in link has expired. Ask for a new one.',
   emailMissing: 'Give your name and an email address.',
@@ -189,6 +192,7 @@ const fr: Strings = {
   emailSend: 'M’envoyer un lien de connexion',
   emailSent: (address) =>
     `Consultez vos e-mails : un lien de connexion part vers ${address}. Ouvrez-le, sur n’importe quel appareil, pour vous connecter ici. Il sert une fois, pendant 15 minutes.`,
+  emailCode: (code) => `La page du lien affichera le code ${code}.`,
   emailAgain: 'Utiliser une autre adresse',
   emailExpired: 'Le lien de connexion a expiré. Demandez-en un nouveau.',
   emailMissing: 'Indiquez votre nom et une adresse e-mail.',
@@ -289,6 +293,7 @@ const ar: Strings = {
   emailSend: 'أرسل لي رابط تسجيل الدخول',
   emailSent: (address) =>
     `تفقّد بريدك: رابط تسجيل الدخول في طريقه إلى ${isolate(address)}. افتحه على أي جهاز لتسجيل الدخول هنا. يعمل مرة واحدة خلال 15 دقيقة.`,
+  emailCode: (code) => `ستعرض صفحة الرابط الرمز ${isolate(code)}.`,
   emailAgain: 'استخدم عنوانًا آخر',
   emailExpired: 'انتهت صلاحية رابط تسجيل الدخول. اطلب رابطًا جديدًا.',
   emailMissing: 'اكتب اسمك وعنوان بريد إلكتروني.',
