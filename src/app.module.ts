@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { JournalModule } from './journal/journal.module';
 import { MailModule } from './mail/mail.module';
+import { DigestsModule } from './digests/digests.module';
 import { LiveModule } from './live/live.module';
 import { ThreadEvents } from './live/thread-events.service';
 import { MetricsModule } from './metrics/metrics.module';
@@ -57,6 +58,7 @@ class FeatureBindingsModule {}
     PersonalDataModule,
     SignInModule,
     MailModule,
+    DigestsModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,
