@@ -66,11 +66,11 @@ describe("moderators' digests", () => {
   });
 
   it('is off until chosen, sends nothing before the address is confirmed, then the counts once per period', async () => {
-    expect((await digest()).body).toEqual({ frequency: 'off', address: null, confirmed: false });
+    expect((await digest()).body).toEqual({ frequency: 'off', address: null, confirmed: false, available: true });
     const chosen = await choose({ frequency: 'daily', address: 'mona@example.com' });
     expect([chosen.status, chosen.body]).toEqual([
       200,
-      { frequency: 'daily', address: 'mona@example.com', confirmed: false },
+      { frequency: 'daily', address: 'mona@example.com', confirmed: false, available: true },
     ]);
     const confirmation = await smtp.next('mona@example.com');
     expect(confirmation.subject).toBe('Confirm the address of your moderation digest');
@@ -108,12 +108,12 @@ describe("moderators' digests", () => {
     // The same address, however written: still confirmed.
     expect((await digest()).body).toMatchObject({ frequency: 'hourly', confirmed: true });
     const moved = await choose({ frequency: 'hourly', address: 'mona@night.example' });
-    expect(moved.body).toEqual({ frequency: 'hourly', address: 'mona@night.example', confirmed: false });
+    expect(moved.body).toEqual({ frequency: 'hourly', address: 'mona@night.example', confirmed: false, available: true });
     await smtp.next('mona@night.example');
     await t.db.query(`UPDATE moderator_digests SET last_sent_at = NULL`);
     expect(await sweep()).toBe(0);
     const off = await choose({ frequency: 'off' });
-    expect(off.body).toEqual({ frequency: 'off', address: null, confirmed: false });
+    expect(off.body).toEqual({ frequency: 'off', address: null, confirmed: false, available: true });
     expect((await t.db.query(`SELECT count(*)::int AS n FROM moderator_digests`)).rows[0].n).toBe(0);
   });
 

@@ -46,16 +46,17 @@ export class ModeratorDigests {
       user.id,
     ]);
     const row = rows[0];
+    const available = this.mailer.enabled;
     return row
-      ? { frequency: row.frequency, address: row.address, confirmed: row.confirmed_at !== null }
-      : { frequency: 'off', address: null, confirmed: false };
+      ? { frequency: row.frequency, address: row.address, confirmed: row.confirmed_at !== null, available }
+      : { frequency: 'off', address: null, confirmed: false, available };
   }
 
   /** `consoleUrl`: the console as the moderator reaches it; `confirmUrl`: the confirmation link without its token. */
   async choose(user: AuthUser, dto: DigestChoiceDto, consoleUrl: string, confirmUrl: string): Promise<DigestView> {
     if (dto.frequency === 'off') {
       await sql(this.dataSource, `DELETE FROM moderator_digests WHERE user_id = $1`, [user.id]);
-      return { frequency: 'off', address: null, confirmed: false };
+      return this.view(user);
     }
     if (!this.mailer.enabled) throw AppError.notFound('Email (this installation sends none)');
     const address = dto.address!;

@@ -26,4 +26,6 @@ export class DigestView {
   address: string | null;
   /** Whether the address was confirmed: nothing is sent before. */
   confirmed: boolean;
+  /** Whether this installation sends email at all (no digest otherwise). */
+  available: boolean;
 }

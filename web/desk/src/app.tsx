@@ -16,6 +16,7 @@ import { LogPage } from './views/log-page';
 import { ImportPage } from './views/import-page';
 import { SitesPage } from './views/sites-page';
 import { EmailsPage } from './views/emails-page';
+import { DigestPage } from './views/digest-page';
 import { loadMailStatus, mailStatus } from './mail-status';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
@@ -107,7 +108,7 @@ export function App() {
 const WIDE = new Set(['log']);
 
 /** Pages drawn before the settings arrive (the highlights follow when they do): a first draw of one round trip, not two. */
-const WITHOUT_SETTINGS = new Set(['queue', 'search']);
+const WITHOUT_SETTINGS = new Set(['queue', 'search', 'digest']);
 
 function Page() {
   switch (route.value.page) {
@@ -127,6 +128,8 @@ function Page() {
       return <SitesPage />;
     case 'emails':
       return <EmailsPage />;
+    case 'digest':
+      return <DigestPage />;
     default:
       return <QueuePage />;
   }
@@ -141,6 +144,7 @@ const NAV: [string, string][] = [
   ['imports', 'Import'],
   ['sites', 'Sites'],
   ['emails', 'Emails'],
+  ['digest', 'Digest'],
 ];
 /** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
 const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'emails']);
