@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { JournalModule } from './journal/journal.module';
 import { MailModule } from './mail/mail.module';
+import { DigestsModule } from './digests/digests.module';
 import { LiveModule } from './live/live.module';
 import { ThreadEvents } from './live/thread-events.service';
 import { MetricsModule } from './metrics/metrics.module';
@@ -63,6 +64,7 @@ class FeatureBindingsModule {}
     SlackModule,
     DeliveryAdminModule,
     NotificationsModule,
+    DigestsModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

@@ -14,10 +14,13 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const UPLOAD_TYPE = /^(?:application\/(?:xml|x-ndjson|octet-stream)|text\/xml)\s*(?:;|$)/i;
 export const UPLOAD_ROUTES = new Set(['POST /api/admin/imports']);
 
-/** Forms that others post to us: the one-click unsubscribe of mail clients (RFC 8058). Refused on every other route. */
+/**
+ * Forms posted to us, on FORM_ROUTES only: mail clients' one-click unsubscribe (RFC 8058: its body
+ * is not read), and a page of this service posting without script (sign-in by email's link).
+ */
 const FORM_TYPE = /^(?:application\/x-www-form-urlencoded|multipart\/form-data)\s*(?:;|$)/i;
-export const FORM_ROUTES = new Set(['POST /api/notifications/unsubscribe']);
-const FORM_LIMIT = 4096;
+export const FORM_ROUTES = new Set(['POST /api/notifications/unsubscribe', 'POST /api/sites/:key/email-sign-in/link']);
+const FORM_LIMIT = 4 * 1024;
 
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
@@ -56,8 +59,10 @@ export function readBodies(fastify: FastifyInstance): void {
     done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
   });
   fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string', bodyLimit: FORM_LIMIT }, (request, body, done) => {
-    if (FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) return done(null, { form: body as string });
-    done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+    if (!FORM_ROUTES.has(`${request.method} ${request.routeOptions.url}`))
+      return done(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), undefined);
+    const urlencoded = /^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '');
+    done(null, urlencoded ? Object.fromEntries(new URLSearchParams(body as string)) : {});
   });
   fastify.addHook('preParsing', decodeBody);
   fastify.addHook('preValidation', limitBodyShape);

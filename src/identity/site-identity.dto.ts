@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsObject,
   IsString,
   Length,
@@ -235,16 +236,21 @@ export class SiteIdentityDto implements SiteIdentity {
   @ValidateNested()
   @Type(() => RoleValuesDto)
   roles?: RoleValuesDto;
+
+  /** Readers may sign in by a single-use link emailed to them: for a site without a login of its own. */
+  @IsOmittable()
+  @IsBoolean()
+  emailLinks?: boolean;
 }
 
 /** What the fields cannot say alone: where the keys come from, and sign-in needing an issuer. */
 export function siteIdentityProblems(identity: SiteIdentity): FieldError[] {
   const problems: FieldError[] = [];
-  const { issuer, jwksUrl, publicKeys, secrets, signIn } = identity;
-  if (!issuer && !jwksUrl && !publicKeys?.length && !secrets?.length) {
+  const { issuer, jwksUrl, publicKeys, secrets, signIn, emailLinks } = identity;
+  if (!issuer && !jwksUrl && !publicKeys?.length && !secrets?.length && !emailLinks) {
     problems.push({
       field: 'issuer',
-      messages: ['an identity needs an issuer, a jwksUrl, publicKeys or secrets to check tokens with'],
+      messages: ['an identity needs an issuer, a jwksUrl, publicKeys or secrets to check tokens with, or emailLinks'],
     });
   }
   if (signIn && !issuer) problems.push({ field: 'signIn', messages: ['signIn needs an issuer to sign in with'] });

@@ -24,6 +24,8 @@ export interface SiteIdentity {
   claims?: ClaimNames;
   /** Values of the role claim that mean moderator or admin; any other value means commenter. */
   roles?: RoleValues;
+  /** Readers may sign in by a link emailed to them (when this installation sends email). */
+  emailLinks?: boolean;
 }
 
 export interface SiteSignIn {

@@ -9,6 +9,7 @@ import { OidcSignIn } from '../identity/oidc-sign-in';
 import { keepAddress } from '../notifications/reader-addresses';
 import { SiteIdentity } from '../identity/site-identity';
 import { Site } from '../sites/site.entity';
+import { EmailSignIns } from './email-sign-ins.service';
 import { Sessions, SessionTokensView } from './sessions.service';
 
 /** A sign-in not finished within this long is forgotten: the reader starts again. */
@@ -35,6 +36,7 @@ export class SiteSignIns {
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly sessions: Sessions,
+    private readonly emailSignIns: EmailSignIns,
   ) {}
 
   /** The provider's URL to send the reader to. `pickupHash`: the SHA-256 (base64url) of the page's secret. */
@@ -92,7 +94,10 @@ export class SiteSignIns {
     return { origin: attempt.return_origin };
   }
 
-  /** The tokens of a finished sign-in, once, for the page that holds its pickup secret; null while it is under way. */
+  /**
+   * The tokens of a finished sign-in (with the provider, or by an emailed link), once, for the
+   * page that holds its pickup secret; null while it is under way.
+   */
   async collect(site: Site, pickup: string): Promise<SessionTokensView | null> {
     return this.transactions.run(async (manager) => {
       const { rows } = await sql<{ state: string; session_id: string | null }>(
@@ -102,7 +107,11 @@ export class SiteSignIns {
         [hash(pickup), site.id, ATTEMPT_MINUTES],
       );
       const attempt = rows[0];
-      if (!attempt) throw AppError.notFound('This sign-in (it may have expired: start again)');
+      if (!attempt) {
+        const byEmail = await this.emailSignIns.collect(manager, site, pickup);
+        if (byEmail === undefined) throw AppError.notFound('This sign-in (it may have expired: start again)');
+        return byEmail;
+      }
       if (!attempt.session_id) return null;
       await sql(manager, `DELETE FROM sign_in_attempts WHERE state = $1`, [attempt.state]);
       return this.sessions.issue(attempt.session_id, manager);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
 import { SiteChanges } from './site-changes.service';
 import { SiteMembers } from './site-members.service';
 import { SiteMembersController } from './site-members.controller';
@@ -6,6 +7,7 @@ import { SitesAdminController } from './sites-admin.controller';
 
 /** The admin API of sites: making and changing them, and the roles granted on them. */
 @Module({
+  imports: [MailModule],
   controllers: [SitesAdminController, SiteMembersController],
   providers: [SiteChanges, SiteMembers],
 })

@@ -8,6 +8,7 @@ import { AppError } from '../errors/app-error';
 import { ModerationLog } from '../journal/moderation-log.service';
 import { DEFAULT_SITE_ID, Site } from '../sites/site.entity';
 import { SitesDirectory } from '../sites/sites.directory';
+import { Mailer } from '../mail/mailer';
 import { CreateSiteDto, UpdateSiteDto } from './dto/site.dto';
 import { SiteIdentityDto, siteIdentityProblems } from '../identity/site-identity.dto';
 
@@ -24,11 +25,12 @@ export class SiteChanges {
     private readonly transactions: Transactions,
     private readonly log: ModerationLog,
     private readonly sites: SitesDirectory,
+    private readonly mailer: Mailer,
   ) {}
 
   /** A new site, with its moderation settings: the defaults, and the first site's rate limits. */
   async create(dto: CreateSiteDto, actor: AuthUser): Promise<Site> {
-    assertUsable(storable(dto.identity ?? {}));
+    assertUsable(storable(dto.identity ?? {}), this.mailer.enabled);
     const site = await this.transactions.run(async (manager) => {
       // A key taken, even by a creation still running, is a conflict (it waits for that one's end).
       const { rows } = await sql(
@@ -71,7 +73,9 @@ export class SiteChanges {
             ? (stored.identity as StoredIdentity)
             : withKeptSecrets(dto.identity, stored.identity as StoredIdentity),
       };
-      assertUsable(next.identity);
+      // (A site that has it keeps it when the mail server goes: its other fields still save.)
+      const emailWasOn = (stored.identity as StoredIdentity).emailLinks === true;
+      assertUsable(next.identity, this.mailer.enabled || emailWasOn);
       const changed = (['name', 'origins', 'identity'] as const).filter(
         (field) => !sameJson(next[field], stored[field]),
       );
@@ -96,8 +100,15 @@ export class SiteChanges {
   }
 }
 
-/** An identity is empty (the site has no login yet) or whole: it has keys, and signing in has an issuer. */
-function assertUsable(identity: StoredIdentity): void {
+/**
+ * An identity is empty (the site has no login yet) or whole: it has keys (or readers sign in by
+ * email), and signing in has an issuer. Sign-in by email needs an installation that sends email.
+ */
+function assertUsable(identity: StoredIdentity, sendsEmail: boolean): void {
+  if (identity.emailLinks === true && !sendsEmail) {
+    const message = 'emailLinks needs an installation that sends email (SMTP_URL, or MAIL_CATCHER=on)';
+    throw AppError.validation(message, [{ field: 'identity.emailLinks', messages: [message] }]);
+  }
   if (Object.keys(identity).length === 0) return;
   const problems = siteIdentityProblems(identity).map((p) => ({ ...p, field: `identity.${p.field}` }));
   if (problems.length > 0) throw AppError.validation(problems[0].messages[0], problems);

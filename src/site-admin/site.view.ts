@@ -35,6 +35,8 @@ export class SiteIdentityView {
   signIn?: SiteSignInView;
   claims?: ClaimNamesView;
   roles?: RoleValuesView;
+  /** Readers may sign in by a link emailed to them. */
+  emailLinks?: boolean;
 }
 
 interface StoredIdentity {

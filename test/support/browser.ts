@@ -33,8 +33,8 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 }
 
 export interface ThreadOptions {
-  /** 'provider': the embed signs readers in with its site's OpenID provider itself. */
-  signIn?: 'provider';
+  /** 'provider': the embed signs readers in with its site's OpenID provider itself; 'email': by an emailed link. */
+  signIn?: 'provider' | 'email';
   articleUrl?: string;
   articleId?: string;
   title?: string;

@@ -55,7 +55,12 @@ export class DeskHarness {
         this.pageErrors.push(message.text());
     });
     const fragment = token ? `#token=${token}` : '';
-    if (token) await page.addInitScript((place) => sessionStorage.setItem('comment-desk.place', place), path);
+    // (The top page's only: a sandboxed frame, such as a kept email's, may not touch storage.)
+    if (token)
+      await page.addInitScript(
+        (place) => window === window.top && sessionStorage.setItem('comment-desk.place', place),
+        path,
+      );
     await page.goto(`${this.origin}/desk/${fragment || path}`);
     return page;
   }

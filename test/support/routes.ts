@@ -60,6 +60,12 @@ export const ROUTES: [Method, string, Level][] = [
   ['GET', '/api/sites/:key/sign-in', 'public'],
   ['GET', '/api/sites/:key/sign-in/callback', 'public'],
   ['POST', '/api/sites/:key/sign-in/pickup', 'public'],
+  ['POST', '/api/sites/:key/email-sign-in', 'public'],
+  ['GET', '/api/sites/:key/email-sign-in/link', 'public'],
+  ['POST', '/api/sites/:key/email-sign-in/link', 'public'],
+  ['GET', '/api/moderation/digest', 'moderator'],
+  ['PUT', '/api/moderation/digest', 'moderator'],
+  ['GET', '/api/digest-confirmations', 'public'],
   ['GET', '/api/admin/export', 'admin'],
   ['GET', '/api/admin/sites', 'moderator'],
   // An organisation admin's (the first site's admins, as the tokens here are).
@@ -76,6 +82,9 @@ export const ROUTES: [Method, string, Level][] = [
   ['POST', '/api/admin/sites/:key/deliveries/:queue/:id/retry', 'admin'],
   ['POST', '/api/admin/imports', 'admin'],
   ['GET', '/api/admin/imports/:id', 'admin'],
+  ['GET', '/api/admin/mail', 'admin'],
+  ['GET', '/api/admin/emails', 'admin'],
+  ['GET', '/api/admin/emails/:id', 'admin'],
 ];
 
 /**

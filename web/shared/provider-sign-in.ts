@@ -28,6 +28,22 @@ const base64url = (bytes: Uint8Array) =>
     .replace(/\//g, '_')
     .replace(/=+$/, '');
 
+/** A secret for the page to collect its tokens with, and its hash for the service. */
+export async function pickupPair(): Promise<{ secret: string; hash: string }> {
+  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const hash = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  return { secret, hash };
+}
+
+/** Asks the service once for the tokens of the sign-in `secret` began: 200 with them, 202 not yet; null unreachable. */
+export function pickup(base: string, site: string, secret: string): Promise<Response | null> {
+  return fetch(`${base}/api/sites/${encodeURIComponent(site)}/sign-in/pickup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...siteHeader(site) },
+    body: JSON.stringify({ pickup: secret }),
+  }).catch(() => null);
+}
+
 /**
  * The session, or null when the person closed the window or the sign-in failed there. Call it on
  * the click itself: a window opened after an await is blocked as a pop-up.
@@ -35,8 +51,7 @@ const base64url = (bytes: Uint8Array) =>
 export async function signInWithProvider(base: string, site: string): Promise<ProviderSession | null> {
   const popup = open('about:blank', 'comment-desk-sign-in', 'popup,width=480,height=680');
   if (!popup) return null;
-  const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
-  const hash = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  const { secret, hash } = await pickupPair();
   const at = `${base}/api/sites/${encodeURIComponent(site)}/sign-in`;
   // Begun here, so that the sign-in exists before its pickup is asked for; the window then goes to the provider.
   const begun = await fetch(`${at}?origin=${encodeURIComponent(location.origin)}&pickup=${hash}`, {
@@ -55,11 +70,7 @@ export async function signInWithProvider(base: string, site: string): Promise<Pr
   try {
     for (;;) {
       const closed = popup.closed;
-      const res = await fetch(`${at}/pickup`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...siteHeader(site) },
-        body: JSON.stringify({ pickup: secret }),
-      }).catch(() => null);
+      const res = await pickup(base, site, secret);
       if (res?.status === 200) return (await res.json()) as ProviderSession;
       if ((res && res.status !== 202) || closed) return null;
       await new Promise<void>((resolve) => {

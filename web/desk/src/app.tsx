@@ -17,6 +17,9 @@ import { LogPage } from './views/log-page';
 import { ImportPage } from './views/import-page';
 import { SitesPage } from './views/sites-page';
 import { DeliveriesPage } from './views/deliveries-page';
+import { EmailsPage } from './views/emails-page';
+import { DigestPage } from './views/digest-page';
+import { loadMailStatus, mailStatus } from './mail-status';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
 import { isAdminHere, mySites, pageSite } from './site-choice';
@@ -61,6 +64,13 @@ export function App() {
     );
   });
 
+  // Whether emails are kept for admins (the Emails page) and sent at all (sign-in by email): asked of admins only.
+  useSignalEffect(() => {
+    const admin = mySites.value?.some((s) => s.role === 'admin');
+    if (token.value && admin) void untracked(loadMailStatus);
+    else mailStatus.value = null;
+  });
+
   useEffect(() => followModerationStream(), []);
 
   // A token that runs out asks for a new one before the API has to refuse it (a session's is renewed instead).
@@ -101,7 +111,7 @@ export function App() {
 const WIDE = new Set(['log']);
 
 /** Pages drawn before the settings arrive (the highlights follow when they do): a first draw of one round trip, not two. */
-const WITHOUT_SETTINGS = new Set(['queue', 'search']);
+const WITHOUT_SETTINGS = new Set(['queue', 'search', 'digest']);
 
 function Page() {
   switch (route.value.page) {
@@ -121,6 +131,10 @@ function Page() {
       return <SitesPage />;
     case 'deliveries':
       return <DeliveriesPage />;
+    case 'emails':
+      return <EmailsPage />;
+    case 'digest':
+      return <DigestPage />;
     default:
       return <QueuePage />;
   }
@@ -135,9 +149,13 @@ const NAV: [string, string][] = [
   ['imports', 'Import'],
   ['sites', 'Sites'],
   ['deliveries', 'Deliveries'],
+  ['emails', 'Emails'],
+  ['digest', 'Digest'],
 ];
 /** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
-const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'deliveries']);
+const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'deliveries', 'emails']);
+/** Sections that exist only while the installation keeps its emails instead of sending them. */
+const WHILE_CATCHING = new Set(['emails']);
 
 function Header() {
   const page = route.value.page;
@@ -150,7 +168,9 @@ function Header() {
       <span class="brand">Comment Desk</span>
       <SiteSwitcher />
       <nav aria-label="Sections">
-        {NAV.filter(([p]) => isAdmin || !ADMINS_ONLY.has(p)).map(([p, label]) => (
+        {NAV.filter(
+          ([p]) => (isAdmin || !ADMINS_ONLY.has(p)) && (mailStatus.value?.catching || !WHILE_CATCHING.has(p)),
+        ).map(([p, label]) => (
           <a href={href(p)} aria-current={page === p ? 'page' : undefined}>
             {label}
           </a>

@@ -184,6 +184,11 @@ export class Api {
     await this.call('DELETE', `/api/comments/${id}`);
   }
 
+  /** Asks for a sign-in link by email (sign-in="email"); answered alike whether or not the address is known. */
+  async askEmailLink(site: string, ask: Schemas['AskEmailSignInDto']): Promise<void> {
+    await this.call('POST', `/api/sites/${encodeURIComponent(site)}/email-sign-in`, ask);
+  }
+
   async report(id: string, reason: ReportReason, note?: string): Promise<void> {
     await this.call('POST', `/api/comments/${id}/reports`, note ? { reason, note } : { reason });
   }

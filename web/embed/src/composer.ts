@@ -29,6 +29,19 @@ export class Composer {
     private readonly lang = 'en',
   ) {}
 
+  /** In place of "Sign in to comment": the reader's sign-in by email, begun. */
+  showSignIn(panel: HTMLElement): void {
+    this.el.replaceChildren(panel);
+    panel.querySelector('input')?.focus();
+  }
+
+  /** Back to "Sign in to comment" (the reader cancelled a sign-in by email). */
+  signInCancelled(state: ThreadState): void {
+    this.key = '';
+    this.draw(state);
+    this.el.querySelector('button')?.focus();
+  }
+
   draw({ head, me, signInTrouble }: ThreadState): void {
     const { t } = this;
     this.closed = !!head?.closed;

@@ -8,6 +8,16 @@ export interface Strings {
   retry: string;
   signIn: string;
   signedInAs: (name: string) => string;
+  /** Sign-in by email link (sign-in="email"): the form, "check your email", and its refusals. */
+  emailName: string;
+  emailAddress: string;
+  emailSend: string;
+  emailSent: (address: string) => string;
+  /** The code the link's page shows too (so that a reader does not sign in someone else's page). */
+  emailCode: (code: string) => string;
+  emailAgain: string;
+  emailExpired: string;
+  emailMissing: string;
   yourComment: string;
   post: string;
   yourReply: string;
@@ -107,6 +117,15 @@ const en: Strings = {
   retry: 'Try again',
   signIn: 'Sign in to comment',
   signedInAs: (name) => `Signed in as ${name}`,
+  emailName: 'Your name, shown with your comments',
+  emailAddress: 'Your email address',
+  emailSend: 'Email me a sign-in link',
+  emailSent: (address) =>
+    `Check your email: a sign-in link is on its way to ${address}. Open it, on any device, to sign in here. It works once, for 15 minutes.`,
+  emailCode: (code) => `The link’s page will show the code ${code}.`,
+  emailAgain: 'Use another address',
+  emailExpired: 'The sign-in link has expired. Ask for a new one.',
+  emailMissing: 'Give your name and an email address.',
   yourComment: 'Your comment',
   post: 'Post comment',
   yourReply: 'Your reply',
@@ -199,6 +218,15 @@ const fr: Strings = {
   retry: 'Réessayer',
   signIn: 'Se connecter pour commenter',
   signedInAs: (name) => `Connecté en tant que ${name}`,
+  emailName: 'Votre nom, affiché avec vos commentaires',
+  emailAddress: 'Votre adresse e-mail',
+  emailSend: 'M’envoyer un lien de connexion',
+  emailSent: (address) =>
+    `Consultez vos e-mails : un lien de connexion part vers ${address}. Ouvrez-le, sur n’importe quel appareil, pour vous connecter ici. Il sert une fois, pendant 15 minutes.`,
+  emailCode: (code) => `La page du lien affichera le code ${code}.`,
+  emailAgain: 'Utiliser une autre adresse',
+  emailExpired: 'Le lien de connexion a expiré. Demandez-en un nouveau.',
+  emailMissing: 'Indiquez votre nom et une adresse e-mail.',
   yourComment: 'Votre commentaire',
   post: 'Publier',
   yourReply: 'Votre réponse',
@@ -306,6 +334,15 @@ const ar: Strings = {
   retry: 'أعد المحاولة',
   signIn: 'سجّل الدخول للتعليق',
   signedInAs: (name) => `تم تسجيل الدخول باسم ${isolate(name)}`,
+  emailName: 'اسمك، يظهر مع تعليقاتك',
+  emailAddress: 'عنوان بريدك الإلكتروني',
+  emailSend: 'أرسل لي رابط تسجيل الدخول',
+  emailSent: (address) =>
+    `تفقّد بريدك: رابط تسجيل الدخول في طريقه إلى ${isolate(address)}. افتحه على أي جهاز لتسجيل الدخول هنا. يعمل مرة واحدة خلال 15 دقيقة.`,
+  emailCode: (code) => `ستعرض صفحة الرابط الرمز ${isolate(code)}.`,
+  emailAgain: 'استخدم عنوانًا آخر',
+  emailExpired: 'انتهت صلاحية رابط تسجيل الدخول. اطلب رابطًا جديدًا.',
+  emailMissing: 'اكتب اسمك وعنوان بريد إلكتروني.',
   yourComment: 'تعليقك',
   post: 'انشر التعليق',
   yourReply: 'ردّك',

@@ -4,9 +4,9 @@ import { ProviderSession, refreshSession, renewInMs, signInWithProvider } from '
 const RETRY_MS = 30_000;
 
 /**
- * A thread's sign-in with its site's provider (`sign-in="provider"`): signs in, keeps the refresh
- * token in the page's storage, renews the access token a minute before it expires, and resumes
- * after a reload.
+ * A thread's sign-in with a session of the service's own (its site's provider, or an emailed
+ * link): keeps the refresh token in the page's storage, renews the access token a minute before
+ * it expires, and resumes after a reload.
  */
 export class ProviderSignIn {
   private timer?: ReturnType<typeof setTimeout>;
@@ -53,7 +53,7 @@ export class ProviderSignIn {
     clearTimeout(this.timer);
   }
 
-  private use(session: ProviderSession): void {
+  use(session: ProviderSession): void {
     try {
       if (session.refreshToken) localStorage.setItem(this.key, session.refreshToken);
     } catch {

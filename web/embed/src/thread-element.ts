@@ -5,6 +5,7 @@ import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
 import { articleIdOf, articleUrlOf, pollMsOf, siteOf, sortOf } from './thread-attributes';
 import { LiveConnection } from './live-connection';
+import { emailSignInPanel } from './email-sign-in';
 import { ProviderSignIn } from './provider-sign-in';
 import { readerOf, refusalOf, tokenTrouble } from './reader';
 import { sameBan, withBan } from './reader-ban';
@@ -80,10 +81,30 @@ export class CommentDeskThread extends HTMLElement {
 
   private site = () => siteOf(this.getAttribute('site'));
 
-  /** With sign-in="provider" on a site: the site's provider signs readers in, not the page. */
+  /**
+   * With sign-in="provider" on a site, the site's provider signs readers in; with sign-in="email",
+   * a link emailed to them: the service's own session, not the page's login.
+   */
   private providerSignIn(): ProviderSignIn | null {
-    if (this.getAttribute('sign-in') !== 'provider' || !this.site()) return null;
-    return (this.provider ??= new ProviderSignIn(this.apiBase(), this.site()!, (t) => (this.token = t)));
+    const how = this.getAttribute('sign-in');
+    if (!(how === 'provider' && this.site()) && how !== 'email') return null;
+    return (this.provider ??= new ProviderSignIn(this.apiBase(), this.siteKey(), (t) => (this.token = t)));
+  }
+
+  /** The site's key in the service's URLs (the first site's is "default"). */
+  private siteKey = () => this.site() ?? 'default';
+
+  private emailSignIn(): void {
+    const [composer, site] = [this.view!.composer, this.siteKey()];
+    const ask = { origin: location.origin, lang: this.locale };
+    composer.showSignIn(
+      emailSignInPanel(this.t, this.apiBase(), site, {
+        ask: (address, name, pickup) => this.api.askEmailLink(site, { ...ask, address, name, pickup }),
+        signedIn: (session) => this.providerSignIn()!.use(session),
+        cancel: () => composer.signInCancelled(this.state),
+        errorText: (error) => this.errorText(error),
+      }),
+    );
   }
 
   private apiBase = () => this.getAttribute('api') || DEFAULT_API;
@@ -300,6 +321,7 @@ export class CommentDeskThread extends HTMLElement {
   private readonly calls: ThreadCalls = {
     signIn: () => {
       this.focusComposerOnSignIn = true;
+      if (this.getAttribute('sign-in') === 'email') return this.emailSignIn();
       const provider = this.providerSignIn();
       if (provider) return void provider.signIn();
       this.dispatchEvent(new CustomEvent('comment-desk-login', { bubbles: true, composed: true }));

@@ -28,6 +28,7 @@ export interface SiteIdentityView extends IdentityRest {
   publicKeys?: string[];
   secretFingerprints?: string[];
   signIn?: { clientId: string; scopes?: string[]; clientSecretFingerprint?: string };
+  emailLinks?: boolean;
 }
 
 /** A site's identity as written: replaces the stored one; secrets left out keep those set. */
@@ -37,6 +38,7 @@ export interface SiteIdentityInput extends IdentityRest {
   jwksUrl?: string;
   publicKeys?: string[];
   secrets?: string[];
+  emailLinks?: boolean;
 }
 
 export interface SiteView {

@@ -15,6 +15,7 @@ export interface Draft {
   publicKeys: string;
   replaceSecrets: boolean;
   secrets: string;
+  emailLinks: boolean;
 }
 
 export const draftOf = (site: SiteView): Draft => ({
@@ -26,9 +27,10 @@ export const draftOf = (site: SiteView): Draft => ({
   publicKeys: (site.identity.publicKeys ?? []).join('\n'),
   replaceSecrets: false,
   secrets: '',
+  emailLinks: site.identity.emailLinks === true,
 });
 
-const IDENTITY_PARTS = ['issuer', 'audience', 'jwksUrl', 'publicKeys', 'replaceSecrets'] as const;
+const IDENTITY_PARTS = ['issuer', 'audience', 'jwksUrl', 'publicKeys', 'replaceSecrets', 'emailLinks'] as const;
 
 /** Whether the draft changes the site's identity (else the identity is not sent). */
 export const identityChanged = (d: Draft, was: SiteView) => {
@@ -48,5 +50,6 @@ export function identityOf(d: Draft, was: SiteView): SiteIdentityInput {
     ...(d.jwksUrl.trim() ? { jwksUrl: d.jwksUrl.trim() } : {}),
     ...(pemBlocks(d.publicKeys).length ? { publicKeys: pemBlocks(d.publicKeys) } : {}),
     ...(d.replaceSecrets ? { secrets: lines(d.secrets) } : {}),
+    ...(d.emailLinks ? { emailLinks: true } : {}),
   };
 }

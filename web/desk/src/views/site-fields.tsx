@@ -16,6 +16,7 @@ export const SITE_FIELDS = {
   'identity.jwksUrl': { label: 'JWKS URL' },
   'identity.publicKeys': { label: 'Public keys' },
   'identity.secrets': { label: 'HS256 secrets' },
+  'identity.emailLinks': { label: 'Sign-in by email' },
   identity: { label: 'Identity' },
 };
 

@@ -1,6 +1,7 @@
 import type { SiteView } from '../api/sites';
 import { count } from '../format';
 import type { Fields } from '../forms';
+import { mailStatus } from '../mail-status';
 import type { Draft } from './site-draft';
 
 /** The site's login (identity): how its readers' and staff's tokens are checked, and its HS256 secrets, never shown. */
@@ -88,6 +89,24 @@ export function IdentityFields({
             {...f.control('identity.secrets')}
           />
           {f.message('identity.secrets')}
+        </>
+      )}
+      {(mailStatus.value?.sending || d.emailLinks) && (
+        <>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={d.emailLinks}
+              onChange={(e) => set({ emailLinks: e.currentTarget.checked })}
+              {...f.control('identity.emailLinks', 'site-identity-emailLinks-hint')}
+            />{' '}
+            Readers may sign in by an emailed link
+          </label>
+          <p id="site-identity-emailLinks-hint" class="muted hint">
+            For a site without a login of its own: the embed, with sign-in="email", asks for an address and emails a
+            link that works once, for 15 minutes.
+          </p>
+          {f.message('identity.emailLinks')}
         </>
       )}
       {f.message('identity')}
