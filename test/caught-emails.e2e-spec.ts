@@ -35,21 +35,17 @@ describe('the mail catcher: emails kept for admins to read', () => {
         return rows.length === 1;
       });
     }
-    await t.app
-      .get(Transactions)
-      .run((manager) =>
-        t.app
-          .get(Mailer)
-          .send(manager, [
-            {
-              siteId: eveningId,
-              to: 'night@example.com',
-              subject: 'Evening news',
-              text: 'Hello',
-              html: '<p>Hello</p>',
-            },
-          ]),
-      );
+    await t.app.get(Transactions).run((manager) =>
+      t.app.get(Mailer).send(manager, [
+        {
+          siteId: eveningId,
+          to: 'night@example.com',
+          subject: 'Evening news',
+          text: 'Hello',
+          html: '<p>Hello</p>',
+        },
+      ]),
+    );
     await until('the evening email kept', 15_000, async () => {
       const { rows } = await t.db.query(`SELECT 1 FROM caught_emails WHERE site_id = $1`, [eveningId]);
       return rows.length === 1;

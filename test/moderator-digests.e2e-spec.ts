@@ -108,7 +108,12 @@ describe("moderators' digests", () => {
     // The same address, however written: still confirmed.
     expect((await digest()).body).toMatchObject({ frequency: 'hourly', confirmed: true });
     const moved = await choose({ frequency: 'hourly', address: 'mona@night.example' });
-    expect(moved.body).toEqual({ frequency: 'hourly', address: 'mona@night.example', confirmed: false, available: true });
+    expect(moved.body).toEqual({
+      frequency: 'hourly',
+      address: 'mona@night.example',
+      confirmed: false,
+      available: true,
+    });
     await smtp.next('mona@night.example');
     await t.db.query(`UPDATE moderator_digests SET last_sent_at = NULL`);
     expect(await sweep()).toBe(0);
