@@ -26,6 +26,7 @@ import { SignInModule } from './sign-in/sign-in.module';
 import { SiteAdminModule } from './site-admin/site-admin.module';
 import { SitesModule } from './sites/sites.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * What lower features ask for and a higher one provides, bound here where the app is assembled:
@@ -57,6 +58,7 @@ class FeatureBindingsModule {}
     PersonalDataModule,
     SignInModule,
     MailModule,
+    WebhooksModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

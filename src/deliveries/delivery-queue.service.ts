@@ -17,6 +17,8 @@ export interface Dispatch<T extends DeliveryData = DeliveryData> {
   queue: string;
   data: T;
   startAfter?: Date;
+  /** The job's id (a uuid), when the caller must know it at once; else one is made. */
+  id?: string;
 }
 
 /** A delivery as its worker gets it. */
@@ -71,6 +73,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
     if (dispatches.length === 0) return;
     await this.boss.insert(
       dispatches.map((d) => ({
+        id: d.id,
         name: d.queue,
         data: d.data,
         startAfter: d.startAfter,

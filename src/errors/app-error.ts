@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'USER_BANNED'
   | 'OTHER_SITE'
   | 'ORIGIN_NOT_ALLOWED'
+  | 'URL_NOT_ALLOWED'
+  | 'ADDRESS_NOT_PUBLIC'
   | 'NOT_FOUND'
   | 'ARTICLE_CLOSED'
   | 'CONFLICT'

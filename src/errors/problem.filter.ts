@@ -24,6 +24,8 @@ export const TITLES: Record<ErrorCode, string> = {
   USER_BANNED: 'You are banned from commenting',
   OTHER_SITE: "This is another site's",
   ORIGIN_NOT_ALLOWED: 'This page may not embed this site',
+  URL_NOT_ALLOWED: 'This URL cannot be called',
+  ADDRESS_NOT_PUBLIC: 'This URL does not lead to a public address',
   NOT_FOUND: 'Not found',
   ARTICLE_CLOSED: 'This article is closed to comments',
   CONFLICT: 'Conflict',

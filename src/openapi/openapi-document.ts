@@ -143,6 +143,8 @@ const PROBLEM_SCHEMA = {
         'USER_BANNED',
         'OTHER_SITE',
         'ORIGIN_NOT_ALLOWED',
+        'URL_NOT_ALLOWED',
+        'ADDRESS_NOT_PUBLIC',
         'NOT_FOUND',
         'ARTICLE_CLOSED',
         'CONFLICT',
