@@ -119,9 +119,9 @@ export class WebhookEndpoints {
       if (stored.status === status) return stored;
       const { rows } = await sql<EndpointRow>(
         manager,
-        `UPDATE webhook_endpoints SET status = $2,
-           paused_at = CASE WHEN $2 = 'active' THEN NULL ELSE now() END,
-           failing_since = CASE WHEN $2 = 'active' THEN NULL ELSE failing_since END, updated_at = now()
+        `UPDATE webhook_endpoints SET status = $2::text,
+           paused_at = CASE WHEN $2::text = 'active' THEN NULL ELSE now() END,
+           failing_since = CASE WHEN $2::text = 'active' THEN NULL ELSE failing_since END, updated_at = now()
          WHERE id = $1 RETURNING *`,
         [id, status],
       );

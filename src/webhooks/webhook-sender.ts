@@ -93,6 +93,11 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     attempt: { status: number | null; ok: boolean; answer: string; durationMs: number },
   ): Promise<void> {
     await this.transactions.run(async (manager) => {
+      // The endpoint first, as its removal locks it before its deliveries: no deadlock between them.
+      const { rows: locked } = await sql(manager, `SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR UPDATE`, [
+        endpoint.id,
+      ]);
+      if (!locked[0]) return;
       await sql(
         manager,
         `WITH tried AS (INSERT INTO webhook_attempts (delivery_id, site_id, status, ok, answer, duration_ms)
@@ -104,7 +109,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
       );
       const { rows } = await sql<{ paused: boolean; url: string }>(
         manager,
-        `WITH before AS (SELECT id, status FROM webhook_endpoints WHERE id = $1 FOR UPDATE)
+        `WITH before AS (SELECT id, status FROM webhook_endpoints WHERE id = $1)
          UPDATE webhook_endpoints w SET
            last_success_at = CASE WHEN $2 THEN now() ELSE w.last_success_at END,
            last_failure_at = CASE WHEN $2 THEN w.last_failure_at ELSE now() END,
