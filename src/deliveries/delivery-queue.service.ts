@@ -64,6 +64,9 @@ export class DeliveryQueue implements OnApplicationShutdown {
       // Failed deliveries are the dead letters: they stay where an admin finds them for 30 days.
       archiveFailedAfterSeconds: 30 * 24 * 3600,
       schedule: false,
+      // Expired deliveries (of an instance that died) are found by this sweep: often enough that
+      // one is tried again soon after DELIVERY_EXPIRE_SECONDS, not up to pg-boss's 2 minutes later.
+      maintenanceIntervalSeconds: Math.min(120, Math.max(1, Math.floor(env.DELIVERY_EXPIRE_SECONDS / 2))),
     });
     this.boss.on('error', (error) => this.logger.warn(`The delivery queue: ${(error as Error).message}`));
   }

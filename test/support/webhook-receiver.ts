@@ -27,6 +27,8 @@ export class WebhookReceiver {
   private server = http.createServer((req, res) => this.handle(req, res));
   private port = 0;
   private held: http.ServerResponse[] = [];
+  /** Requests left without an answer ('hang'). */
+  hung = 0;
 
   async listen(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
@@ -77,6 +79,7 @@ export class WebhookReceiver {
       const answer = this.behaviour({ id, n: this.requests.length });
       if (answer === 'hang') {
         this.held.push(res);
+        this.hung++;
         return;
       }
       if (answer === 'drop') {
