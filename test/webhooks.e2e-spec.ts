@@ -301,7 +301,7 @@ describe('webhooks', () => {
     await until('the test event', 20_000, () => receiver.messages.has(test.id));
     expect(receiver.messages.get(test.id)!.body).toMatchObject({
       type: 'webhook.test',
-      data: { site: 'default', endpointId: endpoint.id },
+      data: { site: 'default', eventId: `test-${test.id}`, change: { action: 'test' } },
     });
 
     receiver.behaviour = () => 503;

@@ -8,6 +8,7 @@ import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import type { Site } from '../sites/site.entity';
 import { TEST_EVENT_TYPE, WebhookJobData } from './webhook-events';
+import { WebhookPayload } from './webhook-payload';
 import { EndpointRow, WebhookAttemptView, WebhookDeliveryView } from './webhook.views';
 
 interface DeliveryRow {
@@ -53,7 +54,7 @@ export class WebhookDeliveries {
       id: row.id,
       type: row.event_type,
       state: row.delivered_at ? 'delivered' : row.job_state ? (STATE_OF_JOB[row.job_state] ?? 'unknown') : 'unknown',
-      payload: row.payload,
+      payload: JSON.parse(row.payload) as WebhookPayload,
       createdAt: row.created_at,
       deliveredAt: row.delivered_at,
       attempts: row.attempts,
@@ -62,12 +63,21 @@ export class WebhookDeliveries {
 
   /** Queues a webhook.test message to the endpoint (sent even while it is paused); answers its webhook-id. */
   async sendTest(site: Site, endpoint: EndpointRow): Promise<string> {
-    const payload = JSON.stringify({
+    const id = randomUUID();
+    const test: WebhookPayload = {
       type: TEST_EVENT_TYPE,
       timestamp: new Date().toISOString(),
-      data: { site: site.key, endpointId: endpoint.id, message: 'A test event from Comment Desk' },
-    });
-    return this.queueMessage({ siteId: site.id, endpointId: endpoint.id, type: TEST_EVENT_TYPE, payload, asked: true });
+      data: {
+        eventId: `test-${id}`,
+        site: site.key,
+        change: { action: 'test', fromStatus: null, toStatus: null, reason: null },
+      },
+    };
+    const payload = JSON.stringify(test);
+    return this.queueMessage(
+      { siteId: site.id, endpointId: endpoint.id, type: TEST_EVENT_TYPE, payload, asked: true },
+      id,
+    );
   }
 
   /**
@@ -98,8 +108,7 @@ export class WebhookDeliveries {
     });
   }
 
-  private async queueMessage(data: WebhookJobData): Promise<string> {
-    const id = randomUUID();
+  private async queueMessage(data: WebhookJobData, id = randomUUID()): Promise<string> {
     await this.transactions.run((manager) => this.queue.send(manager, [{ queue: 'webhook', id, data }]));
     return id;
   }

@@ -39,7 +39,7 @@ export class WebhookFanOut {
          SELECT ev.id, w.id AS endpoint_id, ev.type, ev.subject, ev.comment_id, ev.user_id, ev.article_id
          FROM ev JOIN webhook_endpoints w ON w.site_id = ev.site_id AND w.status = 'active' AND ev.type = ANY (w.events))
        SELECT t.id AS event_id, t.endpoint_id,
-         jsonb_strip_nulls(jsonb_build_object(
+         (SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_build_object(
            'site', s.key,
            'actor', CASE WHEN t.subject->'actor'->>'id' IS NOT NULL
              THEN jsonb_build_object('id', t.subject->'actor'->>'id', 'name', actor.name) END,
@@ -55,7 +55,7 @@ export class WebhookFanOut {
              'premoderated', u.premod) END,
            'report', CASE WHEN t.type = 'comment.reported' THEN jsonb_build_object(
              'id', t.subject->>'reportId', 'reason', t.subject->>'reason',
-             'openReportCount', (t.subject->>'openReportCount')::int) END)) AS data
+             'openReportCount', (t.subject->>'openReportCount')::int) END)) WHERE value <> 'null') AS data
        FROM targeted t
        JOIN sites s ON s.id = (SELECT site_id FROM webhook_endpoints WHERE id = t.endpoint_id)
        LEFT JOIN users actor ON actor.id = t.subject->'actor'->>'id'

@@ -13,16 +13,16 @@ export class WebhookArticle {
   id: string;
   url: string;
   title: string;
-  @ApiPropertyOptional({ type: String })
-  externalId?: string;
+  @ApiProperty({ type: String, nullable: true })
+  externalId: string | null;
   @ApiProperty({ enum: ['post', 'pre'] })
   moderationMode: string;
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Set when closed by hand' })
-  closedAt?: string;
-  @ApiPropertyOptional()
-  closedMessage?: string;
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When it is set to close' })
-  closeAt?: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set when closed by hand' })
+  closedAt: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  closedMessage: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it is set to close' })
+  closeAt: string | null;
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
 }
@@ -30,15 +30,15 @@ export class WebhookArticle {
 /** A reader as moderators see them. */
 export class WebhookUser {
   id: string;
-  @ApiPropertyOptional({ description: 'Left out once erased' })
-  name?: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null once erased' })
+  name: string | null;
   banned: boolean;
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  bannedAt?: string;
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Left out: until lifted' })
-  banUntil?: string;
-  @ApiPropertyOptional()
-  banReason?: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  bannedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: until lifted' })
+  banUntil: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  banReason: string | null;
   @ApiProperty({ description: 'Their comments wait for a moderator' })
   premoderated: boolean;
 }
@@ -66,7 +66,7 @@ export class WebhookChange {
 }
 
 export class WebhookEventData {
-  @ApiProperty({ description: 'The event (the same in the message to every endpoint)' })
+  @ApiProperty({ description: 'The event (the same in the message to every endpoint it is sent to)' })
   eventId: string;
   @ApiProperty({ description: "The site's key" })
   site: string;
@@ -99,6 +99,6 @@ export class WebhookPayload {
   type: string;
   @ApiProperty({ type: String, format: 'date-time', description: 'When it happened' })
   timestamp: string;
-  @ApiProperty({ type: WebhookEventData, description: 'webhook.test: { site, endpointId, message } instead' })
-  data: WebhookEventData | Record<string, unknown>;
+  @ApiProperty({ description: 'webhook.test: only eventId, site and change (action test)' })
+  data: WebhookEventData;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { fingerprint } from '../identity/site-identity';
 import { WEBHOOK_EVENT_TYPES, WebhookEventType } from './webhook-events';
+import { WebhookPayload } from './webhook-payload';
 
 export const ENDPOINT_STATUSES = ['active', 'paused', 'disabled'] as const;
 export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
@@ -125,8 +126,8 @@ export class WebhookDeliveryView {
       'delivered; waiting (to be tried); retrying (failed, tried again later); dead (failed every try: may be sent again); unknown (no longer in the queue, not delivered)',
   })
   state: (typeof DELIVERY_STATES)[number];
-  @ApiProperty({ description: 'The body as sent (JSON text)' })
-  payload: string;
+  @ApiProperty({ type: WebhookPayload, description: 'The body as sent (every webhook has this shape)' })
+  payload: WebhookPayload;
   createdAt: Date;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   deliveredAt: Date | null;

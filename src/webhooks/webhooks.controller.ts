@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Access, AuthUser } from '../auth/access.decorator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiSiteHeader, RequestSite } from '../auth/request-site.decorator';
@@ -11,7 +11,6 @@ import { DeliveryLogQueryDto } from './dto/delivery-log-query.dto';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook-endpoint.dto';
 import { WebhookDeliveries } from './webhook-deliveries.service';
 import { WebhookEndpoints } from './webhook-endpoints.service';
-import { WebhookPayload } from './webhook-payload';
 import {
   WebhookDeliveryListView,
   WebhookEndpointListView,
@@ -20,18 +19,18 @@ import {
   WebhookQueuedView,
 } from './webhook.views';
 
+const NO_SUCH_SITE = 'NOT_FOUND: no such site, or the caller holds no role on it';
 const REFUSED_URL =
   'URL_NOT_ALLOWED (not an http(s) URL, or its host does not resolve) or ADDRESS_NOT_PUBLIC (it resolves to a loopback, private, link-local or metadata address)';
 
 /**
  * A site's webhooks (the site of `?site=`): endpoints that are sent the events they subscribe to,
- * signed per Standard Webhooks (see the WebhookPayload schema). The site's admins, or an
+ * signed per Standard Webhooks (every body is a WebhookPayload, as the delivery log shows). The site's admins, or an
  * organisation admin; another site's endpoint is 404.
  */
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @ApiSiteHeader()
-@ApiExtraModels(WebhookPayload)
 @Access('admin')
 @Controller('admin/webhooks')
 export class WebhooksController {
@@ -42,6 +41,7 @@ export class WebhooksController {
 
   /** The site's endpoints, the oldest first. */
   @Get()
+  @ApiProblem(404, NO_SUCH_SITE)
   async list(@RequestSite() site: Site, @CurrentUser() user: AuthUser): Promise<WebhookEndpointListView> {
     mustAdminister(user, site);
     return { items: (await this.endpoints.list(site)).map(WebhookEndpointView.of) };
@@ -50,6 +50,7 @@ export class WebhooksController {
   /** Registers an endpoint; its signing secret is in the answer, and only there. */
   @Post()
   @ApiProblem(400, REFUSED_URL)
+  @ApiProblem(404, NO_SUCH_SITE)
   async create(
     @RequestSite() site: Site,
     @Body() dto: CreateWebhookDto,
