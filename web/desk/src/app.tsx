@@ -15,6 +15,7 @@ import { SettingsPage } from './views/settings-page';
 import { LogPage } from './views/log-page';
 import { ImportPage } from './views/import-page';
 import { SitesPage } from './views/sites-page';
+import { WebhooksPage } from './views/webhooks-page';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
 import { isAdminHere, mySites, pageSite } from './site-choice';
@@ -116,6 +117,8 @@ function Page() {
       return <ImportPage />;
     case 'sites':
       return <SitesPage />;
+    case 'webhooks':
+      return <WebhooksPage />;
     default:
       return <QueuePage />;
   }
@@ -129,9 +132,10 @@ const NAV: [string, string][] = [
   ['settings', 'Settings'],
   ['imports', 'Import'],
   ['sites', 'Sites'],
+  ['webhooks', 'Webhooks'],
 ];
 /** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
-const ADMINS_ONLY = new Set(['settings', 'imports', 'sites']);
+const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'webhooks']);
 
 function Header() {
   const page = route.value.page;

@@ -25,6 +25,12 @@ export const LOG_ACTION: Record<string, string> = {
   create_article: 'created',
   update_settings: 'changed',
   import: 'imported',
+  add_webhook: 'added a webhook to',
+  change_webhook: 'changed a webhook of',
+  remove_webhook: 'removed a webhook from',
+  rotate_webhook_secret: 'rotated a webhook secret of',
+  pause_webhook: 'paused a webhook of',
+  resume_webhook: 'resumed a webhook of',
 };
 
 export function actionText(action: string): string {
