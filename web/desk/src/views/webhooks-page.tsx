@@ -55,7 +55,7 @@ function WebhookList({ heading }: { heading: ReturnType<typeof usePageHeading> }
       )}
       {endpoints.value?.length === 0 && <p class="muted">No webhooks on this site yet.</p>}
       {endpoints.value && endpoints.value.length > 0 && (
-        <table class="stacked">
+        <table class="stacked endpoints">
           <caption class="visually-hidden">This site’s webhook endpoints</caption>
           <thead>
             <tr>
