@@ -100,3 +100,36 @@ describe('webhooks to an address that stopped being allowed', () => {
     }
   });
 });
+
+describe('a webhook receiver that does not answer', () => {
+  it('is given 10 s, then tried again under the same webhook-id', async () => {
+    const receiver = await startReceiver();
+    const t = await createTestApp({ ...ENV, DELIVERY_EXPIRE_SECONDS: '30' });
+    try {
+      await register(t, receiver, ['user.banned']);
+      let first = true;
+      receiver.behaviour = () => (first ? ((first = false), 'hang') : 200);
+      const started = Date.now();
+      expectStatus(await ban(t, 'slow-receiver'), 200);
+      await until('delivered after the timeout', 30_000, () => receiver.messages.size === 1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+      expect(receiver.requests.map((r) => r.id)).toEqual([...receiver.messages.keys(), ...receiver.messages.keys()]);
+      const log = expectStatus(
+        await call(
+          t,
+          'get',
+          `/api/admin/webhooks/${(await t.db.query('SELECT id FROM webhook_endpoints')).rows[0].id}/deliveries`,
+          t.token('boss', 'admin'),
+        ),
+        200,
+      ).items;
+      expect(log[0].attempts).toEqual([
+        expect.objectContaining({ status: null, ok: false, answer: 'No answer within 10000 ms' }),
+        expect.objectContaining({ status: 200, ok: true }),
+      ]);
+    } finally {
+      await t.close();
+      await receiver.stop();
+    }
+  }, 40_000);
+});

@@ -37,6 +37,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     if (this.env.DELIVERIES !== 'on') return;
     await this.queue.work<WebhookJobData>('webhook', (job) => this.deliver(job));
+    void this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweeper.unref();
   }
@@ -72,7 +73,8 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
         url: endpoint.url,
         body: payload,
         headers: signedHeaders(job.id, new Date(), payload, secrets),
-        timeoutMs: DELIVERY_TIMEOUT_MS,
+        // Within the queue's expiry, so that a slow receiver is not sent the same message again meanwhile.
+        timeoutMs: Math.min(DELIVERY_TIMEOUT_MS, (this.env.DELIVERY_EXPIRE_SECONDS - 2) * 1000),
       });
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
