@@ -38,7 +38,7 @@ export class WebhookDeliveries {
     private readonly queue: DeliveryQueue,
   ) {}
 
-  /** The endpoint's newest messages, each with every try (messages never tried yet are not listed). */
+  /** The endpoint's newest messages, each with every try (listed from their first turn in the queue). */
   async list(endpoint: EndpointRow, limit: number): Promise<WebhookDeliveryView[]> {
     const { rows } = await sql<DeliveryRow>(
       this.dataSource,

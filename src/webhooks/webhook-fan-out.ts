@@ -36,7 +36,7 @@ export class WebhookFanOut {
                 ELSE (e.subject->>'articleId')::uuid END AS article_id
          FROM jsonb_to_recordset($1::jsonb) AS e(id text, site_id smallint, type text, subject jsonb)),
        targeted AS (
-         SELECT ev.id, w.id AS endpoint_id, ev.type, ev.subject, ev.comment_id, ev.user_id, ev.article_id
+         SELECT ev.id, ev.site_id, w.id AS endpoint_id, ev.type, ev.subject, ev.comment_id, ev.user_id, ev.article_id
          FROM ev JOIN webhook_endpoints w ON w.site_id = ev.site_id AND w.status = 'active' AND ev.type = ANY (w.events))
        SELECT t.id AS event_id, t.endpoint_id,
          (SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_build_object(
@@ -57,7 +57,7 @@ export class WebhookFanOut {
              'id', t.subject->>'reportId', 'reason', t.subject->>'reason',
              'openReportCount', (t.subject->>'openReportCount')::int) END)) WHERE value <> 'null') AS data
        FROM targeted t
-       JOIN sites s ON s.id = (SELECT site_id FROM webhook_endpoints WHERE id = t.endpoint_id)
+       JOIN sites s ON s.id = t.site_id
        LEFT JOIN users actor ON actor.id = t.subject->'actor'->>'id'
        LEFT JOIN comments c ON c.id = t.comment_id
        LEFT JOIN users author ON author.id = c.author_id

@@ -57,13 +57,14 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
     const endpoint = rows[0];
     // Removed since: nobody to send it to.
     if (!endpoint) return;
-    if (endpoint.status !== 'active' && !asked) throw new Error('Not sent: the endpoint is paused');
+    // In the log from its first turn, sent or not: a message that waits out a pause may be sent again.
     await sql(
       this.dataSource,
       `INSERT INTO webhook_deliveries (id, site_id, endpoint_id, event_type, payload) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO NOTHING`,
       [job.id, siteId, endpointId, type, payload],
     );
+    if (endpoint.status !== 'active' && !asked) throw new Error('Not sent: the endpoint is paused');
     const secrets = [endpoint.secret, ...(endpoint.signing_previous ? [endpoint.previous_secret!] : [])];
     const started = Date.now();
     let answer: OutboundAnswer | undefined;
