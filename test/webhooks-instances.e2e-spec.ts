@@ -53,7 +53,21 @@ describe('webhooks on two instances', () => {
     const closing = first.app.close().then(() => (firstGone = true));
     for (const id of ids.slice(30)) expectStatus(await ban(second, id), 200);
     await closing;
-    await until('the whole burst', 40_000, () => receiver.messages.size === ids.length);
+    await until('the whole burst', 40_000, () => receiver.messages.size === ids.length).catch(async (error: Error) => {
+      const got = new Set(receiver.ofType('user.banned').map((m) => m.body.data.user.id));
+      const { rows } = await second!.db.query(
+        `SELECT state, retry_count, data->>'payload' AS payload FROM pgboss.job WHERE name = 'webhook' AND state <> 'completed'`,
+      );
+      throw new Error(
+        `${error.message}: missing ${ids.filter((id) => !got.has(id)).join(', ')}; unfinished jobs ${JSON.stringify(
+          rows.map((r: { state: string; retry_count: number; payload: string }) => [
+            r.state,
+            r.retry_count,
+            JSON.parse(r.payload).data.user?.id,
+          ]),
+        )}`,
+      );
+    });
     const banned = receiver.ofType('user.banned').map((m) => m.body.data.user.id);
     expect(banned.sort()).toEqual([...ids].sort());
     expect(receiver.requests.every((r) => r.verified)).toBe(true);

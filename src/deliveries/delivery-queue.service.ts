@@ -99,6 +99,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
       queue,
       { batchSize: BATCH, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async (jobs) => {
+        const failed: { id: string; error: unknown }[] = [];
         await Promise.all(
           jobs.map(async (job) => {
             try {
@@ -112,11 +113,15 @@ export class DeliveryQueue implements OnApplicationShutdown {
               count(this.stats.sent, queue);
             } catch (error) {
               count(this.stats.failed, queue);
-              await this.boss.fail(queue, job.id, { message: messageOf(error) });
+              failed.push({ id: job.id, error });
             }
           }),
         );
-        // (The jobs not failed above pg-boss completes as this returns.)
+        // Failed only once the whole batch is done: pg-boss completes every job of the batch that is
+        // active as this returns, and a job failed earlier could by then be retried and active on
+        // another instance (it would be marked completed there, undelivered).
+        for (const { id, error } of failed) await this.boss.fail(queue, id, { message: messageOf(error) });
+        // (The others pg-boss completes as this returns.)
       },
     );
   }
