@@ -30,6 +30,7 @@ import { SiteAdminModule } from './site-admin/site-admin.module';
 import { SitesModule } from './sites/sites.module';
 import { SlackModule } from './slack/slack.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * What lower features ask for and a higher one provides, bound here where the app is assembled:
@@ -65,6 +66,7 @@ class FeatureBindingsModule {}
     DeliveryAdminModule,
     NotificationsModule,
     DigestsModule,
+    WebhooksModule,
     HealthModule,
     MetricsModule,
     FeatureBindingsModule,

@@ -18,6 +18,8 @@ export interface Dispatch<T extends DeliveryData = DeliveryData> {
   queue: string;
   data: T;
   startAfter?: Date;
+  /** The job's id (a uuid), when the caller must know it at once; else one is made. */
+  id?: string;
 }
 
 /** A delivery as its worker gets it. */
@@ -63,6 +65,9 @@ export class DeliveryQueue implements OnApplicationShutdown {
       // Failed deliveries are the dead letters: they stay where an admin finds them for 30 days.
       archiveFailedAfterSeconds: 30 * 24 * 3600,
       schedule: false,
+      // Expired deliveries (of an instance that died) are found by this sweep: often enough that
+      // one is tried again soon after DELIVERY_EXPIRE_SECONDS, not up to pg-boss's 2 minutes later.
+      maintenanceIntervalSeconds: Math.min(120, Math.max(1, Math.floor(env.DELIVERY_EXPIRE_SECONDS / 2))),
     });
     this.boss.on('error', (error) => this.logger.warn(`The delivery queue: ${(error as Error).message}`));
   }
@@ -73,6 +78,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
     await this.start();
     await this.boss.insert(
       dispatches.map((d) => ({
+        id: d.id,
         name: d.queue,
         data: d.data,
         startAfter: d.startAfter,
@@ -95,6 +101,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
       queue,
       { batchSize: BATCH, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async (jobs) => {
+        const failed: { id: string; error: unknown }[] = [];
         await Promise.all(
           jobs.map(async (job) => {
             try {
@@ -108,12 +115,18 @@ export class DeliveryQueue implements OnApplicationShutdown {
               count(this.stats.sent, queue);
             } catch (error) {
               count(this.stats.failed, queue);
-              await this.boss.fail(queue, job.id, { message: messageOf(error) });
-              if (error instanceof RetryLater) await this.notBefore(queue, job.id, error.seconds);
+              failed.push({ id: job.id, error });
             }
           }),
         );
-        // (The jobs not failed above pg-boss completes as this returns.)
+        // Failed only once the whole batch is done: pg-boss completes every job of the batch that is
+        // active as this returns, and a job failed earlier could by then be retried and active on
+        // another instance (it would be marked completed there, undelivered).
+        for (const { id, error } of failed) {
+          await this.boss.fail(queue, id, { message: messageOf(error) });
+          if (error instanceof RetryLater) await this.notBefore(queue, id, error.seconds);
+        }
+        // (The others pg-boss completes as this returns.)
       },
     );
   }

@@ -20,6 +20,7 @@ import { DeliveriesPage } from './views/deliveries-page';
 import { EmailsPage } from './views/emails-page';
 import { DigestPage } from './views/digest-page';
 import { loadMailStatus, mailStatus } from './mail-status';
+import { WebhooksPage } from './views/webhooks-page';
 import { SiteSwitcher } from './views/site-switcher';
 import { loadMySites } from './my-sites';
 import { isAdminHere, mySites, pageSite } from './site-choice';
@@ -135,6 +136,8 @@ function Page() {
       return <EmailsPage />;
     case 'digest':
       return <DigestPage />;
+    case 'webhooks':
+      return <WebhooksPage />;
     default:
       return <QueuePage />;
   }
@@ -148,12 +151,13 @@ const NAV: [string, string][] = [
   ['settings', 'Settings'],
   ['imports', 'Import'],
   ['sites', 'Sites'],
+  ['webhooks', 'Webhooks'],
   ['deliveries', 'Deliveries'],
   ['emails', 'Emails'],
   ['digest', 'Digest'],
 ];
 /** Sections only administrators (of the site acted on) can use: not offered to anyone else. */
-const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'deliveries', 'emails']);
+const ADMINS_ONLY = new Set(['settings', 'imports', 'sites', 'webhooks', 'deliveries', 'emails']);
 /** Sections that exist only while the installation keeps its emails instead of sending them. */
 const WHILE_CATCHING = new Set(['emails']);
 

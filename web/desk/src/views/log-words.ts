@@ -28,6 +28,12 @@ export const LOG_ACTION: Record<string, string> = {
   update_slack: 'changed the Slack alerts of',
   remove_slack: 'turned off the Slack alerts of',
   retry_delivery: 'sent again a delivery of',
+  add_webhook: 'added a webhook to',
+  change_webhook: 'changed a webhook of',
+  remove_webhook: 'removed a webhook from',
+  rotate_webhook_secret: 'rotated a webhook secret of',
+  pause_webhook: 'paused a webhook of',
+  resume_webhook: 'resumed a webhook of',
 };
 
 export function actionText(action: string): string {
