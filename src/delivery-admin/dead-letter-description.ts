@@ -51,9 +51,11 @@ export function describe(queue: string, data: Data): Description {
       const endpoint = (typeof data.endpoint === 'object' && data.endpoint ? data.endpoint : {}) as Data;
       const payload = (typeof data.payload === 'object' && data.payload ? data.payload : {}) as Data;
       const host = urlHost(text(data.url) ?? text(endpoint.url));
+      // (A webhook's delivery names its endpoint by id: its URL is the endpoint's, and may change.)
+      const endpointId = text(data.endpointId);
       const event = text(data.type) ?? text(data.eventType) ?? text(payload.type);
       return {
-        receiver: host ?? `A ${queue}`,
+        receiver: host ?? (endpointId ? `Webhook endpoint ${endpointId}` : `A ${queue}`),
         summary: line(event ? `${event}` : `A ${queue} delivery`),
       };
     }
