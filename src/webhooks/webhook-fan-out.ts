@@ -29,15 +29,17 @@ export class WebhookFanOut {
     const { rows } = await sql<Row>(
       manager,
       `WITH ev AS (
-         SELECT e.id, e.site_id, e.type, e.subject,
+         SELECT e.id, e.site_id, e.type, e.subject, e.created_at,
            CASE WHEN e.subject->>'targetType' = 'comment' THEN (e.subject->>'targetId')::uuid END AS comment_id,
            CASE WHEN e.subject->>'targetType' = 'user' THEN e.subject->>'targetId' END AS user_id,
            CASE WHEN e.subject->>'targetType' = 'article' THEN (e.subject->>'targetId')::uuid
                 ELSE (e.subject->>'articleId')::uuid END AS article_id
-         FROM jsonb_to_recordset($1::jsonb) AS e(id text, site_id smallint, type text, subject jsonb)),
+         FROM jsonb_to_recordset($1::jsonb) AS e(id text, site_id smallint, type text, subject jsonb, created_at timestamptz)),
        targeted AS (
          SELECT ev.id, ev.site_id, w.id AS endpoint_id, ev.type, ev.subject, ev.comment_id, ev.user_id, ev.article_id
-         FROM ev JOIN webhook_endpoints w ON w.site_id = ev.site_id AND w.status = 'active' AND ev.type = ANY (w.events))
+         -- (An endpoint hears what happened once it existed, not what waited in the outbox before.)
+         FROM ev JOIN webhook_endpoints w ON w.site_id = ev.site_id AND w.status = 'active' AND ev.type = ANY (w.events)
+           AND w.created_at <= ev.created_at)
        SELECT t.id AS event_id, t.endpoint_id,
          (SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_build_object(
            'site', s.key,
@@ -64,7 +66,17 @@ export class WebhookFanOut {
        LEFT JOIN articles a ON a.id = COALESCE(t.article_id, c.article_id)
        LEFT JOIN users u ON u.id = t.user_id
        ORDER BY t.id::bigint, t.endpoint_id`,
-      [JSON.stringify(events.map((e) => ({ id: e.id, site_id: e.siteId, type: e.type, subject: e.subject })))],
+      [
+        JSON.stringify(
+          events.map((e) => ({
+            id: e.id,
+            site_id: e.siteId,
+            type: e.type,
+            subject: e.subject,
+            created_at: e.createdAt,
+          })),
+        ),
+      ],
     );
     if (rows.length === 0) return [];
     const byId = new Map(events.map((e) => [e.id, e]));
