@@ -24,3 +24,7 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
 /** A name as shown beside other text: nothing in it can reorder what follows it. */
 export const withoutBidiControls = (text: string): string => text.replace(BIDI_CONTROLS, '');
+
+/** Text placed in HTML (pages and emails of the service): every character that could end it escaped. */
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -35,7 +35,7 @@ export interface DeliveryJob<T extends DeliveryData = DeliveryData> {
 export type DeliveryHandler<T extends DeliveryData> = (job: DeliveryJob<T>) => Promise<void>;
 
 /** Deliveries a worker takes at once, tried side by side: a slow receiver does not hold the others back. */
-const BATCH = 20;
+const BATCH = 50;
 const POLL_SECONDS = 0.5;
 
 /**
@@ -51,6 +51,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('Deliveries');
   private readonly boss: PgBoss;
   private started?: Promise<unknown>;
+  private stopping = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -101,34 +102,53 @@ export class DeliveryQueue implements OnApplicationShutdown {
       queue,
       { batchSize: BATCH, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async (jobs) => {
-        const failed: { id: string; error: unknown }[] = [];
-        await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              await handler({
-                id: job.id,
-                data: job.data,
-                retryCount: job.retryCount,
-                retryLimit: job.retryLimit,
-                createdOn: job.createdOn,
-              });
-              count(this.stats.sent, queue);
-            } catch (error) {
-              count(this.stats.failed, queue);
-              failed.push({ id: job.id, error });
-            }
-          }),
-        );
-        // Failed only once the whole batch is done: pg-boss completes every job of the batch that is
-        // active as this returns, and a job failed earlier could by then be retried and active on
-        // another instance (it would be marked completed there, undelivered).
-        for (const { id, error } of failed) {
-          await this.boss.fail(queue, id, { message: messageOf(error) });
-          if (error instanceof RetryLater) await this.notBefore(queue, id, error.seconds);
+        await this.deliver(queue, jobs, handler);
+        // A full batch: more are likely waiting. They are taken now rather than after the polling
+        // interval (one batch per interval would cap a busy queue at BATCH / POLL_SECONDS a second).
+        for (let more = jobs.length === BATCH; more && !this.stopping;) {
+          const next = await this.boss.fetch<T>(queue, { batchSize: BATCH, includeMetadata: true });
+          if (!next?.length) break;
+          await this.deliver(queue, next, handler);
+          more = next.length === BATCH;
         }
-        // (The others pg-boss completes as this returns.)
       },
     );
+  }
+
+  /**
+   * Tries a batch side by side; completes what was delivered and then fails the rest. Failed only
+   * once the whole batch is done: a job failed early could be retried and taken by another
+   * instance before this batch ends, and completing the batch then would complete it there, undelivered.
+   */
+  private async deliver<T extends DeliveryData>(
+    queue: string,
+    jobs: PgBoss.JobWithMetadata<T>[],
+    handler: DeliveryHandler<T>,
+  ): Promise<void> {
+    const failed: { id: string; error: unknown }[] = [];
+    await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          await handler({
+            id: job.id,
+            data: job.data,
+            retryCount: job.retryCount,
+            retryLimit: job.retryLimit,
+            createdOn: job.createdOn,
+          });
+          count(this.stats.sent, queue);
+        } catch (error) {
+          count(this.stats.failed, queue);
+          failed.push({ id: job.id, error });
+        }
+      }),
+    );
+    const delivered = jobs.filter((job) => !failed.some((f) => f.id === job.id)).map((job) => job.id);
+    if (delivered.length > 0) await this.boss.complete(queue, delivered);
+    for (const { id, error } of failed) {
+      await this.boss.fail(queue, id, { message: messageOf(error) });
+      if (error instanceof RetryLater) await this.notBefore(queue, id, error.seconds);
+    }
   }
 
   /** A retry waits at least `seconds` (the receiver's Retry-After), however short its backoff. */
@@ -175,6 +195,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
   }
 

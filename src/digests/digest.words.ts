@@ -1,4 +1,4 @@
-import { escapeHtml } from '../sign-in/email-sign-in.words';
+import { escapeHtml } from '../common/text';
 
 /** What waits, per site: the queues a moderator empties. */
 export interface WaitingOnSite {

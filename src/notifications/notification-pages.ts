@@ -1,5 +1,5 @@
 import { EmailLanguage, emailLanguage } from './email-words';
-import { escapeHtml } from './reader-emails';
+import { escapeHtml } from '../common/text';
 
 /** The pages that links in emails open, in the reader's language. */
 interface PageWords {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/text';
 import type { Email } from '../mail/mailer';
 import { EmailWords, NotificationKind, wordsFor } from './email-words';
 
@@ -35,9 +36,6 @@ export function commentLink(articleUrl: string, commentId: string): string {
   const at = articleUrl.indexOf('#');
   return `${at < 0 ? articleUrl : articleUrl.slice(0, at)}#comment-${commentId}`;
 }
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** RFC 2369 and RFC 8058: a mail client's unsubscribe button, in one click. */
 export const unsubscribeHeaders = (url: string): Record<string, string> => ({

@@ -1,4 +1,5 @@
-import { directionOf, escapeHtml, wordsFor, wordsLang } from './email-sign-in.words';
+import { escapeHtml } from '../common/text';
+import { directionOf, wordsFor, wordsLang } from './email-sign-in.words';
 
 /** The pages the emailed link opens: confirm, done, refused. No script; the form posts to this service only. */
 export const LINK_PAGE_CSP =

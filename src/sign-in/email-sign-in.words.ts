@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/text';
 /**
  * What the sign-in email and the link's pages say, in the embed's languages (the thread's lang):
  * a language without a table gets English.
@@ -97,9 +98,6 @@ export function wordsLang(tag: string | undefined | null): string {
 
 export const wordsFor = (lang: string): EmailSignInWords => TABLES[wordsLang(lang)];
 export const directionOf = (lang: string): 'rtl' | 'ltr' => (RIGHT_TO_LEFT.has(wordsLang(lang)) ? 'rtl' : 'ltr');
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The sign-in email, plain and HTML (every given text escaped in the HTML). */
 export function signInEmail(

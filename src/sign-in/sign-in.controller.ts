@@ -3,6 +3,7 @@ import { ApiFoundResponse, ApiOkResponse, ApiQuery, ApiResponse, ApiTags } from 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { Access, OriginCheckedByRoute } from '../auth/access.decorator';
+import { escapeHtml } from '../common/text';
 import { AppError } from '../errors/app-error';
 import { ApiProblem } from '../openapi/openapi-document';
 import { normalizedOrigin, SiteOrigins } from '../sites/site-origins';
@@ -139,9 +140,6 @@ const queryOf = (request: FastifyRequest) => {
   const at = request.url.indexOf('?');
   return at < 0 ? '' : request.url.slice(at);
 };
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(title: string, body: string, script = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
