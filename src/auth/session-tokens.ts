@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import * as jose from 'jose';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { sql } from '../database/sql';
+import { InstallationKey } from '../database/installation-key';
 import { AppError } from '../errors/app-error';
 import { subOf, userIdOf } from '../sites/site-users';
 import type { Site } from '../sites/site.entity';
@@ -20,9 +19,11 @@ export const ACCESS_TOKEN_SECONDS = 600;
  */
 @Injectable()
 export class SessionTokens {
-  private key?: Promise<Uint8Array>;
+  private readonly key: InstallationKey;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(dataSource: DataSource) {
+    this.key = new InstallationKey(dataSource, 'sessions');
+  }
 
   /** Whether the token claims to be one of ours (its signature is checked by verify). */
   static isOurs(token: string): boolean {
@@ -69,23 +70,7 @@ export class SessionTokens {
     return { user: { id: userIdOf(site, claims.sub!), name, role, siteId: site.id }, expiresAt: claims.exp! * 1000 };
   }
 
-  private secret(): Promise<Uint8Array> {
-    this.key ??= this.readOrMake();
-    this.key.catch(() => (this.key = undefined));
-    return this.key;
-  }
-
-  /** The key, made by whichever instance asks first (the others then read it). */
-  private async readOrMake(): Promise<Uint8Array> {
-    const { rows } = await sql<{ secret: Buffer }>(
-      this.dataSource,
-      `WITH made AS (
-         INSERT INTO installation_keys (name, secret) VALUES ('sessions', $1) ON CONFLICT (name) DO NOTHING RETURNING secret)
-       SELECT secret FROM made UNION ALL SELECT secret FROM installation_keys WHERE name = 'sessions'`,
-      [randomBytes(32)],
-    );
-    // (Empty when another instance's insert committed after this statement's snapshot: read it now.)
-    if (!rows[0]) return this.readOrMake();
-    return new Uint8Array(rows[0].secret);
+  private async secret(): Promise<Uint8Array> {
+    return new Uint8Array(await this.key.get());
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Environment, publicUrl } from '../config/environment';
-import { sql } from '../database/sql';
+import { InstallationKey } from '../database/installation-key';
 
 const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -22,12 +22,14 @@ export const hashOf = (token: string): Buffer => createHash('sha256').update(tok
  */
 @Injectable()
 export class NotificationLinks {
-  private key?: Promise<Buffer>;
+  private readonly key: InstallationKey;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly env: Environment,
-  ) {}
+  ) {
+    this.key = new InstallationKey(dataSource, 'notifications');
+  }
 
   /** This service as readers reach it from outside. */
   get base(): string {
@@ -61,21 +63,6 @@ export class NotificationLinks {
   }
 
   private secret(): Promise<Buffer> {
-    this.key ??= this.readOrMake();
-    this.key.catch(() => (this.key = undefined));
-    return this.key;
-  }
-
-  /** The key, made by whichever instance asks first (the others then read it). */
-  private async readOrMake(): Promise<Buffer> {
-    const { rows } = await sql<{ secret: Buffer }>(
-      this.dataSource,
-      `WITH made AS (
-         INSERT INTO installation_keys (name, secret) VALUES ('notifications', $1) ON CONFLICT (name) DO NOTHING RETURNING secret)
-       SELECT secret FROM made UNION ALL SELECT secret FROM installation_keys WHERE name = 'notifications'`,
-      [randomBytes(32)],
-    );
-    if (!rows[0]) return this.readOrMake();
-    return rows[0].secret;
+    return this.key.get();
   }
 }

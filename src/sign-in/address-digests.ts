@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { sql } from '../database/sql';
+import { InstallationKey } from '../database/installation-key';
 
 /**
  * Keyed hashes of email addresses (lower-cased), with a key the installation makes once and keeps
@@ -10,9 +10,11 @@ import { sql } from '../database/sql';
  */
 @Injectable()
 export class AddressDigests {
-  private key?: Promise<Buffer>;
+  private readonly key: InstallationKey;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(dataSource: DataSource) {
+    this.key = new InstallationKey(dataSource, 'email-addresses');
+  }
 
   /** The same for an address however it is written in case; `scope` keeps one site's digests from matching another's. */
   async of(address: string, scope = ''): Promise<string> {
@@ -22,21 +24,6 @@ export class AddressDigests {
   }
 
   private secret(): Promise<Buffer> {
-    this.key ??= this.readOrMake();
-    this.key.catch(() => (this.key = undefined));
-    return this.key;
-  }
-
-  private async readOrMake(): Promise<Buffer> {
-    const { rows } = await sql<{ secret: Buffer }>(
-      this.dataSource,
-      `WITH made AS (
-         INSERT INTO installation_keys (name, secret) VALUES ('email-addresses', $1) ON CONFLICT (name) DO NOTHING RETURNING secret)
-       SELECT secret FROM made UNION ALL SELECT secret FROM installation_keys WHERE name = 'email-addresses'`,
-      [randomBytes(32)],
-    );
-    // (Empty when another instance's insert committed after this statement's snapshot: read it now.)
-    if (!rows[0]) return this.readOrMake();
-    return rows[0].secret;
+    return this.key.get();
   }
 }
