@@ -292,6 +292,8 @@ describe("the console's sites (browser)", () => {
       await h.screenshot(page, 'sites-site-wide', true);
 
       const soloPage = await open(solo, '#/articles');
+      // (The switcher is drawn once /api/me has named their sites.)
+      await pw(switcher(soloPage)).toHaveValue('default');
       expect(await switcher(soloPage).locator('option').allTextContents()).toEqual(['Default site', 'The Noon Paper']);
 
       // Revoked, the site leaves their switcher.
