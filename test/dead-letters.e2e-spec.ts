@@ -77,9 +77,10 @@ describe('dead letters and delivery metrics', () => {
     const held = await postComment(t, t.token('reader'), article.id, body);
 
     // After the first try: waiting for its retry.
+    // (One scrape reads the counters before the queue's state: a try failing in between shows in the next.)
     const retrying = await until('waiting for a retry', 10_000, async () => {
       const text = await scrape();
-      return metric(text, 'retrying') === 1 && text;
+      return metric(text, 'retrying') === 1 && metric(text, 'failed_total') > metric(before, 'failed_total') && text;
     });
     expect(metric(retrying, 'waiting')).toBe(1);
     expect(metric(retrying, 'oldest_waiting_seconds')).toBeGreaterThan(0);
@@ -94,7 +95,7 @@ describe('dead letters and delivery metrics', () => {
     // After the last: dead.
     const dead = await until('dead', 15_000, async () => {
       const text = await scrape();
-      return metric(text, 'dead') === 1 && text;
+      return metric(text, 'dead') === 1 && metric(text, 'failed_total') === metric(before, 'failed_total') + 2 && text;
     });
     expect(metric(dead, 'waiting')).toBe(0);
     expect(metric(dead, 'retrying')).toBe(0);
