@@ -2,7 +2,7 @@
 export type NotificationKind = 'reply' | 'approved' | 'rejected';
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['reply', 'approved', 'rejected'];
 
-/** The languages the embed speaks (web/embed/src/i18n.ts); emails follow the reader's. */
+/** The languages the embed speaks (web/embed/src/strings-*.ts); emails follow the reader's. */
 export const EMAIL_LANGUAGES = ['en', 'fr', 'ar'] as const;
 export type EmailLanguage = (typeof EMAIL_LANGUAGES)[number];
 

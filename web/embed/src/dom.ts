@@ -30,3 +30,14 @@ export async function busy(button: HTMLButtonElement, work: () => Promise<void>)
     button.removeAttribute('aria-disabled');
   }
 }
+
+/**
+ * A property the page set on the element before the element was defined: that own property hides
+ * the class's accessor, so it is removed and its value set again through the accessor.
+ */
+export function upgradeProperty<T extends object>(element: T, name: keyof T & string): void {
+  if (!Object.prototype.hasOwnProperty.call(element, name)) return;
+  const value = element[name];
+  delete element[name];
+  element[name] = value;
+}

@@ -22,3 +22,16 @@ export const siteOf = (value: string | null): string | null => value?.trim() || 
 
 /** How often to read the first page again when the live stream is down: 15 s unless said, 2 s at least. */
 export const pollMsOf = (value: string | null): number => Math.max(2, Number(value) || 15) * 1000;
+
+/** The attributes the element follows: a change to any of them is applied at once. */
+export const THREAD_ATTRIBUTES = [
+  'article-url',
+  'article-id',
+  'article-title',
+  'token',
+  'lang',
+  'sort',
+  'api',
+  'site',
+  'poll-seconds',
+];

@@ -3,10 +3,10 @@ import { Api, ApiError } from './api';
 import { linkedCommentId } from './comment-link';
 import { errorMessage } from './errors';
 import { stringsFor, type Strings } from './i18n';
-import { articleIdOf, articleUrlOf, pollMsOf, siteOf, sortOf } from './thread-attributes';
+import { articleIdOf, articleUrlOf, pollMsOf, siteOf, sortOf, THREAD_ATTRIBUTES } from './thread-attributes';
 import { LiveConnection } from './live-connection';
-import { emailSignInPanel } from './email-sign-in';
-import { ProviderSignIn } from './provider-sign-in';
+import { SessionSignIn } from './session-sign-in';
+import { upgradeProperty } from './dom';
 import { readerOf, refusalOf, tokenTrouble } from './reader';
 import { sameBan, withBan } from './reader-ban';
 import { firstDrawn, newsText, reduce } from './thread-reducer';
@@ -29,17 +29,7 @@ type FirstPage = Awaited<ReturnType<Api['thread']>>;
  * which the view draws (thread-view.ts); live changes come through live-connection.ts.
  */
 export class CommentDeskThread extends HTMLElement {
-  static observedAttributes = [
-    'article-url',
-    'article-id',
-    'article-title',
-    'token',
-    'lang',
-    'sort',
-    'api',
-    'site',
-    'poll-seconds',
-  ];
+  static observedAttributes = THREAD_ATTRIBUTES;
 
   private shadow: ShadowRoot;
   private t!: Strings;
@@ -54,7 +44,7 @@ export class CommentDeskThread extends HTMLElement {
   private live?: LiveConnection;
   private focusComposerOnSignIn = false;
   private clockTimer?: ReturnType<typeof setInterval>;
-  private provider?: ProviderSignIn;
+  private session?: SessionSignIn | null;
 
   constructor() {
     super();
@@ -81,43 +71,23 @@ export class CommentDeskThread extends HTMLElement {
 
   private site = () => siteOf(this.getAttribute('site'));
 
-  /**
-   * With sign-in="provider" on a site, the site's provider signs readers in; with sign-in="email",
-   * a link emailed to them: the service's own session, not the page's login.
-   */
-  private providerSignIn(): ProviderSignIn | null {
-    const how = this.getAttribute('sign-in');
-    if (!(how === 'provider' && this.site()) && how !== 'email') return null;
-    return (this.provider ??= new ProviderSignIn(this.apiBase(), this.siteKey(), (t) => (this.token = t)));
-  }
-
-  /** The site's key in the service's URLs (the first site's is "default"). */
-  private siteKey = () => this.site() ?? 'default';
-
-  private emailSignIn(): void {
-    const [composer, site] = [this.view!.composer, this.siteKey()];
-    const ask = { origin: location.origin, lang: this.locale };
-    composer.showSignIn(
-      emailSignInPanel(this.t, this.apiBase(), site, {
-        ask: (address, name, pickup) => this.api.askEmailLink(site, { ...ask, address, name, pickup }),
-        signedIn: (session) => this.providerSignIn()!.use(session),
-        cancel: () => composer.signInCancelled(this.state),
-        errorText: (error) => this.errorText(error),
-      }),
+  /** The service's own session (sign-in="provider" or "email"), or null: the page's login signs readers in. */
+  private sessionSignIn(): SessionSignIn | null {
+    this.session ??= SessionSignIn.of(
+      this.getAttribute('sign-in'),
+      this.site(),
+      this.apiBase(),
+      (t) => (this.token = t),
     );
+    return this.session;
   }
 
   private apiBase = () => this.getAttribute('api') || DEFAULT_API;
 
   connectedCallback(): void {
-    // A page may set .token before embed.js defines the element: that own property would hide
-    // the accessor, so take its value through the accessor instead.
-    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
-      const token = (this as { token: string | null }).token;
-      delete (this as { token?: string | null }).token;
-      this.token = token;
-    }
-    if (!this._token) void this.providerSignIn()?.resume();
+    // A page may set .token before embed.js defines the element: that own property would hide the accessor.
+    upgradeProperty(this, 'token');
+    if (!this._token) void this.sessionSignIn()?.resume();
     if (!this.built) {
       this.built = true;
       void this.load();
@@ -129,7 +99,7 @@ export class CommentDeskThread extends HTMLElement {
   disconnectedCallback(): void {
     this.live?.stop();
     clearInterval(this.clockTimer);
-    this.provider?.stop();
+    this.session?.stop();
     removeEventListener('hashchange', this.followLink);
   }
 
@@ -321,9 +291,12 @@ export class CommentDeskThread extends HTMLElement {
   private readonly calls: ThreadCalls = {
     signIn: () => {
       this.focusComposerOnSignIn = true;
-      if (this.getAttribute('sign-in') === 'email') return this.emailSignIn();
-      const provider = this.providerSignIn();
-      if (provider) return void provider.signIn();
+      const session = this.sessionSignIn();
+      if (session)
+        return session.begin(this.view!.composer, this.api, this.t, this.locale, {
+          cancel: () => this.view!.composer.signInCancelled(this.state),
+          errorText: (error) => this.errorText(error),
+        });
       this.dispatchEvent(new CustomEvent('comment-desk-login', { bubbles: true, composed: true }));
     },
     retry: () => void this.load(),
