@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { EntityManager } from 'typeorm';
 import { Environment } from '../config/environment';
 import { sql } from '../database/sql';
+import { Repeating } from '../common/repeating';
 import { Transactions } from '../database/transactions';
 import { DeliveryQueue, Dispatch } from './delivery-queue.service';
 import { OutboxEvent } from './outbox-event';
@@ -23,9 +24,14 @@ const IDLE_MS = 250;
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly fanOuts: FanOut[] = [];
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly repeating = new Repeating(() => this.relayOnce(), {
+    // A full batch is followed at once by the next.
+    after: (count) => (count === BATCH ? 0 : IDLE_MS),
+    afterError: (error) => {
+      this.logger.warn(`Relaying the outbox failed (${error.message}); trying again shortly`);
+      return IDLE_MS * 8;
+    },
+  });
 
   constructor(
     private readonly transactions: Transactions,
@@ -39,13 +45,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    if (this.env.DELIVERIES === 'on') this.schedule(0);
+    if (this.env.DELIVERIES === 'on') this.repeating.start(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** One batch relayed; answers how many events it held. */
@@ -66,19 +70,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const fanOut of this.fanOuts) await this.queue.send(manager, await fanOut(events, manager));
       return rows.length;
     });
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.relayOnce().then(
-        (count) => this.schedule(count === BATCH ? 0 : IDLE_MS),
-        (error: Error) => {
-          this.logger.warn(`Relaying the outbox failed (${error.message}); trying again shortly`);
-          this.schedule(IDLE_MS * 8);
-        },
-      );
-    }, delay);
-    this.timer.unref();
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Repeating } from '../common/repeating';
 import { Environment } from '../config/environment';
 import { ModeratorDigests } from './moderator-digests.service';
 
@@ -8,7 +9,13 @@ const SWEEP_EVERY_MS = 60_000;
 @Injectable()
 export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Digests');
-  private timer?: NodeJS.Timeout;
+  private readonly repeating = new Repeating(() => this.digests.sweep(), {
+    after: () => SWEEP_EVERY_MS,
+    afterError: (error) => {
+      this.logger.warn(`Digest sweep failed: ${error.message}`);
+      return SWEEP_EVERY_MS;
+    },
+  });
 
   constructor(
     private readonly digests: ModeratorDigests,
@@ -16,15 +23,10 @@ export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.env.DELIVERIES !== 'on') return;
-    this.timer = setInterval(
-      () => void this.digests.sweep().catch((error) => this.logger.warn(`Digest sweep failed: ${String(error)}`)),
-      SWEEP_EVERY_MS,
-    );
-    this.timer.unref();
+    if (this.env.DELIVERIES === 'on') this.repeating.start(SWEEP_EVERY_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.repeating.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Repeating } from '../common/repeating';
 import { Environment } from '../config/environment';
 import { sql } from '../database/sql';
 import { Transactions } from '../database/transactions';
@@ -20,8 +21,13 @@ const READERS_PER_BATCH = 100;
 @Injectable()
 export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Digests');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly repeating = new Repeating(() => this.sweepAll(), {
+    after: () => this.env.NOTIFICATION_SWEEP_SECONDS * 1000,
+    afterError: (error) => {
+      this.logger.warn(`Sending digests failed (${error.message}); trying again at the next sweep`);
+      return this.env.NOTIFICATION_SWEEP_SECONDS * 1000;
+    },
+  });
   private stopped = false;
 
   constructor(
@@ -32,13 +38,13 @@ export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.env.DELIVERIES === 'on' && this.mailer.enabled) this.schedule(this.env.NOTIFICATION_SWEEP_SECONDS * 1000);
+    if (this.env.DELIVERIES === 'on' && this.mailer.enabled)
+      this.repeating.start(this.env.NOTIFICATION_SWEEP_SECONDS * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    return this.repeating.stop();
   }
 
   /** One batch of readers' digests queued; answers how many readers it held. */
@@ -86,20 +92,6 @@ export class DigestSweeper implements OnApplicationBootstrap, OnApplicationShutd
       await this.mailer.send(m, emails);
       return rows.length;
     });
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepAll().then(
-        () => this.schedule(this.env.NOTIFICATION_SWEEP_SECONDS * 1000),
-        (error: Error) => {
-          this.logger.warn(`Sending digests failed (${error.message}); trying again at the next sweep`);
-          this.schedule(this.env.NOTIFICATION_SWEEP_SECONDS * 1000);
-        },
-      );
-    }, delay);
-    this.timer.unref();
   }
 
   private async sweepAll(): Promise<void> {

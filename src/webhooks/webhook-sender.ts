@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Repeating } from '../common/repeating';
 import { Environment } from '../config/environment';
 import { DeliveryJob, DeliveryQueue } from '../deliveries/delivery-queue.service';
 import { OutboundAnswer, OutboundHttp } from '../deliveries/outbound-http';
@@ -23,7 +24,8 @@ const SWEEP_MS = 3600_000;
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
-  private sweeper?: NodeJS.Timeout;
+  /** The delivery log's retention: swept at start and every hour (sweep() says what failed). */
+  private readonly retention = new Repeating(() => this.sweep(), { after: () => SWEEP_MS, afterError: () => SWEEP_MS });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,13 +39,11 @@ export class WebhookSender implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     if (this.env.DELIVERIES !== 'on') return;
     await this.queue.work<WebhookJobData>('webhook', (job) => this.deliver(job));
-    void this.sweep();
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
-    this.sweeper.unref();
+    this.retention.start(0);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
+  onApplicationShutdown(): Promise<void> {
+    return this.retention.stop();
   }
 
   async deliver(job: DeliveryJob<WebhookJobData>): Promise<void> {
